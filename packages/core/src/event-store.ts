@@ -1,0 +1,53 @@
+import type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from './event.js';
+
+export interface AppendOptions {
+  /** Defaults to `'any'`. */
+  expectedVersion?: ExpectedVersion;
+  /** Recorded on every event of the stream; defaults to `'default'`. */
+  streamType?: string;
+}
+
+export interface ReadStreamOptions {
+  /** First version to return (inclusive); defaults to 1. */
+  fromVersion?: number;
+  /** Last version to return (inclusive); defaults to the stream's end. */
+  toVersion?: number;
+  /** At most this many events. */
+  limit?: number;
+  /** `'backward'` returns the newest events first. Defaults to `'forward'`. */
+  direction?: 'forward' | 'backward';
+}
+
+export interface ReadStreamsOptions {
+  /** First version to return of every stream (inclusive); defaults to 1. */
+  fromVersion?: number;
+}
+
+export interface ReadAllOptions {
+  /** Return events after this position (exclusive); defaults to the start of the log. */
+  after?: bigint;
+  /** At most this many events. Page with `iterateAll` to bound memory. */
+  limit?: number;
+  /** Only events of these types. */
+  types?: string[];
+}
+
+/**
+ * The contract every storage adapter implements and every wrapper (tiering, upcasting,
+ * encryption) takes and returns. The semantics are spelled out in `packages/core/README.md`
+ * and enforced by `@strata/conformance`.
+ */
+export interface EventStore {
+  /** Appends atomically: all events or none. Retrying a committed batch (same ids) returns its result. */
+  append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
+  /** Events of one stream in version order; `[]` when the stream does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Many streams in few round trips. Every requested id is a key of the result (`[]` when missing). */
+  readStreams(streamIds: string[], options?: ReadStreamsOptions): Promise<Map<string, RecordedEvent[]>>;
+  /** The global log in increasing position, never skipping an event that commits late. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  /** The stream's current version; 0 when it does not exist. */
+  streamVersion(streamId: string): Promise<number>;
+  /** Releases what the store opened. Resources the caller handed in stay open. */
+  close(): Promise<void>;
+}

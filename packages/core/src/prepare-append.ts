@@ -1,0 +1,102 @@
+import { ValidationError } from './errors/validation-error.js';
+import type { ExpectedVersion, NewEvent } from './event.js';
+import type { AppendOptions } from './event-store.js';
+import { assertJsonValue } from './json-value.js';
+import { uuidv7 } from './uuid.js';
+
+export const MAX_NAME_LENGTH = 255;
+export const DEFAULT_STREAM_TYPE = 'default';
+
+/** An event checked and filled in, ready for an adapter to write. */
+export interface PreparedEvent {
+  id: string;
+  type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  /** `JSON.stringify(data)`, computed once for the adapters that store text. */
+  dataJson: string;
+  metadataJson: string;
+  schemaVersion: number;
+  occurredAt: Date;
+}
+
+export interface PreparedAppend {
+  streamId: string;
+  streamType: string;
+  expectedVersion: ExpectedVersion;
+  events: PreparedEvent[];
+}
+
+/**
+ * Validates an `append` call completely and fills in defaults, so an adapter can write without
+ * further checks and nothing is half-written because of bad input. Adapter authors: call this
+ * first in `append`.
+ */
+export function prepareAppend(streamId: string, events: NewEvent[], options: AppendOptions = {}): PreparedAppend {
+  assertName(streamId, 'streamId');
+  const streamType = options.streamType ?? DEFAULT_STREAM_TYPE;
+  assertName(streamType, 'options.streamType');
+  const expectedVersion = options.expectedVersion ?? 'any';
+  assertExpectedVersionShape(expectedVersion);
+  if (!Array.isArray(events)) throw new ValidationError('events', 'must be an array');
+  if (events.length === 0) throw new ValidationError('events', 'must hold at least one event');
+
+  const now = new Date();
+  const seen = new Set<string>();
+  const prepared = events.map((event, i) => prepareEvent(event, `events[${i}]`, now, seen));
+  return { streamId, streamType, expectedVersion, events: prepared };
+}
+
+function prepareEvent(event: NewEvent, path: string, now: Date, seen: Set<string>): PreparedEvent {
+  if (typeof event !== 'object' || event === null) throw new ValidationError(path, 'must be an object');
+  assertName(event.type, `${path}.type`);
+
+  const id = event.id ?? uuidv7();
+  assertName(id, `${path}.id`);
+  if (seen.has(id)) throw new ValidationError(`${path}.id`, `"${id}" appears twice in the batch`);
+  seen.add(id);
+
+  assertJsonValue(event.data, `${path}.data`);
+  const metadata = event.metadata ?? {};
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    throw new ValidationError(`${path}.metadata`, 'must be a plain object');
+  }
+  assertJsonValue(metadata, `${path}.metadata`);
+
+  const occurredAt = event.occurredAt ?? now;
+  if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) {
+    throw new ValidationError(`${path}.occurredAt`, 'must be a valid Date');
+  }
+  const schemaVersion = event.schemaVersion ?? 1;
+  if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 1) {
+    throw new ValidationError(`${path}.schemaVersion`, 'must be an integer >= 1');
+  }
+  return {
+    id,
+    type: event.type,
+    data: event.data,
+    metadata: metadata as Record<string, unknown>,
+    dataJson: JSON.stringify(event.data),
+    metadataJson: JSON.stringify(metadata),
+    schemaVersion,
+    occurredAt,
+  };
+}
+
+/** Stream ids, stream types, event types and event ids: non-empty strings of at most 255 characters. */
+export function assertName(value: unknown, path: string): asserts value is string {
+  if (typeof value !== 'string') throw new ValidationError(path, 'must be a string');
+  if (value.length === 0) throw new ValidationError(path, 'must not be empty');
+  if (value.length > MAX_NAME_LENGTH) {
+    throw new ValidationError(path, `must be at most ${MAX_NAME_LENGTH} characters (got ${value.length})`);
+  }
+}
+
+function assertExpectedVersionShape(expected: unknown): asserts expected is ExpectedVersion {
+  if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return;
+  if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0) return;
+  throw new ValidationError(
+    'options.expectedVersion',
+    `must be 'any', 'no_stream', 'stream_exists' or an integer >= 0 (got ${String(expected)})`,
+  );
+}

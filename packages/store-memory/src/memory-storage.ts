@@ -1,0 +1,58 @@
+import type { RecordedEvent } from '@strata/core';
+
+/** One event as the memory store keeps it: JSON text, so readers never share objects with writers. */
+export interface StoredEvent {
+  id: string;
+  streamId: string;
+  streamType: string;
+  type: string;
+  dataJson: string;
+  metadataJson: string;
+  schemaVersion: number;
+  version: number;
+  position: bigint;
+  occurredAt: number;
+  recordedAt: number;
+}
+
+/**
+ * The state behind one or more memory stores. Hand the same storage to two stores to model two
+ * processes sharing a database; call `simulateOutage()` to see how your code handles
+ * `StoreUnavailableError`.
+ */
+export class MemoryStorage {
+  /** The global log; an event's position is its index + 1. */
+  readonly log: StoredEvent[] = [];
+  readonly streams = new Map<string, StoredEvent[]>();
+  readonly eventsById = new Map<string, StoredEvent>();
+  private outage = false;
+
+  get unavailable(): boolean {
+    return this.outage;
+  }
+
+  /** Every call on a store over this storage throws `StoreUnavailableError` until `restore()`. */
+  simulateOutage(): void {
+    this.outage = true;
+  }
+
+  restore(): void {
+    this.outage = false;
+  }
+}
+
+export function toRecordedEvent(stored: StoredEvent): RecordedEvent {
+  return {
+    id: stored.id,
+    streamId: stored.streamId,
+    streamType: stored.streamType,
+    type: stored.type,
+    data: JSON.parse(stored.dataJson),
+    metadata: JSON.parse(stored.metadataJson),
+    schemaVersion: stored.schemaVersion,
+    version: stored.version,
+    position: stored.position,
+    occurredAt: new Date(stored.occurredAt),
+    recordedAt: new Date(stored.recordedAt),
+  };
+}
