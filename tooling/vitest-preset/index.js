@@ -1,6 +1,6 @@
 // Shared vitest settings. Workspace packages resolve to their TypeScript sources so tests never
 // run against a stale build; `test:exports` in each package checks the built output separately.
-import { readdirSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';

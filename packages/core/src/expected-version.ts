@@ -10,7 +10,11 @@ export function satisfiesExpectedVersion(expected: ExpectedVersion, actualVersio
 }
 
 /** Throws `ConcurrencyError` unless a stream at `actualVersion` satisfies `expected`. */
-export function assertExpectedVersion(streamId: string, expected: ExpectedVersion, actualVersion: number): void {
+export function assertExpectedVersion(
+  streamId: string,
+  expected: ExpectedVersion,
+  actualVersion: number,
+): void {
   if (!satisfiesExpectedVersion(expected, actualVersion)) {
     throw new ConcurrencyError(streamId, expected, actualVersion);
   }

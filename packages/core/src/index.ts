@@ -1,12 +1,7 @@
-export type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from './event.js';
-export type {
-  AppendOptions,
-  EventStore,
-  ReadAllOptions,
-  ReadStreamOptions,
-  ReadStreamsOptions,
-} from './event-store.js';
-export type { LoadSnapshotOptions, Snapshot, SnapshotStore } from './snapshot-store.js';
+export type { AggregateRepositoryOptions, LoadOptions, UpdateOptions } from './aggregate-repository.js';
+export { AggregateRepository } from './aggregate-repository.js';
+export type { AnyAggregate, DomainEvent, EventEnvelope, EventHandlers } from './aggregate-root.js';
+export { AggregateRoot } from './aggregate-root.js';
 export type { CheckpointStore } from './checkpoint-store.js';
 export {
   ConcurrencyError,
@@ -14,20 +9,37 @@ export {
   SerializationError,
   StoreClosedError,
   StoreUnavailableError,
-  StreamNotFoundError,
   StrataError,
+  StreamNotFoundError,
   ValidationError,
 } from './errors/index.js';
-export { iterateAll, iterateStream } from './iterate.js';
+export type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from './event.js';
+export type { EventRegistryOptions, EventTypeOptions } from './event-registry.js';
+export { EventRegistry } from './event-registry.js';
+export type {
+  AppendOptions,
+  EventStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  ReadStreamsOptions,
+} from './event-store.js';
+export { assertExpectedVersion, satisfiesExpectedVersion } from './expected-version.js';
+export type { StoredEventLocation } from './idempotent-retry.js';
+export { resolveIdempotentRetry } from './idempotent-retry.js';
 export type { IterateAllOptions, IterateStreamOptions } from './iterate.js';
-export { uuidv7 } from './uuid.js';
-
+export { iterateAll, iterateStream } from './iterate.js';
 // For adapter authors: the shared checks that keep every adapter's semantics identical.
 export { assertJsonValue } from './json-value.js';
-export { DEFAULT_STREAM_TYPE, MAX_NAME_LENGTH, assertName, prepareAppend } from './prepare-append.js';
 export type { PreparedAppend, PreparedEvent } from './prepare-append.js';
-export { assertExpectedVersion, satisfiesExpectedVersion } from './expected-version.js';
-export { resolveIdempotentRetry } from './idempotent-retry.js';
-export type { StoredEventLocation } from './idempotent-retry.js';
-export { assertVersion, normalizeReadAll, normalizeReadStream, normalizeReadStreams } from './read-options.js';
+export { assertName, DEFAULT_STREAM_TYPE, MAX_NAME_LENGTH, prepareAppend } from './prepare-append.js';
 export type { NormalizedReadAll, NormalizedReadStream } from './read-options.js';
+export {
+  assertVersion,
+  normalizeReadAll,
+  normalizeReadStream,
+  normalizeReadStreams,
+} from './read-options.js';
+export type { LoadSnapshotOptions, Snapshot, SnapshotStore } from './snapshot-store.js';
+export { uuidv7 } from './uuid.js';
+export type { ValueType } from './value-codec.js';
+export { ValueCodec } from './value-codec.js';

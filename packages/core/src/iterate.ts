@@ -66,6 +66,7 @@ export async function* iterateAll(
 
 function batchSizeOf(batchSize: number | undefined): number {
   const size = batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!Number.isSafeInteger(size) || size < 1) throw new ValidationError('options.batchSize', 'must be an integer >= 1');
+  if (!Number.isSafeInteger(size) || size < 1)
+    throw new ValidationError('options.batchSize', 'must be an integer >= 1');
   return size;
 }

@@ -4,7 +4,7 @@ import { ValidationError } from './errors/validation-error.js';
  * Throws a `ValidationError` naming the exact path of the first value that would not survive a
  * JSON round trip unchanged: cycles, BigInt, functions, symbols, non-finite numbers, `undefined`
  * where JSON would turn it into `null` or drop the whole value, and objects that are not plain
- * (Dates, Maps, class instances): encode those with an `EventSerializer` first.
+ * (Dates, Maps, class instances): encode those with an `EventRegistry` first.
  */
 export function assertJsonValue(value: unknown, path: string): void {
   visit(value, path, new Set());
@@ -38,7 +38,7 @@ function visit(value: unknown, path: string, ancestors: Set<object>): void {
       const kind = (object as { constructor?: { name?: string } }).constructor?.name ?? 'object';
       throw new ValidationError(
         path,
-        `a ${kind} is not a plain JSON object; encode it first (see EventSerializer)`,
+        `a ${kind} is not a plain JSON object; encode it first (see EventRegistry)`,
       );
     }
     for (const key of Object.keys(object)) {

@@ -32,7 +32,11 @@ export interface PreparedAppend {
  * further checks and nothing is half-written because of bad input. Adapter authors: call this
  * first in `append`.
  */
-export function prepareAppend(streamId: string, events: NewEvent[], options: AppendOptions = {}): PreparedAppend {
+export function prepareAppend(
+  streamId: string,
+  events: NewEvent[],
+  options: AppendOptions = {},
+): PreparedAppend {
   assertName(streamId, 'streamId');
   const streamType = options.streamType ?? DEFAULT_STREAM_TYPE;
   assertName(streamType, 'options.streamType');

@@ -33,7 +33,10 @@ export function normalizeReadStream(streamId: string, options: ReadStreamOptions
 }
 
 /** Validates `readStreams` arguments; returns the distinct ids in the order given. */
-export function normalizeReadStreams(streamIds: string[], fromVersion: number | undefined): {
+export function normalizeReadStreams(
+  streamIds: string[],
+  fromVersion: number | undefined,
+): {
   streamIds: string[];
   fromVersion: number;
 } {
@@ -49,7 +52,8 @@ export function normalizeReadStreams(streamIds: string[], fromVersion: number | 
 /** Validates `readAll` arguments and fills in defaults. Adapter authors: call this first. */
 export function normalizeReadAll(options: ReadAllOptions = {}): NormalizedReadAll {
   const after = options.after ?? 0n;
-  if (typeof after !== 'bigint' || after < 0n) throw new ValidationError('options.after', 'must be a bigint >= 0');
+  if (typeof after !== 'bigint' || after < 0n)
+    throw new ValidationError('options.after', 'must be a bigint >= 0');
   const limit = normalizeLimit(options.limit);
   let types: string[] | undefined;
   if (options.types !== undefined) {
@@ -64,7 +68,8 @@ export function normalizeReadAll(options: ReadAllOptions = {}): NormalizedReadAl
 
 function normalizeLimit(limit: number | undefined): number | undefined {
   if (limit === undefined) return undefined;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new ValidationError('options.limit', 'must be an integer >= 0');
+  if (!Number.isSafeInteger(limit) || limit < 0)
+    throw new ValidationError('options.limit', 'must be an integer >= 0');
   return limit;
 }
 

@@ -1,5 +1,5 @@
 export { MemoryCheckpointStore } from './memory-checkpoint-store.js';
-export { MemoryEventStore, createMemoryEventStore } from './memory-event-store.js';
 export type { MemoryEventStoreOptions } from './memory-event-store.js';
+export { createMemoryEventStore, MemoryEventStore } from './memory-event-store.js';
 export { MemorySnapshotStore } from './memory-snapshot-store.js';
 export { MemoryStorage } from './memory-storage.js';

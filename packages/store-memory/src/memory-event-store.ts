@@ -1,21 +1,21 @@
 import {
   type AppendOptions,
   type AppendResult,
+  assertName,
   ConcurrencyError,
   type EventStore,
   type NewEvent,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type ReadStreamsOptions,
-  type RecordedEvent,
-  StoreClosedError,
-  StoreUnavailableError,
-  assertName,
   normalizeReadAll,
   normalizeReadStream,
   normalizeReadStreams,
   prepareAppend,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type ReadStreamsOptions,
+  type RecordedEvent,
   resolveIdempotentRetry,
+  StoreClosedError,
+  StoreUnavailableError,
   satisfiesExpectedVersion,
 } from '@strata/core';
 import { MemoryStorage, type StoredEvent, toRecordedEvent } from './memory-storage.js';
@@ -95,7 +95,10 @@ export class MemoryEventStore implements EventStore {
     return selected.map(toRecordedEvent);
   }
 
-  async readStreams(streamIds: string[], options: ReadStreamsOptions = {}): Promise<Map<string, RecordedEvent[]>> {
+  async readStreams(
+    streamIds: string[],
+    options: ReadStreamsOptions = {},
+  ): Promise<Map<string, RecordedEvent[]>> {
     const { streamIds: ids, fromVersion } = normalizeReadStreams(streamIds, options.fromVersion);
     this.assertUsable();
     const result = new Map<string, RecordedEvent[]>();

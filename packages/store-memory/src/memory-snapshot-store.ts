@@ -1,8 +1,17 @@
-import { type LoadSnapshotOptions, type Snapshot, type SnapshotStore, assertName, assertVersion } from '@strata/core';
+import {
+  assertName,
+  assertVersion,
+  type LoadSnapshotOptions,
+  type Snapshot,
+  type SnapshotStore,
+} from '@strata/core';
 
 /** Snapshots in memory, keyed by stream and version. */
 export class MemorySnapshotStore implements SnapshotStore {
-  private readonly snapshots = new Map<string, Map<number, { json: string; stateVersion: number; createdAt: Date }>>();
+  private readonly snapshots = new Map<
+    string,
+    Map<number, { json: string; stateVersion: number; createdAt: Date }>
+  >();
 
   async saveSnapshot(snapshot: Omit<Snapshot, 'createdAt'> & { createdAt?: Date }): Promise<void> {
     assertName(snapshot.streamId, 'snapshot.streamId');

@@ -1,5 +1,5 @@
 import type { ExpectedVersion } from '../event.js';
-import { StrataError, hasErrorCode } from './strata-error.js';
+import { hasErrorCode, StrataError } from './strata-error.js';
 
 /**
  * Another writer changed the stream since the caller read it. Reload the stream (or the

@@ -1,4 +1,4 @@
-import { StrataError, hasErrorCode } from './strata-error.js';
+import { hasErrorCode, StrataError } from './strata-error.js';
 
 /**
  * An event id in the batch is already stored, and the batch is not an exact retry of an earlier

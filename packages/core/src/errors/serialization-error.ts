@@ -1,4 +1,4 @@
-import { StrataError, hasErrorCode } from './strata-error.js';
+import { hasErrorCode, StrataError } from './strata-error.js';
 
 /**
  * An event could not be encoded or decoded: its type is not registered, or a stored payload

@@ -1,4 +1,4 @@
-import { StrataError, hasErrorCode } from './strata-error.js';
+import { hasErrorCode, StrataError } from './strata-error.js';
 
 /** The store was closed by its owner; create a new one. Retrying on this instance cannot succeed. */
 export class StoreClosedError extends StrataError {

@@ -1,4 +1,4 @@
-import { StrataError, hasErrorCode } from './strata-error.js';
+import { hasErrorCode, StrataError } from './strata-error.js';
 
 /**
  * The store could not reach its storage (server down, connection lost, database locked past the

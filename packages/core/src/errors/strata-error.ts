@@ -19,7 +19,9 @@ export class StrataError extends Error {
   }
 
   static isInstance(error: unknown): error is StrataError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[STRATA_ERROR] === true;
+    return (
+      typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[STRATA_ERROR] === true
+    );
   }
 }
 

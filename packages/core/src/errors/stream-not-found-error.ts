@@ -1,4 +1,4 @@
-import { StrataError, hasErrorCode } from './strata-error.js';
+import { hasErrorCode, StrataError } from './strata-error.js';
 
 /** The stream (or aggregate) has no events. Check the id, or create it first. */
 export class StreamNotFoundError extends StrataError {

@@ -1,4 +1,4 @@
-import { StrataError, hasErrorCode } from './strata-error.js';
+import { hasErrorCode, StrataError } from './strata-error.js';
 
 /**
  * The input was rejected before anything was written. `path` says where, e.g.

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../src/errors/validation-error.js';
+import { prepareAppend } from '../src/prepare-append.js';
+
+function validationPath(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (ValidationError.isInstance(error)) return error.path;
+    throw error;
+  }
+  throw new Error('expected a ValidationError');
+}
+
+describe('prepareAppend', () => {
+  it('fills in ids, metadata, schema version, occurredAt and the JSON text', () => {
+    const prepared = prepareAppend('order-1', [{ type: 'order.placed', data: { total: 10 } }]);
+    const [event] = prepared.events;
+    expect(prepared).toMatchObject({ streamId: 'order-1', streamType: 'default', expectedVersion: 'any' });
+    expect(event?.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(event?.metadata).toEqual({});
+    expect(event?.schemaVersion).toBe(1);
+    expect(event?.occurredAt).toBeInstanceOf(Date);
+    expect(event?.dataJson).toBe('{"total":10}');
+  });
+
+  it.each([
+    ['empty stream id', () => prepareAppend('', [{ type: 't', data: 1 }]), 'streamId'],
+    ['long stream id', () => prepareAppend('x'.repeat(256), [{ type: 't', data: 1 }]), 'streamId'],
+    ['empty type', () => prepareAppend('s', [{ type: '', data: 1 }]), 'events[0].type'],
+    [
+      'empty stream type',
+      () => prepareAppend('s', [{ type: 't', data: 1 }], { streamType: '' }),
+      'options.streamType',
+    ],
+    ['no events', () => prepareAppend('s', []), 'events'],
+    [
+      'negative version',
+      () => prepareAppend('s', [{ type: 't', data: 1 }], { expectedVersion: -1 }),
+      'options.expectedVersion',
+    ],
+    [
+      'fractional version',
+      () => prepareAppend('s', [{ type: 't', data: 1 }], { expectedVersion: 1.5 }),
+      'options.expectedVersion',
+    ],
+    ['undefined data', () => prepareAppend('s', [{ type: 't', data: undefined }]), 'events[0].data'],
+    [
+      'BigInt deep inside',
+      () =>
+        prepareAppend('s', [
+          { type: 't', data: 1 },
+          { type: 't', data: { a: [1, { b: 2n }] } },
+        ]),
+      'events[1].data.a[1].b',
+    ],
+    ['function', () => prepareAppend('s', [{ type: 't', data: { f: () => 1 } }]), 'events[0].data.f'],
+    ['NaN', () => prepareAppend('s', [{ type: 't', data: { n: Number.NaN } }]), 'events[0].data.n'],
+    [
+      'Date instance',
+      () => prepareAppend('s', [{ type: 't', data: { at: new Date() } }]),
+      'events[0].data.at',
+    ],
+    [
+      'undefined in array',
+      () => prepareAppend('s', [{ type: 't', data: [1, undefined] }]),
+      'events[0].data[1]',
+    ],
+    [
+      'array metadata',
+      () => prepareAppend('s', [{ type: 't', data: 1, metadata: [] as never }]),
+      'events[0].metadata',
+    ],
+    [
+      'invalid occurredAt',
+      () => prepareAppend('s', [{ type: 't', data: 1, occurredAt: new Date(Number.NaN) }]),
+      'events[0].occurredAt',
+    ],
+    [
+      'schema version 0',
+      () => prepareAppend('s', [{ type: 't', data: 1, schemaVersion: 0 }]),
+      'events[0].schemaVersion',
+    ],
+    [
+      'duplicate id in batch',
+      () =>
+        prepareAppend('s', [
+          { type: 't', data: 1, id: 'a' },
+          { type: 't', data: 2, id: 'a' },
+        ]),
+      'events[1].id',
+    ],
+  ])('rejects %s', (_name, run, path) => {
+    expect(validationPath(run)).toBe(path);
+  });
+
+  it('rejects cycles with their path', () => {
+    const data: Record<string, unknown> = { list: [] };
+    (data.list as unknown[]).push(data);
+    expect(validationPath(() => prepareAppend('s', [{ type: 't', data }]))).toBe('events[0].data.list[0]');
+  });
+
+  it('accepts repeated (non-cyclic) references and drops undefined properties like JSON does', () => {
+    const shared = { x: 1 };
+    const prepared = prepareAppend('s', [{ type: 't', data: { a: shared, b: shared, c: undefined } }]);
+    expect(prepared.events[0]?.dataJson).toBe('{"a":{"x":1},"b":{"x":1}}');
+  });
+
+  it('accepts objects without a prototype', () => {
+    const data = Object.assign(Object.create(null), { a: 1 });
+    expect(prepareAppend('s', [{ type: 't', data }]).events[0]?.dataJson).toBe('{"a":1}');
+  });
+
+  it('names the problem in the message', () => {
+    expect(() => prepareAppend('s', [{ type: 't', data: { n: 1n } }])).toThrow(
+      /events\[0\]\.data\.n.*BigInt/,
+    );
+  });
+});
