@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { describePackageExports } from '@strata/vitest-preset/exports-check';
+
+describePackageExports(fileURLToPath(new URL('..', import.meta.url)), {
+  '.': [
+    'AggregateRepository',
+    'AggregateRoot',
+    'ConcurrencyError',
+    'EventRegistry',
+    'prepareAppend',
+    'iterateAll',
+  ],
+  './testing': ['given'],
+});
