@@ -1,0 +1,2 @@
+export type { JsonLinesEventStoreOptions } from './json-lines-event-store.js';
+export { JsonLinesEventStore, openJsonLinesEventStore } from './json-lines-event-store.js';

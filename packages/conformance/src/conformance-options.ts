@@ -1,0 +1,52 @@
+import type { EventStore } from '@strata/core';
+
+/** What the kit needs to know about the adapter under test. */
+export interface EventStoreConformanceOptions {
+  /** A store for one test. May share storage with other tests/processes: the kit never assumes an empty log. */
+  create: () => Promise<EventStore>;
+  /** A second, independent instance over the same storage as `store` (e.g. a new connection). Enables the two-instances topic. */
+  createPeer?: (store: EventStore) => Promise<EventStore>;
+  /** Makes the storage unreachable for `store` and back. Enables the unavailability topic. */
+  outage?: { begin: (store: EventStore) => Promise<void>; end: (store: EventStore) => Promise<void> };
+  /**
+   * Called after each test with every store the test created, peers first (default: `store.close()`,
+   * skipped for a store the test closed itself). A custom `dispose` also receives closed stores.
+   */
+  dispose?: (store: EventStore) => Promise<void>;
+  /** Tune heavy topics down for slow backends. */
+  scale?: {
+    /** Events in the large-stream topic; default 10,000. */
+    largeStreamEvents?: number;
+    /** How often each race is repeated; default 5. */
+    raceRepetitions?: number;
+    /** Command sequences the model-based test runs; default 25. */
+    propertyRuns?: number;
+  };
+}
+
+export interface ConformanceScale {
+  largeStreamEvents: number;
+  raceRepetitions: number;
+  propertyRuns: number;
+}
+
+export const DEFAULT_SCALE: ConformanceScale = {
+  largeStreamEvents: 10_000,
+  raceRepetitions: 5,
+  propertyRuns: 25,
+};
+
+/** The scale with defaults filled in; rejects values that would make a topic meaningless. */
+export function resolveScale(options: EventStoreConformanceOptions): ConformanceScale {
+  const scale = { ...DEFAULT_SCALE, ...definedOnly(options.scale ?? {}) };
+  for (const [key, value] of Object.entries(scale)) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new TypeError(`@strata/conformance: scale.${key} must be an integer >= 1 (got ${String(value)})`);
+    }
+  }
+  return scale;
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,17 @@
+export type { EventStoreConformanceOptions } from './conformance-options.js';
+export { describeEventStore } from './describe-event-store.js';
+export { describeAppendBasics } from './topics/append-basics.js';
+export { describeBatchAtomicity } from './topics/batch-atomicity.js';
+export { describeConcurrency } from './topics/concurrency.js';
+export { describeExpectedVersion } from './topics/expected-version.js';
+export { describeIdempotency } from './topics/idempotency.js';
+export { describeLargeStream } from './topics/large-stream.js';
+export { describeModelBased } from './topics/model-based.js';
+export { describePayloadFidelity } from './topics/payload-fidelity.js';
+export { describeReadAll } from './topics/read-all.js';
+export { describeReadStream } from './topics/read-stream.js';
+export { describeReadStreams } from './topics/read-streams.js';
+export { describeTailingReader } from './topics/tailing-reader.js';
+export { describeTwoInstances } from './topics/two-instances.js';
+export { describeUnavailability } from './topics/unavailability.js';
+export { describeValidation } from './topics/validation.js';

@@ -1,0 +1,47 @@
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  ReadStreamsOptions,
+  RecordedEvent,
+} from '@strata/core';
+import { MemoryEventStore, type MemoryStorage } from '@strata/store-memory';
+
+/**
+ * A correct store (the memory reference) that each broken adapter overrides in one place, the way
+ * a real adapter gets one thing wrong. `storage` lets fixtures open peers and simulate outages.
+ */
+export class DelegatingEventStore implements EventStore {
+  protected readonly inner: MemoryEventStore;
+
+  constructor(readonly storage: MemoryStorage) {
+    this.inner = new MemoryEventStore({ storage });
+  }
+
+  append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    return this.inner.append(streamId, events, options);
+  }
+
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return this.inner.readStream(streamId, options);
+  }
+
+  readStreams(streamIds: string[], options?: ReadStreamsOptions): Promise<Map<string, RecordedEvent[]>> {
+    return this.inner.readStreams(streamIds, options);
+  }
+
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.inner.readAll(options);
+  }
+
+  streamVersion(streamId: string): Promise<number> {
+    return this.inner.streamVersion(streamId);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
