@@ -11,6 +11,7 @@ export {
   StoreUnavailableError,
   StrataError,
   StreamNotFoundError,
+  UnsupportedOperationError,
   ValidationError,
 } from './errors/index.js';
 export type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from './event.js';

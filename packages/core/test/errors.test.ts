@@ -7,6 +7,7 @@ import {
   StoreUnavailableError,
   StrataError,
   StreamNotFoundError,
+  UnsupportedOperationError,
   ValidationError,
 } from '../src/index.js';
 
@@ -52,6 +53,7 @@ describe('errors', () => {
       new StoreUnavailableError('memory', 'down'),
       new StreamNotFoundError('s'),
       new ValidationError('events', 'bad'),
+      new UnsupportedOperationError('redis', 'readAll', 'a cluster keeps no global log'),
     ];
     expect(new Set(errors.map((e) => e.code)).size).toBe(errors.length);
     for (const error of errors) expect(error).toBeInstanceOf(StrataError);

@@ -5,4 +5,5 @@ export { StoreClosedError } from './store-closed-error.js';
 export { StoreUnavailableError } from './store-unavailable-error.js';
 export { StrataError } from './strata-error.js';
 export { StreamNotFoundError } from './stream-not-found-error.js';
+export { UnsupportedOperationError } from './unsupported-operation-error.js';
 export { ValidationError } from './validation-error.js';

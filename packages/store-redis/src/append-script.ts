@@ -1,0 +1,162 @@
+import {
+  type AppendResult,
+  type PreparedAppend,
+  resolveIdempotentRetry,
+  type StoredEventLocation,
+} from '@strata/core';
+import { encodeEventBody } from './event-codec.js';
+import { CLUSTER_SLOTS } from './key-slot.js';
+import { LuaScript } from './lua-script.js';
+import type { RedisConnection } from './redis-connection.js';
+
+/**
+ * The whole append in one atomic script: the event-id lookup (idempotent retries), the version
+ * check, the versions and positions, and the writes. Redis runs one script at a time, so of many
+ * concurrent appenders expecting the same version exactly one passes the check, and positions
+ * enter the global log in commit order: a tailing reader never sees position n+1 before n.
+ *
+ * KEYS: 1 stream events list, 2 stream type, 3 id index (store-wide in standalone, the stream's
+ *       own in cluster mode), 4 the global log (standalone) or the slot's position counter (cluster)
+ * ARGV: 1 mode `s`|`c`, 2 expected version, 3 stream type (JSON), 4 stream id (JSON),
+ *       5 stream id, 6 slot, 7 recordedAt (ms), then per event: id, type (JSON), body
+ *
+ * Replies: `{'ok', firstVersion, lastPosition}`, `{'conflict', actualVersion}`, or
+ * `{'found', id, location, ...}` when ids exist (the client then decides with core's rules).
+ */
+const APPEND_LUA = `
+local mode = ARGV[1]
+local FIRST = 8
+local n = (#ARGV - FIRST + 1) / 3
+local CHUNK = 1000
+
+local found = {}
+for from = 1, n, CHUNK do
+  local ids = {}
+  for j = from, math.min(from + CHUNK - 1, n) do ids[#ids + 1] = ARGV[FIRST + (j - 1) * 3] end
+  local locations = redis.call('HMGET', KEYS[3], unpack(ids))
+  for k = 1, #ids do
+    if locations[k] then
+      found[#found + 1] = ids[k]
+      found[#found + 1] = locations[k]
+    end
+  end
+end
+if #found > 0 then
+  table.insert(found, 1, 'found')
+  return found
+end
+
+local current = redis.call('LLEN', KEYS[1])
+local expected = ARGV[2]
+local ok
+if expected == 'any' then ok = true
+elseif expected == 'no_stream' then ok = current == 0
+elseif expected == 'stream_exists' then ok = current > 0
+else ok = current == tonumber(expected) end
+if not ok then return {'conflict', current} end
+
+local streamType
+if current == 0 then
+  streamType = ARGV[3]
+  redis.call('SET', KEYS[2], streamType)
+else
+  streamType = redis.call('GET', KEYS[2]) or ARGV[3]
+end
+local base
+if mode == 's' then
+  base = redis.call('LLEN', KEYS[4])
+else
+  base = redis.call('INCRBY', KEYS[4], n) - n
+end
+local slot = tonumber(ARGV[6])
+local recordedAt = ARGV[7]
+local suffix = ':' .. ARGV[5]
+if mode ~= 's' then suffix = '' end
+
+local entries, logEntries, index = {}, {}, {}
+local position
+for j = 1, n do
+  local at = FIRST + (j - 1) * 3
+  local version = string.format('%d', current + j)
+  if mode == 's' then
+    position = string.format('%d', base + j)
+  else
+    position = string.format('%d', (base + j) * ${CLUSTER_SLOTS} + slot)
+  end
+  local head = '[' .. ARGV[at + 1] .. ',' .. version .. ',"' .. position .. '",' .. recordedAt .. ',' .. streamType .. ',' .. ARGV[at + 2]
+  entries[j] = head .. ']'
+  if mode == 's' then logEntries[j] = head .. ',' .. ARGV[4] .. ']' end
+  index[#index + 1] = ARGV[at]
+  index[#index + 1] = version .. ':' .. position .. suffix
+end
+
+for from = 1, n, CHUNK do
+  local to = math.min(from + CHUNK - 1, n)
+  redis.call('RPUSH', KEYS[1], unpack(entries, from, to))
+  if mode == 's' then redis.call('RPUSH', KEYS[4], unpack(logEntries, from, to)) end
+  redis.call('HSET', KEYS[3], unpack(index, 2 * from - 1, 2 * to))
+end
+return {'ok', current + 1, position}
+`;
+
+const appendScript = new LuaScript(APPEND_LUA);
+
+export type AppendOutcome =
+  | { kind: 'ok'; result: AppendResult }
+  | { kind: 'conflict'; actualVersion: number }
+  | { kind: 'retry'; result: AppendResult };
+
+/** Runs the append script; throws `DuplicateEventError` (via core's rules) for a reused id. */
+export async function runAppend(connection: RedisConnection, append: PreparedAppend): Promise<AppendOutcome> {
+  const { keys, cluster } = connection;
+  const { streamId } = append;
+  const sequence = cluster ? keys.slotSequence(streamId) : undefined;
+  const args: (string | number)[] = [
+    cluster ? 'c' : 's',
+    String(append.expectedVersion),
+    JSON.stringify(append.streamType),
+    JSON.stringify(streamId),
+    streamId,
+    sequence?.slot ?? 0,
+    Date.now(),
+  ];
+  for (const event of append.events) args.push(event.id, JSON.stringify(event.type), encodeEventBody(event));
+  const keyList = [
+    keys.events(streamId),
+    keys.streamType(streamId),
+    cluster ? keys.streamIds(streamId) : keys.ids,
+    sequence?.key ?? keys.log,
+  ];
+  const reply = (await connection.run((client) => appendScript.run(client, keyList, args))) as unknown[];
+
+  if (reply[0] === 'ok') {
+    const firstVersion = Number(reply[1]);
+    return {
+      kind: 'ok',
+      result: {
+        streamId,
+        firstVersion,
+        lastVersion: firstVersion + append.events.length - 1,
+        lastPosition: BigInt(reply[2] as string),
+      },
+    };
+  }
+  if (reply[0] === 'conflict') return { kind: 'conflict', actualVersion: Number(reply[1]) };
+  const found: StoredEventLocation[] = [];
+  for (let i = 1; i < reply.length; i += 2)
+    found.push(parseLocation(String(reply[i]), String(reply[i + 1]), streamId));
+  // Not undefined: `found` is not empty. Throws DuplicateEventError unless it is an exact retry.
+  return { kind: 'retry', result: resolveIdempotentRetry(append, found)! };
+}
+
+/** `version:position` (cluster: in this stream) or `version:position:streamId` (standalone). */
+function parseLocation(id: string, location: string, appendedStreamId: string): StoredEventLocation {
+  const first = location.indexOf(':');
+  const second = location.indexOf(':', first + 1);
+  return {
+    id,
+    version: Number(location.slice(0, first)),
+    position: BigInt(location.slice(first + 1, second === -1 ? undefined : second)),
+    streamId: second === -1 ? appendedStreamId : location.slice(second + 1),
+  };
+}

@@ -1,0 +1,39 @@
+import { assertName, type CheckpointStore, ValidationError } from '@strata/core';
+import { RedisConnection } from './redis-connection.js';
+import type { RedisStoreOptions } from './redis-store-options.js';
+
+/** Projection checkpoints in one hash, `<prefix>checkpoints`: field = name, value = position. */
+export class RedisCheckpointStore implements CheckpointStore {
+  private readonly connection: RedisConnection;
+
+  constructor(options: RedisStoreOptions) {
+    this.connection = new RedisConnection(options);
+  }
+
+  async loadCheckpoint(name: string): Promise<bigint | undefined> {
+    assertName(name, 'name');
+    const key = this.connection.keys.checkpoints;
+    const value = await this.connection.run((client) => client.hget(key, name));
+    return value === null ? undefined : BigInt(value);
+  }
+
+  async saveCheckpoint(name: string, position: bigint): Promise<void> {
+    assertName(name, 'name');
+    if (typeof position !== 'bigint' || position < 0n) {
+      throw new ValidationError('position', 'must be a bigint >= 0');
+    }
+    const key = this.connection.keys.checkpoints;
+    await this.connection.run((client) => client.hset(key, name, position.toString()));
+  }
+
+  async deleteCheckpoint(name: string): Promise<void> {
+    assertName(name, 'name');
+    const key = this.connection.keys.checkpoints;
+    await this.connection.run((client) => client.hdel(key, name));
+  }
+
+  /** Closes the connection the store opened from `url`; a client you passed in stays open. */
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,146 @@
+import { StoreClosedError, StoreUnavailableError, StrataError, ValidationError } from '@strata/core';
+import { Redis } from 'ioredis';
+import { assertKeyPrefix, DEFAULT_KEY_PREFIX, RedisKeys } from './redis-keys.js';
+import {
+  DEFAULT_TIMEOUT_MS,
+  type RedisClient,
+  type RedisStoreOptions,
+  recommendedRedisOptions,
+} from './redis-store-options.js';
+
+export const STORE_NAME = 'redis';
+
+/**
+ * One store's access to Redis: the client (owned or borrowed), the key layout, and the rules every
+ * call follows: closed stores refuse, a call waits for a ready connection at most `timeoutMs`, and
+ * every driver failure becomes `StoreUnavailableError('redis', cause)`.
+ */
+export class RedisConnection {
+  readonly client: RedisClient;
+  readonly keys: RedisKeys;
+  readonly cluster: boolean;
+  readonly timeoutMs: number;
+  private readonly owned: boolean;
+  private closed = false;
+  private lastError: unknown;
+  private waitingForReady: Promise<void> | undefined;
+
+  constructor(options: RedisStoreOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new ValidationError('options', 'must be an object with a client or a url');
+    }
+    const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    assertKeyPrefix(keyPrefix);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!Number.isSafeInteger(this.timeoutMs) || this.timeoutMs < 1) {
+      throw new ValidationError('options.timeoutMs', 'must be an integer >= 1');
+    }
+    const mode = options.mode ?? 'auto';
+    if (mode !== 'auto' && mode !== 'standalone' && mode !== 'cluster') {
+      throw new ValidationError('options.mode', "must be 'auto', 'standalone' or 'cluster'");
+    }
+    if ((options.client === undefined) === (options.url === undefined)) {
+      throw new ValidationError('options', 'pass exactly one of client and url');
+    }
+    if (options.client !== undefined) {
+      this.client = options.client;
+      this.owned = false;
+    } else {
+      // lazyConnect: creating a store never throws or logs; the first call connects.
+      const client = new Redis(options.url!, {
+        ...recommendedRedisOptions(this.timeoutMs),
+        lazyConnect: true,
+      });
+      client.on('error', (error: unknown) => {
+        this.lastError = error;
+      });
+      this.client = client;
+      this.owned = true;
+    }
+    if (mode === 'standalone' && this.client.isCluster) {
+      throw new ValidationError('options.mode', "'standalone' needs a standalone client, not a Cluster");
+    }
+    this.cluster = mode === 'cluster' || (mode === 'auto' && this.client.isCluster);
+    this.keys = new RedisKeys(keyPrefix);
+  }
+
+  /** Runs `operation` once the connection is ready, within the deadline, with typed errors. */
+  async run<T>(operation: (client: RedisClient) => Promise<T>): Promise<T> {
+    if (this.closed) throw new StoreClosedError(STORE_NAME);
+    let timer: NodeJS.Timeout | undefined;
+    let expired = false;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        expired = true;
+        reject(new Error(`Redis did not answer within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+    });
+    const attempt = this.whenReady().then(() => {
+      // A connection that comes back after the caller was told the call failed must not run it.
+      if (expired) throw new Error('the call expired before Redis was reachable');
+      return operation(this.client);
+    });
+    try {
+      return await Promise.race([attempt, deadline]);
+    } catch (error) {
+      if (StrataError.isInstance(error)) throw error;
+      throw new StoreUnavailableError(STORE_NAME, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Closes the connection if the store opened it; a client the caller passed in stays open. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.owned) return;
+    try {
+      await this.client.quit();
+    } catch {
+      // The server is gone: there is nothing to say goodbye to.
+      this.client.disconnect();
+    }
+  }
+
+  assertOpen(): void {
+    if (this.closed) throw new StoreClosedError(STORE_NAME);
+  }
+
+  /**
+   * Commands are sent only on a ready connection, never parked in ioredis' offline queue, where
+   * an append could wait past the caller's deadline and commit after the caller saw it fail.
+   * While reconnecting, the call waits for the next connection attempt: it fails as soon as that
+   * attempt fails and goes through as soon as one succeeds.
+   */
+  private whenReady(): Promise<void> {
+    const { client } = this;
+    if (client.status === 'ready') return Promise.resolve();
+    if (client.status === 'end' && !this.owned) {
+      return Promise.reject(new Error('the Redis client passed to the store was closed by its owner'));
+    }
+    this.waitingForReady ??= new Promise<void>((resolve, reject) => {
+      const settle = (error?: unknown) => {
+        client.off('ready', onReady);
+        client.off('close', onClose);
+        client.off('end', onClose);
+        this.waitingForReady = undefined;
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onReady = () => settle();
+      const onClose = () =>
+        settle(this.lastError ?? new Error(`the connection to Redis was lost (status: ${client.status})`));
+      client.once('ready', onReady);
+      client.once('close', onClose);
+      client.once('end', onClose);
+      if (client.status === 'wait' || client.status === 'end') {
+        this.lastError = undefined;
+        client.connect().catch(() => {
+          // The 'close' or 'end' event reports the failure.
+        });
+      }
+    });
+    return this.waitingForReady;
+  }
+}

@@ -1,0 +1,106 @@
+import {
+  type AppendOptions,
+  type AppendResult,
+  assertName,
+  ConcurrencyError,
+  type EventStore,
+  type NewEvent,
+  normalizeReadAll,
+  normalizeReadStream,
+  normalizeReadStreams,
+  prepareAppend,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type ReadStreamsOptions,
+  type RecordedEvent,
+} from '@strata/core';
+import { runAppend } from './append-script.js';
+import { decodeEvents } from './event-codec.js';
+import { readLog } from './log-reader.js';
+import { readNewestScript } from './read-range-script.js';
+import { RedisConnection } from './redis-connection.js';
+import type { RedisStoreOptions } from './redis-store-options.js';
+import { unsupportedInCluster } from './redis-unsupported.js';
+import { readStreamsPipelined } from './streams-reader.js';
+
+/**
+ * An `EventStore` on Redis. Each stream is a list of JSON-encoded events (one `LRANGE` reads any
+ * version range); one Lua script does the id lookup, the version check and the writes atomically.
+ * See the package README for the key layout, cluster support and durability settings.
+ */
+export class RedisEventStore implements EventStore {
+  private readonly connection: RedisConnection;
+
+  constructor(options: RedisStoreOptions) {
+    this.connection = new RedisConnection(options);
+  }
+
+  /** `'cluster'` or `'standalone'`: which key layout and guarantees this store uses. */
+  get mode(): 'cluster' | 'standalone' {
+    return this.connection.cluster ? 'cluster' : 'standalone';
+  }
+
+  async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    const append = prepareAppend(streamId, events, options);
+    const outcome = await runAppend(this.connection, append);
+    if (outcome.kind === 'conflict') {
+      throw new ConcurrencyError(streamId, append.expectedVersion, outcome.actualVersion);
+    }
+    return outcome.result;
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const { fromVersion, toVersion, limit, direction } = normalizeReadStream(streamId, options);
+    this.connection.assertOpen();
+    if (limit === 0 || fromVersion > toVersion) return [];
+    const key = this.connection.keys.events(streamId);
+    const open = toVersion === Number.MAX_SAFE_INTEGER;
+    let entries: string[];
+    if (direction === 'backward' && limit !== undefined) {
+      entries = (await this.connection.run((client) =>
+        readNewestScript.run(client, [key], [fromVersion, toVersion, limit]),
+      )) as string[];
+    } else {
+      const last =
+        direction === 'forward' && limit !== undefined
+          ? Math.min(toVersion, fromVersion + limit - 1)
+          : toVersion;
+      const stop = open && last === toVersion ? -1 : last - 1;
+      entries = await this.connection.run((client) => client.lrange(key, fromVersion - 1, stop));
+    }
+    const events = decodeEvents(entries, streamId);
+    return direction === 'backward' ? events.reverse() : events;
+  }
+
+  async readStreams(
+    streamIds: string[],
+    options: ReadStreamsOptions = {},
+  ): Promise<Map<string, RecordedEvent[]>> {
+    const { streamIds: ids, fromVersion } = normalizeReadStreams(streamIds, options.fromVersion);
+    this.connection.assertOpen();
+    return readStreamsPipelined(this.connection, ids, fromVersion);
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    const normalized = normalizeReadAll(options);
+    this.connection.assertOpen();
+    if (this.connection.cluster) throw unsupportedInCluster('readAll');
+    return readLog(this.connection, normalized);
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    assertName(streamId, 'streamId');
+    const key = this.connection.keys.events(streamId);
+    return this.connection.run((client) => client.llen(key));
+  }
+
+  /** Closes the connection the store opened from `url`; a client you passed in stays open. */
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+}
+
+/** Creates a Redis event store; see `RedisStoreOptions`. */
+export function createRedisEventStore(options: RedisStoreOptions): RedisEventStore {
+  return new RedisEventStore(options);
+}

@@ -1,0 +1,71 @@
+import { ValidationError } from '@strata/core';
+import { keySlot, slotTag } from './key-slot.js';
+
+export const DEFAULT_KEY_PREFIX = 'strata:';
+
+/**
+ * Key names. Every key of a stream carries the stream's hash tag, so one stream's keys always share
+ * a Redis Cluster slot and the append script may touch them together:
+ *
+ * - `<prefix>{<stream>}:e`  list of the stream's encoded events, index = version - 1
+ * - `<prefix>{<stream>}:t`  the stream type, fixed by the first append
+ * - `<prefix>{<stream>}:i`  hash event id -> location (cluster mode: ids are checked per stream)
+ * - `<prefix>{<stream>}:s`  hash version -> snapshot
+ * - `<prefix>log`, `<prefix>ids`  standalone only: the global log and the store-wide id index
+ * - `<prefix>{<slot tag>}:seq`  cluster only: the position counter of one hash slot
+ * - `<prefix>checkpoints`  hash name -> position
+ */
+export class RedisKeys {
+  constructor(readonly prefix: string) {}
+
+  events(streamId: string): string {
+    return `${this.prefix}{${hashTagOf(streamId)}}:e`;
+  }
+
+  streamType(streamId: string): string {
+    return `${this.prefix}{${hashTagOf(streamId)}}:t`;
+  }
+
+  streamIds(streamId: string): string {
+    return `${this.prefix}{${hashTagOf(streamId)}}:i`;
+  }
+
+  snapshots(streamId: string): string {
+    return `${this.prefix}{${hashTagOf(streamId)}}:s`;
+  }
+
+  get log(): string {
+    return `${this.prefix}log`;
+  }
+
+  get ids(): string {
+    return `${this.prefix}ids`;
+  }
+
+  get checkpoints(): string {
+    return `${this.prefix}checkpoints`;
+  }
+
+  /** The slot-wide sequence key that lives in the same cluster slot as `streamId`'s keys. */
+  slotSequence(streamId: string): { key: string; slot: number } {
+    const slot = keySlot(this.events(streamId));
+    return { key: `${this.prefix}{${slotTag(slot)}}:seq`, slot };
+  }
+}
+
+/**
+ * The stream id as a hash tag. Redis ends a tag at the first `}`, so braces (and `%`, to keep the
+ * mapping one-to-one) are percent-encoded: `a}b` and `a%7Db` get different keys, and no stream id
+ * can end its tag early and land its keys in different slots.
+ */
+export function hashTagOf(streamId: string): string {
+  return streamId.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** A prefix with a brace would become the hash tag of every key and defeat the per-stream tags. */
+export function assertKeyPrefix(prefix: unknown): asserts prefix is string {
+  if (typeof prefix !== 'string') throw new ValidationError('options.keyPrefix', 'must be a string');
+  if (/[{}]/.test(prefix)) {
+    throw new ValidationError('options.keyPrefix', 'must not contain "{" or "}" (the keys use hash tags)');
+  }
+}

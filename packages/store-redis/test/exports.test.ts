@@ -1,0 +1,12 @@
+import { fileURLToPath } from 'node:url';
+import { describePackageExports } from '@strata/vitest-preset/exports-check';
+
+describePackageExports(fileURLToPath(new URL('..', import.meta.url)), {
+  '.': [
+    'RedisEventStore',
+    'createRedisEventStore',
+    'RedisSnapshotStore',
+    'RedisCheckpointStore',
+    'recommendedRedisOptions',
+  ],
+});

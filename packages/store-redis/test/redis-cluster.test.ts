@@ -1,0 +1,189 @@
+import {
+  describeConcurrency,
+  describeExpectedVersion,
+  describeLargeStream,
+  describeReadStream,
+  describeReadStreams,
+  type EventStoreConformanceOptions,
+} from '@strata/conformance';
+import { DuplicateEventError, StoreUnavailableError, UnsupportedOperationError } from '@strata/core';
+import { Cluster, Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  RedisCheckpointStore,
+  RedisEventStore,
+  RedisSnapshotStore,
+  recommendedRedisOptions,
+} from '../src/index.js';
+import { keySlot } from '../src/key-slot.js';
+import { RedisClusterProcess } from './support/redis-cluster-process.js';
+import { testKeyPrefix } from './support/redis-test-server.js';
+
+const TIMEOUT_MS = 2000;
+const keyPrefix = testKeyPrefix('cluster');
+let cluster: RedisClusterProcess;
+let client: Cluster;
+
+function clusterClient(): Cluster {
+  return new Cluster(
+    cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
+    { redisOptions: recommendedRedisOptions(TIMEOUT_MS), slotsRefreshTimeout: 1000 },
+  );
+}
+
+beforeAll(async () => {
+  cluster = await RedisClusterProcess.start();
+  client = clusterClient();
+}, 60_000);
+
+afterAll(async () => {
+  client?.disconnect();
+  await cluster?.stop();
+});
+
+const options: EventStoreConformanceOptions = {
+  create: async () => new RedisEventStore({ client, keyPrefix }),
+  scale: { largeStreamEvents: 3000 },
+};
+
+describe('@strata/store-redis on a Redis Cluster of three masters', () => {
+  describe('the conformance topics that need no global log', () => {
+    describeExpectedVersion(options);
+    describeConcurrency(options);
+    describeReadStream(options);
+    describeReadStreams(options);
+    describeLargeStream(options);
+  });
+
+  it('computes the same slot as Redis for every key shape, braces and non-ASCII included', async () => {
+    const store = new RedisEventStore({ client, keyPrefix });
+    for (const streamId of ['order-1', '{a}', 'a}b{c', '}', '{', '%7D', 'ünïcødé-流', 'x'.repeat(255)]) {
+      await store.append(streamId, [{ type: 'checked', data: null }]);
+      const key = `${keyPrefix}{${streamId.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}}:e`;
+      expect(await client.cluster('KEYSLOT', key)).toBe(keySlot(key));
+      expect(await client.llen(key)).toBe(1);
+    }
+  });
+
+  it('spreads streams over every master, each stream whole on one node', async () => {
+    const store = new RedisEventStore({ client, keyPrefix });
+    const streamIds = Array.from({ length: 30 }, (_, i) => `spread-${i}`);
+    for (const streamId of streamIds) await store.append(streamId, [{ type: 'spread', data: { streamId } }]);
+    const holders = new Map<number, string[]>();
+    for (const port of cluster.ports) {
+      const node = new Redis(port, '127.0.0.1');
+      for (const streamId of streamIds) {
+        const keys = [
+          `${keyPrefix}{${streamId}}:e`,
+          `${keyPrefix}{${streamId}}:t`,
+          `${keyPrefix}{${streamId}}:i`,
+        ];
+        // A node answers EXISTS only for its own slots (MOVED otherwise).
+        const held = await node.exists(...keys).catch(() => 0);
+        if (held > 0) {
+          expect(held).toBe(3);
+          holders.set(port, [...(holders.get(port) ?? []), streamId]);
+        }
+      }
+      node.disconnect();
+    }
+    expect([...holders.keys()].sort()).toEqual([...cluster.ports].sort());
+    expect([...holders.values()].flat().sort()).toEqual([...streamIds].sort());
+    const read = await store.readStreams(streamIds);
+    expect(streamIds.map((id) => read.get(id)?.[0]?.data)).toEqual(
+      streamIds.map((streamId) => ({ streamId })),
+    );
+  });
+
+  it('gives positions unique across the store and increasing within a stream', async () => {
+    const store = new RedisEventStore({ client, keyPrefix });
+    const positions: bigint[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const streamId of ['pos-a', 'pos-b', 'pos-c', 'pos-d']) {
+        const result = await store.append(streamId, [
+          { type: 'p', data: round },
+          { type: 'p', data: round },
+        ]);
+        positions.push(result.lastPosition);
+      }
+    }
+    for (const streamId of ['pos-a', 'pos-b', 'pos-c', 'pos-d']) {
+      const events = await store.readStream(streamId);
+      positions.push(...events.map((e) => e.position));
+      expect(events.every((e, i) => i === 0 || e.position > events[i - 1]!.position)).toBe(true);
+      // The low bits of a position are the stream's slot.
+      expect(Number(events[0]!.position % 16384n)).toBe(keySlot(`${keyPrefix}{${streamId}}:e`));
+    }
+    const all = (
+      await Promise.all(['pos-a', 'pos-b', 'pos-c', 'pos-d'].map((id) => store.readStream(id)))
+    ).flat();
+    expect(new Set(all.map((e) => e.position)).size).toBe(all.length);
+  });
+
+  it('detects retries and duplicate ids within a stream, not across streams (documented)', async () => {
+    const store = new RedisEventStore({ client, keyPrefix });
+    const events = [
+      { id: 'c-1', type: 'dup', data: 1 },
+      { id: 'c-2', type: 'dup', data: 2 },
+    ];
+    const original = await store.append('dup-a', events, { expectedVersion: 'no_stream' });
+    expect(await store.append('dup-a', events, { expectedVersion: 'no_stream' })).toEqual(original);
+    await expect(store.append('dup-a', [...events].reverse())).rejects.toSatisfy(
+      DuplicateEventError.isInstance,
+    );
+    await expect(store.append('dup-a', [events[1]!, { type: 'dup', data: 3 }])).rejects.toSatisfy(
+      DuplicateEventError.isInstance,
+    );
+    // Another stream may sit on another node: its id index cannot see stream dup-a's ids.
+    await expect(store.append('dup-b', events)).resolves.toMatchObject({ firstVersion: 1, lastVersion: 2 });
+    expect(await store.streamVersion('dup-a')).toBe(2);
+  });
+
+  it('refuses readAll with a typed error naming the reason', async () => {
+    const store = new RedisEventStore({ client, keyPrefix });
+    expect(store.mode).toBe('cluster');
+    const error = await store.readAll().catch((e: unknown) => e);
+    expect(UnsupportedOperationError.isInstance(error)).toBe(true);
+    expect((error as UnsupportedOperationError).operation).toBe('readAll');
+  });
+
+  it('keeps snapshots and checkpoints', async () => {
+    const snapshots = new RedisSnapshotStore({ client, keyPrefix });
+    const checkpoints = new RedisCheckpointStore({ client, keyPrefix });
+    for (const streamId of ['snap-a', 'snap-b', 'snap-c']) {
+      await snapshots.saveSnapshot({ streamId, version: 3, stateVersion: 1, state: { streamId } });
+      expect(await snapshots.loadSnapshot(streamId)).toMatchObject({ version: 3, state: { streamId } });
+      expect(await snapshots.deleteSnapshots(streamId, { beforeVersion: 4 })).toBe(1);
+    }
+    await checkpoints.saveCheckpoint('projection', 42n);
+    expect(await checkpoints.loadCheckpoint('projection')).toBe(42n);
+  });
+
+  // Last: it takes a master down and brings it back.
+  it('surfaces a lost node as StoreUnavailableError within the timeout, and recovers when it is back', async () => {
+    const store = new RedisEventStore({ client, keyPrefix, timeoutMs: 1000 });
+    const streamId = 'node-loss';
+    await store.append(streamId, [{ type: 'before', data: null }]);
+    const slot = keySlot(`${keyPrefix}{${streamId}}:e`);
+    const port = Number(client.slots[slot]![0]!.split(':')[1]);
+    await cluster.killNode(port);
+
+    for (const call of [
+      () => store.append(streamId, [{ type: 'during', data: null }]),
+      () => store.readStream(streamId),
+      () => store.streamVersion(streamId),
+    ]) {
+      const started = Date.now();
+      const error = await call().catch((e: unknown) => e);
+      expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
+      expect(Date.now() - started).toBeLessThan(2000);
+    }
+
+    // The node comes back empty: the test cluster keeps nothing on disk (see the README on AOF).
+    await cluster.startNode(port);
+    await cluster.waitUntilHealthy();
+    await expect.poll(() => store.streamVersion(streamId).catch(() => -1), { timeout: 15_000 }).toBe(0);
+    await store.append(streamId, [{ type: 'after', data: null }], { expectedVersion: 'no_stream' });
+    expect((await store.readStream(streamId)).map((e) => e.type)).toEqual(['after']);
+  }, 60_000);
+});

@@ -1,0 +1,131 @@
+import { ConcurrencyError, UnsupportedOperationError, ValidationError } from '@strata/core';
+import { Redis } from 'ioredis';
+import { afterAll, expect, it } from 'vitest';
+import { RedisEventStore } from '../src/index.js';
+import {
+  deleteKeys,
+  describeWithRedis,
+  REDIS_URL,
+  redisIsReachable,
+  testKeyPrefix,
+} from './support/redis-test-server.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+
+const keyPrefix = testKeyPrefix('layout');
+
+describeWithRedis('RedisEventStore storage (standalone)', await redisIsReachable(), () => {
+  const client = new Redis(REDIS_URL);
+  const store = new RedisEventStore({ client, keyPrefix });
+
+  afterAll(async () => {
+    await store.close();
+    await deleteKeys(client, keyPrefix);
+    await client.quit();
+  });
+
+  it('keeps a stream as one list of JSON arrays and the log as a list indexed by position', async () => {
+    const occurredAt = new Date('2026-01-02T03:04:05.678Z');
+    const result = await store.append(
+      'order-1',
+      [{ id: 'e-1', type: 'order.placed', data: { total: 10 }, metadata: { by: 'u' }, occurredAt }],
+      { streamType: 'order' },
+    );
+    await store.append('order-1', [{ id: 'e-2', type: 'order.paid', data: null }], { streamType: 'ignored' });
+
+    const entries = (await client.lrange(`${keyPrefix}{order-1}:e`, 0, -1)).map((e) => JSON.parse(e));
+    expect(entries[0]).toEqual([
+      'order.placed',
+      1,
+      String(result.lastPosition),
+      expect.any(Number),
+      'order',
+      'e-1',
+      1,
+      occurredAt.getTime(),
+      { total: 10 },
+      { by: 'u' },
+    ]);
+    expect(entries[1]?.slice(0, 2)).toEqual(['order.paid', 2]);
+    expect(entries[1]?.[4]).toBe('order');
+    expect(await client.get(`${keyPrefix}{order-1}:t`)).toBe('"order"');
+    const logged = JSON.parse((await client.lindex(`${keyPrefix}log`, Number(result.lastPosition) - 1))!);
+    expect(logged).toEqual([...entries[0]!, 'order-1']);
+    expect(await client.hget(`${keyPrefix}ids`, 'e-1')).toBe(`1:${result.lastPosition}:order-1`);
+  });
+
+  it('gives stream ids with braces and percent signs their own keys', async () => {
+    const ids = ['a}b', 'a%7Db', '{x}', 'x', '%', '}{'];
+    for (const [i, streamId] of ids.entries()) {
+      await store.append(
+        streamId,
+        Array.from({ length: i + 1 }, () => ({ type: 'brace', data: streamId })),
+      );
+    }
+    const read = await store.readStreams(ids);
+    for (const [i, streamId] of ids.entries()) {
+      expect(read.get(streamId)?.map((e) => e.data)).toEqual(Array(i + 1).fill(streamId));
+      expect(await store.streamVersion(streamId)).toBe(i + 1);
+    }
+  });
+
+  it('filters readAll by type exactly, also for types that are prefixes of others or hold quotes', async () => {
+    const { lastPosition: after } = await store.append('marker', [{ type: 'marker', data: null }]);
+    const types = ['t', 't2', 't"', 't\\', 'tü', '"t"'];
+    for (const type of types) await store.append('typed', [{ type, data: type }]);
+    for (const type of types) {
+      expect((await store.readAll({ after, types: [type] })).map((e) => e.data)).toEqual([type]);
+    }
+  });
+
+  it('reads many streams in a few round trips (pipelined), not one per stream', async () => {
+    const target = new URL(REDIS_URL);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 6379));
+    await proxy.start();
+    const viaProxy = new RedisEventStore({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix });
+    const ids = Array.from({ length: 300 }, (_, i) => `pipelined-${i}`);
+    await viaProxy.streamVersion('connect-first');
+    const before = proxy.chunksFromClients;
+    const read = await viaProxy.readStreams(ids);
+    expect(read.size).toBe(300);
+    expect(proxy.chunksFromClients - before).toBeLessThan(10);
+    await viaProxy.close();
+    await proxy.stop();
+  });
+
+  it("in 'cluster' mode on a standalone server: per-stream ids, no readAll", async () => {
+    const clustered = new RedisEventStore({ client, keyPrefix: `${keyPrefix}c:`, mode: 'cluster' });
+    expect(clustered.mode).toBe('cluster');
+    const events = [{ id: 'same', type: 't', data: 1 }];
+    const first = await clustered.append('one', events);
+    expect(await clustered.append('one', events)).toEqual(first);
+    await expect(clustered.append('one', [{ type: 't', data: 2 }], { expectedVersion: 0 })).rejects.toSatisfy(
+      ConcurrencyError.isInstance,
+    );
+    expect(await clustered.append('two', events)).toMatchObject({ firstVersion: 1 });
+    const error = await clustered.readAll().catch((e: unknown) => e);
+    expect(UnsupportedOperationError.isInstance(error)).toBe(true);
+  });
+
+  it('rejects bad options with ValidationError', () => {
+    const bad = [
+      {},
+      { client, url: REDIS_URL },
+      { client, keyPrefix: 'app{1}:' },
+      { client, timeoutMs: 0 },
+      { client, mode: 'sharded' as 'cluster' },
+      {
+        client: Object.assign(new Redis({ lazyConnect: true }), { isCluster: true }),
+        mode: 'standalone' as const,
+      },
+    ];
+    for (const options of bad) {
+      let error: unknown;
+      try {
+        new RedisEventStore(options);
+      } catch (e) {
+        error = e;
+      }
+      expect(ValidationError.isInstance(error), JSON.stringify(Object.keys(options))).toBe(true);
+    }
+  });
+});
