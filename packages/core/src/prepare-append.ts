@@ -5,6 +5,8 @@ import { assertJsonValue } from './json-value.js';
 import { uuidv7 } from './uuid.js';
 
 export const MAX_NAME_LENGTH = 255;
+// A lone surrogate cannot be encoded as UTF-8, so a database would hand back a different string.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const DEFAULT_STREAM_TYPE = 'default';
 
 /** An event checked and filled in, ready for an adapter to write. */
@@ -94,6 +96,7 @@ export function assertName(value: unknown, path: string): asserts value is strin
   if (value.length > MAX_NAME_LENGTH) {
     throw new ValidationError(path, `must be at most ${MAX_NAME_LENGTH} characters (got ${value.length})`);
   }
+  if (LONE_SURROGATE.test(value)) throw new ValidationError(path, 'must be well-formed UTF-16 (no lone surrogates)');
 }
 
 function assertExpectedVersionShape(expected: unknown): asserts expected is ExpectedVersion {

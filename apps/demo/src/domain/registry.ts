@@ -1,0 +1,13 @@
+import { EventRegistry } from '@strata/core';
+
+/** Every event type of the demo, under stable names that outlive class and file renames. */
+export function createDemoRegistry(): EventRegistry {
+  return new EventRegistry()
+    .register('user.registered')
+    .register('user.email_changed')
+    .register('order.placed')
+    .register('order.item_added')
+    .register('order.paid')
+    .register('order.shipped')
+    .register('order.cancelled');
+}

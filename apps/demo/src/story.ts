@@ -1,0 +1,120 @@
+import { AggregateRepository, ConcurrencyError, type EventStore, iterateAll } from '@strata/core';
+import { Order, OrderRuleError } from './domain/order.js';
+import { createDemoRegistry } from './domain/registry.js';
+import { User } from './domain/user.js';
+
+export type Print = (line: string) => void;
+
+const euros = (cents: number) => `€${(cents / 100).toFixed(2)}`;
+
+/**
+ * The demo's story, told against any EventStore: a user places an order, two clerks edit it at
+ * once, the conflict is caught and retried, and the state is rebuilt, past and present, from the log.
+ */
+export async function tellStory(store: EventStore, print: Print): Promise<void> {
+  const registry = createDemoRegistry();
+  const users = new AggregateRepository(store, {
+    streamType: 'user',
+    create: (id) => new User(id),
+    registry,
+  });
+  const orders = new AggregateRepository(store, {
+    streamType: 'order',
+    create: (id) => new Order(id),
+    registry,
+  });
+  const section = (title: string) => print(`\n── ${title} ${'─'.repeat(Math.max(0, 60 - title.length))}`);
+
+  section('1. A user registers');
+  const ada = new User('ada');
+  ada.register('ada@example.com', 'Ada Lovelace');
+  const registered = await users.save(ada);
+  print(
+    `user-ada registered → stream version ${registered?.lastVersion}, global position ${registered?.lastPosition}`,
+  );
+
+  section('2. She places an order');
+  const order = new Order('1001');
+  order.place('ada');
+  order.addItem({ sku: 'notebook', quantity: 2, unitPriceCents: 450 });
+  order.addItem({ sku: 'pen', quantity: 3, unitPriceCents: 120 });
+  const placed = await orders.save(order);
+  print(`order-1001: 3 events appended as versions ${placed?.firstVersion}..${placed?.lastVersion}`);
+  print(`total so far ${euros(order.totalCents)}`);
+
+  section('3. Two clerks edit the same order at once');
+  const clerkA = await orders.load('1001');
+  const clerkB = await orders.load('1001');
+  print(`both clerks loaded order-1001 at version ${clerkA.version}`);
+  clerkA.addItem({ sku: 'ink', quantity: 1, unitPriceCents: 800 });
+  await orders.save(clerkA);
+  print(`clerk A added ink and saved → version ${clerkA.version}`);
+  clerkB.addItem({ sku: 'eraser', quantity: 1, unitPriceCents: 90 });
+  try {
+    await orders.save(clerkB);
+    print('clerk B saved (this should not happen)');
+  } catch (error) {
+    if (!ConcurrencyError.isInstance(error)) throw error;
+    print(
+      `clerk B's save was refused: expected version ${error.expectedVersion}, stream is at ${error.actualVersion}`,
+    );
+  }
+  print('clerk B tries again with orders.update, which reloads and re-runs the command on a conflict');
+  let clerkAInterferes = true;
+  const retried = await orders.update(
+    '1001',
+    async (fresh) => {
+      if (clerkAInterferes) {
+        clerkAInterferes = false;
+        await orders.update('1001', (o) => o.addItem({ sku: 'paper', quantity: 1, unitPriceCents: 300 }));
+        print('  meanwhile clerk A added paper');
+      }
+      fresh.addItem({ sku: 'eraser', quantity: 1, unitPriceCents: 90 });
+    },
+    {
+      onRetry: (error, attempt) =>
+        print(`  conflict at version ${error.actualVersion}: reloaded, retry ${attempt}`),
+    },
+  );
+  print(`clerk B's eraser is in → version ${retried.version}, ${retried.lines.length} lines`);
+
+  section('4. The business rules hold');
+  await orders.update('1001', (o) => o.pay());
+  try {
+    await orders.update('1001', (o) => o.addItem({ sku: 'stapler', quantity: 1, unitPriceCents: 1500 }));
+  } catch (error) {
+    if (!(error instanceof OrderRuleError)) throw error;
+    print(`adding an item after payment was refused: ${error.message}`);
+  }
+  await orders.update('1001', (o) => o.ship('DHL'));
+  print('order paid and shipped');
+
+  section('5. State rebuilt from the events');
+  const now = await orders.load('1001');
+  print(
+    `order-1001 now: ${now.status}, ${now.lines.length} lines, ${euros(now.totalCents)}, version ${now.version}`,
+  );
+  const past = await orders.load('1001', { toVersion: 3 });
+  print(
+    `order-1001 as of version 3: ${past.status}, ${past.lines.map((l) => l.sku).join(' + ')}, ${euros(past.totalCents)}`,
+  );
+
+  section('6. A retried append writes nothing twice');
+  const event = {
+    id: 'demo-email-change-1',
+    type: 'user.email_changed',
+    data: { from: 'ada@example.com', to: 'ada@strata.dev' },
+  };
+  const first = await store.append('user-ada', [event], { expectedVersion: 1 });
+  const again = await store.append('user-ada', [event], { expectedVersion: 1 });
+  print(
+    `first append → version ${first.lastVersion}; the same batch again → version ${again.lastVersion} (no new event)`,
+  );
+  print(`user-ada holds ${await store.streamVersion('user-ada')} events`);
+
+  section('7. The global log, in commit order');
+  for await (const recorded of iterateAll(store, { batchSize: 4 })) {
+    const position = String(recorded.position).padStart(3);
+    print(`${position}  ${recorded.streamId.padEnd(11)} v${recorded.version}  ${recorded.type}`);
+  }
+}

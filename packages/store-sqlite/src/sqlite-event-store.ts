@@ -1,0 +1,266 @@
+import {
+  type AppendOptions,
+  type AppendResult,
+  assertName,
+  ConcurrencyError,
+  type EventStore,
+  type NewEvent,
+  normalizeReadAll,
+  normalizeReadStream,
+  normalizeReadStreams,
+  type PreparedAppend,
+  prepareAppend,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type ReadStreamsOptions,
+  type RecordedEvent,
+  resolveIdempotentRetry,
+  type StoredEventLocation,
+  satisfiesExpectedVersion,
+} from '@strata/core';
+import { AppendHookFailure, type SqliteAppendHook, SqliteAppendHooks } from './sqlite-append-hooks.js';
+import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
+import { SqliteConnection } from './sqlite-connection.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+import { isUniqueViolation, toStoreError } from './sqlite-errors.js';
+import { type EventRow, toRecordedEvent, toRecordedEvents } from './sqlite-event-rows.js';
+import { SqliteEventStatements } from './sqlite-event-statements.js';
+import { chunks, IN_LIST_CHUNK } from './sqlite-in-list.js';
+import { SqliteSnapshotStore } from './sqlite-snapshot-store.js';
+import type { SqliteStoreOptions } from './sqlite-store-options.js';
+
+const MAX_POSITION = 2n ** 63n - 1n;
+
+/** Thrown inside the append transaction to roll it back; resolved once the transaction is gone. */
+class AppendConflict {
+  /** `undefined` when a unique constraint fired and the stream's version must be read again. */
+  constructor(readonly actualVersion: number | undefined) {}
+}
+
+/**
+ * The embedded default `EventStore`: one SQLite file (WAL mode) through better-sqlite3. Several
+ * stores, in one process or several, can share the file; SQLite's write lock orders their appends.
+ * `snapshots` and `checkpoints` live in the same file, under the same table prefix.
+ */
+export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implements EventStore {
+  /** Snapshots in the same database. */
+  readonly snapshots: SqliteSnapshotStore;
+  /** Projection checkpoints in the same database. */
+  readonly checkpoints: SqliteCheckpointStore;
+  private readonly connection: SqliteConnection<DB>;
+  private readonly hooks = new SqliteAppendHooks<DB>();
+  private statements: SqliteEventStatements | undefined;
+
+  constructor(options: SqliteStoreOptions<DB>) {
+    this.connection = new SqliteConnection(options);
+    this.snapshots = new SqliteSnapshotStore(this.connection);
+    this.checkpoints = new SqliteCheckpointStore(this.connection);
+  }
+
+  /**
+   * Runs `hook` inside every append's transaction, after the inserts: the place for realtime
+   * projections to write read models atomically with the events. Returns a function that removes it.
+   * Idempotent retries write nothing and run no hook.
+   */
+  onAppend(hook: SqliteAppendHook<DB>): () => void {
+    return this.hooks.add(hook);
+  }
+
+  async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    const append = prepareAppend(streamId, events, options);
+    const statements = this.prepared();
+    try {
+      return statements.transactions.write(() => this.write(statements, append));
+    } catch (error) {
+      if (error instanceof AppendConflict) return this.resolveConflict(append, error.actualVersion);
+      if (error instanceof AppendHookFailure) throw error.error;
+      throw toStoreError(error, this.connection.handle);
+    }
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const { fromVersion, toVersion, limit, direction } = normalizeReadStream(streamId, options);
+    const statements = this.prepared();
+    try {
+      const statement = direction === 'forward' ? statements.readForward : statements.readBackward;
+      return toRecordedEvents(statement.all(streamId, fromVersion, toVersion, limit ?? -1) as EventRow[]);
+    } catch (error) {
+      throw toStoreError(error, this.connection.handle);
+    }
+  }
+
+  async readStreams(
+    streamIds: string[],
+    options: ReadStreamsOptions = {},
+  ): Promise<Map<string, RecordedEvent[]>> {
+    const { streamIds: ids, fromVersion } = normalizeReadStreams(streamIds, options.fromVersion);
+    const statements = this.prepared();
+    const result = new Map<string, RecordedEvent[]>();
+    for (const id of ids) result.set(id, []);
+    const readChunk = (chunk: string[]) => {
+      const rows = statements.readStreams.all(chunk, [], [fromVersion]) as EventRow[];
+      for (const row of rows) result.get(row[2])?.push(toRecordedEvent(row));
+    };
+    try {
+      if (ids.length <= IN_LIST_CHUNK) readChunk(ids);
+      else statements.transactions.read(() => chunks(ids).forEach(readChunk));
+    } catch (error) {
+      throw toStoreError(error, this.connection.handle);
+    }
+    return result;
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    const { after, limit, types } = normalizeReadAll(options);
+    const statements = this.prepared();
+    if (after >= MAX_POSITION || types?.length === 0) return [];
+    try {
+      if (types === undefined)
+        return toRecordedEvents(statements.readAll.all(after, limit ?? -1) as EventRow[]);
+      if (types.length <= IN_LIST_CHUNK) {
+        return toRecordedEvents(statements.readAllByTypes.all(types, [after], [limit ?? -1]) as EventRow[]);
+      }
+      // One snapshot for every chunk, or a chunk read before a late commit would skip events
+      // that a later chunk's page steps over. Each chunk's first `limit` rows hold the union's.
+      const rows = statements.transactions.read(() =>
+        chunks(types).flatMap((chunk) => statements.readAllByTypes.all(chunk, [after], [limit ?? -1])),
+      );
+      (rows as EventRow[]).sort((a, b) => (BigInt(a[0]) < BigInt(b[0]) ? -1 : 1));
+      return toRecordedEvents((limit === undefined ? rows : rows.slice(0, limit)) as EventRow[]);
+    } catch (error) {
+      throw toStoreError(error, this.connection.handle);
+    }
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    assertName(streamId, 'streamId');
+    const statements = this.prepared();
+    try {
+      return this.currentVersion(statements, streamId);
+    } catch (error) {
+      throw toStoreError(error, this.connection.handle);
+    }
+  }
+
+  /** Closes the database if the store opened it; a `Database` you passed in stays open. */
+  async close(): Promise<void> {
+    this.connection.close();
+  }
+
+  private prepared(): SqliteEventStatements {
+    const db = this.connection.database();
+    if (this.statements !== undefined) return this.statements;
+    try {
+      this.statements = new SqliteEventStatements(db, this.connection.tables);
+      return this.statements;
+    } catch (error) {
+      throw toStoreError(error, db);
+    }
+  }
+
+  /** Runs inside the write transaction. */
+  private write(statements: SqliteEventStatements, append: PreparedAppend): AppendResult {
+    const { streamId, events } = append;
+    const head = statements.streamHead.get(streamId) as [number, string] | undefined;
+    const currentVersion = head === undefined ? 0 : head[0];
+    // A failed check may still be a retry of a batch that committed: decided after the rollback.
+    if (!satisfiesExpectedVersion(append.expectedVersion, currentVersion))
+      throw new AppendConflict(currentVersion);
+    const streamType = head === undefined ? append.streamType : head[1];
+    const lastVersion = currentVersion + events.length;
+    const recordedAt = Date.now();
+    let lastPosition = 0n;
+    try {
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i]!;
+        lastPosition = statements.insertEvent.run(
+          event.id,
+          streamId,
+          streamType,
+          event.type,
+          event.dataJson,
+          event.metadataJson,
+          currentVersion + i + 1,
+          event.schemaVersion,
+          event.occurredAt.getTime(),
+          recordedAt,
+        ).lastInsertRowid as bigint;
+      }
+      if (head === undefined) statements.insertStream.run(streamId, streamType, lastVersion);
+      else statements.updateStream.run(lastVersion, streamId);
+    } catch (error) {
+      // An event id that exists already (a retry?) or a (stream, version) race.
+      if (isUniqueViolation(error)) throw new AppendConflict(undefined);
+      throw error;
+    }
+    if (this.hooks.size > 0) {
+      this.hooks.run(
+        this.connection.database(),
+        recordedEvents(append, streamType, currentVersion, lastPosition, recordedAt),
+      );
+    }
+    return { streamId, firstVersion: currentVersion + 1, lastVersion, lastPosition };
+  }
+
+  /** After the rolled-back transaction: an idempotent retry, a duplicate id, or a real conflict. */
+  private resolveConflict(append: PreparedAppend, actualVersion: number | undefined): AppendResult {
+    let retried: AppendResult | undefined;
+    let version: number;
+    try {
+      const statements = this.prepared();
+      retried = resolveIdempotentRetry(append, this.findEvents(statements, append));
+      version = actualVersion ?? this.currentVersion(statements, append.streamId);
+    } catch (error) {
+      throw toStoreError(error, this.connection.handle);
+    }
+    if (retried !== undefined) return retried;
+    throw new ConcurrencyError(append.streamId, append.expectedVersion, version);
+  }
+
+  private findEvents(statements: SqliteEventStatements, append: PreparedAppend): StoredEventLocation[] {
+    const found: StoredEventLocation[] = [];
+    for (const ids of chunks(append.events.map((event) => event.id))) {
+      for (const row of statements.findEvents.all(ids, [], []) as [string, string, bigint, bigint][]) {
+        found.push({ id: row[0], streamId: row[1], version: Number(row[2]), position: row[3] });
+      }
+    }
+    return found;
+  }
+
+  private currentVersion(statements: SqliteEventStatements, streamId: string): number {
+    const head = statements.streamHead.get(streamId) as [number, string] | undefined;
+    return head === undefined ? 0 : head[0];
+  }
+}
+
+/** The events an append just wrote, for hooks; positions are consecutive under the write lock. */
+function recordedEvents(
+  append: PreparedAppend,
+  streamType: string,
+  currentVersion: number,
+  lastPosition: bigint,
+  recordedAt: number,
+): RecordedEvent[] {
+  const { events } = append;
+  const firstPosition = lastPosition - BigInt(events.length - 1);
+  return events.map((event, i) => ({
+    id: event.id,
+    streamId: append.streamId,
+    streamType,
+    type: event.type,
+    data: JSON.parse(event.dataJson),
+    metadata: JSON.parse(event.metadataJson),
+    schemaVersion: event.schemaVersion,
+    version: currentVersion + i + 1,
+    position: firstPosition + BigInt(i),
+    occurredAt: new Date(event.occurredAt.getTime()),
+    recordedAt: new Date(recordedAt),
+  }));
+}
+
+/** Creates a store over a file path, `':memory:'`, or a better-sqlite3 `Database` you own. */
+export function createSqliteEventStore<DB extends SqliteDatabase = SqliteDatabase>(
+  options: SqliteStoreOptions<DB>,
+): SqliteEventStore<DB> {
+  return new SqliteEventStore(options);
+}

@@ -1,0 +1,57 @@
+import type { SqliteTableNames } from './sqlite-table-names.js';
+
+/** One schema change. Versions only ever grow; a released migration is never edited. */
+export interface SqliteMigration {
+  version: number;
+  name: string;
+  sql(tables: SqliteTableNames): string;
+}
+
+export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    name: 'initial-schema',
+    sql: (t) => `
+      -- AUTOINCREMENT, not a plain rowid: archival deletes old rows, and a reader's checkpoint must
+      -- never see a position handed out twice.
+      CREATE TABLE ${t.events} (
+        position INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        stream_id TEXT NOT NULL,
+        stream_type TEXT NOT NULL,
+        event_type TEXT NOT NULL,
+        data TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        schema_version INTEGER NOT NULL,
+        occurred_at INTEGER NOT NULL,
+        recorded_at INTEGER NOT NULL,
+        UNIQUE (stream_id, version)
+      ) STRICT;
+      CREATE INDEX "${t.prefix}events_type_position" ON ${t.events} (event_type, position);
+
+      -- One row per stream: the version check reads one key, and the version survives archival
+      -- of the stream's events.
+      CREATE TABLE ${t.streams} (
+        stream_id TEXT NOT NULL PRIMARY KEY,
+        stream_type TEXT NOT NULL,
+        version INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE ${t.snapshots} (
+        stream_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        state_version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (stream_id, version)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE ${t.checkpoints} (
+        name TEXT NOT NULL PRIMARY KEY,
+        position INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+];

@@ -1,0 +1,37 @@
+import { ValidationError } from '@strata/core';
+
+const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,30}$/;
+
+export const DEFAULT_TABLE_PREFIX = 'strata_';
+
+/** The store's tables, already quoted for SQL. */
+export interface SqliteTableNames {
+  events: string;
+  streams: string;
+  snapshots: string;
+  checkpoints: string;
+  migrations: string;
+  /** Prefix for index names. */
+  prefix: string;
+}
+
+/**
+ * Table names are spliced into SQL (they cannot be bound), so the prefix is checked against a
+ * strict pattern before it gets anywhere near a statement.
+ */
+export function tableNames(tablePrefix: string = DEFAULT_TABLE_PREFIX): SqliteTableNames {
+  if (typeof tablePrefix !== 'string' || !TABLE_PREFIX.test(tablePrefix)) {
+    throw new ValidationError(
+      'options.tablePrefix',
+      `must match ${TABLE_PREFIX} (a letter or _, then up to 30 letters, digits or _); got ${typeof tablePrefix === 'string' ? JSON.stringify(tablePrefix) : String(tablePrefix)}`,
+    );
+  }
+  return {
+    events: `"${tablePrefix}events"`,
+    streams: `"${tablePrefix}streams"`,
+    snapshots: `"${tablePrefix}snapshots"`,
+    checkpoints: `"${tablePrefix}checkpoints"`,
+    migrations: `"${tablePrefix}migrations"`,
+    prefix: tablePrefix,
+  };
+}

@@ -1,0 +1,110 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConcurrencyError, StoreUnavailableError } from '@strata/core';
+import { describe, expect, it } from 'vitest';
+import { createSqliteEventStore, migrate } from '../src/index.js';
+import { tempDatabases } from './temp-database.js';
+
+const databases = tempDatabases();
+const event = { type: 'a', data: {} };
+
+function unavailableWith(code: string | RegExp) {
+  return (error: unknown) =>
+    StoreUnavailableError.isInstance(error) &&
+    error.store === 'sqlite' &&
+    new RegExp(code).test(`${(error.cause as { code?: string } | undefined)?.code} ${error.message}`);
+}
+
+describe('error mapping', () => {
+  it('reports a write lock held past the busy timeout as StoreUnavailableError, then recovers', async () => {
+    const path = databases.path();
+    const store = createSqliteEventStore({ database: path, busyTimeoutMs: 20 });
+    await store.append('s', [event]);
+    const other = databases.raw(path);
+    other.exec('BEGIN IMMEDIATE');
+
+    await expect(store.append('s', [event])).rejects.toSatisfy(unavailableWith('SQLITE_BUSY'));
+    // WAL: readers are not blocked by the writer.
+    expect(await store.streamVersion('s')).toBe(1);
+
+    other.exec('ROLLBACK');
+    await store.append('s', [event]);
+    expect(await store.streamVersion('s')).toBe(2);
+
+    other.exec('BEGIN EXCLUSIVE');
+    await expect(
+      store.snapshots.saveSnapshot({ streamId: 's', version: 2, stateVersion: 1, state: {} }),
+    ).rejects.toSatisfy(unavailableWith('SQLITE_BUSY'));
+    await expect(store.checkpoints.saveCheckpoint('p', 1n)).rejects.toSatisfy(unavailableWith('SQLITE_BUSY'));
+    other.exec('COMMIT');
+    await store.checkpoints.saveCheckpoint('p', 1n);
+    await store.close();
+  });
+
+  it('recovers when the file was locked while the store first opened (and migrated) it', async () => {
+    const path = databases.path();
+    const other = databases.raw(path);
+    other.exec('PRAGMA journal_mode = WAL');
+    other.exec('BEGIN IMMEDIATE');
+    const store = createSqliteEventStore({ database: path, busyTimeoutMs: 20 });
+    await expect(store.readAll()).rejects.toSatisfy(unavailableWith('SQLITE_BUSY'));
+    other.exec('ROLLBACK');
+    await store.append('s', [event]);
+    expect(await store.readAll()).toHaveLength(1);
+    await store.close();
+  });
+
+  it('reports migrate() on a locked file as StoreUnavailableError', () => {
+    const path = databases.path();
+    const holder = databases.raw(path);
+    holder.exec('BEGIN IMMEDIATE');
+    const db = databases.raw(path);
+    db.exec('PRAGMA busy_timeout = 20');
+    expect(() => migrate(db)).toThrow(StoreUnavailableError);
+    holder.exec('ROLLBACK');
+    expect(migrate(db).applied).toEqual([1]);
+  });
+
+  it('reports a missing folder and a file that is not a database as StoreUnavailableError', async () => {
+    const missing = createSqliteEventStore({ database: join(databases.path(), 'nested', 'x.db') });
+    await expect(missing.append('s', [event])).rejects.toSatisfy(StoreUnavailableError.isInstance);
+    await expect(missing.readAll()).rejects.toSatisfy(StoreUnavailableError.isInstance);
+    await missing.close();
+
+    const garbage = databases.path();
+    writeFileSync(garbage, 'this is not an SQLite database, just some text that is long enough'.repeat(100));
+    const store = createSqliteEventStore({ database: garbage });
+    await expect(store.readStream('s')).rejects.toSatisfy(unavailableWith('SQLITE_NOTADB'));
+    await store.close();
+  });
+
+  it('reports a caller database closed by its owner as StoreUnavailableError', async () => {
+    const db = databases.raw(databases.path());
+    const store = createSqliteEventStore({ database: db });
+    await store.append('s', [event]);
+    db.close();
+    await expect(store.append('s', [event])).rejects.toSatisfy(StoreUnavailableError.isInstance);
+    await expect(store.readStream('s')).rejects.toSatisfy(StoreUnavailableError.isInstance);
+    await expect(store.checkpoints.loadCheckpoint('p')).rejects.toSatisfy(StoreUnavailableError.isInstance);
+  });
+
+  it('turns a UNIQUE (stream_id, version) violation into ConcurrencyError, never a driver error', async () => {
+    const path = databases.path();
+    const store = createSqliteEventStore({ database: path });
+    await store.append('s', [event, event]);
+    // A streams row out of step with the events (say, restored from an older backup).
+    databases.raw(path).prepare("UPDATE strata_streams SET version = 1 WHERE stream_id = 's'").run();
+    await expect(store.append('s', [event])).rejects.toSatisfy(ConcurrencyError.isInstance);
+    expect(await store.readStream('s')).toHaveLength(2);
+    await store.close();
+  });
+
+  it('reports tables dropped under the store as StoreUnavailableError', async () => {
+    const path = databases.path();
+    const store = createSqliteEventStore({ database: path });
+    await store.append('s', [event]);
+    databases.raw(path).exec('DROP TABLE strata_snapshots');
+    await expect(store.snapshots.loadSnapshot('s')).rejects.toSatisfy(unavailableWith('no such table'));
+    await store.close();
+  });
+});

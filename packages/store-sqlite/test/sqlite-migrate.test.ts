@@ -1,0 +1,113 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { StoreUnavailableError, ValidationError } from '@strata/core';
+import { describe, expect, it } from 'vitest';
+import { createSqliteEventStore, migrate } from '../src/index.js';
+import { tempDatabases } from './temp-database.js';
+
+const databases = tempDatabases();
+
+function tables(db: ReturnType<typeof databases.raw>): string[] {
+  return (
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]
+  ).filter((name) => name !== 'sqlite_sequence');
+}
+
+describe('migrate', () => {
+  it('creates the schema once; running it again is a no-op', () => {
+    const db = databases.raw(databases.path());
+    expect(migrate(db)).toEqual({ applied: [1] });
+    expect(migrate(db)).toEqual({ applied: [] });
+    expect(tables(db)).toEqual([
+      'strata_checkpoints',
+      'strata_events',
+      'strata_migrations',
+      'strata_snapshots',
+      'strata_streams',
+    ]);
+    expect(db.prepare('SELECT version, name FROM strata_migrations').all()).toEqual([
+      { version: 1, name: 'initial-schema' },
+    ]);
+    const indexes = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+      .pluck()
+      .all();
+    expect(indexes).toEqual(['strata_events_type_position']);
+  });
+
+  it('keeps stores with different prefixes apart in one file', async () => {
+    const path = databases.path();
+    const one = createSqliteEventStore({ database: path, tablePrefix: 'one_' });
+    const two = createSqliteEventStore({ database: path, tablePrefix: 'two_' });
+    await one.append('s', [{ type: 'a', data: {} }]);
+    expect(await two.streamVersion('s')).toBe(0);
+    expect(tables(databases.raw(path))).toContain('two_events');
+    await one.close();
+    await two.close();
+  });
+
+  it('rejects table prefixes that could inject SQL', () => {
+    const db = databases.raw(databases.path());
+    for (const tablePrefix of ['', '1abc', 'a-b', 'x"; DROP TABLE t; --', 'a'.repeat(32), 'é_']) {
+      expect(() => migrate(db, { tablePrefix })).toThrow(ValidationError);
+      expect(() => createSqliteEventStore({ database: db, tablePrefix })).toThrow(ValidationError);
+    }
+    expect(migrate(db, { tablePrefix: `_${'a'.repeat(30)}` }).applied).toEqual([1]);
+    expect(migrate(db, { tablePrefix: 'A1' }).applied).toEqual([1]);
+  });
+
+  it('does not touch the schema when the store is told not to migrate', async () => {
+    const path = databases.path();
+    const store = createSqliteEventStore({ database: path, migrate: false });
+    await expect(store.readAll()).rejects.toSatisfy(
+      (e: unknown) => StoreUnavailableError.isInstance(e) && /no such table/.test(e.message),
+    );
+    migrate(databases.raw(path));
+    expect(await store.readAll()).toEqual([]);
+    await store.close();
+  });
+
+  it('is safe when several processes open the same new file at once and race to append', async () => {
+    const path = databases.path();
+    const writers = 3;
+    const appends = 10;
+    const script = fileURLToPath(new URL('./concurrent-writer.ts', import.meta.url));
+    // tsx runs the TypeScript child wherever vitest was started from.
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const children: ChildProcess[] = [];
+    const ready: Promise<void>[] = [];
+    const done: Promise<{ applied?: number[]; error?: string }>[] = [];
+    for (let i = 0; i < writers; i++) {
+      const child = fork(script, [path, String(appends)], {
+        execArgv: ['--import', tsx],
+        stdio: 'inherit',
+      });
+      children.push(child);
+      ready.push(new Promise((resolve) => child.once('message', () => resolve())));
+      done.push(
+        new Promise((resolve, reject) => {
+          child.once('error', reject);
+          child.on('message', (message) => {
+            if (message !== 'ready') resolve(message as { applied?: number[] });
+          });
+        }),
+      );
+    }
+    await Promise.all(ready);
+    for (const child of children) child.send('go');
+    const results = await Promise.all(done);
+    for (const child of children) child.disconnect();
+
+    expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
+    expect(results.map((result) => result.applied?.length).sort()).toEqual([0, 0, 1]);
+    const store = createSqliteEventStore({ database: path });
+    const events = await store.readStream('shared');
+    expect(events.map((event) => event.version)).toEqual(
+      Array.from({ length: writers * appends }, (_, i) => i + 1),
+    );
+    const positions = events.map((event) => event.position);
+    expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
+    await store.close();
+  });
+});
