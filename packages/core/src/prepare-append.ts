@@ -96,7 +96,8 @@ export function assertName(value: unknown, path: string): asserts value is strin
   if (value.length > MAX_NAME_LENGTH) {
     throw new ValidationError(path, `must be at most ${MAX_NAME_LENGTH} characters (got ${value.length})`);
   }
-  if (LONE_SURROGATE.test(value)) throw new ValidationError(path, 'must be well-formed UTF-16 (no lone surrogates)');
+  if (LONE_SURROGATE.test(value))
+    throw new ValidationError(path, 'must be well-formed UTF-16 (no lone surrogates)');
 }
 
 function assertExpectedVersionShape(expected: unknown): asserts expected is ExpectedVersion {

@@ -9,7 +9,7 @@ describe('MemoryEventStore', () => {
     await store.append('s', [{ type: 't', data }]);
     data.items.push(3);
     const [first] = await store.readStream('s');
-    (first?.data as { items: number[] }).items.push(4);
+    (first!.data as { items: number[] }).items.push(4);
     expect((await store.readStream('s'))[0]?.data).toEqual({ items: [1, 2] });
   });
 
