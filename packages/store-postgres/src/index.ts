@@ -1,0 +1,14 @@
+export type { PostgresAppendContext, PostgresAppendHook } from './postgres-append-hooks.js';
+export { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
+export { createPostgresEventStore, PostgresEventStore } from './postgres-event-store.js';
+export type { MigrateResult } from './postgres-migrate.js';
+export type {
+  PostgresClient,
+  PostgresPool,
+  PostgresPoolClient,
+  PostgresQueryConfig,
+  PostgresQueryResult,
+  PostgresTypeParsers,
+} from './postgres-pool.js';
+export { PostgresSnapshotStore } from './postgres-snapshot-store.js';
+export type { PostgresStoreOptions } from './postgres-store-options.js';

@@ -1,0 +1,163 @@
+import {
+  type AppendResult,
+  ConcurrencyError,
+  type PreparedAppend,
+  type RecordedEvent,
+  resolveIdempotentRetry,
+  type StoredEventLocation,
+} from '@strata/core';
+import {
+  APPEND_CONFLICT,
+  APPEND_IDS_EXIST,
+  APPEND_WRITTEN,
+  EXPECT_ANY,
+  EXPECT_STREAM_EXISTS,
+} from './postgres-append-function.js';
+import { type PreparedStatement, preparedStatement } from './postgres-statement.js';
+import type { PostgresTableNames } from './postgres-table-names.js';
+
+/** The call of the append function, with its twelve parameters (see `callParameters`). */
+export function appendCallStatement(t: PostgresTableNames): PreparedStatement {
+  return preparedStatement(
+    `SELECT r_status, r_version, r_stream_type, r_first_position, r_found FROM ${t.appendFunction}(
+      $1::text[], $2::text[], $3::bigint[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::text[],
+      $9::text[], $10::integer[], $11::bigint[], $12::bigint)`,
+  );
+}
+
+/** One row of the append function's result, as text. */
+export type AppendFunctionRow = [
+  status: string,
+  version: string,
+  streamType: string | null,
+  first: string | null,
+  found: string | null,
+];
+
+/** How one append of a group ended. */
+export type AppendOutcome =
+  /** `fresh` is false for an idempotent retry, which wrote nothing. */
+  | { kind: 'written'; result: AppendResult; streamType: string; fresh: boolean }
+  | { kind: 'failed'; error: unknown };
+
+/** What each append of a group came to, from the function's rows (one per append, in order). */
+export function decodeOutcomes(appends: PreparedAppend[], rows: AppendFunctionRow[]): AppendOutcome[] {
+  return appends.map((append, i) => {
+    const [status, version, streamType, first, found] = rows[i]!;
+    const code = Number(status);
+    const count = append.events.length;
+    if (code === APPEND_WRITTEN) {
+      const firstVersion = Number(version) + 1;
+      return {
+        kind: 'written',
+        fresh: true,
+        streamType: streamType ?? append.streamType,
+        result: {
+          streamId: append.streamId,
+          firstVersion,
+          lastVersion: firstVersion + count - 1,
+          lastPosition: BigInt(first ?? '0') + BigInt(count - 1),
+        },
+      };
+    }
+    if (code === APPEND_CONFLICT) {
+      return {
+        kind: 'failed',
+        error: new ConcurrencyError(append.streamId, append.expectedVersion, Number(version)),
+      };
+    }
+    if (code === APPEND_IDS_EXIST) return idempotentOutcome(append, found ?? '[]');
+    return { kind: 'failed', error: new Error(`@strata/store-postgres: unknown append status ${status}`) };
+  });
+}
+
+function idempotentOutcome(append: PreparedAppend, foundJson: string): AppendOutcome {
+  const found: StoredEventLocation[] = (JSON.parse(foundJson) as [string, string, number, string][]).map(
+    ([id, streamId, version, position]) => ({ id, streamId, version, position: BigInt(position) }),
+  );
+  try {
+    const result = resolveIdempotentRetry(append, found);
+    if (result !== undefined) return { kind: 'written', result, streamType: append.streamType, fresh: false };
+    return { kind: 'failed', error: new ConcurrencyError(append.streamId, append.expectedVersion, 0) };
+  } catch (error) {
+    return { kind: 'failed', error };
+  }
+}
+
+/** The function's twelve parameters: per-append arrays, then per-event arrays in append order. */
+export function callParameters(appends: PreparedAppend[], recordedAt: number): unknown[] {
+  const streamIds: string[] = [];
+  const streamTypes: string[] = [];
+  const expected: number[] = [];
+  const counts: number[] = [];
+  const ids: string[] = [];
+  const types: string[] = [];
+  const data: string[] = [];
+  const metadata: string[] = [];
+  const schemaVersions: number[] = [];
+  const occurredAt: number[] = [];
+  for (const append of appends) {
+    streamIds.push(append.streamId);
+    streamTypes.push(append.streamType);
+    expected.push(expectedCode(append.expectedVersion));
+    counts.push(append.events.length);
+    for (const event of append.events) {
+      ids.push(event.id);
+      types.push(event.type);
+      data.push(event.dataJson);
+      metadata.push(event.metadataJson);
+      schemaVersions.push(event.schemaVersion);
+      occurredAt.push(event.occurredAt.getTime());
+    }
+  }
+  // Stream rows are locked in stream id order, the same in every process, so groups cannot deadlock.
+  const checkOrder = appends
+    .map((append, i) => ({ id: append.streamId, i }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : a.i - b.i))
+    .map(({ i }) => i + 1);
+  return [
+    streamIds,
+    streamTypes,
+    expected,
+    counts,
+    checkOrder,
+    ids,
+    types,
+    data,
+    metadata,
+    schemaVersions,
+    occurredAt,
+    recordedAt,
+  ];
+}
+
+function expectedCode(expected: PreparedAppend['expectedVersion']): number {
+  if (expected === 'any') return EXPECT_ANY;
+  if (expected === 'stream_exists') return EXPECT_STREAM_EXISTS;
+  if (expected === 'no_stream') return 0;
+  return expected;
+}
+
+/** The events of a written append as readers will see them, for the `onAppend` hooks. */
+export function recordedEvents(
+  append: PreparedAppend,
+  outcome: Extract<AppendOutcome, { kind: 'written' }>,
+  recordedAt: number,
+): RecordedEvent[] {
+  const { firstVersion, lastPosition } = outcome.result;
+  const firstPosition = lastPosition - BigInt(append.events.length - 1);
+  return append.events.map((event, i) => ({
+    id: event.id,
+    streamId: append.streamId,
+    streamType: outcome.streamType,
+    type: event.type,
+    // Copies, so a hook cannot change what the caller passed in.
+    data: JSON.parse(event.dataJson),
+    metadata: JSON.parse(event.metadataJson),
+    schemaVersion: event.schemaVersion,
+    version: firstVersion + i,
+    position: firstPosition + BigInt(i),
+    occurredAt: new Date(event.occurredAt.getTime()),
+    recordedAt: new Date(recordedAt),
+  }));
+}

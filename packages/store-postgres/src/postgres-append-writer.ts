@@ -1,0 +1,145 @@
+import { type PreparedAppend, StoreUnavailableError } from '@strata/core';
+import {
+  type AppendFunctionRow,
+  type AppendOutcome,
+  appendCallStatement,
+  callParameters,
+  decodeOutcomes,
+  recordedEvents,
+} from './postgres-append-call.js';
+import type { PostgresAppendHook } from './postgres-append-hooks.js';
+import type { AppendQueue, QueuedAppend } from './postgres-append-queue.js';
+import type { PostgresConnection } from './postgres-connection.js';
+import { isTransient, isUniqueViolation, STORE_NAME, toStoreError } from './postgres-errors.js';
+import type { PostgresPoolClient } from './postgres-pool.js';
+import type { PreparedStatement } from './postgres-statement.js';
+
+/** Group writes an append may take part in before a persistent race is reported. */
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Writes a group of appends with one call of the append function (one round trip), or, when hooks
+ * are registered, in an explicit transaction that runs the hooks before the commit.
+ */
+export class PostgresAppendWriter {
+  private readonly call: PreparedStatement;
+
+  constructor(
+    private readonly connection: PostgresConnection,
+    private readonly hooks: ReadonlySet<PostgresAppendHook>,
+  ) {
+    this.call = appendCallStatement(connection.tables);
+  }
+
+  /** A `GroupWriter` for the append queue: settles or requeues every append, never rejects. */
+  readonly write = async (group: QueuedAppend[], queue: AppendQueue): Promise<void> => {
+    const recordedAt = Date.now();
+    const values = callParameters(appendsOf(group), recordedAt);
+    try {
+      if (this.hooks.size === 0) {
+        const { rows } = await this.connection.queryUnmapped(this.call.query(values));
+        settle(group, decodeOutcomes(appendsOf(group), rows as AppendFunctionRow[]));
+      } else {
+        await this.writeWithHooks(group, values, recordedAt, queue);
+      }
+    } catch (error) {
+      this.retryOrFail(group, error, queue);
+    }
+  };
+
+  private async writeWithHooks(
+    group: QueuedAppend[],
+    values: unknown[],
+    recordedAt: number,
+    queue: AppendQueue,
+  ): Promise<void> {
+    const settled = await this.connection.withClient(async (client) => {
+      await client.query({ text: 'BEGIN ISOLATION LEVEL READ COMMITTED' });
+      try {
+        const { rows } = await client.query(this.connection.withTimeout(this.call.query(values)));
+        const results = decodeOutcomes(appendsOf(group), rows as AppendFunctionRow[]);
+        const failed = await this.runHooks(client, group, results, recordedAt);
+        if (failed !== undefined) {
+          await client.query({ text: 'ROLLBACK' });
+          return { failed };
+        }
+        await client.query({ text: 'COMMIT' });
+        return { results };
+      } catch (error) {
+        await rollbackQuietly(client);
+        throw error;
+      }
+    });
+    if (settled.results !== undefined) {
+      settle(group, settled.results);
+      return;
+    }
+    // The hook's append fails with the hook's error; the others were rolled back with it and run again.
+    const { index, error } = settled.failed;
+    group[index]!.reject(error);
+    queue.requeue(group.filter((_, i) => i !== index));
+  }
+
+  /** Runs every hook for every written append; returns the first failure, if any. */
+  private async runHooks(
+    client: PostgresPoolClient,
+    group: QueuedAppend[],
+    results: AppendOutcome[],
+    recordedAt: number,
+  ): Promise<{ index: number; error: unknown } | undefined> {
+    for (let i = 0; i < group.length; i++) {
+      const outcome = results[i]!;
+      if (outcome.kind !== 'written' || !outcome.fresh) continue;
+      const events = recordedEvents(group[i]!.append, outcome, recordedAt);
+      for (const hook of this.hooks) {
+        try {
+          await hook({ client, events });
+        } catch (error) {
+          return { index: i, error };
+        }
+      }
+    }
+    return undefined;
+  }
+
+  private retryOrFail(group: QueuedAppend[], error: unknown, queue: AppendQueue): void {
+    const again = group.filter((queued) => ++queued.attempts < MAX_ATTEMPTS);
+    const exhausted = group.filter((queued) => queued.attempts >= MAX_ATTEMPTS);
+    if (isUniqueViolation(error)) {
+      // Another process wrote one of these event ids (or stream versions) between this call's
+      // checks and its insert. Alone, each append's checks see the committed rows and settle it.
+      for (const queued of again) queued.solo = true;
+      queue.requeue(again);
+      // Still failing alone: the tables disagree (rows written around the store), not a race.
+      for (const queued of exhausted) queued.reject(new StoreUnavailableError(STORE_NAME, error));
+      return;
+    }
+    if (isTransient(error)) {
+      queue.requeue(again);
+      for (const queued of exhausted) queued.reject(new StoreUnavailableError(STORE_NAME, error));
+      return;
+    }
+    const mapped = toStoreError(error);
+    for (const queued of group) queued.reject(mapped);
+  }
+}
+
+function appendsOf(group: QueuedAppend[]): PreparedAppend[] {
+  return group.map((queued) => queued.append);
+}
+
+function settle(group: QueuedAppend[], results: AppendOutcome[]): void {
+  for (let i = 0; i < group.length; i++) {
+    const outcome = results[i]!;
+    if (outcome.kind === 'written') group[i]!.resolve(outcome.result);
+    else group[i]!.reject(outcome.error);
+  }
+}
+
+async function rollbackQuietly(client: PostgresPoolClient): Promise<void> {
+  try {
+    await client.query({ text: 'ROLLBACK' });
+  } catch {
+    // The error that made us roll back is the one the caller needs to see.
+  }
+}

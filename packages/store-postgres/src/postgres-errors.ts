@@ -1,0 +1,43 @@
+import { StoreUnavailableError, StrataError } from '@strata/core';
+
+/** The adapter's name in `StoreUnavailableError` and `StoreClosedError`. */
+export const STORE_NAME = 'postgres';
+
+/** The SQLSTATE of a server error, if it is one. */
+export function sqlState(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return sqlState(error) === '23505';
+}
+
+/** Deadlocks and serialization failures: the transaction was rolled back and can simply run again. */
+export function isTransient(error: unknown): boolean {
+  const state = sqlState(error);
+  return state === '40P01' || state === '40001';
+}
+
+/**
+ * Turns a driver failure into the contract's typed error. Socket errors, pool and query timeouts,
+ * a terminated backend and every server error that reaches here mean the database could not do the
+ * work (server down or restarting, connection killed, statement timeout, tables missing): retrying
+ * later can succeed, so it is a `StoreUnavailableError`. Races (unique violations, deadlocks) are
+ * handled before this, where the statement that raced is known. Other errors pass through.
+ */
+export function toStoreError(error: unknown): unknown {
+  if (StrataError.isInstance(error)) return error;
+  if (isDriverError(error)) return new StoreUnavailableError(STORE_NAME, error);
+  return error;
+}
+
+function isDriverError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (sqlState(error) !== undefined) return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, EPIPE...
+  // node-postgres reports lost connections and its own timeouts with plain messages.
+  return /connection|terminated|timeout|not queryable|pool/i.test(error.message);
+}

@@ -1,0 +1,102 @@
+import { appendFunctionSql } from './postgres-append-function.js';
+import { positionLockTriggerSql } from './postgres-position-lock.js';
+import type { PostgresTableNames } from './postgres-table-names.js';
+
+/** How the events table is laid out; fixed when the schema is first created. */
+export interface PostgresLayout {
+  /** Number of hash partitions of the events table, or `undefined` for one plain table. */
+  partitions: number | undefined;
+}
+
+/** One schema change. Versions only ever grow; a released migration is never edited. */
+export interface PostgresMigration {
+  version: number;
+  name: string;
+  statements(tables: PostgresTableNames, layout: PostgresLayout): string[];
+}
+
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  {
+    version: 1,
+    name: 'initial-schema',
+    statements: (t, layout) => [
+      // Positions come from a sequence, but only under the position lock (see the append function).
+      `CREATE SEQUENCE ${t.positionSequence} AS bigint`,
+      ...eventsTable(t, layout),
+      `ALTER SEQUENCE ${t.positionSequence} OWNED BY ${t.events}.position`,
+      ...positionLockTriggerSql(t),
+      `CREATE INDEX ${t.local('events_type_position')} ON ${t.events} (event_type, position)`,
+      // One row per stream: the version check and bump is one statement on one indexed row.
+      `CREATE TABLE ${t.streams} (
+        stream_id text NOT NULL PRIMARY KEY,
+        stream_type text NOT NULL,
+        version integer NOT NULL
+      )`,
+      `CREATE TABLE ${t.snapshots} (
+        stream_id text NOT NULL,
+        version integer NOT NULL,
+        state_version integer NOT NULL,
+        state json NOT NULL,
+        created_at bigint NOT NULL,
+        PRIMARY KEY (stream_id, version)
+      )`,
+      `CREATE TABLE ${t.checkpoints} (
+        name text NOT NULL PRIMARY KEY,
+        position bigint NOT NULL,
+        updated_at bigint NOT NULL
+      )`,
+      appendFunctionSql(t, layout.partitions !== undefined),
+    ],
+  },
+];
+
+/**
+ * Times are bigint milliseconds since the epoch and payloads are `json` (kept as text, validated):
+ * decoding `timestamptz` into `Date` and `jsonb` into text cost more than the query itself, `jsonb`
+ * reorders keys and refuses `\u0000`, and the contract promises millisecond precision anyway.
+ */
+function eventsTable(t: PostgresTableNames, layout: PostgresLayout): string[] {
+  const columns = `
+        position bigint NOT NULL DEFAULT nextval(${t.positionSequenceLiteral}),
+        event_id text NOT NULL,
+        stream_id text NOT NULL,
+        stream_type text NOT NULL,
+        event_type text NOT NULL,
+        data json NOT NULL,
+        metadata json NOT NULL,
+        version integer NOT NULL,
+        schema_version integer NOT NULL,
+        occurred_at bigint NOT NULL,
+        recorded_at bigint NOT NULL`;
+  if (layout.partitions === undefined) {
+    return [
+      `CREATE TABLE ${t.events} (${columns},
+        PRIMARY KEY (position),
+        UNIQUE (stream_id, version),
+        UNIQUE (event_id)
+      )`,
+    ];
+  }
+  // A unique constraint on a partitioned table must contain the partition key, so the table can
+  // enforce (stream_id, version) but neither a unique position nor a unique event id. Positions are
+  // unique by construction (one sequence, used under one lock); event ids get their own table.
+  const partitions = Array.from(
+    { length: layout.partitions },
+    (_, i) =>
+      `CREATE TABLE ${t.qualified(`events_p${i}`)} PARTITION OF ${t.events}
+        FOR VALUES WITH (MODULUS ${layout.partitions}, REMAINDER ${i})`,
+  );
+  return [
+    `CREATE TABLE ${t.events} (${columns},
+        PRIMARY KEY (stream_id, version)
+      ) PARTITION BY HASH (stream_id)`,
+    ...partitions,
+    `CREATE INDEX ${t.local('events_position')} ON ${t.events} (position)`,
+    `CREATE TABLE ${t.eventIds} (
+        event_id text NOT NULL PRIMARY KEY,
+        stream_id text NOT NULL,
+        version integer NOT NULL,
+        position bigint NOT NULL
+      )`,
+  ];
+}

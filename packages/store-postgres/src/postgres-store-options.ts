@@ -1,0 +1,87 @@
+import { ValidationError } from '@strata/core';
+import type { PostgresPool } from './postgres-pool.js';
+
+export interface PostgresStoreOptions {
+  /** A connection string; the store creates its own pool and ends it on `close()`. */
+  connectionString?: string;
+  /** A pool the caller owns (e.g. a `pg.Pool`); the store never ends it. Give this or `connectionString`. */
+  pool?: PostgresPool;
+  /** Connections in the store's own pool; default 10. Ignored with `pool`. */
+  poolSize?: number;
+  /**
+   * Milliseconds one statement may take before the call fails with `StoreUnavailableError`;
+   * default 30,000, 0 for none. On the store's own pool it is also the server's `statement_timeout`.
+   */
+  statementTimeout?: number;
+  /** Milliseconds to wait for a new connection; default 10,000. Ignored with `pool`. */
+  connectionTimeout?: number;
+  /** Schema of the store's tables; default `public`. Created by `migrate()` if missing. */
+  schema?: string;
+  /** Prefix of the store's table names; default `strata_`. Letters, digits and `_` only. */
+  tablePrefix?: string;
+  /** Run `migrate()` when the store opens; default true. */
+  migrate?: boolean;
+  /**
+   * Split the events table into this many hash partitions on `stream_id` (PostgreSQL declarative
+   * partitioning). Fixed when `migrate()` first creates the tables.
+   */
+  partitions?: number;
+  /**
+   * Most events written in one transaction when concurrent appends are grouped, and most stream ids
+   * per `readStreams` query; default 1,000.
+   */
+  batchSize?: number;
+}
+
+export interface ResolvedPostgresOptions {
+  statementTimeout: number;
+  connectionTimeout: number;
+  poolSize: number;
+  batchSize: number;
+  partitions: number | undefined;
+  migrate: boolean;
+}
+
+export const MAX_PARTITIONS = 1024;
+
+export function resolveOptions(options: PostgresStoreOptions): ResolvedPostgresOptions {
+  if (typeof options !== 'object' || options === null)
+    throw new ValidationError('options', 'must be an object');
+  const hasPool = options.pool !== undefined;
+  const hasUrl = options.connectionString !== undefined;
+  if (hasPool === hasUrl) {
+    throw new ValidationError('options', 'give exactly one of `connectionString` and `pool`');
+  }
+  if (hasUrl && (typeof options.connectionString !== 'string' || options.connectionString === '')) {
+    throw new ValidationError('options.connectionString', 'must be a non-empty string');
+  }
+  const pool = options.pool as Partial<PostgresPool> | undefined;
+  if (hasPool && (typeof pool?.connect !== 'function' || typeof pool.query !== 'function')) {
+    throw new ValidationError('options.pool', 'must be a pg.Pool (or have its connect and query methods)');
+  }
+  return {
+    statementTimeout: integer(options.statementTimeout, 'options.statementTimeout', 30_000, 0),
+    connectionTimeout: integer(options.connectionTimeout, 'options.connectionTimeout', 10_000, 1),
+    poolSize: integer(options.poolSize, 'options.poolSize', 10, 1),
+    batchSize: integer(options.batchSize, 'options.batchSize', 1_000, 1),
+    partitions:
+      options.partitions === undefined
+        ? undefined
+        : integer(options.partitions, 'options.partitions', 0, 1, MAX_PARTITIONS),
+    migrate: options.migrate ?? true,
+  };
+}
+
+function integer(
+  value: number | undefined,
+  path: string,
+  fallback: number,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ValidationError(path, `must be an integer from ${min} to ${max} (got ${String(value)})`);
+  }
+  return value;
+}

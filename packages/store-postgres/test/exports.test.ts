@@ -1,0 +1,6 @@
+import { fileURLToPath } from 'node:url';
+import { describePackageExports } from '@strata/vitest-preset/exports-check';
+
+describePackageExports(fileURLToPath(new URL('..', import.meta.url)), {
+  '.': ['createPostgresEventStore', 'PostgresEventStore', 'PostgresSnapshotStore', 'PostgresCheckpointStore'],
+});

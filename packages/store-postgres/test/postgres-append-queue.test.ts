@@ -1,0 +1,78 @@
+import { type AppendResult, prepareAppend } from '@strata/core';
+import { describe, expect, it } from 'vitest';
+import { AppendQueue, type QueuedAppend } from '../src/postgres-append-queue.js';
+
+const result = (queued: QueuedAppend): AppendResult => ({
+  streamId: queued.append.streamId,
+  firstVersion: 1,
+  lastVersion: 1,
+  lastPosition: 1n,
+});
+
+/** A queue whose writer records each group and settles it on the next tick. */
+function recordingQueue(maxGroupEvents = 100) {
+  const groups: string[][] = [];
+  const queue = new AppendQueue(
+    async (group) => {
+      groups.push(group.map((q) => `${q.append.streamId}:${q.append.events.map((e) => e.id).join('+')}`));
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const queued of group) queued.resolve(result(queued));
+    },
+    maxGroupEvents,
+    1,
+  );
+  const push = (streamId: string, ...ids: string[]) =>
+    queue.push(
+      prepareAppend(
+        streamId,
+        ids.map((id) => ({ id, type: 't', data: null })),
+      ),
+    );
+  return { queue, groups, push };
+}
+
+describe('AppendQueue', () => {
+  it('sends a lone append at once and groups the appends made while a group is in flight', async () => {
+    const { groups, push } = recordingQueue();
+    await Promise.all([push('a', '1'), push('b', '2'), push('c', '3'), push('d', '4')]);
+    expect(groups).toEqual([['a:1'], ['b:2', 'c:3', 'd:4']]);
+  });
+
+  it('never puts two appends sharing an event id in one group, and keeps per-stream call order', async () => {
+    const { groups, push } = recordingQueue();
+    await Promise.all([push('x', '0'), push('a', '1'), push('b', '1'), push('b', '2'), push('c', '3')]);
+    // b:1 waits (its id is in the group), so b:2 waits too, to stay behind it.
+    expect(groups).toEqual([['x:0'], ['a:1', 'c:3'], ['b:1', 'b:2']]);
+  });
+
+  it('caps a group at maxGroupEvents, but an oversized append still goes alone', async () => {
+    const { groups, push } = recordingQueue(3);
+    await Promise.all([
+      push('x', '0'),
+      push('a', '1', '2'),
+      push('b', '3', '4'),
+      push('c', '5', '6', '7', '8'),
+    ]);
+    expect(groups).toEqual([['x:0'], ['a:1+2'], ['b:3+4'], ['c:5+6+7+8']]);
+  });
+
+  it('drain() waits for queued appends, including ones requeued by the writer', async () => {
+    let attempts = 0;
+    const queue = new AppendQueue(
+      async (group, q) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (attempts++ === 0) {
+          q.requeue(group);
+          return;
+        }
+        for (const queued of group) queued.resolve(result(queued));
+      },
+      100,
+      1,
+    );
+    const appended = queue.push(prepareAppend('s', [{ type: 't', data: 1 }]));
+    await queue.drain();
+    await expect(appended).resolves.toMatchObject({ streamId: 's' });
+    expect(attempts).toBe(2);
+  });
+});

@@ -1,0 +1,63 @@
+import { describeEventStore } from '@strata/conformance';
+import type { EventStore } from '@strata/core';
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { createPostgresEventStore, PostgresEventStore } from '../src/index.js';
+import {
+  adminPool,
+  describePostgres,
+  dropSchema,
+  openStore,
+  PG_URL,
+  randomSchema,
+} from './support/postgres-test-env.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+
+// The whole kit, once per table layout. Stores connect through a TCP proxy so the unavailability
+// topic can cut them off. Each test's store runs on one pool the test file owns (the caller-owned
+// pool path, and fast: no connection set-up per test); a peer is a second store that creates its
+// own pool from a connection string, over the same tables.
+for (const partitions of [undefined, 4]) {
+  const layout = partitions === undefined ? 'one events table' : `${partitions} hash partitions`;
+  describePostgres(`PostgresEventStore (${layout})`, () => {
+    const schema = randomSchema();
+    let admin: pg.Pool;
+    let proxy: TcpProxy;
+    let shared: pg.Pool;
+
+    beforeAll(async () => {
+      admin = adminPool();
+      const target = new URL(PG_URL);
+      proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432));
+      const store = await openStore(schema, { partitions });
+      await store.close();
+      shared = new pg.Pool({ connectionString: proxy.route(PG_URL), max: 6, connectionTimeoutMillis: 2_000 });
+      shared.on('error', () => {});
+    });
+
+    afterAll(async () => {
+      await shared?.end();
+      await proxy?.close();
+      await dropSchema(admin, schema);
+      await admin.end();
+    });
+
+    describeEventStore(`PostgreSQL 15, ${layout}`, {
+      create: () => createPostgresEventStore({ pool: shared, schema, partitions, statementTimeout: 20_000 }),
+      createPeer: async (store: EventStore) => {
+        if (!(store instanceof PostgresEventStore)) throw new Error('not a PostgresEventStore');
+        return openStore(schema, {
+          connectionString: proxy.route(PG_URL),
+          partitions,
+          // Short, so a test of an outage fails fast instead of waiting on a dead socket.
+          connectionTimeout: 2_000,
+          statementTimeout: 20_000,
+        });
+      },
+      outage: {
+        begin: async () => proxy.drop(),
+        end: async () => proxy.restore(),
+      },
+    });
+  });
+}

@@ -1,0 +1,110 @@
+import { StoreUnavailableError, ValidationError } from '@strata/core';
+import type pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  adminPool,
+  describePostgres,
+  dropSchema,
+  openStore,
+  randomSchema,
+} from './support/postgres-test-env.js';
+
+describePostgres('migrate()', () => {
+  let admin: pg.Pool;
+  const schemas: string[] = [];
+  const fresh = () => {
+    const schema = randomSchema();
+    schemas.push(schema);
+    return schema;
+  };
+
+  beforeAll(() => {
+    admin = adminPool();
+  });
+
+  afterAll(async () => {
+    for (const schema of schemas) await dropSchema(admin, schema);
+    await admin.end();
+  });
+
+  it('four stores migrating one new schema at the same moment apply each version exactly once', async () => {
+    const schema = fresh();
+    const stores = await Promise.all(
+      Array.from({ length: 4 }, () => openStore(schema, { migrate: false, poolSize: 1 })),
+    );
+    try {
+      const results = await Promise.all(stores.map((store) => store.migrate()));
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [1]]);
+      const { rows } = await admin.query(`SELECT version FROM "${schema}".strata_migrations`);
+      expect(rows).toEqual([{ version: 1 }]);
+      await stores[0]!.append('migrated', [{ type: 't', data: 1 }]);
+      expect(await stores[3]!.streamVersion('migrated')).toBe(1);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it('is idempotent: running it again applies nothing', async () => {
+    const schema = fresh();
+    const store = await openStore(schema);
+    try {
+      expect(await store.migrate()).toEqual({ applied: [] });
+      expect(await store.migrate()).toEqual({ applied: [] });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('with migrate: false, nothing is created until migrate() runs; missing tables are StoreUnavailableError', async () => {
+    const schema = fresh();
+    const store = await openStore(schema, { migrate: false });
+    try {
+      const { rows } = await admin.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+      expect(rows).toEqual([]);
+      const error = await store.append('s', [{ type: 't', data: 1 }]).catch((e: unknown) => e);
+      expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
+      expect(await store.migrate()).toEqual({ applied: [1] });
+      expect(await store.append('s', [{ type: 't', data: 1 }])).toMatchObject({ firstVersion: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('creates the requested number of hash partitions, and refuses another count later', async () => {
+    const schema = fresh();
+    const store = await openStore(schema, { partitions: 5 });
+    await store.close();
+    const { rows } = await admin.query(
+      `SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = $1::regclass`,
+      [`"${schema}".strata_events`],
+    );
+    expect(rows).toEqual([{ n: 5 }]);
+    for (const partitions of [4, 6]) {
+      const error = await openStore(schema, { partitions }).catch((e: unknown) => e);
+      expect(ValidationError.isInstance(error), String(error)).toBe(true);
+      expect((error as ValidationError).path).toBe('options.partitions');
+    }
+    const unpartitioned = fresh();
+    await (await openStore(unpartitioned)).close();
+    const error = await openStore(unpartitioned, { partitions: 2 }).catch((e: unknown) => e);
+    expect(ValidationError.isInstance(error)).toBe(true);
+    // Opening without the option accepts whatever layout exists.
+    await (await openStore(schema)).close();
+  });
+
+  it('two prefixes in one schema are independent stores', async () => {
+    const schema = fresh();
+    const a = await openStore(schema, { tablePrefix: 'a_' });
+    const b = await openStore(schema, { tablePrefix: 'b_' });
+    try {
+      await a.append('same-id', [{ type: 't', data: 'a' }]);
+      expect(await b.streamVersion('same-id')).toBe(0);
+      await b.append('same-id', [{ type: 't', data: 'b' }]);
+      expect((await a.readStream('same-id')).map((e) => e.data)).toEqual(['a']);
+      expect((await b.readStream('same-id')).map((e) => e.data)).toEqual(['b']);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { describe } from 'vitest';
+import {
+  createPostgresEventStore,
+  type PostgresEventStore,
+  type PostgresStoreOptions,
+} from '../../src/index.js';
+
+/** The server the tests use; `STRATA_PG_URL` overrides the machine's default. */
+export const PG_URL = process.env.STRATA_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function probe(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3_000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+const reachable = await probe();
+
+/**
+ * `describe` for tests that need the server. Under `CI` they always run (and fail when the server
+ * is down); elsewhere an unreachable server skips them visibly, naming the URL tried.
+ */
+export function describePostgres(name: string, body: () => void): void {
+  if (reachable || process.env.CI) describe(name, body);
+  else describe.skip(`${name} (PostgreSQL unreachable at ${PG_URL}: start it or set STRATA_PG_URL)`, body);
+}
+
+/** A pool for the test's own raw statements (inspecting tables, holding transactions, killing backends). */
+export function adminPool(): pg.Pool {
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 4 });
+  pool.on('error', () => {});
+  return pool;
+}
+
+/** A schema name no other run uses; the test drops it (and only it) afterwards. */
+export function randomSchema(): string {
+  return `strata_t_${randomBytes(6).toString('hex')}`;
+}
+
+export async function dropSchema(admin: pg.Pool, schema: string): Promise<void> {
+  await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+}
+
+/** A store on the test server with a small pool; extra options override. */
+export function openStore(
+  schema: string,
+  options: Partial<PostgresStoreOptions> = {},
+): Promise<PostgresEventStore> {
+  return createPostgresEventStore({ connectionString: PG_URL, schema, poolSize: 4, ...options });
+}
