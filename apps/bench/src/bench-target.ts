@@ -1,0 +1,67 @@
+import type { EventStore, NewEvent } from '@strata/core';
+import type { BenchScale } from './bench-scale.js';
+import type { WorkloadId } from './workloads/workload.js';
+
+/**
+ * The operations every workload is written against. The adapter side wraps an `EventStore`
+ * (`storeSubject`); a raw baseline implements the same calls with the bare driver and the
+ * store's own SQL, so the two sides differ only by what the adapter adds.
+ */
+export interface BenchSubject {
+  /** Appends `events` if the stream is exactly at `expectedVersion`; throws otherwise. */
+  append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void>;
+  /** Reads the whole stream in version order and returns how many events it decoded. */
+  readStream(streamId: string): Promise<number>;
+  /** Reads one page of the global log after `after`. */
+  readAll(after: bigint, limit: number): Promise<ReadAllPage>;
+  close(): Promise<void>;
+}
+
+export interface ReadAllPage {
+  count: number;
+  /** Position of the page's last event; `undefined` for an empty page. */
+  lastPosition: bigint | undefined;
+}
+
+/** Events written before a workload starts (not timed), round-robin over the streams. */
+export interface SeedPlan {
+  streamIds: readonly string[];
+  eventsPerStream: number;
+}
+
+/** One fresh database for one measured run. */
+export interface TargetDatabase {
+  createStore(): Promise<EventStore>;
+  /** The bare driver doing the store's SQL; absent when there is no raw equivalent (memory). */
+  openRaw?(): Promise<BenchSubject>;
+  /** Preloads events as fast as the backend allows; the result must be readable by both sides. */
+  seed(plan: SeedPlan): Promise<void>;
+  /** Removes everything `setup` created. */
+  teardown(): Promise<void>;
+}
+
+/**
+ * A backend to benchmark. Adding one (PostgreSQL, MySQL, Redis, tiered) is one file under
+ * `src/targets/` plus a line in `target-registry.ts`.
+ */
+export interface BenchTarget {
+  /** Unique, e.g. `sqlite-normal`. */
+  readonly name: string;
+  /** What `--target` matches, e.g. `sqlite` selects every SQLite variant. */
+  readonly family: string;
+  /** Shown in the table, e.g. `sqlite synchronous=NORMAL`. */
+  readonly label: string;
+  /** Minimum adapter/raw ratio per workload; workloads without one are reported, not judged. */
+  readonly goals: Partial<Record<WorkloadId, number>>;
+  /** Raw events/s measured earlier on the reference machine, printed to sanity-check a run. */
+  readonly rawReference: Partial<Record<WorkloadId, number>>;
+  /** What the raw side is (e.g. `better-sqlite3 running the store's SQL`); `undefined` when there is none. */
+  readonly rawBaseline: string | undefined;
+  /** Notes printed under the table (e.g. how concurrency behaves on this backend). */
+  readonly notes: readonly string[];
+  /** Shrinks (or grows) the workloads for this target, e.g. where every commit waits for an fsync. */
+  scaleFor?(scale: BenchScale): BenchScale;
+  setup(): Promise<TargetDatabase>;
+  /** Releases what the target keeps across runs (seed templates, pools); called once at the end. */
+  dispose?(): Promise<void>;
+}

@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error.js';
+import { WORKLOAD_IDS, type WorkloadId } from './workloads/workload.js';
+
+export interface BenchArgs {
+  quick: boolean;
+  /** Workloads to run, in report order. */
+  only: WorkloadId[];
+  /** Target families or names to run; empty means all. */
+  targets: string[];
+  /** Overrides the scale's run count. */
+  runs: number | undefined;
+  help: boolean;
+}
+
+export const USAGE = `Usage: pnpm bench [-- options]
+
+  --quick            fewer runs and smaller workloads (a smoke test, not a measurement)
+  --only W1,W3       run only these workloads (W1..W5)
+  --target sqlite    run only these targets, by family or name (comma-separated)
+  --runs N           measured runs per workload and side (default 5, or 3 with --quick)
+  --help             show this help`;
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  // `pnpm bench -- --quick` forwards the separator itself; it carries no meaning here.
+  const args = argv.filter((arg) => arg !== '--');
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const { values } = parsed;
+  return {
+    quick: values.quick ?? false,
+    only: parseWorkloads(values.only),
+    targets: splitList(values.target),
+    runs: parseRuns(values.runs),
+    help: values.help ?? false,
+  };
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      target: { type: 'string' },
+      runs: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function parseWorkloads(value: string | undefined): WorkloadId[] {
+  if (value === undefined) return [...WORKLOAD_IDS];
+  const requested = splitList(value).map((id) => id.toUpperCase());
+  const unknown = requested.filter((id) => !isWorkloadId(id));
+  if (unknown.length > 0 || requested.length === 0) {
+    throw new UsageError(`--only takes workloads among ${WORKLOAD_IDS.join(',')} (got "${value}")`);
+  }
+  return WORKLOAD_IDS.filter((id) => requested.includes(id));
+}
+
+function parseRuns(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const runs = Number(value);
+  if (!Number.isSafeInteger(runs) || runs < 1)
+    throw new UsageError(`--runs takes an integer >= 1 (got "${value}")`);
+  return runs;
+}
+
+function isWorkloadId(id: string): id is WorkloadId {
+  return (WORKLOAD_IDS as readonly string[]).includes(id);
+}
+
+function splitList(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}

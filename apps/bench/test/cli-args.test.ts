@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs } from '../src/cli-args.js';
+import { UsageError } from '../src/usage-error.js';
+
+describe('parseBenchArgs', () => {
+  it('defaults to every workload, every target, full scale', () => {
+    expect(parseBenchArgs([])).toEqual({
+      quick: false,
+      only: ['W1', 'W2', 'W3', 'W4', 'W5'],
+      targets: [],
+      runs: undefined,
+      help: false,
+    });
+  });
+
+  it('reads --quick, --only, --target and --runs, ignoring the -- pnpm forwards', () => {
+    const args = parseBenchArgs([
+      '--',
+      '--quick',
+      '--only',
+      'w3,W1',
+      '--target=sqlite,memory',
+      '--runs',
+      '7',
+    ]);
+    expect(args).toMatchObject({ quick: true, only: ['W1', 'W3'], targets: ['sqlite', 'memory'], runs: 7 });
+  });
+
+  it.each([
+    [['--only', 'W9']],
+    [['--only', '']],
+    [['--runs', '0']],
+    [['--runs', 'many']],
+    [['--fast']],
+    [['extra']],
+  ])('rejects %j with a UsageError', (argv) => {
+    expect(() => parseBenchArgs(argv)).toThrow(UsageError);
+  });
+});
