@@ -7,45 +7,72 @@ import { ValidationError } from './errors/validation-error.js';
  * (Dates, Maps, class instances): encode those with an `EventRegistry` first.
  */
 export function assertJsonValue(value: unknown, path: string): void {
-  visit(value, path, new Set());
+  new JsonWalk(path).visit(value);
 }
 
-function visit(value: unknown, path: string, ancestors: Set<object>): void {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return;
-    case 'number':
-      if (!Number.isFinite(value)) throw new ValidationError(path, `${value} is not a JSON number`);
-      return;
-    case 'undefined':
-      throw new ValidationError(path, 'undefined is not a JSON value');
-    case 'bigint':
-      throw new ValidationError(path, 'BigInt is not a JSON value; store it as a string');
-    case 'function':
-    case 'symbol':
-      throw new ValidationError(path, `a ${typeof value} is not a JSON value`);
-  }
-  if (value === null) return;
-  const object = value as object;
-  if (ancestors.has(object)) throw new ValidationError(path, 'the value contains a cycle');
-  ancestors.add(object);
-  if (Array.isArray(object)) {
-    for (let i = 0; i < object.length; i++) visit(object[i], `${path}[${i}]`, ancestors);
-  } else {
-    const proto = Object.getPrototypeOf(object);
-    if (proto !== Object.prototype && proto !== null) {
-      const kind = (object as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-      throw new ValidationError(
-        path,
-        `a ${kind} is not a plain JSON object; encode it first (see EventRegistry)`,
-      );
+/**
+ * Keeps the keys of the current path on a stack and formats it only when something is wrong:
+ * this runs for every field of every appended event, so the happy path builds no strings.
+ */
+class JsonWalk {
+  private readonly keys: Array<string | number> = [];
+  private readonly ancestors = new Set<object>();
+
+  constructor(private readonly root: string) {}
+
+  visit(value: unknown): void {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return;
+      case 'number':
+        if (!Number.isFinite(value)) this.fail(`${value} is not a JSON number`);
+        return;
+      case 'undefined':
+        this.fail('undefined is not a JSON value');
+        return;
+      case 'bigint':
+        this.fail('BigInt is not a JSON value; store it as a string');
+        return;
+      case 'function':
+      case 'symbol':
+        this.fail(`a ${typeof value} is not a JSON value`);
+        return;
     }
-    for (const key of Object.keys(object)) {
-      const child = (object as Record<string, unknown>)[key];
-      // JSON drops undefined properties, and so does every store: that round-trips as "absent".
-      if (child !== undefined) visit(child, `${path}.${key}`, ancestors);
+    if (value === null) return;
+    const object = value as object;
+    if (this.ancestors.has(object)) this.fail('the value contains a cycle');
+    this.ancestors.add(object);
+    if (Array.isArray(object)) {
+      for (let i = 0; i < object.length; i++) {
+        this.keys.push(i);
+        this.visit(object[i]);
+        this.keys.pop();
+      }
+    } else {
+      const proto = Object.getPrototypeOf(object);
+      if (proto !== Object.prototype && proto !== null) {
+        const kind = (object as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+        this.fail(`a ${kind} is not a plain JSON object; encode it first (see EventRegistry)`);
+      }
+      for (const key in object) {
+        if (!Object.hasOwn(object, key)) continue;
+        const child = (object as Record<string, unknown>)[key];
+        // JSON drops undefined properties, and so does every store: that round-trips as "absent".
+        if (child === undefined) continue;
+        this.keys.push(key);
+        this.visit(child);
+        this.keys.pop();
+      }
     }
+    this.ancestors.delete(object);
   }
-  ancestors.delete(object);
+
+  private fail(problem: string): never {
+    const path = this.keys.reduce<string>(
+      (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${key}`),
+      this.root,
+    );
+    throw new ValidationError(path, problem);
+  }
 }
