@@ -44,7 +44,9 @@ export async function runKitFixtures(): Promise<Map<string, KitFileResult>> {
     // The child must not think it is a worker of this run, nor write its deliberate failures into
     // the CI test report (STRATA_TEST_REPORT_DIR), whose reporter would also replace ours.
     const env = Object.fromEntries(
-      Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'STRATA_TEST_REPORT_DIR'),
+      Object.entries(process.env).filter(
+        ([key]) => !key.startsWith('VITEST') && key !== 'STRATA_TEST_REPORT_DIR',
+      ),
     );
     // Failing tests make vitest exit 1: expected here, the JSON tells what happened.
     await promisify(execFile)(process.execPath, args, {

@@ -40,6 +40,15 @@ export {
   normalizeReadStream,
   normalizeReadStreams,
 } from './read-options.js';
+export type { PreparedSnapshot } from './snapshot-input.js';
+export {
+  assertCheckpointPosition,
+  MAX_POSITION,
+  MAX_VERSION,
+  normalizeDeleteSnapshots,
+  normalizeLoadSnapshot,
+  prepareSnapshot,
+} from './snapshot-input.js';
 export type { LoadSnapshotOptions, Snapshot, SnapshotStore } from './snapshot-store.js';
 export { uuidv7 } from './uuid.js';
 export type { ValueType } from './value-codec.js';

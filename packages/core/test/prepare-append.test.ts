@@ -28,6 +28,7 @@ describe('prepareAppend', () => {
     ['empty stream id', () => prepareAppend('', [{ type: 't', data: 1 }]), 'streamId'],
     ['long stream id', () => prepareAppend('x'.repeat(256), [{ type: 't', data: 1 }]), 'streamId'],
     ['lone surrogate in stream id', () => prepareAppend('a\ud800', [{ type: 't', data: 1 }]), 'streamId'],
+    ['NUL in event type', () => prepareAppend('s', [{ type: 'a\u0000b', data: 1 }]), 'events[0].type'],
     ['empty type', () => prepareAppend('s', [{ type: '', data: 1 }]), 'events[0].type'],
     [
       'empty stream type',

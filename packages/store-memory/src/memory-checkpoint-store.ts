@@ -1,4 +1,4 @@
-import { assertName, type CheckpointStore, ValidationError } from '@strata/core';
+import { assertCheckpointPosition, assertName, type CheckpointStore } from '@strata/core';
 
 /** Projection checkpoints in memory. */
 export class MemoryCheckpointStore implements CheckpointStore {
@@ -11,8 +11,7 @@ export class MemoryCheckpointStore implements CheckpointStore {
 
   async saveCheckpoint(name: string, position: bigint): Promise<void> {
     assertName(name, 'name');
-    if (typeof position !== 'bigint' || position < 0n)
-      throw new ValidationError('position', 'must be a bigint >= 0');
+    assertCheckpointPosition(position);
     this.checkpoints.set(name, position);
   }
 

@@ -1,56 +1,56 @@
 import {
-  assertName,
-  assertVersion,
   type LoadSnapshotOptions,
+  normalizeDeleteSnapshots,
+  normalizeLoadSnapshot,
+  prepareSnapshot,
   type Snapshot,
   type SnapshotStore,
 } from '@strata/core';
 
-/** Snapshots in memory, keyed by stream and version. */
+interface SavedSnapshot {
+  stateVersion: number;
+  stateJson: string;
+  createdAt: number;
+}
+
+/** Snapshots in memory, one per (stream, version): the reference for the snapshot contract. */
 export class MemorySnapshotStore implements SnapshotStore {
-  private readonly snapshots = new Map<
-    string,
-    Map<number, { json: string; stateVersion: number; createdAt: Date }>
-  >();
+  private readonly snapshots = new Map<string, Map<number, SavedSnapshot>>();
 
   async saveSnapshot(snapshot: Omit<Snapshot, 'createdAt'> & { createdAt?: Date }): Promise<void> {
-    assertName(snapshot.streamId, 'snapshot.streamId');
-    assertVersion(snapshot.version, 'snapshot.version');
-    assertVersion(snapshot.stateVersion, 'snapshot.stateVersion');
-    const byVersion = this.snapshots.get(snapshot.streamId) ?? new Map();
-    byVersion.set(snapshot.version, {
-      json: JSON.stringify(snapshot.state),
-      stateVersion: snapshot.stateVersion,
-      createdAt: snapshot.createdAt ?? new Date(),
-    });
-    this.snapshots.set(snapshot.streamId, byVersion);
+    const { streamId, version, stateVersion, stateJson, createdAt } = prepareSnapshot(snapshot);
+    const byVersion = this.snapshots.get(streamId) ?? new Map<number, SavedSnapshot>();
+    byVersion.set(version, { stateVersion, stateJson, createdAt: createdAt.getTime() });
+    this.snapshots.set(streamId, byVersion);
   }
 
-  async loadSnapshot(streamId: string, options: LoadSnapshotOptions = {}): Promise<Snapshot | undefined> {
-    const byVersion = this.snapshots.get(streamId);
-    if (byVersion === undefined) return undefined;
-    let best: Snapshot | undefined;
-    for (const [version, saved] of byVersion) {
-      if (options.stateVersion !== undefined && saved.stateVersion !== options.stateVersion) continue;
-      if (options.maxVersion !== undefined && version > options.maxVersion) continue;
-      if (best !== undefined && best.version >= version) continue;
-      best = {
-        streamId,
-        version,
-        stateVersion: saved.stateVersion,
-        state: JSON.parse(saved.json),
-        createdAt: saved.createdAt,
-      };
+  async loadSnapshot(streamId: string, options?: LoadSnapshotOptions): Promise<Snapshot | undefined> {
+    const { stateVersion, maxVersion } = normalizeLoadSnapshot(streamId, options);
+    let bestVersion = -1;
+    let best: SavedSnapshot | undefined;
+    for (const [version, saved] of this.snapshots.get(streamId) ?? []) {
+      if (version > maxVersion || version <= bestVersion) continue;
+      if (stateVersion !== undefined && saved.stateVersion !== stateVersion) continue;
+      bestVersion = version;
+      best = saved;
     }
-    return best;
+    if (best === undefined) return undefined;
+    return {
+      streamId,
+      version: bestVersion,
+      stateVersion: best.stateVersion,
+      state: JSON.parse(best.stateJson),
+      createdAt: new Date(best.createdAt),
+    };
   }
 
-  async deleteSnapshots(streamId: string, options: { beforeVersion?: number } = {}): Promise<number> {
+  async deleteSnapshots(streamId: string, options?: { beforeVersion?: number }): Promise<number> {
+    const { beforeVersion } = normalizeDeleteSnapshots(streamId, options);
     const byVersion = this.snapshots.get(streamId);
     if (byVersion === undefined) return 0;
     let deleted = 0;
     for (const version of [...byVersion.keys()]) {
-      if (options.beforeVersion === undefined || version < options.beforeVersion) {
+      if (beforeVersion === undefined || version < beforeVersion) {
         byVersion.delete(version);
         deleted++;
       }

@@ -1,9 +1,6 @@
-import { assertName, type CheckpointStore, ValidationError } from '@strata/core';
+import { assertCheckpointPosition, assertName, type CheckpointStore } from '@strata/core';
 import type { PostgresConnection } from './postgres-connection.js';
 import { type PreparedStatement, preparedStatement } from './postgres-statement.js';
-import { assertStorableText } from './postgres-text-check.js';
-
-const MAX_POSITION = 2n ** 63n - 1n;
 
 /**
  * Projection checkpoints in the event store's database. Get it as `store.checkpoints`; it shares
@@ -26,27 +23,20 @@ export class PostgresCheckpointStore implements CheckpointStore {
   }
 
   async loadCheckpoint(name: string): Promise<bigint | undefined> {
-    assertCheckpointName(name);
+    assertName(name, 'name');
     const { rows } = await this.connection.query(this.load.query([name]));
     const row = rows[0] as [string] | undefined;
     return row === undefined ? undefined : BigInt(row[0]);
   }
 
   async saveCheckpoint(name: string, position: bigint): Promise<void> {
-    assertCheckpointName(name);
-    if (typeof position !== 'bigint' || position < 0n || position > MAX_POSITION) {
-      throw new ValidationError('position', 'must be a bigint from 0 to 2^63 - 1');
-    }
+    assertName(name, 'name');
+    assertCheckpointPosition(position);
     await this.connection.query(this.save.query([name, position.toString(), Date.now()]));
   }
 
   async deleteCheckpoint(name: string): Promise<void> {
-    assertCheckpointName(name);
+    assertName(name, 'name');
     await this.connection.query(this.remove.query([name]));
   }
-}
-
-function assertCheckpointName(name: string): void {
-  assertName(name, 'name');
-  assertStorableText(name, 'name');
 }

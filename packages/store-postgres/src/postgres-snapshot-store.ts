@@ -1,18 +1,14 @@
 import {
-  assertJsonValue,
-  assertName,
-  assertVersion,
   type LoadSnapshotOptions,
+  MAX_VERSION,
+  normalizeDeleteSnapshots,
+  normalizeLoadSnapshot,
+  prepareSnapshot,
   type Snapshot,
   type SnapshotStore,
-  ValidationError,
 } from '@strata/core';
 import type { PostgresConnection } from './postgres-connection.js';
 import { type PreparedStatement, preparedStatement } from './postgres-statement.js';
-import { assertStorableText } from './postgres-text-check.js';
-
-/** Versions are `integer` columns. */
-const MAX_VERSION = 2_147_483_647;
 
 /**
  * Snapshots in the event store's database, one row per (stream, version). Get it as
@@ -40,37 +36,18 @@ export class PostgresSnapshotStore implements SnapshotStore {
   }
 
   async saveSnapshot(snapshot: Omit<Snapshot, 'createdAt'> & { createdAt?: Date }): Promise<void> {
-    if (typeof snapshot !== 'object' || snapshot === null)
-      throw new ValidationError('snapshot', 'must be an object');
-    assertName(snapshot.streamId, 'snapshot.streamId');
-    assertStorableText(snapshot.streamId, 'snapshot.streamId');
-    assertIntegerVersion(snapshot.version, 'snapshot.version');
-    assertIntegerVersion(snapshot.stateVersion, 'snapshot.stateVersion');
-    assertJsonValue(snapshot.state, 'snapshot.state');
-    const createdAt = snapshot.createdAt ?? new Date();
-    if (!(createdAt instanceof Date) || Number.isNaN(createdAt.getTime())) {
-      throw new ValidationError('snapshot.createdAt', 'must be a valid Date');
-    }
+    const { streamId, version, stateVersion, stateJson, createdAt } = prepareSnapshot(snapshot);
     await this.connection.query(
-      this.save.query([
-        snapshot.streamId,
-        snapshot.version,
-        snapshot.stateVersion,
-        JSON.stringify(snapshot.state),
-        createdAt.getTime(),
-      ]),
+      this.save.query([streamId, version, stateVersion, stateJson, createdAt.getTime()]),
     );
   }
 
   async loadSnapshot(streamId: string, options: LoadSnapshotOptions = {}): Promise<Snapshot | undefined> {
-    assertName(streamId, 'streamId');
-    assertStorableText(streamId, 'streamId');
-    if (options.stateVersion !== undefined)
-      assertIntegerVersion(options.stateVersion, 'options.stateVersion');
-    if (options.maxVersion !== undefined) assertVersion(options.maxVersion, 'options.maxVersion');
-    const maxVersion = Math.min(options.maxVersion ?? MAX_VERSION, MAX_VERSION);
+    const { stateVersion, maxVersion } = normalizeLoadSnapshot(streamId, options);
+    // A state version no row can hold matches nothing.
+    if (stateVersion !== undefined && stateVersion > MAX_VERSION) return undefined;
     const { rows } = await this.connection.query(
-      this.load.query([streamId, maxVersion, options.stateVersion ?? null]),
+      this.load.query([streamId, maxVersion, stateVersion ?? null]),
     );
     const row = rows[0] as [string, string, string, string] | undefined;
     if (row === undefined) return undefined;
@@ -84,17 +61,10 @@ export class PostgresSnapshotStore implements SnapshotStore {
   }
 
   async deleteSnapshots(streamId: string, options: { beforeVersion?: number } = {}): Promise<number> {
-    assertName(streamId, 'streamId');
-    assertStorableText(streamId, 'streamId');
-    if (options.beforeVersion !== undefined) assertVersion(options.beforeVersion, 'options.beforeVersion');
+    const { beforeVersion } = normalizeDeleteSnapshots(streamId, options);
     // Every stored version is below MAX_VERSION + 1, so "all" is a bound like any other.
-    const before = options.beforeVersion ?? MAX_VERSION + 1;
+    const before = Math.min(beforeVersion ?? MAX_VERSION + 1, MAX_VERSION + 1);
     const { rowCount } = await this.connection.query(this.remove.query([streamId, before]));
     return rowCount ?? 0;
   }
-}
-
-function assertIntegerVersion(value: unknown, path: string): asserts value is number {
-  assertVersion(value, path);
-  if (value > MAX_VERSION) throw new ValidationError(path, `must be at most ${MAX_VERSION}`);
 }

@@ -5,7 +5,13 @@ import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PostgresEventStore } from '../src/index.js';
 import { tableNames } from '../src/postgres-table-names.js';
-import { adminPool, describePostgres, dropSchema, openStore, randomSchema } from './support/postgres-test-env.js';
+import {
+  adminPool,
+  describePostgres,
+  dropSchema,
+  openStore,
+  randomSchema,
+} from './support/postgres-test-env.js';
 
 /**
  * Two processes sending the same event ids at the same moment. An admin session holds the position
@@ -34,11 +40,16 @@ for (const partitions of [undefined, 2]) {
     });
 
     /** Runs both appends while the position lock is held, then releases it. */
-    async function race<T>(first: () => Promise<T>, second: () => Promise<T>): Promise<PromiseSettledResult<T>[]> {
+    async function race<T>(
+      first: () => Promise<T>,
+      second: () => Promise<T>,
+    ): Promise<PromiseSettledResult<T>[]> {
       const holder = await admin.connect();
       try {
         await holder.query('BEGIN');
-        await holder.query('SELECT pg_advisory_xact_lock($1)', [tableNames(schema).positionLockKey.toString()]);
+        await holder.query('SELECT pg_advisory_xact_lock($1)', [
+          tableNames(schema).positionLockKey.toString(),
+        ]);
         const racing = Promise.allSettled([first(), second()]);
         await waitForAppends(2);
         await holder.query('COMMIT');

@@ -1,3 +1,4 @@
+import { describeCheckpointStore, describeSnapshotStore } from '@strata/conformance';
 import { StoreClosedError, ValidationError } from '@strata/core';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -125,4 +126,24 @@ describePostgres('PostgresSnapshotStore (store.snapshots)', () => {
     );
     expect(await store.snapshots.loadSnapshot(s)).toBeUndefined();
   });
+});
+
+describePostgres('PostgreSQL snapshot and checkpoint stores (conformance kit)', () => {
+  const schema = randomSchema();
+  let admin: pg.Pool;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    admin = adminPool();
+    store = await openStore(schema);
+  });
+
+  afterAll(async () => {
+    await store?.close();
+    await dropSchema(admin, schema);
+    await admin.end();
+  });
+
+  describeSnapshotStore('PostgresSnapshotStore', { create: async () => store.snapshots });
+  describeCheckpointStore('PostgresCheckpointStore', { create: async () => store.checkpoints });
 });

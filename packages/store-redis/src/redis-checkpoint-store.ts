@@ -1,4 +1,4 @@
-import { assertName, type CheckpointStore, ValidationError } from '@strata/core';
+import { assertCheckpointPosition, assertName, type CheckpointStore } from '@strata/core';
 import { RedisConnection } from './redis-connection.js';
 import type { RedisStoreOptions } from './redis-store-options.js';
 
@@ -19,9 +19,7 @@ export class RedisCheckpointStore implements CheckpointStore {
 
   async saveCheckpoint(name: string, position: bigint): Promise<void> {
     assertName(name, 'name');
-    if (typeof position !== 'bigint' || position < 0n) {
-      throw new ValidationError('position', 'must be a bigint >= 0');
-    }
+    assertCheckpointPosition(position);
     const key = this.connection.keys.checkpoints;
     await this.connection.run((client) => client.hset(key, name, position.toString()));
   }

@@ -1,10 +1,10 @@
 import {
-  assertName,
-  assertVersion,
   type LoadSnapshotOptions,
+  normalizeDeleteSnapshots,
+  normalizeLoadSnapshot,
+  prepareSnapshot,
   type Snapshot,
   type SnapshotStore,
-  ValidationError,
 } from '@strata/core';
 import { LuaScript } from './lua-script.js';
 import { RedisConnection } from './redis-connection.js';
@@ -35,47 +35,40 @@ export class RedisSnapshotStore implements SnapshotStore {
   }
 
   async saveSnapshot(snapshot: Omit<Snapshot, 'createdAt'> & { createdAt?: Date }): Promise<void> {
-    if (typeof snapshot !== 'object' || snapshot === null)
-      throw new ValidationError('snapshot', 'must be an object');
-    assertName(snapshot.streamId, 'snapshot.streamId');
-    assertVersion(snapshot.version, 'snapshot.version');
-    assertVersion(snapshot.stateVersion, 'snapshot.stateVersion');
-    const createdAt = snapshot.createdAt ?? new Date();
-    if (!(createdAt instanceof Date) || Number.isNaN(createdAt.getTime())) {
-      throw new ValidationError('snapshot.createdAt', 'must be a valid Date');
-    }
-    const stateJson = JSON.stringify(snapshot.state);
-    if (stateJson === undefined) throw new ValidationError('snapshot.state', 'must be JSON-serializable');
-    const value = `[${snapshot.stateVersion},${createdAt.getTime()},${stateJson}]`;
-    const key = this.connection.keys.snapshots(snapshot.streamId);
-    await this.connection.run((client) => client.hset(key, String(snapshot.version), value));
+    const { streamId, version, stateVersion, stateJson, createdAt } = prepareSnapshot(snapshot);
+    const value = `[${stateVersion},${createdAt.getTime()},${stateJson}]`;
+    const key = this.connection.keys.snapshots(streamId);
+    await this.connection.run((client) => client.hset(key, String(version), value));
   }
 
   async loadSnapshot(streamId: string, options: LoadSnapshotOptions = {}): Promise<Snapshot | undefined> {
-    assertName(streamId, 'streamId');
-    if (options.stateVersion !== undefined) assertVersion(options.stateVersion, 'options.stateVersion');
-    if (options.maxVersion !== undefined) assertVersion(options.maxVersion, 'options.maxVersion');
+    const { stateVersion, maxVersion } = normalizeLoadSnapshot(streamId, options);
     const key = this.connection.keys.snapshots(streamId);
     const saved = await this.connection.run((client) => client.hgetall(key));
     let best: { version: number; value: string } | undefined;
     for (const [field, value] of Object.entries(saved)) {
       const version = Number(field);
-      if (options.maxVersion !== undefined && version > options.maxVersion) continue;
+      if (version > maxVersion) continue;
       if (best !== undefined && best.version >= version) continue;
       // The state version is the first number of the value: check it without parsing the state.
-      if (options.stateVersion !== undefined && !value.startsWith(`[${options.stateVersion},`)) continue;
+      if (stateVersion !== undefined && !value.startsWith(`[${stateVersion},`)) continue;
       best = { version, value };
     }
     if (best === undefined) return undefined;
-    const [stateVersion, createdAt, state] = JSON.parse(best.value) as [number, number, unknown];
-    return { streamId, version: best.version, stateVersion, state, createdAt: new Date(createdAt) };
+    const [savedStateVersion, createdAt, state] = JSON.parse(best.value) as [number, number, unknown];
+    return {
+      streamId,
+      version: best.version,
+      stateVersion: savedStateVersion,
+      state,
+      createdAt: new Date(createdAt),
+    };
   }
 
   async deleteSnapshots(streamId: string, options: { beforeVersion?: number } = {}): Promise<number> {
-    assertName(streamId, 'streamId');
-    if (options.beforeVersion !== undefined) assertVersion(options.beforeVersion, 'options.beforeVersion');
+    const { beforeVersion } = normalizeDeleteSnapshots(streamId, options);
     const key = this.connection.keys.snapshots(streamId);
-    if (options.beforeVersion === undefined) {
+    if (beforeVersion === undefined) {
       return this.connection.run(async (client) => {
         const [[, count], [error]] = ((await client.multi().hlen(key).del(key).exec()) ?? []) as [
           [unknown, number],
@@ -85,8 +78,9 @@ export class RedisSnapshotStore implements SnapshotStore {
         return count;
       });
     }
-    const before = options.beforeVersion;
-    return Number(await this.connection.run((client) => deleteBelowScript.run(client, [key], [before])));
+    return Number(
+      await this.connection.run((client) => deleteBelowScript.run(client, [key], [beforeVersion])),
+    );
   }
 
   /** Closes the connection the store opened from `url`; a client you passed in stays open. */

@@ -1,7 +1,8 @@
+import { describeCheckpointStore, describeSnapshotStore } from '@strata/conformance';
 import { StoreClosedError, ValidationError } from '@strata/core';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
-import { RedisSnapshotStore } from '../src/index.js';
+import { RedisCheckpointStore, RedisSnapshotStore } from '../src/index.js';
 import {
   deleteKeys,
   describeWithRedis,
@@ -81,5 +82,22 @@ describeWithRedis('RedisSnapshotStore', await redisIsReachable(), () => {
     await closed.close();
     await expect(closed.loadSnapshot('acc-1')).rejects.toSatisfy(StoreClosedError.isInstance);
     expect(await client.ping()).toBe('PONG');
+  });
+});
+
+describeWithRedis('Redis snapshot and checkpoint stores (conformance kit)', await redisIsReachable(), () => {
+  const client = new Redis(REDIS_URL);
+  const kitPrefix = testKeyPrefix('snapshot-kit');
+
+  afterAll(async () => {
+    await deleteKeys(client, kitPrefix);
+    await client.quit();
+  });
+
+  describeSnapshotStore('RedisSnapshotStore', {
+    create: async () => new RedisSnapshotStore({ client, keyPrefix: kitPrefix }),
+  });
+  describeCheckpointStore('RedisCheckpointStore', {
+    create: async () => new RedisCheckpointStore({ client, keyPrefix: kitPrefix }),
   });
 });

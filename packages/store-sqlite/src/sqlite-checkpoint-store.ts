@@ -1,9 +1,7 @@
-import { assertName, type CheckpointStore, ValidationError } from '@strata/core';
+import { assertCheckpointPosition, assertName, type CheckpointStore } from '@strata/core';
 import type { SqliteConnection } from './sqlite-connection.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import { toStoreError } from './sqlite-errors.js';
-
-const MAX_POSITION = 2n ** 63n - 1n;
 
 interface CheckpointStatements {
   load: SqliteStatement;
@@ -26,9 +24,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
 
   async saveCheckpoint(name: string, position: bigint): Promise<void> {
     assertName(name, 'name');
-    if (typeof position !== 'bigint' || position < 0n || position > MAX_POSITION) {
-      throw new ValidationError('position', 'must be a bigint between 0 and 2^63 - 1');
-    }
+    assertCheckpointPosition(position);
     this.run((s) => s.save.run(name, position, Date.now()));
   }
 

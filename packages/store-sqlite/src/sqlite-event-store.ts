@@ -4,6 +4,7 @@ import {
   assertName,
   ConcurrencyError,
   type EventStore,
+  MAX_POSITION,
   type NewEvent,
   normalizeReadAll,
   normalizeReadStream,
@@ -28,8 +29,6 @@ import { SqliteEventStatements } from './sqlite-event-statements.js';
 import { chunks, IN_LIST_CHUNK } from './sqlite-in-list.js';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store.js';
 import type { SqliteStoreOptions } from './sqlite-store-options.js';
-
-const MAX_POSITION = 2n ** 63n - 1n;
 
 /** Thrown inside the append transaction to roll it back; resolved once the transaction is gone. */
 class AppendConflict {

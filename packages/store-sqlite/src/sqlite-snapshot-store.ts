@@ -1,11 +1,10 @@
 import {
-  assertJsonValue,
-  assertName,
-  assertVersion,
   type LoadSnapshotOptions,
+  normalizeDeleteSnapshots,
+  normalizeLoadSnapshot,
+  prepareSnapshot,
   type Snapshot,
   type SnapshotStore,
-  ValidationError,
 } from '@strata/core';
 import type { SqliteConnection } from './sqlite-connection.js';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
@@ -30,28 +29,12 @@ export class SqliteSnapshotStore implements SnapshotStore {
   constructor(private readonly connection: SqliteConnection<SqliteDatabase>) {}
 
   async saveSnapshot(snapshot: Omit<Snapshot, 'createdAt'> & { createdAt?: Date }): Promise<void> {
-    if (typeof snapshot !== 'object' || snapshot === null)
-      throw new ValidationError('snapshot', 'must be an object');
-    assertName(snapshot.streamId, 'snapshot.streamId');
-    assertVersion(snapshot.version, 'snapshot.version');
-    assertVersion(snapshot.stateVersion, 'snapshot.stateVersion');
-    assertJsonValue(snapshot.state, 'snapshot.state');
-    const createdAt = snapshot.createdAt ?? new Date();
-    if (!(createdAt instanceof Date) || Number.isNaN(createdAt.getTime())) {
-      throw new ValidationError('snapshot.createdAt', 'must be a valid Date');
-    }
-    const state = JSON.stringify(snapshot.state);
-    this.run((s) =>
-      s.save.run(snapshot.streamId, snapshot.version, snapshot.stateVersion, state, createdAt.getTime()),
-    );
+    const { streamId, version, stateVersion, stateJson, createdAt } = prepareSnapshot(snapshot);
+    this.run((s) => s.save.run(streamId, version, stateVersion, stateJson, createdAt.getTime()));
   }
 
   async loadSnapshot(streamId: string, options: LoadSnapshotOptions = {}): Promise<Snapshot | undefined> {
-    assertName(streamId, 'streamId');
-    const { stateVersion } = options;
-    if (stateVersion !== undefined) assertVersion(stateVersion, 'options.stateVersion');
-    const maxVersion = options.maxVersion ?? Number.MAX_SAFE_INTEGER;
-    assertVersion(maxVersion, 'options.maxVersion');
+    const { stateVersion, maxVersion } = normalizeLoadSnapshot(streamId, options);
     const row = this.run((s) =>
       stateVersion === undefined
         ? s.loadAny.get(streamId, maxVersion)
@@ -68,9 +51,7 @@ export class SqliteSnapshotStore implements SnapshotStore {
   }
 
   async deleteSnapshots(streamId: string, options: { beforeVersion?: number } = {}): Promise<number> {
-    assertName(streamId, 'streamId');
-    const { beforeVersion } = options;
-    if (beforeVersion !== undefined) assertVersion(beforeVersion, 'options.beforeVersion');
+    const { beforeVersion } = normalizeDeleteSnapshots(streamId, options);
     return this.run((s) =>
       beforeVersion === undefined ? s.deleteAll.run(streamId) : s.deleteBefore.run(streamId, beforeVersion),
     ).changes;

@@ -163,7 +163,6 @@ describe('SqliteEventStore', () => {
       "'; DROP TABLE strata_events; --",
       '") OR 1=1 --',
       'back\\slash %_ * ? [x]',
-      'nul\u0000byte',
       'emoji \u{1F4A5} and RTL \u202e text',
       ' ',
       'x'.repeat(255),
@@ -179,6 +178,10 @@ describe('SqliteEventStore', () => {
     const many = await store.readStreams(hostile);
     expect(hostile.map((id) => many.get(id)?.length)).toEqual(hostile.map(() => 1));
     expect((await store.readAll({ types: [hostile[0]!] })).map((e) => e.streamId)).toEqual([hostile[0]]);
+    // U+0000 fits in SQLite, but not in every store, so the contract refuses it in names everywhere.
+    await expect(store.append('nul\u0000byte', [{ type: 't', data: 1 }])).rejects.toSatisfy(
+      ValidationError.isInstance,
+    );
     await store.close();
   });
 

@@ -1,0 +1,162 @@
+import { type CheckpointStore, type SnapshotStore, StrataError, ValidationError } from '@strata/core';
+import { afterEach, describe, expect } from 'vitest';
+import { kitTest } from './kit-test.js';
+import { uniqueStreamId } from './unique-names.js';
+
+/** What the snapshot and checkpoint topics need: a store per test, and how to release it. */
+export interface StoreKitOptions<S> {
+  create: () => Promise<S>;
+  /** Called after each test with the store it created (default: nothing). */
+  dispose?: (store: S) => Promise<void>;
+}
+
+function useStores<S>(options: StoreKitOptions<S>): () => Promise<S> {
+  const opened: S[] = [];
+  afterEach(async () => {
+    for (const store of opened.splice(0)) await options.dispose?.(store);
+  });
+  return async () => {
+    const store = await options.create();
+    opened.push(store);
+    return store;
+  };
+}
+
+async function validationPath(run: () => Promise<unknown>): Promise<string | undefined> {
+  try {
+    await run();
+  } catch (error) {
+    if (ValidationError.isInstance(error)) return error.path;
+    throw error;
+  }
+  return undefined;
+}
+
+/**
+ * The `SnapshotStore` contract: the newest snapshot at or below a version, of a state shape when
+ * asked, replaced per (stream, version), deleted by version; state round-trips exactly.
+ */
+export function describeSnapshotStore(name: string, options: StoreKitOptions<SnapshotStore>): void {
+  describe(name, () => {
+    const open = useStores(options);
+
+    kitTest('loads the newest snapshot, at or below maxVersion, of the asked state version', async () => {
+      const store = await open();
+      const streamId = uniqueStreamId('snap');
+      expect(await store.loadSnapshot(streamId)).toBeUndefined();
+      await store.saveSnapshot({ streamId, version: 10, stateVersion: 1, state: { total: 10 } });
+      await store.saveSnapshot({ streamId, version: 30, stateVersion: 2, state: { sum: 30 } });
+      await store.saveSnapshot({ streamId, version: 20, stateVersion: 1, state: { total: 20 } });
+
+      expect(await store.loadSnapshot(streamId)).toMatchObject({
+        version: 30,
+        stateVersion: 2,
+        state: { sum: 30 },
+      });
+      expect(await store.loadSnapshot(streamId, { stateVersion: 1 })).toMatchObject({ version: 20 });
+      expect(await store.loadSnapshot(streamId, { maxVersion: 25 })).toMatchObject({ version: 20 });
+      expect(await store.loadSnapshot(streamId, { maxVersion: 9 })).toBeUndefined();
+      expect(await store.loadSnapshot(streamId, { stateVersion: 3 })).toBeUndefined();
+      expect(await store.loadSnapshot(uniqueStreamId('other'))).toBeUndefined();
+    });
+
+    kitTest('replaces the snapshot of the same version and keeps createdAt to the millisecond', async () => {
+      const store = await open();
+      const streamId = uniqueStreamId('snap');
+      const createdAt = new Date('2026-03-04T05:06:07.089Z');
+      await store.saveSnapshot({ streamId, version: 5, stateVersion: 1, state: { v: 'old' } });
+      await store.saveSnapshot({ streamId, version: 5, stateVersion: 1, state: { v: 'new' }, createdAt });
+      const loaded = await store.loadSnapshot(streamId);
+      expect(loaded).toEqual({ streamId, version: 5, stateVersion: 1, state: { v: 'new' }, createdAt });
+    });
+
+    kitTest('round-trips state exactly', async () => {
+      const store = await open();
+      const streamId = uniqueStreamId('snap');
+      const state = {
+        text: 'ünï 🎉 "quoted" \\ back',
+        list: [1, -2.5, null, true, ''],
+        nested: { deep: [[{}]] },
+      };
+      await store.saveSnapshot({ streamId, version: 1, stateVersion: 1, state });
+      expect((await store.loadSnapshot(streamId))?.state).toEqual(state);
+    });
+
+    kitTest('deletes snapshots below a version, or all, and says how many', async () => {
+      const store = await open();
+      const streamId = uniqueStreamId('snap');
+      for (const version of [1, 2, 3, 4])
+        await store.saveSnapshot({ streamId, version, stateVersion: 1, state: version });
+      expect(await store.deleteSnapshots(streamId, { beforeVersion: 3 })).toBe(2);
+      expect((await store.loadSnapshot(streamId, { maxVersion: 2 })) ?? null).toBeNull();
+      expect(await store.deleteSnapshots(streamId)).toBe(2);
+      expect(await store.loadSnapshot(streamId)).toBeUndefined();
+      expect(await store.deleteSnapshots(uniqueStreamId('none'))).toBe(0);
+    });
+
+    kitTest('rejects bad input with a ValidationError and saves nothing', async () => {
+      const store = await open();
+      const streamId = uniqueStreamId('snap');
+      const bad: Array<[() => Promise<unknown>, string]> = [
+        [
+          () => store.saveSnapshot({ streamId: '', version: 1, stateVersion: 1, state: {} }),
+          'snapshot.streamId',
+        ],
+        [() => store.saveSnapshot({ streamId, version: -1, stateVersion: 1, state: {} }), 'snapshot.version'],
+        [
+          () => store.saveSnapshot({ streamId, version: 1, stateVersion: 0.5, state: {} }),
+          'snapshot.stateVersion',
+        ],
+        [
+          () => store.saveSnapshot({ streamId, version: 1, stateVersion: 1, state: { n: 1n } }),
+          'snapshot.state.n',
+        ],
+        [() => store.loadSnapshot(streamId, { maxVersion: -1 }), 'options.maxVersion'],
+        [() => store.deleteSnapshots(streamId, { beforeVersion: 1.5 }), 'options.beforeVersion'],
+      ];
+      for (const [run, path] of bad) expect(await validationPath(run)).toBe(path);
+      expect(await store.loadSnapshot(streamId)).toBeUndefined();
+    });
+  });
+}
+
+/** The `CheckpointStore` contract: positions saved per name, exactly, up to 2^63 - 1. */
+export function describeCheckpointStore(name: string, options: StoreKitOptions<CheckpointStore>): void {
+  describe(name, () => {
+    const open = useStores(options);
+
+    kitTest('saves, overwrites, loads and deletes positions by name', async () => {
+      const store = await open();
+      const name = uniqueStreamId('checkpoint');
+      expect(await store.loadCheckpoint(name)).toBeUndefined();
+      await store.saveCheckpoint(name, 42n);
+      expect(await store.loadCheckpoint(name)).toBe(42n);
+      await store.saveCheckpoint(name, 0n);
+      expect(await store.loadCheckpoint(name)).toBe(0n);
+      await store.saveCheckpoint(name, 2n ** 63n - 1n);
+      expect(await store.loadCheckpoint(name)).toBe(2n ** 63n - 1n);
+      await store.deleteCheckpoint(name);
+      expect(await store.loadCheckpoint(name)).toBeUndefined();
+      await store.deleteCheckpoint(name);
+    });
+
+    kitTest('keeps names apart', async () => {
+      const store = await open();
+      const [a, b] = [uniqueStreamId('checkpoint'), uniqueStreamId('checkpoint')];
+      await store.saveCheckpoint(a, 1n);
+      await store.saveCheckpoint(b, 2n);
+      expect([await store.loadCheckpoint(a), await store.loadCheckpoint(b)]).toEqual([1n, 2n]);
+    });
+
+    kitTest('rejects bad names and positions with a ValidationError', async () => {
+      const store = await open();
+      const name = uniqueStreamId('checkpoint');
+      expect(await validationPath(() => store.saveCheckpoint('', 1n))).toBe('name');
+      expect(await validationPath(() => store.saveCheckpoint(name, -1n))).toBe('position');
+      expect(await validationPath(() => store.saveCheckpoint(name, 2n ** 63n))).toBe('position');
+      expect(await validationPath(() => store.saveCheckpoint(name, 5 as unknown as bigint))).toBe('position');
+      expect(await store.loadCheckpoint(name)).toBeUndefined();
+      await expect(store.loadCheckpoint('')).rejects.toSatisfy(StrataError.isInstance);
+    });
+  });
+}

@@ -1,0 +1,23 @@
+import { describeCheckpointStore, describeSnapshotStore } from '@strata/conformance';
+import { createSqliteEventStore, type SqliteEventStore } from '../src/index.js';
+import { tempDatabases } from './temp-database.js';
+
+const databases = tempDatabases();
+const owners = new WeakMap<object, SqliteEventStore>();
+
+function open<S extends object>(pick: (store: SqliteEventStore) => S): () => Promise<S> {
+  return async () => {
+    const store = createSqliteEventStore({ database: databases.path() });
+    const picked = pick(store);
+    owners.set(picked, store);
+    return picked;
+  };
+}
+
+const dispose = async (picked: object) => owners.get(picked)?.close();
+
+describeSnapshotStore('SqliteSnapshotStore (conformance kit)', { create: open((s) => s.snapshots), dispose });
+describeCheckpointStore('SqliteCheckpointStore (conformance kit)', {
+  create: open((s) => s.checkpoints),
+  dispose,
+});
