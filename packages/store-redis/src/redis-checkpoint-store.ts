@@ -5,9 +5,12 @@ import type { RedisStoreOptions } from './redis-store-options.js';
 /** Projection checkpoints in one hash, `<prefix>checkpoints`: field = name, value = position. */
 export class RedisCheckpointStore implements CheckpointStore {
   private readonly connection: RedisConnection;
+  private readonly ownsConnection: boolean;
 
-  constructor(options: RedisStoreOptions) {
-    this.connection = new RedisConnection(options);
+  /** Standalone; the event store's own is `store.checkpoints` and shares its connection. */
+  constructor(options: RedisStoreOptions, /** @internal */ shared?: RedisConnection) {
+    this.connection = shared ?? new RedisConnection(options);
+    this.ownsConnection = shared === undefined;
   }
 
   async loadCheckpoint(name: string): Promise<bigint | undefined> {
@@ -32,6 +35,7 @@ export class RedisCheckpointStore implements CheckpointStore {
 
   /** Closes the connection the store opened from `url`; a client you passed in stays open. */
   async close(): Promise<void> {
-    await this.connection.close();
+    // `store.snapshots` and `store.checkpoints` close with their event store.
+    if (this.ownsConnection) await this.connection.close();
   }
 }

@@ -18,7 +18,9 @@ import { runAppend } from './append-script.js';
 import { decodeEvents } from './event-codec.js';
 import { readLog } from './log-reader.js';
 import { readNewestScript } from './read-range-script.js';
+import { RedisCheckpointStore } from './redis-checkpoint-store.js';
 import { RedisConnection } from './redis-connection.js';
+import { RedisSnapshotStore } from './redis-snapshot-store.js';
 import type { RedisStoreOptions } from './redis-store-options.js';
 import { unsupportedInCluster } from './redis-unsupported.js';
 import { readStreamsPipelined } from './streams-reader.js';
@@ -30,9 +32,15 @@ import { readStreamsPipelined } from './streams-reader.js';
  */
 export class RedisEventStore implements EventStore {
   private readonly connection: RedisConnection;
+  /** Snapshots over the same connection and key prefix; closed with the store. */
+  readonly snapshots: RedisSnapshotStore;
+  /** Projection checkpoints over the same connection and key prefix; closed with the store. */
+  readonly checkpoints: RedisCheckpointStore;
 
   constructor(options: RedisStoreOptions) {
     this.connection = new RedisConnection(options);
+    this.snapshots = new RedisSnapshotStore(options, this.connection);
+    this.checkpoints = new RedisCheckpointStore(options, this.connection);
   }
 
   /** `'cluster'` or `'standalone'`: which key layout and guarantees this store uses. */

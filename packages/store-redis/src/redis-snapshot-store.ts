@@ -29,9 +29,12 @@ return #doomed
  */
 export class RedisSnapshotStore implements SnapshotStore {
   private readonly connection: RedisConnection;
+  private readonly ownsConnection: boolean;
 
-  constructor(options: RedisStoreOptions) {
-    this.connection = new RedisConnection(options);
+  /** Standalone; the event store's own is `store.snapshots` and shares its connection. */
+  constructor(options: RedisStoreOptions, /** @internal */ shared?: RedisConnection) {
+    this.connection = shared ?? new RedisConnection(options);
+    this.ownsConnection = shared === undefined;
   }
 
   async saveSnapshot(snapshot: Omit<Snapshot, 'createdAt'> & { createdAt?: Date }): Promise<void> {
@@ -85,6 +88,7 @@ export class RedisSnapshotStore implements SnapshotStore {
 
   /** Closes the connection the store opened from `url`; a client you passed in stays open. */
   async close(): Promise<void> {
-    await this.connection.close();
+    // `store.snapshots` and `store.checkpoints` close with their event store.
+    if (this.ownsConnection) await this.connection.close();
   }
 }

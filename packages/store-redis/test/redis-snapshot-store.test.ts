@@ -2,7 +2,7 @@ import { describeCheckpointStore, describeSnapshotStore } from '@strata/conforma
 import { StoreClosedError, ValidationError } from '@strata/core';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
-import { RedisCheckpointStore, RedisSnapshotStore } from '../src/index.js';
+import { RedisCheckpointStore, RedisEventStore, RedisSnapshotStore } from '../src/index.js';
 import {
   deleteKeys,
   describeWithRedis,
@@ -101,3 +101,22 @@ describeWithRedis('Redis snapshot and checkpoint stores (conformance kit)', awai
     create: async () => new RedisCheckpointStore({ client, keyPrefix: kitPrefix }),
   });
 });
+
+describeWithRedis(
+  'RedisEventStore snapshots and checkpoints (conformance kit)',
+  await redisIsReachable(),
+  () => {
+    const client = new Redis(REDIS_URL);
+    const kitPrefix = testKeyPrefix('store-snapshot-kit');
+    const store = new RedisEventStore({ client, keyPrefix: kitPrefix });
+
+    afterAll(async () => {
+      await store.close();
+      await deleteKeys(client, kitPrefix);
+      await client.quit();
+    });
+
+    describeSnapshotStore('store.snapshots', { create: async () => store.snapshots });
+    describeCheckpointStore('store.checkpoints', { create: async () => store.checkpoints });
+  },
+);

@@ -1,0 +1,103 @@
+import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
+import type { HotTier } from './hot-tier.js';
+import type { PendingInvalidations } from './pending-invalidations.js';
+import { OutageLog } from './tiered-logger.js';
+import type { TieredStoreMetrics } from './tiered-store-metrics.js';
+import type { HotPolicy } from './tiered-store-options.js';
+
+/** A hot-tier call's outcome: its value, or why there is none (skipped: the breaker is not closed). */
+export type HotOutcome<T> = { ok: true; value: T } | { ok: false; skipped: boolean; error: unknown };
+
+const FLUSH_CONCURRENCY = 32;
+
+/**
+ * Every call to the hot tier goes through here: the breaker decides whether it is made, a failure
+ * is counted and logged once per outage, and once the hot tier answers again the copies this store
+ * failed to delete are deleted before the breaker lets anything else through.
+ */
+export class HotAccess {
+  private readonly breaker: CircuitBreaker;
+  private readonly outage: OutageLog;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly hot: HotTier,
+    policy: HotPolicy,
+    private readonly metrics: TieredStoreMetrics,
+    private readonly pending: PendingInvalidations,
+  ) {
+    this.outage = new OutageLog(policy.logger);
+    this.breaker = new CircuitBreaker(
+      policy.breaker,
+      async () => {
+        await hot.ping();
+        await this.flushPending();
+      },
+      (state, previous) => {
+        if (state === 'closed') this.outage.recovered();
+        metrics.breaker(state, previous);
+      },
+    );
+  }
+
+  get state(): BreakerState {
+    return this.breaker.state;
+  }
+
+  /** Whether calls go to the hot tier now. */
+  get usable(): boolean {
+    return this.breaker.allows;
+  }
+
+  async run<T>(operation: string, call: (hot: HotTier) => Promise<T>): Promise<HotOutcome<T>> {
+    if (!this.breaker.allows)
+      return { ok: false, skipped: true, error: new Error('the circuit breaker is open') };
+    try {
+      const value = await call(this.hot);
+      this.succeeded();
+      return { ok: true, value };
+    } catch (error) {
+      this.failed(operation, error);
+      return { ok: false, skipped: false, error };
+    }
+  }
+
+  /** Stops probing and makes a last attempt to delete the pending copies. */
+  async close(): Promise<void> {
+    await this.breaker.stop();
+    await this.flushing;
+    if (this.breaker.allows && this.pending.size > 0) await this.flushPending().catch(() => {});
+  }
+
+  private succeeded(): void {
+    this.breaker.success();
+    this.outage.recovered();
+    if (this.pending.size > 0 && this.flushing === undefined) {
+      this.flushing = this.flushPending()
+        .catch((error: unknown) => this.failed('invalidate', error))
+        .finally(() => {
+          this.flushing = undefined;
+        });
+    }
+  }
+
+  private failed(operation: string, error: unknown): void {
+    this.metrics.hotError(operation, error);
+    this.outage.failure(operation, error);
+    this.breaker.failure();
+  }
+
+  /** Deletes every pending copy; rejects (keeping the rest pending) at the first failure. */
+  private async flushPending(): Promise<void> {
+    const entries = this.pending.list();
+    for (let i = 0; i < entries.length; i += FLUSH_CONCURRENCY) {
+      await Promise.all(
+        entries.slice(i, i + FLUSH_CONCURRENCY).map(async ([streamId, generation]) => {
+          await this.hot.invalidate(streamId);
+          this.pending.done(streamId, generation);
+          this.metrics.invalidation(streamId, 'pending');
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import type { RecordedEvent } from '@strata/core';
+
+/** A `readStream` request, normalized: `toVersion` is `Number.MAX_SAFE_INTEGER` when open-ended. */
+export interface HotReadRange {
+  fromVersion: number;
+  toVersion: number;
+  limit: number | undefined;
+  direction: 'forward' | 'backward';
+}
+
+/**
+ * What the hot tier holds of one stream: every version from `fromVersion` to `toVersion`, no gap.
+ * `verifiedAt` (epoch ms) is when the copy was last known to reach the stream's end: every append
+ * that committed before that moment is in the copy.
+ */
+export interface HotCopyBounds {
+  fromVersion: number;
+  toVersion: number;
+  verifiedAt: number;
+}
+
+/**
+ * The answer to a hot read.
+ * - `absent`: no copy. `dropped`: a copy was there but incomplete (a key expired, a bound did not
+ *   match its events), so the read deleted it.
+ * - `uncovered`: the copy starts after the requested `fromVersion`.
+ * - `covered`: the copy holds the range's start; `events` are the copy's events of the range as
+ *   far as the copy reaches (limit and direction applied against the copy's end), ascending.
+ */
+export type HotRead =
+  | { kind: 'absent' }
+  | { kind: 'dropped' }
+  | { kind: 'uncovered'; copy: HotCopyBounds }
+  | { kind: 'covered'; copy: HotCopyBounds; events: RecordedEvent[] };
+
+/** How a copy is written: when it was verified, how long it lives, how long it may grow. */
+export interface HotWrite {
+  verifiedAt: number;
+  ttlSeconds: number;
+  /** A copy longer than this keeps only its newest events (its `fromVersion` moves up). */
+  maxEvents: number;
+}
+
+/** `stored`: the copy is now these events. `kept`: an intact copy reaching at least as far was kept. */
+export type PromoteOutcome = 'stored' | 'kept';
+
+/**
+ * `extended`: the copy ended where the append began and now ends at its last version.
+ * `kept`: the copy already reached the append's last version. `dropped`: any other copy was
+ * deleted. `absent`: there was no copy (none is created).
+ */
+export type ExtendOutcome = 'extended' | 'kept' | 'dropped' | 'absent';
+
+/**
+ * The cache in front of the warm store. Every method that depends on the copy's state is one atomic
+ * step on the server, so racing writers and readers can only ever leave a complete, contiguous
+ * copy or none. Implementations throw on any failure to reach their storage; the tiered store
+ * counts that and falls back to the warm store.
+ *
+ * Every write is safe to apply late (after a timeout, or replayed): a promotion never replaces a
+ * copy that reaches further, an extension only appends to a copy ending exactly where the
+ * appended events begin, and deleting is always safe.
+ */
+export interface HotTier {
+  /** The copy's events of `range` (see `HotRead`); refreshes the copy's TTL when `refreshTtlSeconds` is set. */
+  read(streamId: string, range: HotReadRange, refreshTtlSeconds: number | undefined): Promise<HotRead>;
+  /** The copy's bounds without its events; `undefined` when there is none. */
+  peek(streamId: string): Promise<HotCopyBounds | undefined>;
+  /**
+   * Stores `events` (ascending, contiguous, non-empty, ending at the stream's end as of
+   * `write.verifiedAt`) as the copy, unless an intact copy reaches at least as far (then that
+   * copy's `verifiedAt` moves up to `write.verifiedAt`).
+   */
+  promote(streamId: string, events: readonly RecordedEvent[], write: HotWrite): Promise<PromoteOutcome>;
+  /**
+   * After an append of versions `afterVersion + 1..lastVersion`: appends `events` (exactly those
+   * versions) to a copy that ends at `afterVersion`; keeps a copy that reaches `lastVersion`;
+   * deletes any other. With `events` empty, a copy ending at `afterVersion` is deleted too.
+   */
+  extend(
+    streamId: string,
+    afterVersion: number,
+    lastVersion: number,
+    events: readonly RecordedEvent[],
+    write: HotWrite,
+  ): Promise<ExtendOutcome>;
+  /** Moves `verifiedAt` up if the copy still ends at `toVersion`; true when it did. */
+  confirm(streamId: string, toVersion: number, verifiedAt: number): Promise<boolean>;
+  /** Deletes the stream's copy. */
+  invalidate(streamId: string): Promise<void>;
+  /** Resolves when the hot tier answers; the circuit breaker's probe. */
+  ping(): Promise<void>;
+}

@@ -1,0 +1,28 @@
+export type { BreakerState, CircuitBreakerOptions } from './circuit-breaker.js';
+export type { ColdRange, ColdTier } from './cold-tier.js';
+export type {
+  ExtendOutcome,
+  HotCopyBounds,
+  HotRead,
+  HotReadRange,
+  HotTier,
+  HotWrite,
+  PromoteOutcome,
+} from './hot-tier.js';
+export { createMemoryColdTier, MemoryColdTier } from './memory-cold-tier.js';
+export type { RedisHotClient } from './redis-hot-client.js';
+export { recommendedHotRedisOptions } from './redis-hot-client.js';
+export { DEFAULT_HOT_KEY_PREFIX } from './redis-hot-keys.js';
+export type { RedisHotTierOptions } from './redis-hot-tier.js';
+export { createRedisHotTier, RedisHotTier } from './redis-hot-tier.js';
+export { createTieredEventStore, TieredEventStore } from './tiered-event-store.js';
+export type { TieredLogger } from './tiered-logger.js';
+export type {
+  InvalidationReason,
+  MissReason,
+  TieredStoreEventName,
+  TieredStoreEvents,
+  TieredStoreListener,
+  TieredStoreStats,
+} from './tiered-store-events.js';
+export type { Consistency, TieredEventStoreOptions } from './tiered-store-options.js';

@@ -1,0 +1,30 @@
+import { ValidationError } from '@strata/core';
+
+export const DEFAULT_HOT_KEY_PREFIX = 'strata:hot:';
+
+/** The two keys of one stream's copy: its bounds (a hash) and its events (a list). */
+export interface HotCopyKeys {
+  meta: string;
+  events: string;
+}
+
+/**
+ * Both keys of a stream share one hash tag, the escaped stream id, so a script touching both runs
+ * on one Redis Cluster node. `{`, `}` and `%` are escaped so that a stream id holding braces cannot
+ * end the tag early, and two stream ids never map to the same keys.
+ */
+export function hotCopyKeys(prefix: string, streamId: string): HotCopyKeys {
+  const tag = `${prefix}{${escapeTag(streamId)}}`;
+  return { meta: `${tag}:m`, events: `${tag}:e` };
+}
+
+export function assertKeyPrefix(prefix: unknown): asserts prefix is string {
+  if (typeof prefix !== 'string') throw new ValidationError('options.keyPrefix', 'must be a string');
+  if (/[{}]/.test(prefix)) {
+    throw new ValidationError('options.keyPrefix', 'must not contain { or } (the stream id is the hash tag)');
+  }
+}
+
+function escapeTag(streamId: string): string {
+  return streamId.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}

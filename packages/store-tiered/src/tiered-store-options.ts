@@ -1,0 +1,133 @@
+import { type EventStore, ValidationError } from '@strata/core';
+import {
+  type CircuitBreakerOptions,
+  type NormalizedBreakerOptions,
+  normalizeBreakerOptions,
+} from './circuit-breaker.js';
+import type { ColdTier } from './cold-tier.js';
+import type { HotTier } from './hot-tier.js';
+import type { TieredLogger } from './tiered-logger.js';
+
+/**
+ * - `'strict'`: a read served from the hot tier reflects every append that completed before the
+ *   read began, exactly as the warm store would answer.
+ * - `'bounded'`: a hot read may miss appends of other processes that completed less than
+ *   `maxStalenessMs` before it began; it never misses this store's own appends.
+ */
+export type Consistency = 'strict' | 'bounded';
+
+export interface TieredEventStoreOptions {
+  /** The truth: every append goes here first, and `readAll` and `streamVersion` always come from here. */
+  warm: EventStore;
+  /** The cache in front of it, e.g. `createRedisHotTier(redis)`. Without it the store is the warm store. */
+  hot?: HotTier;
+  /** Archived events, read through when a requested range begins before what the warm store holds. */
+  cold?: ColdTier;
+  /** How long an unused copy stays in the hot tier. Required with `hot`. */
+  ttlSeconds?: number;
+  /** Defaults to `'strict'`. */
+  consistency?: Consistency;
+  /** The staleness bound of `'bounded'` reads; defaults to 1,000 ms. */
+  maxStalenessMs?: number;
+  /** Refresh a copy's TTL on every read of it, not only when it is written; defaults to false. */
+  refreshTtlOnRead?: boolean;
+  /** The most events one stream's copy holds; a longer stream keeps its newest. Defaults to 10,000. */
+  maxCopyEvents?: number;
+  breaker?: CircuitBreakerOptions;
+  /** Told once when a hot-tier outage starts and once when it ends; defaults to `console`. */
+  logger?: TieredLogger;
+}
+
+export interface HotPolicy {
+  hot: HotTier;
+  ttlSeconds: number;
+  consistency: Consistency;
+  maxStalenessMs: number;
+  refreshTtlOnRead: boolean;
+  maxCopyEvents: number;
+  breaker: NormalizedBreakerOptions;
+  logger: TieredLogger | undefined;
+}
+
+export interface NormalizedTieredOptions {
+  warm: EventStore;
+  cold: ColdTier | undefined;
+  /** `undefined` without a hot tier. */
+  hot: HotPolicy | undefined;
+}
+
+/** Checks every option before anything is used. */
+export function normalizeTieredOptions(options: TieredEventStoreOptions): NormalizedTieredOptions {
+  if (typeof options !== 'object' || options === null)
+    throw new ValidationError('options', 'must be an object');
+  const { warm, hot, cold } = options;
+  assertHasMethods(warm, 'options.warm', [
+    'append',
+    'readStream',
+    'readStreams',
+    'readAll',
+    'streamVersion',
+    'close',
+  ]);
+  if (cold !== undefined) assertHasMethods(cold, 'options.cold', ['readStream']);
+  if (hot === undefined) return { warm, cold, hot: undefined };
+  assertHasMethods(hot, 'options.hot', [
+    'read',
+    'peek',
+    'promote',
+    'extend',
+    'confirm',
+    'invalidate',
+    'ping',
+  ]);
+
+  const ttlSeconds = options.ttlSeconds;
+  if (ttlSeconds === undefined)
+    throw new ValidationError('options.ttlSeconds', 'is required with a hot tier');
+  assertInteger(ttlSeconds, 'options.ttlSeconds', 1);
+  const consistency = options.consistency ?? 'strict';
+  if (consistency !== 'strict' && consistency !== 'bounded') {
+    throw new ValidationError('options.consistency', "must be 'strict' or 'bounded'");
+  }
+  const maxStalenessMs = options.maxStalenessMs ?? 1_000;
+  assertInteger(maxStalenessMs, 'options.maxStalenessMs', 0);
+  const refreshTtlOnRead = options.refreshTtlOnRead ?? false;
+  if (typeof refreshTtlOnRead !== 'boolean') {
+    throw new ValidationError('options.refreshTtlOnRead', 'must be a boolean');
+  }
+  const maxCopyEvents = options.maxCopyEvents ?? 10_000;
+  assertInteger(maxCopyEvents, 'options.maxCopyEvents', 1);
+  const logger = options.logger === undefined ? console : options.logger;
+  if (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function') {
+    throw new ValidationError('options.logger', 'must have a warn(message, details) method');
+  }
+  return {
+    warm,
+    cold,
+    hot: {
+      hot,
+      ttlSeconds,
+      consistency,
+      maxStalenessMs,
+      refreshTtlOnRead,
+      maxCopyEvents,
+      breaker: normalizeBreakerOptions(options.breaker),
+      logger,
+    },
+  };
+}
+
+function assertHasMethods(value: unknown, path: string, methods: string[]): void {
+  if (typeof value !== 'object' || value === null) throw new ValidationError(path, 'must be an object');
+  for (const method of methods) {
+    if (typeof (value as Record<string, unknown>)[method] !== 'function') {
+      throw new ValidationError(path, `must have a ${method}() method`);
+    }
+  }
+}
+
+function assertInteger(value: unknown, path: string, min: number): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new ValidationError(path, `must be an integer >= ${min}`);
+  }
+}

@@ -1,0 +1,110 @@
+import type { EventStore } from '@strata/core';
+import { createSqliteEventStore, type SqliteEventStore } from '@strata/store-sqlite';
+import type { Redis } from 'ioredis';
+import { afterEach } from 'vitest';
+import {
+  createRedisHotTier,
+  createTieredEventStore,
+  type HotTier,
+  type RedisHotTier,
+  type TieredEventStore,
+  type TieredEventStoreOptions,
+  type TieredLogger,
+} from '../../src/index.js';
+import { type Counts, counting } from './counting.js';
+import { deleteKeys, randomKeyPrefix, redisClient } from './redis-env.js';
+import { tempSqliteFiles } from './temp-sqlite.js';
+
+export interface Tiered {
+  store: TieredEventStore;
+  /** The SQLite store under it, and the counts of the calls the tiered store made to it. */
+  sqlite: SqliteEventStore;
+  warmCalls: Counts;
+  hotCalls: Counts;
+  /** The Redis hot tier itself, to reach past the tiered store. */
+  hot: RedisHotTier;
+  redis: Redis;
+  prefix: string;
+  path: string;
+  logged: string[];
+}
+
+export interface OpenOptions extends Partial<Omit<TieredEventStoreOptions, 'warm' | 'hot'>> {
+  /** Share a SQLite file (another process over the same database). */
+  path?: string;
+  /** Share a key prefix (another process over the same Redis). */
+  prefix?: string;
+  /** Use this client (e.g. through a proxy); it is closed after the test. */
+  redis?: Redis;
+  /** The Redis hot tier's own timeout. */
+  hotTimeoutMs?: number;
+}
+
+/** Tiered stores over SQLite files and the shared Redis, all closed and their keys deleted after each test. */
+export function tieredFixture(): { open(options?: OpenOptions): Promise<Tiered> } {
+  const files = tempSqliteFiles();
+  let opened: Tiered[] = [];
+
+  afterEach(async () => {
+    const all = opened;
+    opened = [];
+    for (const tiered of all) {
+      await tiered.store.close();
+      await tiered.sqlite.close();
+    }
+    const cleaner = redisClient();
+    await cleaner.connect();
+    for (const prefix of new Set(all.map((t) => t.prefix))) await deleteKeys(cleaner, prefix);
+    await cleaner.quit();
+    for (const tiered of all) tiered.redis.disconnect();
+  });
+
+  return {
+    async open(options = {}) {
+      const path = options.path ?? files.path();
+      const prefix = options.prefix ?? randomKeyPrefix();
+      const redis = options.redis ?? redisClient();
+      const sqlite = createSqliteEventStore({ database: path, synchronous: 'NORMAL' });
+      const warm = counting<EventStore>(sqlite);
+      const redisHot = createRedisHotTier(redis, {
+        keyPrefix: prefix,
+        timeoutMs: options.hotTimeoutMs ?? 2_000,
+      });
+      const hot = counting<HotTier>(redisHot);
+      const logged: string[] = [];
+      const logger: TieredLogger = {
+        warn: (message) => logged.push(`warn: ${message}`),
+        info: (message) => logged.push(`info: ${message}`),
+      };
+      const { path: _p, prefix: _x, redis: _r, hotTimeoutMs: _t, ...rest } = options;
+      const store = createTieredEventStore({
+        ttlSeconds: 600,
+        logger,
+        ...rest,
+        warm: warm.subject,
+        hot: hot.subject,
+      });
+      const tiered = {
+        store,
+        sqlite,
+        warmCalls: warm.counts,
+        hotCalls: hot.counts,
+        hot: redisHot,
+        redis,
+        prefix,
+        path,
+        logged,
+      };
+      opened.push(tiered);
+      return tiered;
+    },
+  };
+}
+
+/** Forgets the counts so far. */
+export function resetCounts(...all: Counts[]): void {
+  for (const counts of all) for (const key of Object.keys(counts)) delete counts[key];
+}
+
+export const newEvents = (n: number, type = 'test.happened') =>
+  Array.from({ length: n }, (_, i) => ({ type, data: { i, text: `event ${i}` }, metadata: { n: i } }));

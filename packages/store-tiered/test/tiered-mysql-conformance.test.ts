@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { describeEventStore } from '@strata/conformance';
+import { createMysqlEventStore } from '@strata/store-mysql';
+import { createConnection } from 'mysql2/promise';
+import { afterAll, beforeAll } from 'vitest';
+import { describeWithServer } from './support/server-probe.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+import { tieredKit, type WarmFactory } from './support/tiered-kit.js';
+
+const MYSQL_URL = process.env.STRATA_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+
+async function reachable(): Promise<boolean> {
+  try {
+    const connection = await createConnection({ uri: MYSQL_URL, connectTimeout: 3_000 });
+    await connection.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describeWithServer('tiered over MySQL/MariaDB', await reachable(), MYSQL_URL, () => {
+  const tablePrefix = `tt_${randomBytes(4).toString('hex')}_`;
+  let proxy: TcpProxy;
+
+  beforeAll(async () => {
+    const target = new URL(MYSQL_URL);
+    proxy = await TcpProxy.start(Number(target.port || 3306), target.hostname);
+    // Creates the tables once; every store of the run uses them.
+    await createMysqlEventStore({ connection: MYSQL_URL, tablePrefix }).streamVersion('migrate');
+  });
+
+  afterAll(async () => {
+    await proxy?.close();
+    const connection = await createConnection({ uri: MYSQL_URL });
+    const [rows] = await connection.query('SHOW TABLES LIKE ?', [`${tablePrefix}%`]);
+    for (const row of rows as Record<string, string>[]) {
+      await connection.query(`DROP TABLE IF EXISTS \`${Object.values(row)[0]}\``);
+    }
+    await connection.end();
+  });
+
+  // Stores reach the server through a proxy the unavailability topic cuts.
+  const mysql: WarmFactory<null> = {
+    create: async () => ({
+      warm: createMysqlEventStore({ connection: proxy.route(MYSQL_URL), tablePrefix, poolSize: 4 }),
+      storage: null,
+    }),
+    createPeer: async () =>
+      createMysqlEventStore({ connection: proxy.route(MYSQL_URL), tablePrefix, poolSize: 2 }),
+    outage: {
+      begin: async () => proxy.cut(),
+      end: async () => proxy.restore(),
+    },
+  };
+
+  describeEventStore('tiered: Redis hot tier over MySQL/MariaDB, strict', {
+    ...tieredKit(mysql),
+    scale: { largeStreamEvents: 2_000 },
+  });
+});

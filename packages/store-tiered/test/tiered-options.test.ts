@@ -1,0 +1,119 @@
+import { StoreClosedError, ValidationError } from '@strata/core';
+import { createMemoryEventStore } from '@strata/store-memory';
+import { describe, expect, it } from 'vitest';
+import {
+  createRedisHotTier,
+  createTieredEventStore,
+  type TieredEventStoreOptions,
+  type TieredStoreEventName,
+} from '../src/index.js';
+import { counting } from './support/counting.js';
+import { redisClient } from './support/redis-env.js';
+import { newEvents, tieredFixture } from './support/tiered-fixture.js';
+
+const fixture = tieredFixture();
+
+describe('createTieredEventStore', () => {
+  it('without a hot tier is the warm store as it is: same calls, same answers, same errors', async () => {
+    const memory = createMemoryEventStore();
+    const warm = counting(memory);
+    const store = createTieredEventStore({ warm: warm.subject });
+    const result = await store.append('s', newEvents(2), { expectedVersion: 'no_stream' });
+    await store.flush();
+    expect(result).toEqual({ streamId: 's', firstVersion: 1, lastVersion: 2, lastPosition: 2n });
+    expect(await store.readStream('s', { direction: 'backward' })).toEqual(
+      await memory.readStream('s', { direction: 'backward' }),
+    );
+    expect(await store.readStreams(['s', 'x'])).toEqual(await memory.readStreams(['s', 'x']));
+    expect(await store.readAll()).toEqual(await memory.readAll());
+    expect(await store.streamVersion('s')).toBe(2);
+    expect(warm.counts).toEqual({ append: 1, readStream: 1, readStreams: 1, readAll: 1, streamVersion: 1 });
+    memory.storage.simulateOutage();
+    await expect(store.readStream('s')).rejects.toThrow(/simulated outage/);
+    memory.storage.restore();
+    expect(store.stats()).toMatchObject({ hits: 0, misses: 0, breaker: 'closed' });
+    await store.close();
+    await expect(store.readStream('s')).rejects.toSatisfy(StoreClosedError.isInstance);
+    // The warm store was handed in: it stays open.
+    expect(await memory.streamVersion('s')).toBe(2);
+  });
+
+  it('checks its options before anything is used', () => {
+    const warm = createMemoryEventStore();
+    const hot = createRedisHotTier(redisClient());
+    const bad: [Partial<TieredEventStoreOptions>, RegExp][] = [
+      [{ hot }, /ttlSeconds/],
+      [{ hot, ttlSeconds: 0 }, /ttlSeconds/],
+      [{ hot, ttlSeconds: 60, consistency: 'eventual' as 'strict' }, /consistency/],
+      [{ hot, ttlSeconds: 60, maxStalenessMs: -1 }, /maxStalenessMs/],
+      [{ hot, ttlSeconds: 60, maxCopyEvents: 0 }, /maxCopyEvents/],
+      [{ hot, ttlSeconds: 60, breaker: { failureThreshold: 0 } }, /failureThreshold/],
+      [{ hot, ttlSeconds: 60, breaker: { openMs: 1.5 } }, /openMs/],
+      [{ hot, ttlSeconds: 60, refreshTtlOnRead: 'yes' as unknown as boolean }, /refreshTtlOnRead/],
+      [{ hot: {} as typeof hot, ttlSeconds: 60 }, /options.hot/],
+      [{ cold: {} as never }, /options.cold/],
+    ];
+    for (const [options, message] of bad) {
+      expect(() => createTieredEventStore({ warm, ...options })).toThrow(ValidationError);
+      expect(() => createTieredEventStore({ warm, ...options })).toThrow(message);
+    }
+    expect(() => createTieredEventStore({ warm: {} as typeof warm })).toThrow(/options.warm/);
+  });
+
+  it('counts hits, misses, promotions, write-throughs and invalidations, and emits each as an event', async () => {
+    const { store } = await fixture.open();
+    const seen: string[] = [];
+    const names: TieredStoreEventName[] = ['hit', 'miss', 'promotion', 'writeThrough', 'invalidation'];
+    const unsubscribe = names.map((name) => store.on(name, () => seen.push(name)));
+    store.on('hit', () => {
+      throw new Error('a broken listener does not break the store');
+    });
+    await store.append('s', newEvents(2));
+    await store.flush();
+    await store.readStream('s'); // miss, promotion
+    await store.flush();
+    await store.readStream('s'); // hit
+    await store.flush();
+    await store.append('s', newEvents(1)); // write-through
+    await store.flush();
+    await store.append('s', newEvents(1), { expectedVersion: 0 }).catch(() => {}); // invalidation
+    await store.flush();
+    expect(seen).toEqual(['miss', 'promotion', 'hit', 'writeThrough', 'invalidation']);
+    expect(store.stats()).toEqual({
+      hits: 1,
+      misses: 1,
+      missesByReason: { absent: 1, uncovered: 0, stale: 0, unavailable: 0 },
+      promotions: 1,
+      writeThroughs: 1,
+      writeThroughFailures: 0,
+      invalidations: 1,
+      hotErrors: 0,
+      pendingInvalidations: 0,
+      coldReads: 0,
+      breaker: 'closed',
+      breakerOpenings: 0,
+    });
+    for (const off of unsubscribe) off();
+    await store.readStream('s');
+    await store.flush();
+    expect(seen).toHaveLength(5);
+  });
+
+  it('refreshes the TTL of a copy on read only with refreshTtlOnRead', async () => {
+    for (const refreshTtlOnRead of [false, true]) {
+      const { store, redis, prefix } = await fixture.open({ ttlSeconds: 300, refreshTtlOnRead });
+      await store.append('s', newEvents(1));
+      await store.flush();
+      await store.readStream('s');
+      await store.flush();
+      expect(await redis.ttl(`${prefix}{s}:e`)).toBeGreaterThan(290);
+      await redis.expire(`${prefix}{s}:e`, 100);
+      await redis.expire(`${prefix}{s}:m`, 100);
+      await store.readStream('s');
+      await store.flush();
+      const ttl = await redis.ttl(`${prefix}{s}:e`);
+      if (refreshTtlOnRead) expect(ttl).toBeGreaterThan(290);
+      else expect(ttl).toBeLessThanOrEqual(100);
+    }
+  });
+});

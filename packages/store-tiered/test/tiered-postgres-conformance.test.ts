@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { describeEventStore } from '@strata/conformance';
+import { createPostgresEventStore } from '@strata/store-postgres';
+import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
+import { describeWithServer } from './support/server-probe.js';
+import { TcpProxy } from './support/tcp-proxy.js';
+import { tieredKit, type WarmFactory } from './support/tiered-kit.js';
+
+const PG_URL = process.env.STRATA_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function reachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3_000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+describeWithServer('tiered over PostgreSQL', await reachable(), PG_URL, () => {
+  const schema = `strata_tiered_${randomBytes(5).toString('hex')}`;
+  let proxy: TcpProxy;
+  let shared: pg.Pool;
+
+  beforeAll(async () => {
+    const target = new URL(PG_URL);
+    proxy = await TcpProxy.start(Number(target.port || 5432), target.hostname);
+    // Migrates the schema once; every store of the run uses it.
+    await (await createPostgresEventStore({ connectionString: PG_URL, schema })).close();
+    shared = new pg.Pool({ connectionString: proxy.route(PG_URL), max: 6, connectionTimeoutMillis: 2_000 });
+    shared.on('error', () => {});
+  });
+
+  afterAll(async () => {
+    await shared?.end();
+    await proxy?.close();
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin.end();
+  });
+
+  // Stores share one pool through a proxy the unavailability topic cuts; a peer opens its own.
+  const postgres: WarmFactory<null> = {
+    create: async () => ({
+      warm: await createPostgresEventStore({ pool: shared, schema, statementTimeout: 20_000 }),
+      storage: null,
+    }),
+    createPeer: () =>
+      createPostgresEventStore({
+        connectionString: proxy.route(PG_URL),
+        schema,
+        poolSize: 2,
+        connectionTimeout: 2_000,
+        statementTimeout: 20_000,
+      }),
+    outage: {
+      begin: async () => proxy.cut(),
+      end: async () => proxy.restore(),
+    },
+  };
+
+  describeEventStore('tiered: Redis hot tier over PostgreSQL, strict', {
+    ...tieredKit(postgres),
+    scale: { largeStreamEvents: 2_000 },
+  });
+});

@@ -1,0 +1,67 @@
+import { describeEventStore } from '@strata/conformance';
+import type { EventStore } from '@strata/core';
+import { createSqliteEventStore } from '@strata/store-sqlite';
+import BetterSqlite3 from 'better-sqlite3';
+import { createTieredEventStore } from '../src/index.js';
+import { tempSqliteFiles } from './support/temp-sqlite.js';
+import { tieredKit, type WarmFactory } from './support/tiered-kit.js';
+
+const files = tempSqliteFiles();
+const lockHolders = new Map<string, BetterSqlite3.Database>();
+
+// A short busy timeout: an outage (another connection holding SQLite's write lock) fails fast.
+const openSqlite = (path: string) =>
+  createSqliteEventStore({ database: path, busyTimeoutMs: 50, synchronous: 'NORMAL' });
+
+const sqlite: WarmFactory<string> = {
+  async create() {
+    const path = files.path();
+    return { warm: openSqlite(path), storage: path };
+  },
+  createPeer: async (path) => openSqlite(path),
+  outage: {
+    async begin(path) {
+      const holder = new BetterSqlite3(path);
+      holder.exec('BEGIN IMMEDIATE');
+      lockHolders.set(path, holder);
+    },
+    async end(path) {
+      const holder = lockHolders.get(path);
+      lockHolders.delete(path);
+      if (holder?.inTransaction) holder.exec('ROLLBACK');
+      holder?.close();
+    },
+  },
+};
+
+describeEventStore('tiered: Redis hot tier over SQLite, strict', {
+  ...tieredKit(sqlite),
+  scale: { largeStreamEvents: 2_000 },
+});
+
+describeEventStore('tiered: Redis hot tier over SQLite, bounded with a 0 ms bound', {
+  ...tieredKit(sqlite, { consistency: 'bounded', maxStalenessMs: 0 }),
+  scale: { largeStreamEvents: 2_000, raceRepetitions: 3, propertyRuns: 10 },
+});
+
+// The seed's development configuration (hot.enabled: false): no hot tier, the warm store as it is.
+const warmOf = new WeakMap<EventStore, { warm: EventStore; path: string }>();
+const noHot = (path: string) => {
+  const warm = openSqlite(path);
+  const store = createTieredEventStore({ warm });
+  warmOf.set(store, { warm, path });
+  return store;
+};
+describeEventStore('tiered: no hot tier (the warm store as it is)', {
+  create: async () => noHot(files.path()),
+  createPeer: async (store) => noHot(warmOf.get(store)!.path),
+  outage: {
+    begin: (store) => sqlite.outage!.begin(warmOf.get(store)!.path),
+    end: (store) => sqlite.outage!.end(warmOf.get(store)!.path),
+  },
+  dispose: async (store) => {
+    await store.close();
+    await warmOf.get(store)!.warm.close();
+  },
+  scale: { largeStreamEvents: 1_000, raceRepetitions: 2, propertyRuns: 5 },
+});

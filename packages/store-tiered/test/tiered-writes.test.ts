@@ -1,0 +1,132 @@
+import { ConcurrencyError, DuplicateEventError, ValidationError } from '@strata/core';
+import { describe, expect, it } from 'vitest';
+import { newEvents, resetCounts, tieredFixture } from './support/tiered-fixture.js';
+
+const fixture = tieredFixture();
+
+describe('tiered appends', () => {
+  it('go to the warm store; a stream without a copy costs no hot-tier call after the commit', async () => {
+    const { store, sqlite, hotCalls, warmCalls } = await fixture.open();
+    const result = await store.append('s', newEvents(3), { streamType: 'order' });
+    await store.flush();
+    expect(result).toMatchObject({ firstVersion: 1, lastVersion: 3 });
+    expect(await sqlite.streamVersion('s')).toBe(3);
+    // The copy is looked up while the warm store works; there was none, so nothing else happened.
+    expect(hotCalls).toEqual({ peek: 1 });
+    expect(warmCalls).toEqual({ append: 1 });
+    expect(store.stats()).toMatchObject({ writeThroughs: 0, invalidations: 0 });
+  });
+
+  it('write the new events through to a copy that ends where the append began, exactly as recorded', async () => {
+    const { store, sqlite, hot, warmCalls } = await fixture.open();
+    await store.append('s', newEvents(2));
+    await store.flush();
+    await store.readStream('s');
+    await store.flush();
+    resetCounts(warmCalls);
+    await store.append('s', newEvents(3), { expectedVersion: 2 });
+    await store.flush();
+    // One indexed range read of the new events, so the copy holds what warm readers get.
+    expect(warmCalls).toEqual({ append: 1, readStream: 1 });
+    expect(store.stats().writeThroughs).toBe(1);
+    const copy = await hot.read(
+      's',
+      { fromVersion: 1, toVersion: 99, limit: undefined, direction: 'forward' },
+      undefined,
+    );
+    expect(copy.kind === 'covered' && copy.events).toEqual(await sqlite.readStream('s'));
+  });
+
+  it('back-to-back appends by one store keep extending the copy, each update in order', async () => {
+    const { store, sqlite, hot } = await fixture.open();
+    await store.append('s', newEvents(2));
+    await store.readStream('s');
+    await store.flush();
+    for (let i = 0; i < 5; i++) await store.append('s', newEvents(2));
+    await store.flush();
+    expect(store.stats()).toMatchObject({ writeThroughs: 5, invalidations: 0 });
+    expect(await hot.peek('s')).toMatchObject({ fromVersion: 1, toVersion: 12 });
+    expect(await store.readStream('s')).toEqual(await sqlite.readStream('s'));
+  });
+
+  it('drop a copy that does not end where the append began', async () => {
+    const { store, sqlite, hot } = await fixture.open();
+    await store.append('s', newEvents(2));
+    await store.flush();
+    await store.readStream('s');
+    await store.flush();
+    await sqlite.append('s', newEvents(1)); // the hot tier never hears of version 3
+    const reasons: string[] = [];
+    store.on('invalidation', ({ reason }) => reasons.push(reason));
+    await store.append('s', newEvents(1));
+    await store.flush();
+    expect(reasons).toEqual(['append']);
+    expect(await hot.peek('s')).toBeUndefined();
+    expect(await store.readStream('s')).toEqual(await sqlite.readStream('s'));
+  });
+
+  it('a ConcurrencyError from the warm store drops the copy, so the retrying caller reloads fresh state', async () => {
+    const { store, sqlite, hot } = await fixture.open();
+    await store.append('s', newEvents(2));
+    await store.flush();
+    await store.readStream('s');
+    await store.flush();
+    await expect(store.append('s', newEvents(1), { expectedVersion: 1 })).rejects.toSatisfy(
+      ConcurrencyError.isInstance,
+    );
+    expect(await hot.peek('s')).toBeUndefined();
+    expect(store.stats()).toMatchObject({ invalidations: 1, writeThroughFailures: 0 });
+    expect(await store.readStream('s')).toEqual(await sqlite.readStream('s'));
+  });
+
+  it('an idempotent retry returns the original result and keeps the copy; a refused batch leaves it alone', async () => {
+    const { store, hot } = await fixture.open();
+    const batch = newEvents(2).map((e, i) => ({ ...e, id: `retry-${i}` }));
+    const original = await store.append('s', batch);
+    await store.flush();
+    await store.readStream('s');
+    await store.flush();
+    expect(await store.append('s', batch, { expectedVersion: 'no_stream' })).toEqual(original);
+    expect(await hot.peek('s')).toMatchObject({ toVersion: 2 });
+    await expect(store.append('other', batch)).rejects.toSatisfy(DuplicateEventError.isInstance);
+    await expect(store.append('s', [{ type: '', data: 1 }])).rejects.toSatisfy(ValidationError.isInstance);
+    expect(await hot.peek('s')).toMatchObject({ toVersion: 2 });
+    expect(store.stats().invalidations).toBe(0);
+  });
+
+  it('concurrent appends through two stores keep the copy complete and contiguous', async () => {
+    const a = await fixture.open();
+    const b = await fixture.open({ path: a.path, prefix: a.prefix });
+    await a.store.append('s', newEvents(1));
+    await a.store.flush();
+    await a.store.readStream('s');
+    await a.store.flush();
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([
+        a.store.append('s', newEvents(2)),
+        b.store.append('s', newEvents(1)),
+        a.store.readStream('s'),
+        b.store.readStream('s'),
+      ]);
+      const warm = await a.sqlite.readStream('s');
+      expect(await a.store.readStream('s')).toEqual(warm);
+      expect(await b.store.readStream('s')).toEqual(warm);
+      const copy = await a.hot.peek('s');
+      if (copy !== undefined) {
+        const read = await a.hot.read(
+          's',
+          {
+            fromVersion: copy.fromVersion,
+            toVersion: copy.toVersion,
+            limit: undefined,
+            direction: 'forward',
+          },
+          undefined,
+        );
+        expect(read.kind === 'covered' && read.events).toEqual(
+          warm.slice(copy.fromVersion - 1, copy.toVersion),
+        );
+      }
+    }
+  });
+});
