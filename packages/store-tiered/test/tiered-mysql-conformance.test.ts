@@ -37,6 +37,7 @@ describeWithServer('tiered over MySQL/MariaDB', await reachable(), MYSQL_URL, ()
     for (const row of rows as Record<string, string>[]) {
       await connection.query(`DROP TABLE IF EXISTS \`${Object.values(row)[0]}\``);
     }
+    await connection.query(`DROP PROCEDURE IF EXISTS \`${tablePrefix}append_one\``);
     await connection.end();
   });
 

@@ -1,0 +1,120 @@
+import type { PreparedAppend } from '@strata/core';
+import { chunks, inListSize, padded } from './in-list.js';
+import type { MysqlAppendHook } from './mysql-append-hook.js';
+import { AppendHookFailure, type AppendOutcome } from './mysql-append-outcome.js';
+import {
+  lockStreams,
+  planAppends,
+  type StreamState,
+  type TransactionStatements,
+} from './mysql-append-plan.js';
+import type { MysqlAppendSql } from './mysql-append-sql.js';
+import type { MysqlConnection, MysqlResultHeader, MysqlValue } from './mysql-driver.js';
+import { assignPositions, insertEventIds, insertEvents, recordedEvents } from './mysql-event-insert.js';
+import { toBigInt } from './mysql-event-row.js';
+import type { StreamTypeCache } from './stream-type-cache.js';
+
+export interface AppendTransactionContext {
+  sql: MysqlAppendSql;
+  /** True when event ids are kept unique in their own table (partitioned layout). */
+  partitioned: boolean;
+  streamTypes: StreamTypeCache;
+  hooks: readonly MysqlAppendHook[];
+  queryTimeoutMs: number;
+}
+
+const IN_LIST_CHUNK = 256;
+
+/**
+ * Writes a group of appends in one transaction on `connection` (a writer connection with
+ * autocommit off: the first statement opens the transaction), each still checked against its own
+ * expected version:
+ *
+ * 1. the stream rows are checked and locked (`planAppends`), new versions written;
+ * 2. the sequence row is locked and positions taken (`LAST_INSERT_ID`): the last lock taken
+ *    before COMMIT, so positions are handed out in commit order and a reader never sees a later
+ *    position before an earlier one commits;
+ * 3. the events are inserted, hooks run, COMMIT.
+ *
+ * A single append with a numeric expected version does step 1 and the lock of step 2 in one
+ * statement: three round trips in all, one fewer than a hand-written BEGIN / SELECT / INSERT /
+ * COMMIT. With a single event, steps 1 to 3 run in the `append_one` procedure: two round trips.
+ */
+export async function writeAppendGroup(
+  connection: MysqlConnection,
+  context: AppendTransactionContext,
+  appends: readonly PreparedAppend[],
+): Promise<AppendOutcome[]> {
+  const { sql, queryTimeoutMs: timeout } = context;
+  const tx: TransactionStatements = {
+    run: async (statement, values) =>
+      (await connection.execute({ sql: statement, timeout }, values))[0] as MysqlResultHeader,
+    rows: async (statement, values) =>
+      (await connection.execute({ sql: statement, rowsAsArray: true, timeout }, values))[0] as unknown[][],
+  };
+
+  const plan = await planAppends(tx, sql, context.streamTypes, appends);
+  const { planned, streams, outcomes } = plan;
+  if (planned.length === 0) {
+    await connection.query({ sql: 'ROLLBACK', timeout });
+    return outcomes;
+  }
+  let recordedAt = plan.insertedAt;
+  if (recordedAt === undefined) {
+    await writeVersions(tx, sql, streams);
+    if (context.partitioned) await insertEventIds(tx, sql, planned);
+    const unknownTypes = [...streams].filter(([, state]) => state.type === undefined).map(([id]) => id);
+    if (unknownTypes.length > 0) await lockStreams(tx, sql, unknownTypes, streams);
+
+    const total = planned.reduce((sum, p) => sum + p.append.events.length, 0);
+    const lastPosition = plan.lastPosition ?? toBigInt((await tx.run(sql.takePositions, [total])).insertId);
+    assignPositions(planned, lastPosition - BigInt(total) + 1n);
+    recordedAt = Date.now();
+    await insertEvents(tx, sql, planned, streams, recordedAt);
+  }
+  for (const p of planned) {
+    const { streamId, events } = p.append;
+    outcomes[p.index] = {
+      kind: 'written',
+      result: {
+        streamId,
+        firstVersion: p.firstVersion,
+        lastVersion: p.firstVersion + events.length - 1,
+        lastPosition: p.lastPosition,
+      },
+    };
+  }
+  const { hooks } = context;
+  if (hooks.length > 0) {
+    for (const p of planned) {
+      const events = recordedEvents(p, streams, recordedAt);
+      try {
+        for (const hook of hooks) await hook({ connection, events });
+      } catch (error) {
+        throw new AppendHookFailure(p.index, error);
+      }
+    }
+  }
+  await connection.query({ sql: 'COMMIT', timeout });
+
+  // Only now: a type cached for a stream whose creation rolled back would be wrong forever.
+  for (const [streamId, state] of streams) {
+    if (state.type !== undefined) context.streamTypes.set(streamId, state.type);
+  }
+  return outcomes;
+}
+
+/** The versions that moved after their row was locked, in one UPDATE per chunk. */
+async function writeVersions(
+  tx: TransactionStatements,
+  sql: MysqlAppendSql,
+  streams: ReadonlyMap<string, StreamState>,
+): Promise<void> {
+  const dirty = [...streams].filter(([, state]) => state.dirty);
+  for (const chunk of chunks(dirty, IN_LIST_CHUNK)) {
+    const size = inListSize(chunk.length);
+    const rows = padded(chunk, size);
+    const values: MysqlValue[] = rows.flatMap(([id, state]) => [id, state.version]);
+    await tx.run(sql.setVersions(size), [...values, ...rows.map(([id]) => id)]);
+  }
+}

@@ -1,0 +1,199 @@
+import {
+  type AppendOptions,
+  type AppendResult,
+  assertName,
+  type EventStore,
+  type NewEvent,
+  normalizeReadAll,
+  normalizeReadStream,
+  normalizeReadStreams,
+  prepareAppend,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type ReadStreamsOptions,
+  type RecordedEvent,
+  StoreClosedError,
+  ValidationError,
+} from '@strata/core';
+import { chunks, inListSize, padded } from './in-list.js';
+import type { MysqlAppendHook } from './mysql-append-hook.js';
+import { MysqlAppendQueue } from './mysql-append-queue.js';
+import { MysqlAppendSql } from './mysql-append-sql.js';
+import { MysqlCheckpointStore } from './mysql-checkpoint-store.js';
+import type { MysqlPool, MysqlValue } from './mysql-driver.js';
+import { STORE_NAME } from './mysql-errors.js';
+import { findStoredEvents } from './mysql-event-lookup.js';
+import { type EventRow, toRecordedEvent } from './mysql-event-row.js';
+import type { MigrateResult } from './mysql-migrate.js';
+import { MysqlReadSql } from './mysql-read-sql.js';
+import { MysqlSnapshotStore } from './mysql-snapshot-store.js';
+import { MysqlStoreContext } from './mysql-store-context.js';
+import type { MysqlStoreOptions } from './mysql-store-options.js';
+import { StreamTypeCache } from './stream-type-cache.js';
+
+/** Stream ids per `readStreams` query. */
+const READ_STREAMS_CHUNK = 256;
+/** Up to this many types, a limited `readAll` merges one index range per type. */
+const MAX_MERGED_TYPES = 8;
+const MAX_POSITION = 2n ** 64n - 1n;
+
+/**
+ * `EventStore` on MySQL 8 or MariaDB through mysql2. Appends made concurrently through one store
+ * share transactions; positions are taken under one short lock as the last step before COMMIT, so
+ * `readAll` never skips an event that commits late (see docs/global-ordering.md).
+ * `snapshots` and `checkpoints` use the same pool and table prefix.
+ */
+export class MysqlEventStore implements EventStore {
+  /** Snapshots in the same database. */
+  readonly snapshots: MysqlSnapshotStore;
+  /** Projection checkpoints in the same database. */
+  readonly checkpoints: MysqlCheckpointStore;
+  private readonly context: MysqlStoreContext;
+  private readonly readSql: MysqlReadSql;
+  private readonly streamTypes = new StreamTypeCache();
+  private hooks: readonly MysqlAppendHook[] = [];
+  private queue: Promise<MysqlAppendQueue> | undefined;
+  private openQueue: MysqlAppendQueue | undefined;
+
+  constructor(options: MysqlStoreOptions) {
+    this.context = new MysqlStoreContext(options);
+    this.readSql = new MysqlReadSql(this.context.tables);
+    this.snapshots = new MysqlSnapshotStore(this.context);
+    this.checkpoints = new MysqlCheckpointStore(this.context);
+  }
+
+  /** The pool the store runs on: the one passed in, or the one it created from the connection string. */
+  get pool(): MysqlPool {
+    return this.context.pool;
+  }
+
+  /** Creates or upgrades the tables; needed once when the store was opened with `migrate: false`. */
+  migrate(): Promise<MigrateResult> {
+    return this.context.migrate();
+  }
+
+  /**
+   * Runs `hook` inside every append's transaction, after the inserts: the place for realtime
+   * projections to write read models atomically with the events. Returns a function that removes
+   * it. Idempotent retries write nothing and run no hook.
+   */
+  onAppend(hook: MysqlAppendHook): () => void {
+    if (typeof hook !== 'function') throw new ValidationError('hook', 'must be a function');
+    this.hooks = [...this.hooks, hook];
+    return () => {
+      this.hooks = this.hooks.filter((other) => other !== hook);
+    };
+  }
+
+  async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    const append = prepareAppend(streamId, events, options);
+    const queue = this.openQueue ?? (await this.appendQueue());
+    // Checked right before enqueueing, with no await in between: close() waits for every append
+    // enqueued before it, and no append reaches the pool after it.
+    if (this.context.isClosed) throw new StoreClosedError(STORE_NAME);
+    return queue.append(append);
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    const { fromVersion, toVersion, limit, direction } = normalizeReadStream(streamId, options);
+    if (limit === 0 || fromVersion > toVersion) {
+      await this.context.ready();
+      return [];
+    }
+    const values: MysqlValue[] = [streamId, fromVersion, toVersion];
+    if (limit !== undefined) values.push(String(limit));
+    const rows = await this.context.select(this.readSql.readStream(direction, limit !== undefined), values);
+    return rows.map(toRecordedEvent);
+  }
+
+  async readStreams(
+    streamIds: string[],
+    options: ReadStreamsOptions = {},
+  ): Promise<Map<string, RecordedEvent[]>> {
+    const { streamIds: ids, fromVersion } = normalizeReadStreams(streamIds, options.fromVersion);
+    const result = new Map<string, RecordedEvent[]>();
+    for (const id of ids) result.set(id, []);
+    await this.context.ready();
+    for (const chunk of chunks(ids, READ_STREAMS_CHUNK)) {
+      const size = inListSize(chunk.length);
+      const rows = await this.context.select(this.readSql.readStreams(size), [
+        ...padded(chunk, size),
+        fromVersion,
+      ]);
+      for (const row of rows as EventRow[]) result.get(row[1] as string)?.push(toRecordedEvent(row));
+    }
+    return result;
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    const { after, limit, types } = normalizeReadAll(options);
+    await this.context.ready();
+    if (limit === 0 || types?.length === 0 || after >= MAX_POSITION) return [];
+    const from = after.toString();
+    let rows: unknown[][];
+    if (types === undefined) {
+      const values: MysqlValue[] = limit === undefined ? [from] : [from, String(limit)];
+      rows = await this.context.select(this.readSql.readAll(limit !== undefined), values);
+    } else if (limit !== undefined && types.length <= MAX_MERGED_TYPES) {
+      const values: MysqlValue[] = types.flatMap((type) => [type, from, String(limit)]);
+      if (types.length > 1) values.push(String(limit));
+      rows = await this.context.select(this.readSql.readAllOfTypesLimited(types.length), values);
+    } else {
+      const size = inListSize(types.length);
+      const values: MysqlValue[] = [...padded(types, size), from];
+      if (limit !== undefined) values.push(String(limit));
+      rows = await this.context.select(this.readSql.readAllOfTypes(size, limit !== undefined), values);
+    }
+    return rows.map(toRecordedEvent);
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    assertName(streamId, 'streamId');
+    const rows = await this.context.select(this.readSql.streamVersion(), [streamId]);
+    return rows[0] === undefined ? 0 : Number(rows[0][0]);
+  }
+
+  /** Waits for the appends already accepted, then ends the pool if the store created it. */
+  async close(): Promise<void> {
+    await this.context.close(async () => {
+      await this.openQueue?.close();
+    });
+  }
+
+  private appendQueue(): Promise<MysqlAppendQueue> {
+    this.queue ??= this.createQueue().catch((error: unknown) => {
+      this.queue = undefined;
+      throw error;
+    });
+    return this.queue;
+  }
+
+  private async createQueue(): Promise<MysqlAppendQueue> {
+    const layout = await this.context.ready();
+    const { pool, tables, options } = this.context;
+    const sql = new MysqlAppendSql(tables, layout.partitions > 0, layout.appendOneProcedure);
+    const timeout = options.queryTimeoutMs;
+    const store = this;
+    this.openQueue = new MysqlAppendQueue({
+      pool,
+      maxBatchEvents: options.maxBatchEvents,
+      transaction: {
+        sql,
+        partitioned: layout.partitions > 0,
+        streamTypes: this.streamTypes,
+        get hooks() {
+          return store.hooks;
+        },
+        queryTimeoutMs: timeout,
+      },
+      findEvents: (ids) => findStoredEvents(pool, sql, ids, timeout),
+      streamVersion: (streamId) => this.streamVersion(streamId),
+    });
+    return this.openQueue;
+  }
+}
+
+/** Creates a MySQL/MariaDB store; the tables are created on first use unless `migrate: false`. */
+export function createMysqlEventStore(options: MysqlStoreOptions): MysqlEventStore {
+  return new MysqlEventStore(options);
+}

@@ -1,0 +1,151 @@
+import type { MysqlTableNames } from './mysql-table-names.js';
+
+export interface MysqlSchemaContext {
+  tables: MysqlTableNames;
+  /** `utf8mb4_nopad_bin` on MariaDB, `utf8mb4_0900_bin` on MySQL (see `detectServer`). */
+  idCollation: string;
+  /** Partition count asked for (when the events table is created), or undefined for a plain table. */
+  partitions: number | undefined;
+  /** Whether the events table exists and is partitioned (read before each migration). */
+  partitionedNow: boolean;
+}
+
+/** One schema change. Versions only ever grow; a released migration is never edited. */
+export interface MysqlMigration {
+  version: number;
+  name: string;
+  /**
+   * DDL commits implicitly in MySQL, so a migration is a list of statements that are each safe to
+   * run again (`IF NOT EXISTS`): a migration cut off half-way is finished by the next `migrate()`.
+   */
+  statements(context: MysqlSchemaContext): string[];
+  /**
+   * The store works without it (it checks at open): if the server refuses it (no CREATE ROUTINE
+   * privilege, a stricter server), the migration is recorded as skipped instead of failing.
+   */
+  optional?: boolean;
+}
+
+const TABLE_OPTIONS = (collation: string) => `ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`;
+
+export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
+  {
+    version: 1,
+    name: 'initial-schema',
+    statements: ({ tables: t, idCollation, partitions }) => {
+      const partitioned = partitions !== undefined;
+      return [
+        // The one row that hands out global positions. Appends lock it as their last step before
+        // COMMIT, so positions are taken in commit order (see docs/global-ordering.md).
+        `CREATE TABLE IF NOT EXISTS ${t.sequence} (
+          id TINYINT UNSIGNED NOT NULL,
+          position BIGINT UNSIGNED NOT NULL,
+          PRIMARY KEY (id)
+        ) ${TABLE_OPTIONS(idCollation)}`,
+        `INSERT IGNORE INTO ${t.sequence} (id, position) VALUES (1, 0)`,
+        // One row per stream: the version check is one primary-key statement.
+        `CREATE TABLE IF NOT EXISTS ${t.streams} (
+          stream_id VARCHAR(255) NOT NULL,
+          stream_type VARCHAR(255) NOT NULL,
+          version BIGINT UNSIGNED NOT NULL,
+          PRIMARY KEY (stream_id)
+        ) ${TABLE_OPTIONS(idCollation)}`,
+        // A partitioned table's unique keys must all contain the partition column, so the
+        // partitioned layout keys rows by (position, stream_id) and keeps event ids unique in
+        // their own table; positions stay unique because only the sequence row hands them out.
+        `CREATE TABLE IF NOT EXISTS ${t.events} (
+          position BIGINT UNSIGNED NOT NULL,
+          stream_id VARCHAR(255) NOT NULL,
+          version BIGINT UNSIGNED NOT NULL,
+          event_id VARCHAR(255) NOT NULL,
+          stream_type VARCHAR(255) NOT NULL,
+          event_type VARCHAR(255) NOT NULL,
+          data LONGTEXT NOT NULL,
+          metadata LONGTEXT NOT NULL,
+          schema_version BIGINT UNSIGNED NOT NULL,
+          occurred_at BIGINT NOT NULL,
+          recorded_at BIGINT NOT NULL,
+          PRIMARY KEY (${partitioned ? 'position, stream_id' : 'position'}),
+          UNIQUE KEY stream_version (stream_id, version),
+          ${partitioned ? '' : 'UNIQUE KEY event_id (event_id),'}
+          KEY type_position (event_type, position)
+        ) ${TABLE_OPTIONS(idCollation)}${partitioned ? ` PARTITION BY KEY (stream_id) PARTITIONS ${partitions}` : ''}`,
+        ...(partitioned
+          ? [
+              `CREATE TABLE IF NOT EXISTS ${t.eventIds} (
+                event_id VARCHAR(255) NOT NULL,
+                stream_id VARCHAR(255) NOT NULL,
+                version BIGINT UNSIGNED NOT NULL,
+                PRIMARY KEY (event_id)
+              ) ${TABLE_OPTIONS(idCollation)}`,
+            ]
+          : []),
+        `CREATE TABLE IF NOT EXISTS ${t.snapshots} (
+          stream_id VARCHAR(255) NOT NULL,
+          version BIGINT UNSIGNED NOT NULL,
+          state_version BIGINT UNSIGNED NOT NULL,
+          state LONGTEXT NOT NULL,
+          created_at BIGINT NOT NULL,
+          PRIMARY KEY (stream_id, version)
+        ) ${TABLE_OPTIONS(idCollation)}`,
+        `CREATE TABLE IF NOT EXISTS ${t.checkpoints} (
+          name VARCHAR(255) NOT NULL,
+          position BIGINT UNSIGNED NOT NULL,
+          updated_at BIGINT NOT NULL,
+          PRIMARY KEY (name)
+        ) ${TABLE_OPTIONS(idCollation)}`,
+      ];
+    },
+  },
+  {
+    version: 2,
+    name: 'append-one-procedure',
+    optional: true,
+    statements: (context) => [
+      `DROP PROCEDURE IF EXISTS ${context.tables.appendOne}`,
+      appendOneProcedure(context),
+    ],
+  },
+];
+
+/**
+ * A single-event append with a numeric expected version in one round trip (then COMMIT): check and
+ * bump the stream, take the position (the sequence row: the last lock), insert. Same statements as
+ * the client-side path (mysql-append-plan.ts, mysql-event-insert.ts), run server-side. It does not
+ * commit: hooks still run before COMMIT. Returns one row: (position, stream_type, NULL) when
+ * written, (NULL, NULL, actual version) when the expected version did not hold.
+ */
+function appendOneProcedure({ tables: t, idCollation, partitionedNow }: MysqlSchemaContext): string {
+  const id = `VARCHAR(255) CHARACTER SET utf8mb4 COLLATE ${idCollation}`;
+  const text = `LONGTEXT CHARACTER SET utf8mb4 COLLATE ${idCollation}`;
+  return `CREATE PROCEDURE ${t.appendOne} (
+      IN p_stream_id ${id}, IN p_expected BIGINT UNSIGNED, IN p_event_id ${id}, IN p_event_type ${id},
+      IN p_data ${text}, IN p_metadata ${text}, IN p_schema_version BIGINT UNSIGNED,
+      IN p_occurred_at BIGINT, IN p_recorded_at BIGINT)
+    MODIFIES SQL DATA SQL SECURITY INVOKER
+    BEGIN
+      DECLARE v_type ${id};
+      DECLARE v_version BIGINT UNSIGNED DEFAULT 0;
+      UPDATE ${t.streams} s, ${t.sequence} q
+        SET s.version = s.version + 1, q.position = LAST_INSERT_ID(q.position + 1)
+        WHERE q.id = 1 AND s.stream_id = p_stream_id AND s.version = p_expected;
+      IF ROW_COUNT() > 0 THEN
+        SELECT stream_type INTO v_type FROM ${t.streams} WHERE stream_id = p_stream_id;
+        ${
+          partitionedNow
+            ? `INSERT INTO ${t.eventIds} (event_id, stream_id, version) VALUES (p_event_id, p_stream_id, p_expected + 1);`
+            : ''
+        }
+        INSERT INTO ${t.events} (position, stream_id, version, event_id, stream_type, event_type, data, metadata,
+            schema_version, occurred_at, recorded_at)
+          VALUES (LAST_INSERT_ID(), p_stream_id, p_expected + 1, p_event_id, v_type, p_event_type, p_data,
+            p_metadata, p_schema_version, p_occurred_at, p_recorded_at);
+        SELECT LAST_INSERT_ID(), v_type, NULL;
+      ELSE
+        SELECT version INTO v_version FROM ${t.streams} WHERE stream_id = p_stream_id FOR UPDATE;
+        SELECT NULL, NULL, v_version;
+      END IF;
+    END`;
+}
+
+export const LATEST_MIGRATION = MYSQL_MIGRATIONS[MYSQL_MIGRATIONS.length - 1]?.version ?? 0;

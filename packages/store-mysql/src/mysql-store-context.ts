@@ -1,0 +1,112 @@
+import { StoreClosedError } from '@strata/core';
+import { createPool } from 'mysql2/promise';
+import type { MysqlPool, MysqlValue } from './mysql-driver.js';
+import { STORE_NAME, toStoreError } from './mysql-errors.js';
+import { type MigrateResult, migrate } from './mysql-migrate.js';
+import {
+  type MysqlStoreOptions,
+  type NormalizedMysqlStoreOptions,
+  normalizeStoreOptions,
+} from './mysql-store-options.js';
+import { type MysqlTableLayout, readTableLayout } from './mysql-table-layout.js';
+import type { MysqlTableNames } from './mysql-table-names.js';
+
+/**
+ * What the event, snapshot and checkpoint stores of one `MysqlEventStore` share: the pool, the
+ * table names, the one-time open (migrate, read the table layout) and the closed flag.
+ */
+export class MysqlStoreContext {
+  readonly pool: MysqlPool;
+  readonly ownsPool: boolean;
+  readonly tables: MysqlTableNames;
+  readonly options: NormalizedMysqlStoreOptions;
+  private opening: Promise<MysqlTableLayout> | undefined;
+  private closed = false;
+
+  constructor(options: MysqlStoreOptions) {
+    this.options = normalizeStoreOptions(options);
+    this.tables = this.options.tables;
+    const { connection } = this.options;
+    if (typeof connection === 'string') {
+      this.pool = createPool({
+        uri: connection,
+        connectionLimit: this.options.poolSize,
+        maxIdle: this.options.poolSize,
+        // Positions are BIGINT UNSIGNED: numbers while exact, strings beyond 2^53.
+        supportBigNumbers: true,
+        enableKeepAlive: true,
+        charset: 'utf8mb4_unicode_ci',
+        // No stack capture on every statement: it costs more than a short query's own decoding,
+        // and every driver error reaches callers wrapped (as `cause`) in a typed error anyway.
+        trace: false,
+      });
+      this.ownsPool = true;
+    } else {
+      // A callback pool (mysql2's `createPool`) offers its promise face through `promise()`.
+      const callbackPool = connection as unknown as { promise?: () => MysqlPool };
+      this.pool = typeof callbackPool.promise === 'function' ? callbackPool.promise() : connection;
+      this.ownsPool = false;
+    }
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Opens once (migrating when asked to); a failed open is tried again on the next call. */
+  async ready(): Promise<MysqlTableLayout> {
+    if (this.closed) throw new StoreClosedError(STORE_NAME);
+    this.opening ??= this.open().catch((error: unknown) => {
+      this.opening = undefined;
+      throw toStoreError(error);
+    });
+    return this.opening;
+  }
+
+  async migrate(): Promise<MigrateResult> {
+    if (this.closed) throw new StoreClosedError(STORE_NAME);
+    const { tables, partitions } = this.options;
+    return migrate(this.pool, {
+      tablePrefix: tables.prefix,
+      ...(partitions === undefined ? {} : { partitions }),
+    });
+  }
+
+  /** One statement on any pooled connection, rows as arrays; driver errors become typed ones. */
+  async select(sql: string, values: MysqlValue[]): Promise<unknown[][]> {
+    await this.ready();
+    try {
+      const [rows] = await this.pool.execute(
+        { sql, rowsAsArray: true, timeout: this.options.queryTimeoutMs },
+        values,
+      );
+      return rows as unknown[][];
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  /** One INSERT/UPDATE/DELETE on any pooled connection; resolves to the affected row count. */
+  async write(sql: string, values: MysqlValue[]): Promise<number> {
+    await this.ready();
+    try {
+      const [header] = await this.pool.execute({ sql, timeout: this.options.queryTimeoutMs }, values);
+      return (header as { affectedRows: number }).affectedRows;
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  /** Marks the store closed; ends the pool only if the store created it. */
+  async close(beforeEnd: () => Promise<void>): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await beforeEnd();
+    if (this.ownsPool) await this.pool.end().catch(() => undefined);
+  }
+
+  private async open(): Promise<MysqlTableLayout> {
+    if (this.options.migrate) await this.migrate();
+    return readTableLayout(this.pool, this.tables, this.options.partitions);
+  }
+}

@@ -1,0 +1,47 @@
+import { ValidationError } from '@strata/core';
+
+const TABLE_PREFIX = /^[A-Za-z_][A-Za-z0-9_]{0,30}$/;
+
+export const DEFAULT_TABLE_PREFIX = 'strata_';
+
+/** The store's tables, already quoted for SQL. */
+export interface MysqlTableNames {
+  events: string;
+  /** Holds event ids when `events` is partitioned (a partitioned table's unique keys must include stream_id). */
+  eventIds: string;
+  streams: string;
+  /** The single row that hands out global positions. */
+  sequence: string;
+  snapshots: string;
+  checkpoints: string;
+  migrations: string;
+  /** The stored procedure behind single-event appends (see mysql-migrations.ts). */
+  appendOne: string;
+  /** The unquoted prefix, for index names and the migration lock. */
+  prefix: string;
+}
+
+/**
+ * Table names are spliced into SQL (they cannot be bound), so the prefix is checked against a
+ * strict pattern before it gets anywhere near a statement.
+ */
+export function tableNames(tablePrefix: string = DEFAULT_TABLE_PREFIX): MysqlTableNames {
+  if (typeof tablePrefix !== 'string' || !TABLE_PREFIX.test(tablePrefix)) {
+    throw new ValidationError(
+      'options.tablePrefix',
+      `must match ${TABLE_PREFIX} (a letter or _, then up to 30 letters, digits or _); got ${typeof tablePrefix === 'string' ? JSON.stringify(tablePrefix) : String(tablePrefix)}`,
+    );
+  }
+  const quote = (name: string) => `\`${tablePrefix}${name}\``;
+  return {
+    events: quote('events'),
+    eventIds: quote('event_ids'),
+    streams: quote('streams'),
+    sequence: quote('sequence'),
+    snapshots: quote('snapshots'),
+    checkpoints: quote('checkpoints'),
+    migrations: quote('migrations'),
+    appendOne: quote('append_one'),
+    prefix: tablePrefix,
+  };
+}

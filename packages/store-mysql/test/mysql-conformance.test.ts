@@ -1,0 +1,58 @@
+import { describeEventStore } from '@strata/conformance';
+import type { EventStore } from '@strata/core';
+import { createPool } from 'mysql2/promise';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { createMysqlEventStore, type MysqlEventStore, migrate } from '../src/index.js';
+import {
+  dropTables,
+  MYSQL_URL,
+  mysqlReachable,
+  randomPrefix,
+  serverAddress,
+  urlVia,
+} from './mysql-test-server.js';
+import { TcpProxy } from './tcp-proxy.js';
+
+const reachable = await mysqlReachable();
+
+for (const partitions of [undefined, 4]) {
+  const label = partitions === undefined ? 'plain table' : `${partitions} KEY partitions`;
+  describe.skipIf(!reachable)(`MySQL store conformance (${label})`, () => {
+    const prefix = randomPrefix();
+    const proxies = new Map<EventStore, TcpProxy>();
+    const options = { tablePrefix: prefix, poolSize: 4, ...(partitions === undefined ? {} : { partitions }) };
+
+    beforeAll(async () => {
+      const pool = createPool({ uri: MYSQL_URL, connectionLimit: 1 });
+      try {
+        await migrate(pool, options);
+      } finally {
+        await pool.end();
+      }
+    });
+    afterAll(() => dropTables(prefix));
+
+    describeEventStore(`MySQL store (${label})`, {
+      async create() {
+        // Each store talks to the server through its own proxy, so an outage hits that store only.
+        const proxy = new TcpProxy(serverAddress());
+        await proxy.start();
+        const store = createMysqlEventStore({ connection: urlVia('127.0.0.1', proxy.port), ...options });
+        proxies.set(store, proxy);
+        return store;
+      },
+      async createPeer() {
+        return createMysqlEventStore({ connection: MYSQL_URL, ...options });
+      },
+      outage: {
+        begin: async (store) => proxies.get(store)?.cut(),
+        end: async (store) => proxies.get(store)?.restore(),
+      },
+      async dispose(store) {
+        await (store as MysqlEventStore).close();
+        await proxies.get(store)?.close();
+        proxies.delete(store);
+      },
+    });
+  });
+}

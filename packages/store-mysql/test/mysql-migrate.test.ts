@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import { StoreUnavailableError, ValidationError } from '@strata/core';
+import { createPool } from 'mysql2/promise';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createMysqlEventStore, migrate } from '../src/index.js';
+import { dropTables, MYSQL_URL, mysqlReachable, randomPrefix } from './mysql-test-server.js';
+
+const reachable = await mysqlReachable();
+
+describe.skipIf(!reachable)('migrate', () => {
+  const prefixes: string[] = [];
+  const fresh = () => {
+    const prefix = randomPrefix();
+    prefixes.push(prefix);
+    return prefix;
+  };
+  afterAll(async () => {
+    for (const prefix of prefixes) await dropTables(prefix);
+  });
+
+  it('two processes migrating the same prefix at once: one applies, the other finds it done', async () => {
+    const tablePrefix = fresh();
+    const pools = [createPool({ uri: MYSQL_URL }), createPool({ uri: MYSQL_URL })];
+    try {
+      const results = await Promise.all(pools.map((pool) => migrate(pool, { tablePrefix })));
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2]]);
+      expect(await migrate(pools[0]!, { tablePrefix })).toEqual({ applied: [] });
+      const store = createMysqlEventStore({ connection: pools[1]!, tablePrefix, migrate: false });
+      await store.append('s', [{ type: 't', data: 1 }]);
+      expect(await store.streamVersion('s')).toBe(1);
+      await store.close();
+    } finally {
+      for (const pool of pools) await pool.end();
+    }
+  });
+
+  it('stores opened at once on a new prefix all migrate on first use without harm', async () => {
+    const tablePrefix = fresh();
+    const stores = Array.from({ length: 4 }, () =>
+      createMysqlEventStore({ connection: MYSQL_URL, tablePrefix, poolSize: 2 }),
+    );
+    try {
+      const results = await Promise.all(
+        stores.map((store, i) => store.append(`s-${i}`, [{ type: 't', data: i }])),
+      );
+      expect(results.map((r) => r.lastVersion)).toEqual([1, 1, 1, 1]);
+      expect(new Set(results.map((r) => r.lastPosition)).size).toBe(4);
+    } finally {
+      for (const store of stores) await store.close();
+    }
+  });
+
+  it('with migrate: false, a store on missing tables fails with StoreUnavailableError until migrate() runs', async () => {
+    const tablePrefix = fresh();
+    const store = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix, migrate: false });
+    try {
+      const error = await store.append('s', [{ type: 't', data: 1 }]).catch((e: unknown) => e);
+      expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
+      expect(String((error as Error).message)).toMatch(/migrate/);
+      expect((await store.migrate()).applied).toEqual([1, 2]);
+      expect(await store.append('s', [{ type: 't', data: 1 }])).toMatchObject({ lastVersion: 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('partitions are fixed at creation: KEY partitioning is applied, and a different count is refused', async () => {
+    const tablePrefix = fresh();
+    const store = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix, partitions: 3 });
+    const other = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix, partitions: 5 });
+    const plain = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix });
+    try {
+      await store.append('s', [{ type: 't', data: 1 }]);
+      const [rows] = await store.pool.execute(
+        {
+          sql: `SELECT PARTITION_METHOD, PARTITION_EXPRESSION, COUNT(*) FROM information_schema.PARTITIONS
+            WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? GROUP BY PARTITION_METHOD, PARTITION_EXPRESSION`,
+          rowsAsArray: true,
+        },
+        [`${tablePrefix}events`],
+      );
+      expect(rows).toEqual([['KEY', '`stream_id`', 3]]);
+      const error = await other.readAll().catch((e: unknown) => e);
+      expect(ValidationError.isInstance(error), String(error)).toBe(true);
+      // Without the option, a store accepts the tables as they are.
+      expect(await plain.streamVersion('s')).toBe(1);
+    } finally {
+      for (const s of [store, other, plain]) await s.close();
+    }
+  });
+
+  it('single-event appends work the same without the stored procedure (migration 2 skipped)', async () => {
+    const tablePrefix = fresh();
+    const first = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix });
+    await first.migrate();
+    await first.pool.query({ sql: `DROP PROCEDURE \`${tablePrefix}append_one\`` });
+    await first.close();
+    const store = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix });
+    try {
+      const streamId = `s-${randomUUID()}`;
+      await store.append(streamId, [{ type: 't', data: 1 }], { expectedVersion: 'no_stream' });
+      expect(await store.append(streamId, [{ type: 't', data: 2 }], { expectedVersion: 1 })).toMatchObject({
+        firstVersion: 2,
+      });
+      const error = await store
+        .append(streamId, [{ type: 't', data: 3 }], { expectedVersion: 1 })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'STRATA_CONCURRENCY', actualVersion: 2 });
+      expect((await store.readStream(streamId)).map((e) => e.data)).toEqual([1, 2]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('never touches tables of another prefix', async () => {
+    const [a, b] = [fresh(), fresh()];
+    const storeA = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix: a });
+    const storeB = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix: b });
+    try {
+      const streamId = `s-${randomUUID()}`;
+      await storeA.append(streamId, [{ type: 't', data: 'a' }]);
+      expect(await storeB.readStream(streamId)).toEqual([]);
+      expect(await storeB.readAll()).toEqual([]);
+    } finally {
+      await storeA.close();
+      await storeB.close();
+    }
+  });
+});
