@@ -59,9 +59,25 @@ export interface BenchTarget {
   readonly rawBaseline: string | undefined;
   /** Notes printed under the table (e.g. how concurrency behaves on this backend). */
   readonly notes: readonly string[];
+  /**
+   * Adapter-rate comparisons between this target's workloads, judged after the ratios: e.g. W2
+   * (8 concurrent appenders) must beat W1 on a server that can run transactions in parallel.
+   */
+  readonly scaling?: readonly ScalingGoal[];
   /** Shrinks (or grows) the workloads for this target, e.g. where every commit waits for an fsync. */
   scaleFor?(scale: BenchScale): BenchScale;
+  /**
+   * Why this target cannot run here (e.g. its server is unreachable), or `undefined` when it can.
+   * Targets without a probe always run.
+   */
+  probe?(): Promise<string | undefined>;
   setup(): Promise<TargetDatabase>;
   /** Releases what the target keeps across runs (seed templates, pools); called once at the end. */
   dispose?(): Promise<void>;
+}
+
+/** The adapter's rate on `faster` must exceed its rate on `than` (both in events/s). */
+export interface ScalingGoal {
+  readonly faster: WorkloadId;
+  readonly than: WorkloadId;
 }

@@ -2,7 +2,12 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './usage-error.js';
 import { WORKLOAD_IDS, type WorkloadId } from './workloads/workload.js';
 
+export const SUITES = ['throughput', 'tiered'] as const;
+export type Suite = (typeof SUITES)[number];
+
 export interface BenchArgs {
+  /** Suites to run, in report order. */
+  suites: Suite[];
   quick: boolean;
   /** Workloads to run, in report order. */
   only: WorkloadId[];
@@ -15,10 +20,14 @@ export interface BenchArgs {
 
 export const USAGE = `Usage: pnpm bench [-- options]
 
+  --suite tiered     run only this suite: throughput (W1..W5, adapter vs raw driver) or tiered
+                     (readStream and append latency of the tiered store); default: all of them
   --quick            fewer runs and smaller workloads (a smoke test, not a measurement)
-  --only W1,W3       run only these workloads (W1..W5)
-  --target sqlite    run only these targets, by family or name (comma-separated)
-  --runs N           measured runs per workload and side (default 5, or 3 with --quick)
+  --only W1,W3       run only these throughput workloads (W1..W5)
+  --target sqlite    run only these targets, by family or name (comma-separated); in the tiered
+                     suite, postgres and mysql select the warm tier
+  --runs N           throughput: measured runs per workload and side (default 5, or 3 with --quick);
+                     tiered: interleaved rounds per stream size (default 20, or 4 with --quick)
   --help             show this help`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -32,6 +41,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   }
   const { values } = parsed;
   return {
+    suites: parseSuites(values.suite),
     quick: values.quick ?? false,
     only: parseWorkloads(values.only),
     targets: splitList(values.target),
@@ -46,6 +56,7 @@ function parse(args: string[]) {
     strict: true,
     allowPositionals: false,
     options: {
+      suite: { type: 'string' },
       quick: { type: 'boolean' },
       only: { type: 'string' },
       target: { type: 'string' },
@@ -63,6 +74,16 @@ function parseWorkloads(value: string | undefined): WorkloadId[] {
     throw new UsageError(`--only takes workloads among ${WORKLOAD_IDS.join(',')} (got "${value}")`);
   }
   return WORKLOAD_IDS.filter((id) => requested.includes(id));
+}
+
+function parseSuites(value: string | undefined): Suite[] {
+  if (value === undefined || value === 'all') return [...SUITES];
+  const requested = splitList(value);
+  const unknown = requested.filter((suite) => !(SUITES as readonly string[]).includes(suite));
+  if (unknown.length > 0 || requested.length === 0) {
+    throw new UsageError(`--suite takes ${SUITES.join(', ')} or all (got "${value}")`);
+  }
+  return SUITES.filter((suite) => requested.includes(suite));
 }
 
 function parseRuns(value: string | undefined): number | undefined {

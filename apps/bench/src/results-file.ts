@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { WorkloadResult } from './bench-runner.js';
-import type { BenchScale } from './bench-scale.js';
+import type { ThroughputReport } from './throughput-suite.js';
+import type { TieredReport } from './tiered/tiered-suite.js';
 
 export interface ResultsDocument {
   startedAt: string;
@@ -13,8 +13,9 @@ export interface ResultsDocument {
   argv: string[];
   /** 1-minute load averages when the run started and ended: other work on the machine skews rates. */
   loadAverage: { start: number; end: number };
-  scale: BenchScale;
-  results: WorkloadResult[];
+  /** Each suite's scale, every sample, goals and skipped targets; absent when the suite did not run. */
+  throughput: ThroughputReport | undefined;
+  tiered: TieredReport | undefined;
 }
 
 /** Writes `<dir>/<timestamp>.json` and returns its path. Bigints never reach here: rates are numbers. */

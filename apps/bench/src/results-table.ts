@@ -1,13 +1,8 @@
 import type { WorkloadResult } from './bench-runner.js';
 import { relativeSpread, type SampleSummary } from './median-stats.js';
+import { formatTextTable, type TextColumn } from './text-table.js';
 
-interface Column {
-  header: string;
-  align: 'left' | 'right';
-  cell(result: WorkloadResult): string;
-}
-
-const COLUMNS: readonly Column[] = [
+const COLUMNS: readonly TextColumn<WorkloadResult>[] = [
   { header: 'Target', align: 'left', cell: (r) => r.targetLabel },
   { header: 'Workload', align: 'left', cell: (r) => r.workload },
   { header: 'Adapter ev/s', align: 'right', cell: (r) => formatRate(r.adapter) },
@@ -24,24 +19,8 @@ const COLUMNS: readonly Column[] = [
 
 /** The results as an aligned plain-text table, one row per target and workload. */
 export function formatResultsTable(results: readonly WorkloadResult[]): string {
-  const rows = results.map((result) => COLUMNS.map((column) => column.cell(result)));
-  const widths = COLUMNS.map((column, i) =>
-    Math.max(column.header.length, ...rows.map((row) => row[i]!.length)),
-  );
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => (COLUMNS[i]!.align === 'left' ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!)))
-      .join('  ')
-      .trimEnd();
-  const header = line(COLUMNS.map((column) => column.header));
-  const rule = widths.map((width) => '-'.repeat(width)).join('  ');
-  const body: string[] = [];
-  results.forEach((result, i) => {
-    // A blank line between targets keeps each target's block readable.
-    if (i > 0 && results[i - 1]!.target !== result.target) body.push('');
-    body.push(line(rows[i]!));
-  });
-  return [header, rule, ...body].join('\n');
+  // A blank line between targets keeps each target's block readable.
+  return formatTextTable(COLUMNS, results, (result) => result.target);
 }
 
 /** One line per judged result that missed its goal; empty when every goal was met. */

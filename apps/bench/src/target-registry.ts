@@ -1,18 +1,62 @@
 import type { BenchTarget } from './bench-target.js';
 import { memoryTarget } from './targets/memory-target.js';
+import { mysqlTarget } from './targets/mysql-target.js';
+import { postgresTarget } from './targets/postgres-target.js';
 import { sqliteFullTarget, sqliteNormalTarget } from './targets/sqlite-target.js';
 import { UsageError } from './usage-error.js';
 
-/** Every target, in report order. A new adapter adds its target here. */
-export const TARGETS: readonly BenchTarget[] = [memoryTarget, sqliteNormalTarget, sqliteFullTarget];
+/** Every throughput target, in report order. A new adapter adds its target here. */
+export const TARGETS: readonly BenchTarget[] = [
+  memoryTarget,
+  sqliteNormalTarget,
+  sqliteFullTarget,
+  postgresTarget(),
+  mysqlTarget(),
+];
 
-/** The targets whose family or name is listed; all of them when the list is empty. */
-export function selectTargets(all: readonly BenchTarget[], requested: readonly string[]): BenchTarget[] {
+/** The names `--target` can use for a throughput target: its name and its family. */
+export const targetKeys = (target: BenchTarget): readonly string[] => [target.name, target.family];
+
+/** The items one of whose keys (name, families) is listed; all of them when the list is empty. */
+export function selectByKeys<T>(
+  all: readonly T[],
+  requested: readonly string[],
+  keys: (item: T) => readonly string[],
+): T[] {
   if (requested.length === 0) return [...all];
-  const unknown = requested.filter((name) => !all.some((t) => t.family === name || t.name === name));
+  return all.filter((item) => keys(item).some((key) => requested.includes(key)));
+}
+
+/** Refuses a `--target` list naming anything no suite that runs knows. */
+export function assertKnownTargets(requested: readonly string[], known: readonly string[]): void {
+  const unknown = requested.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
-    const known = [...new Set(all.flatMap((t) => [t.family, t.name]))].join(', ');
-    throw new UsageError(`unknown target ${unknown.join(', ')} (known: ${known})`);
+    throw new UsageError(`unknown target ${unknown.join(', ')} (known: ${[...new Set(known)].join(', ')})`);
   }
-  return all.filter((t) => requested.includes(t.family) || requested.includes(t.name));
+}
+
+/** Something that may not be able to run here, e.g. because its server is down. */
+export interface Probed {
+  readonly name: string;
+  probe?(): Promise<string | undefined>;
+}
+
+export interface Skipped<T> {
+  target: T;
+  reason: string;
+}
+
+/** Splits targets into those that can run here and those whose probe says why not (e.g. no server). */
+export async function probeTargets<T extends Probed>(
+  targets: readonly T[],
+): Promise<{ runnable: T[]; skipped: Skipped<T>[] }> {
+  const reasons = await Promise.all(targets.map((t) => t.probe?.() ?? Promise.resolve(undefined)));
+  const runnable: T[] = [];
+  const skipped: Skipped<T>[] = [];
+  targets.forEach((target, i) => {
+    const reason = reasons[i];
+    if (reason === undefined) runnable.push(target);
+    else skipped.push({ target, reason });
+  });
+  return { runnable, skipped };
 }

@@ -1,25 +1,12 @@
 import { createMemoryEventStore, MemoryStorage } from '@strata/store-memory';
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../src/bench-runner.js';
-import { WARMUP_SCALE } from '../src/bench-scale.js';
 import type { BenchTarget } from '../src/bench-target.js';
 import { storeSubject } from '../src/store-subject.js';
 import { WORKLOADS } from '../src/workloads/workload-registry.js';
+import { TINY_SCALE } from './support/tiny-scale.js';
 
-const TINY = {
-  ...WARMUP_SCALE,
-  runs: 3,
-  singleAppends: 40,
-  streams: 16,
-  batchEvents: 200,
-  batchSize: 100,
-  batchStreams: 2,
-  streamLength: 50,
-  streamReads: 2,
-  logEvents: 300,
-  logStreams: 3,
-  pageSize: 100,
-};
+const TINY = TINY_SCALE;
 
 /** Memory stores on both sides, recording which side ran on which database and in what order. */
 function recordingTarget(log: string[]): BenchTarget {

@@ -5,6 +5,7 @@ import { UsageError } from '../src/usage-error.js';
 describe('parseBenchArgs', () => {
   it('defaults to every workload, every target, full scale', () => {
     expect(parseBenchArgs([])).toEqual({
+      suites: ['throughput', 'tiered'],
       quick: false,
       only: ['W1', 'W2', 'W3', 'W4', 'W5'],
       targets: [],
@@ -26,7 +27,15 @@ describe('parseBenchArgs', () => {
     expect(args).toMatchObject({ quick: true, only: ['W1', 'W3'], targets: ['sqlite', 'memory'], runs: 7 });
   });
 
+  it('reads --suite, one or several, in report order', () => {
+    expect(parseBenchArgs(['--suite', 'tiered']).suites).toEqual(['tiered']);
+    expect(parseBenchArgs(['--suite=tiered,throughput']).suites).toEqual(['throughput', 'tiered']);
+    expect(parseBenchArgs(['--suite', 'all']).suites).toEqual(['throughput', 'tiered']);
+  });
+
   it.each([
+    [['--suite', 'latency']],
+    [['--suite', '']],
     [['--only', 'W9']],
     [['--only', '']],
     [['--runs', '0']],

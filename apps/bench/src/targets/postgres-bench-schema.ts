@@ -1,0 +1,70 @@
+import type pg from 'pg';
+import type { SeedPlan } from '../bench-target.js';
+
+/** The raw side's table, beside the store's tables in the run's schema. */
+export const POSTGRES_RAW_TABLE = 'raw_events';
+/** The store's tables under its default prefix. */
+const STORE_EVENTS = 'strata_events';
+const STORE_STREAMS = 'strata_streams';
+
+/**
+ * The raw side's table: the store's events table with the same columns, types and indexes
+ * (packages/store-postgres/src/postgres-migrations.ts, unpartitioned), and no streams table: the
+ * raw append reads the stream's version as max(version) on the (stream_id, version) index.
+ */
+export function postgresRawSchemaSql(schema: string): string[] {
+  const events = `"${schema}".${POSTGRES_RAW_TABLE}`;
+  return [
+    `CREATE SCHEMA IF NOT EXISTS "${schema}"`,
+    `CREATE TABLE ${events} (
+      position bigserial PRIMARY KEY,
+      event_id text NOT NULL UNIQUE,
+      stream_id text NOT NULL,
+      stream_type text NOT NULL,
+      event_type text NOT NULL,
+      data json NOT NULL,
+      metadata json NOT NULL,
+      version integer NOT NULL,
+      schema_version integer NOT NULL,
+      occurred_at bigint NOT NULL,
+      recorded_at bigint NOT NULL,
+      UNIQUE (stream_id, version)
+    )`,
+    `CREATE INDEX ON ${events} (event_type, position)`,
+  ];
+}
+
+/**
+ * Fills the store's tables (created by the store's own migrations) and the raw table with the
+ * same events, in SQL: `benchEvent(n)`'s JSON, byte for byte, round-robin over the streams so the
+ * global log interleaves them as a real one does. Not timed.
+ */
+export async function seedPostgres(admin: pg.Pool, schema: string, plan: SeedPlan): Promise<void> {
+  const q = (table: string) => `"${schema}".${table}`;
+  await admin.query(
+    `INSERT INTO ${q(STORE_EVENTS)} (event_id, stream_id, stream_type, event_type, data, metadata, version,
+       schema_version, occurred_at, recorded_at)
+     SELECT gen_random_uuid()::text, s.id, 'default', 'bench.item-added',
+            ('{"sku":"sku-' || (g.n % 1000) || '","quantity":' || (g.n % 7 + 1) ||
+              ',"priceCents":1299,"note":"benchmark payload"}')::json,
+            '{"source":"strata-bench"}'::json, v, 1, $3::bigint, $3::bigint
+       FROM generate_series(1, $2::integer) AS v
+      CROSS JOIN unnest($1::text[]) WITH ORDINALITY AS s(id, k)
+      CROSS JOIN LATERAL (SELECT (v - 1) * cardinality($1::text[]) + (s.k - 1) AS n) AS g
+      ORDER BY v, s.k`,
+    [plan.streamIds, plan.eventsPerStream, Date.now()],
+  );
+  await admin.query(
+    `INSERT INTO ${q(STORE_STREAMS)} (stream_id, stream_type, version)
+     SELECT id, 'default', $2::integer FROM unnest($1::text[]) AS id`,
+    [plan.streamIds, plan.eventsPerStream],
+  );
+  await admin.query(
+    `INSERT INTO ${q(POSTGRES_RAW_TABLE)} (event_id, stream_id, stream_type, event_type, data, metadata,
+       version, schema_version, occurred_at, recorded_at)
+     SELECT event_id, stream_id, stream_type, event_type, data, metadata, version, schema_version,
+            occurred_at, recorded_at FROM ${q(STORE_EVENTS)} ORDER BY position`,
+  );
+  // Fresh rows: set hint bits and statistics now, not during the first timed read.
+  await admin.query(`VACUUM ANALYZE ${q(STORE_EVENTS)}, ${q(STORE_STREAMS)}, ${q(POSTGRES_RAW_TABLE)}`);
+}

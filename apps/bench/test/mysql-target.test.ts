@@ -1,0 +1,107 @@
+import { createMysqlEventStore } from '@strata/store-mysql';
+import type { Pool } from 'mysql2/promise';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BenchObjectNames } from '../src/bench-object-names.js';
+import { runBench } from '../src/bench-runner.js';
+import { createMysqlTables, dropMysqlTables, seedMysql } from '../src/targets/mysql-bench-schema.js';
+import { MysqlRawBaseline, mysqlPool } from '../src/targets/mysql-raw-baseline.js';
+import { MYSQL_URL, mysqlTarget, probeMysql } from '../src/targets/mysql-target.js';
+import { benchEvent } from '../src/workloads/bench-events.js';
+import { WORKLOADS } from '../src/workloads/workload-registry.js';
+import { describeWithServer } from './support/server-gate.js';
+import { TINY_SCALE } from './support/tiny-scale.js';
+
+const unreachable = await probeMysql(MYSQL_URL);
+
+describeWithServer('the mysql target', unreachable, () => {
+  const names = new BenchObjectNames('strata_bench_');
+  let admin: Pool;
+  const tablesOfThisRun = async () => {
+    const [rows] = await admin.query(
+      `SELECT table_name AS name FROM information_schema.tables
+        WHERE table_schema = DATABASE() AND LEFT(table_name, CHAR_LENGTH(?)) = ? ORDER BY 1`,
+      [`strata_bench_${names.tag}_`, `strata_bench_${names.tag}_`],
+    );
+    return (rows as { name: string }[]).map((row) => row.name);
+  };
+
+  beforeAll(() => {
+    admin = mysqlPool(MYSQL_URL, 2);
+  });
+  afterAll(async () => {
+    await dropMysqlTables(admin, `strata_bench_${names.tag}_`);
+    await admin.end();
+  });
+
+  it("gives the raw table the store's events columns and indexes, with an AUTO_INCREMENT position", async () => {
+    const prefix = `${names.next('shape')}_`;
+    await createMysqlTables(MYSQL_URL, admin, prefix);
+    const shape = async (table: string) => {
+      const [columns] = await admin.query(
+        `SELECT column_name, column_type, is_nullable, collation_name, extra FROM information_schema.columns
+          WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position`,
+        [`${prefix}${table}`],
+      );
+      const [indexes] = await admin.query(
+        `SELECT index_name, non_unique, seq_in_index, column_name FROM information_schema.statistics
+          WHERE table_schema = DATABASE() AND table_name = ? ORDER BY index_name, seq_in_index`,
+        [`${prefix}${table}`],
+      );
+      return { columns: columns as Record<string, unknown>[], indexes };
+    };
+    const store = await shape('events');
+    const raw = await shape('raw_events');
+    expect(raw.indexes).toEqual(store.indexes);
+    expect(raw.columns.map((c) => ({ ...c, EXTRA: undefined, extra: undefined }))).toEqual(
+      store.columns.map((c) => ({ ...c, EXTRA: undefined, extra: undefined })),
+    );
+    expect(JSON.stringify(raw.columns[0])).toMatch(/auto_increment/);
+  });
+
+  it('seeds both sides with the same events, which the store and the raw baseline both read back', async () => {
+    const prefix = `${names.next('seed')}_`;
+    await createMysqlTables(MYSQL_URL, admin, prefix);
+    await seedMysql(admin, prefix, { streamIds: ['s-a', 's-b', "s'c"], eventsPerStream: 4 });
+
+    const store = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix: prefix, poolSize: 2 });
+    const raw = await MysqlRawBaseline.open(MYSQL_URL, prefix);
+    try {
+      const events = await store.readStream("s'c");
+      expect(events.map((e) => [e.version, e.data, e.metadata, e.type])).toEqual(
+        [2, 5, 8, 11].map((n, i) => {
+          const expected = benchEvent(n);
+          return [i + 1, expected.data, expected.metadata, expected.type];
+        }),
+      );
+      expect(await store.streamVersion('s-a')).toBe(4);
+      expect(await raw.readStream("s'c")).toBe(4);
+      const log = await store.readAll({ limit: 100 });
+      expect(log.map((e) => e.streamId).slice(0, 4)).toEqual(['s-a', 's-b', "s'c", 's-a']);
+      expect(await raw.readAll(0n, 100)).toEqual({ count: 12, lastPosition: 12n });
+      // The store continues the seeded global order.
+      const appended = await store.append('s-a', [benchEvent(0)], { expectedVersion: 4 });
+      expect(appended.lastPosition).toBe(13n);
+
+      await raw.append('s-new', [benchEvent(1), benchEvent(2)], 0);
+      await expect(raw.append('s-new', [benchEvent(3)], 1)).rejects.toThrow('is at 2');
+      expect(await raw.readStream('s-new')).toBe(2);
+    } finally {
+      await raw.close();
+      await store.close();
+    }
+  });
+
+  it('runs every workload on both sides and drops every table it made', async () => {
+    const target = mysqlTarget(MYSQL_URL, names);
+    const before = await tablesOfThisRun();
+    const results = await runBench([target], WORKLOADS, {
+      scale: { ...TINY_SCALE, runs: 1 },
+      warmup: undefined,
+      onProgress() {},
+    });
+    expect(results.map((r) => [r.workload, r.adapter.median > 0, (r.raw?.median ?? 0) > 0])).toEqual(
+      ['W1', 'W2', 'W3', 'W4', 'W5'].map((id) => [id, true, true]),
+    );
+    expect(await tablesOfThisRun()).toEqual(before);
+  });
+});

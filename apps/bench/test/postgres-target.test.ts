@@ -1,0 +1,105 @@
+import { createPostgresEventStore } from '@strata/store-postgres';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BenchObjectNames } from '../src/bench-object-names.js';
+import { runBench } from '../src/bench-runner.js';
+import { postgresRawSchemaSql, seedPostgres } from '../src/targets/postgres-bench-schema.js';
+import { PostgresRawBaseline } from '../src/targets/postgres-raw-baseline.js';
+import { POSTGRES_URL, postgresTarget, probePostgres } from '../src/targets/postgres-target.js';
+import { benchEvent } from '../src/workloads/bench-events.js';
+import { WORKLOADS } from '../src/workloads/workload-registry.js';
+import { describeWithServer } from './support/server-gate.js';
+import { TINY_SCALE } from './support/tiny-scale.js';
+
+const unreachable = await probePostgres(POSTGRES_URL);
+
+describeWithServer('the postgres target', unreachable, () => {
+  const names = new BenchObjectNames('strata_bench_');
+  let admin: pg.Pool;
+  const schemasOfThisRun = async () =>
+    (
+      await admin.query<{ nspname: string }>(
+        'SELECT nspname FROM pg_namespace WHERE left(nspname, length($1)) = $1 ORDER BY 1',
+        [`strata_bench_${names.tag}_`],
+      )
+    ).rows.map((row) => row.nspname);
+
+  beforeAll(() => {
+    admin = new pg.Pool({ connectionString: POSTGRES_URL, max: 2 });
+  });
+  afterAll(async () => {
+    for (const schema of await schemasOfThisRun()) await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+    await admin.end();
+  });
+
+  it("gives the raw table the store's events columns, types and indexes", async () => {
+    const schema = names.next('shape');
+    await (await createPostgresEventStore({ connectionString: POSTGRES_URL, schema, poolSize: 1 })).close();
+    for (const sql of postgresRawSchemaSql(schema)) await admin.query(sql);
+    const shape = async (table: string) => {
+      const columns = await admin.query(
+        `SELECT column_name, data_type, is_nullable FROM information_schema.columns
+          WHERE table_schema = $1 AND table_name = $2 ORDER BY column_name`,
+        [schema, table],
+      );
+      const indexes = await admin.query<{ indexdef: string }>(
+        'SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2',
+        [schema, table],
+      );
+      // Index names differ; what they index, and whether uniquely, must not.
+      const definitions = indexes.rows
+        .map((row) => row.indexdef.replace(/INDEX \S+ ON \S+/, 'INDEX ON'))
+        .sort();
+      return { columns: columns.rows, definitions };
+    };
+    const store = await shape('strata_events');
+    expect(store.definitions).toHaveLength(4);
+    expect(await shape('raw_events')).toEqual(store);
+  });
+
+  it('seeds both sides with the same events, which the store and the raw baseline both read back', async () => {
+    const schema = names.next('seed');
+    await (await createPostgresEventStore({ connectionString: POSTGRES_URL, schema, poolSize: 1 })).close();
+    for (const sql of postgresRawSchemaSql(schema)) await admin.query(sql);
+    await seedPostgres(admin, schema, { streamIds: ['s-a', 's-b', "s'c"], eventsPerStream: 4 });
+
+    const store = await createPostgresEventStore({ connectionString: POSTGRES_URL, schema, poolSize: 2 });
+    const raw = await PostgresRawBaseline.open(POSTGRES_URL, schema);
+    try {
+      const events = await store.readStream("s'c");
+      // Round-robin: stream k holds events k, k + 3, k + 6, ... of the log, with benchEvent's payload.
+      expect(events.map((e) => [e.version, e.data, e.metadata, e.type])).toEqual(
+        [2, 5, 8, 11].map((n, i) => {
+          const expected = benchEvent(n);
+          return [i + 1, expected.data, expected.metadata, expected.type];
+        }),
+      );
+      expect(await store.streamVersion('s-a')).toBe(4);
+      expect(await raw.readStream("s'c")).toBe(4);
+      const log = await store.readAll({ limit: 100 });
+      expect(log.map((e) => e.streamId).slice(0, 4)).toEqual(['s-a', 's-b', "s'c", 's-a']);
+      expect(await raw.readAll(0n, 100)).toEqual({ count: 12, lastPosition: 12n });
+
+      await raw.append('s-new', [benchEvent(1), benchEvent(2)], 0);
+      await expect(raw.append('s-new', [benchEvent(3)], 1)).rejects.toThrow('is at 2');
+      expect(await raw.readStream('s-new')).toBe(2);
+    } finally {
+      await raw.close();
+      await store.close();
+    }
+  });
+
+  it('runs every workload on both sides and drops every schema it made', async () => {
+    const target = postgresTarget(POSTGRES_URL, names);
+    const before = await schemasOfThisRun();
+    const results = await runBench([target], WORKLOADS, {
+      scale: { ...TINY_SCALE, runs: 1 },
+      warmup: undefined,
+      onProgress() {},
+    });
+    expect(results.map((r) => [r.workload, r.adapter.median > 0, (r.raw?.median ?? 0) > 0])).toEqual(
+      ['W1', 'W2', 'W3', 'W4', 'W5'].map((id) => [id, true, true]),
+    );
+    expect(await schemasOfThisRun()).toEqual(before);
+  });
+});
