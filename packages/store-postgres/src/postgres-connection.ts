@@ -65,7 +65,10 @@ export class PostgresConnection {
   /** Like `query`, but hands back the driver's own error, for callers that handle races by SQLSTATE. */
   async queryUnmapped(config: PostgresQueryConfig): Promise<PostgresQueryResult> {
     this.assertOpen();
-    return this.pool.query(this.withTimeout(config));
+    // On the store's own pool the server enforces statement_timeout, and pg's client-side timer
+    // measured as costly as the query itself on 1,000-row reads; a caller's pool may have no
+    // server-side limit, so there the client timer stays.
+    return this.pool.query(this.ownsPool ? config : this.withTimeout(config));
   }
 
   /**
@@ -95,6 +98,7 @@ export class PostgresConnection {
     }
   }
 
+  /** Adds the client-side timer; appends always get it, so an append never waits unbounded. */
   withTimeout(config: PostgresQueryConfig): PostgresQueryConfig {
     return this.queryTimeout === undefined ? config : { ...config, query_timeout: this.queryTimeout };
   }
@@ -118,6 +122,9 @@ async function createPool(connectionString: string, options: ResolvedPostgresOpt
     connectionTimeoutMillis: options.connectionTimeout,
     // Names the store's sessions in pg_stat_activity.
     application_name: 'strata-store-postgres',
+    // Without a client timer on reads, keepalive is what notices a peer that vanished silently.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     ...(options.statementTimeout === 0 ? {} : { statement_timeout: options.statementTimeout }),
   });
   // An idle connection that the server drops emits 'error' on the pool; without a listener that
