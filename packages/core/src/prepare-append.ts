@@ -7,7 +7,7 @@ import { uuidv7 } from './uuid.js';
 export const MAX_NAME_LENGTH = 255;
 // Names must come back from every store exactly: a lone surrogate has no UTF-8 form, and U+0000
 // fits in no PostgreSQL text column. Payloads are unaffected: JSON escapes both.
-const UNSTORABLE_NAME = /\u0000/;
+const NUL = '\u0000';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const DEFAULT_STREAM_TYPE = 'default';
 
@@ -98,7 +98,7 @@ export function assertName(value: unknown, path: string): asserts value is strin
   if (value.length > MAX_NAME_LENGTH) {
     throw new ValidationError(path, `must be at most ${MAX_NAME_LENGTH} characters (got ${value.length})`);
   }
-  if (LONE_SURROGATE.test(value) || UNSTORABLE_NAME.test(value)) {
+  if (LONE_SURROGATE.test(value) || value.includes(NUL)) {
     throw new ValidationError(
       path,
       'must be well-formed UTF-16 without U+0000 (no store can keep those exactly)',
