@@ -18,9 +18,18 @@ describeWithServer('the mysql target', unreachable, () => {
   let admin: Pool;
   const tablesOfThisRun = async () => {
     const [rows] = await admin.query(
+      // Tables and the store's stored procedure: a run must leave neither behind.
       `SELECT table_name AS name FROM information_schema.tables
-        WHERE table_schema = DATABASE() AND LEFT(table_name, CHAR_LENGTH(?)) = ? ORDER BY 1`,
-      [`strata_bench_${names.tag}_`, `strata_bench_${names.tag}_`],
+        WHERE table_schema = DATABASE() AND LEFT(table_name, CHAR_LENGTH(?)) = ?
+       UNION ALL
+       SELECT routine_name FROM information_schema.routines
+        WHERE routine_schema = DATABASE() AND LEFT(routine_name, CHAR_LENGTH(?)) = ? ORDER BY 1`,
+      [
+        `strata_bench_${names.tag}_`,
+        `strata_bench_${names.tag}_`,
+        `strata_bench_${names.tag}_`,
+        `strata_bench_${names.tag}_`,
+      ],
     );
     return (rows as { name: string }[]).map((row) => row.name);
   };

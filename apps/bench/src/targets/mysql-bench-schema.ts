@@ -69,7 +69,10 @@ export async function seedMysql(admin: Pool, prefix: string, plan: SeedPlan): Pr
   await admin.query(`ANALYZE TABLE ${events}, \`${prefix}streams\`, \`${prefix}${MYSQL_RAW_TABLE}\``);
 }
 
-/** Drops every table of the current database whose name starts with `prefix`, and nothing else. */
+/**
+ * Drops every table and stored routine (the store's `append_one` procedure) of the current database
+ * whose name starts with `prefix`, and nothing else.
+ */
 export async function dropMysqlTables(admin: Pool, prefix: string): Promise<void> {
   const [rows] = await admin.query(
     `SELECT table_name AS name FROM information_schema.tables
@@ -78,4 +81,11 @@ export async function dropMysqlTables(admin: Pool, prefix: string): Promise<void
   );
   const names = (rows as { name: string }[]).map((row) => `\`${row.name}\``);
   if (names.length > 0) await admin.query(`DROP TABLE IF EXISTS ${names.join(', ')}`);
+  const [routines] = await admin.query(
+    `SELECT routine_name AS name FROM information_schema.routines
+      WHERE routine_schema = DATABASE() AND routine_type = 'PROCEDURE' AND LEFT(routine_name, CHAR_LENGTH(?)) = ?`,
+    [prefix, prefix],
+  );
+  for (const { name } of routines as { name: string }[])
+    await admin.query(`DROP PROCEDURE IF EXISTS \`${name}\``);
 }
