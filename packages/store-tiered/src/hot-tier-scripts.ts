@@ -1,23 +1,30 @@
+import { HEADER_LENGTH, VERIFIED_AT_OFFSET } from './hot-copy-header.js';
+import { OFFSET_BYTES } from './hot-event-codec.js';
 import { LuaScript } from './lua-script.js';
 
-// Every script takes KEYS[1] = the copy's bounds (hash: f, t, a) and KEYS[2] = its events (list,
-// version f at index 0). A copy is intact when both exist and the list holds exactly t - f + 1
-// entries; a script that finds anything else deletes both keys, so a copy is complete or absent.
-// Numbers go back to Redis as strings (string.format '%d' or the caller's own text): Redis formats
-// a Lua number like 1.7e+12 otherwise.
+// Every script takes KEYS[1] = the copy's data (a string: the header, then the entries, each
+// followed by a comma) and KEYS[2] = its offsets (a string of big-endian uint32s, where each entry
+// starts, counted from the end of the header). A copy is intact when the data has a header and the
+// offsets hold exactly one number per version from f to t; a script that finds anything else
+// deletes both keys, so a copy is complete or absent. Readers of the whole copy use a plain GET of
+// the data, which is self-contained: they check the entries against the header themselves.
 
-const INTACT = `
-local function intact(m)
-  if not (m[1] and m[2] and m[3]) then return false end
-  return redis.call('LLEN', KEYS[2]) == tonumber(m[2]) - tonumber(m[1]) + 1
+const COMMON = `
+local H = ${HEADER_LENGTH}
+local W = ${OFFSET_BYTES}
+local function header()
+  local h = redis.call('GETRANGE', KEYS[1], 0, H - 1)
+  if #h ~= H then return nil end
+  return tonumber(string.sub(h, 1, 10)), tonumber(string.sub(h, 11, 20)), string.sub(h, ${VERIFIED_AT_OFFSET + 1}, H), h
+end
+local function intact(f, t)
+  return f ~= nil and t ~= nil and t >= f and redis.call('STRLEN', KEYS[2]) == W * (t - f + 1)
 end
 local function drop()
   return redis.call('DEL', KEYS[1], KEYS[2]) > 0
 end
-local function push(first)
-  for i = first, #ARGV, 1000 do
-    redis.call('RPUSH', KEYS[2], unpack(ARGV, i, math.min(i + 999, #ARGV)))
-  end
+local function offset(i)
+  return struct.unpack('>I4', redis.call('GETRANGE', KEYS[2], W * i, W * i + W - 1))
 end
 local function expire(ttl)
   redis.call('EXPIRE', KEYS[1], ttl)
@@ -27,94 +34,109 @@ end
 
 /**
  * ARGV: fromVersion, toVersion, limit (-1: none), backward (1/0), ttl to refresh (0: none).
- * Returns {'absent'} | {'dropped'} | {'uncovered', f, t, a} | {'covered', f, t, a, {entries...}}.
- * The entries come back as they are stored: joining them here would cost the server more than the
- * client spends parsing them one by one.
+ * Returns {'absent'} | {'dropped'} | {'uncovered', header} | {'covered', header, entries}, where
+ * entries are the bytes of the range's entries (limit and direction applied against the copy's
+ * end), ascending, each followed by a comma.
  */
-export const READ_SCRIPT = new LuaScript(`${INTACT}
-local m = redis.call('HMGET', KEYS[1], 'f', 't', 'a')
-if not intact(m) then
+export const READ_SCRIPT = new LuaScript(`${COMMON}
+local f, t, a, h = header()
+if not intact(f, t) then
   if drop() then return {'dropped'} end
   return {'absent'}
 end
-local f = tonumber(m[1])
-local t = tonumber(m[2])
 if tonumber(ARGV[5]) > 0 then expire(ARGV[5]) end
 local lo = tonumber(ARGV[1])
-if lo < f then return {'uncovered', m[1], m[2], m[3]} end
+if lo < f then return {'uncovered', h} end
 local hi = math.min(tonumber(ARGV[2]), t)
 local limit = tonumber(ARGV[3])
 if limit >= 0 then
   if ARGV[4] == '1' then lo = math.max(lo, hi - limit + 1) else hi = math.min(hi, lo + limit - 1) end
 end
-if lo > hi then return {'covered', m[1], m[2], m[3], {}} end
-return {'covered', m[1], m[2], m[3], redis.call('LRANGE', KEYS[2], lo - f, hi - f)}
+if lo > hi then return {'covered', h, ''} end
+local last = -1
+if hi < t then last = H + offset(hi - f + 1) - 1 end
+return {'covered', h, redis.call('GETRANGE', KEYS[1], H + offset(lo - f), last)}
 `);
 
 /**
- * ARGV: fromVersion, toVersion, verifiedAt, ttl, entries... Stores the entries unless an intact copy
- * reaches further (or as far from as early); then only that copy's verifiedAt moves up: it reaches
- * at least as far as what the caller read, so it holds everything committed before the caller's read.
+ * ARGV: header (fromVersion, toVersion, verifiedAt), entries, offsets, ttl. Stores the copy unless an
+ * intact copy reaches further (or as far from as early); then only that copy's verifiedAt moves up:
+ * it reaches at least as far as what the caller read, so it holds everything committed before the
+ * caller's read.
  */
-export const PROMOTE_SCRIPT = new LuaScript(`${INTACT}
-local nf = tonumber(ARGV[1])
-local nt = tonumber(ARGV[2])
-local m = redis.call('HMGET', KEYS[1], 'f', 't', 'a')
-if intact(m) then
-  local f = tonumber(m[1])
-  local t = tonumber(m[2])
-  if t > nt or (t == nt and f <= nf) then
-    if tonumber(m[3]) < tonumber(ARGV[3]) then redis.call('HSET', KEYS[1], 'a', ARGV[3]) end
-    expire(ARGV[4])
-    return 'kept'
-  end
+export const PROMOTE_SCRIPT = new LuaScript(`${COMMON}
+local nf = tonumber(string.sub(ARGV[1], 1, 10))
+local nt = tonumber(string.sub(ARGV[1], 11, 20))
+local na = string.sub(ARGV[1], ${VERIFIED_AT_OFFSET + 1}, H)
+local f, t, a = header()
+if intact(f, t) and (t > nt or (t == nt and f <= nf)) then
+  if tonumber(a) < tonumber(na) then redis.call('SETRANGE', KEYS[1], ${VERIFIED_AT_OFFSET}, na) end
+  expire(ARGV[4])
+  return 'kept'
 end
-drop()
-push(5)
-redis.call('HSET', KEYS[1], 'f', ARGV[1], 't', ARGV[2], 'a', ARGV[3])
-expire(ARGV[4])
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[4])
+redis.call('APPEND', KEYS[1], ARGV[2])
+redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
 return 'stored'
 `);
 
 /**
- * ARGV: afterVersion b, lastVersion n, verifiedAt, ttl, maxEvents, entries of versions b+1..n (or none).
- * Appends to a copy ending exactly at b; keeps a copy already reaching n (versions are immutable,
- * so it holds these very events); deletes any other copy. Never creates one.
+ * ARGV: afterVersion b, lastVersion n, verifiedAt (16 digits), ttl, maxEvents, entries of versions
+ * b+1..n (or none), their offsets counted from the start of those entries. Appends to a copy ending
+ * exactly at b; keeps a copy already reaching n (versions are immutable, so it holds these very
+ * events); deletes any other copy. Never creates one. A copy grown past maxEvents is cut to its
+ * newest three quarters: cutting rewrites both keys, so it happens once per maxEvents/4 appends
+ * rather than on every one.
  */
-export const EXTEND_SCRIPT = new LuaScript(`${INTACT}
+export const EXTEND_SCRIPT = new LuaScript(`${COMMON}
 local b = tonumber(ARGV[1])
 local n = tonumber(ARGV[2])
-local m = redis.call('HMGET', KEYS[1], 'f', 't', 'a')
-if not intact(m) then
+local f, t, a = header()
+if not intact(f, t) then
   if drop() then return 'dropped' end
   return 'absent'
 end
-local f = tonumber(m[1])
-local t = tonumber(m[2])
 if t >= n then return 'kept' end
-if t ~= b or #ARGV - 5 ~= n - b then
+if t ~= b or #ARGV[7] ~= W * (n - b) then
   drop()
   return 'dropped'
 end
-push(6)
-local length = t - f + 1 + (n - b)
-local max = tonumber(ARGV[5])
-if length > max then
-  redis.call('LTRIM', KEYS[2], length - max, -1)
-  f = f + (length - max)
+local base = redis.call('STRLEN', KEYS[1]) - H
+local moved = {}
+for i = 0, n - b - 1 do
+  moved[i + 1] = struct.pack('>I4', base + struct.unpack('>I4', ARGV[7], W * i + 1))
 end
-local a = m[3]
+redis.call('APPEND', KEYS[1], ARGV[6])
+redis.call('APPEND', KEYS[2], table.concat(moved))
 if tonumber(ARGV[3]) > tonumber(a) then a = ARGV[3] end
-redis.call('HSET', KEYS[1], 'f', string.format('%d', f), 't', ARGV[2], 'a', a)
+local count = n - f + 1
+local max = tonumber(ARGV[5])
+if count > max then
+  local keep = math.max(1, max - math.floor(max / 4))
+  local cut = count - keep
+  local from = offset(cut)
+  local entries = redis.call('GETRANGE', KEYS[1], H + from, -1)
+  local offsets = redis.call('GETRANGE', KEYS[2], W * cut, -1)
+  local shifted = {}
+  for i = 0, keep - 1 do
+    shifted[i + 1] = struct.pack('>I4', struct.unpack('>I4', offsets, W * i + 1) - from)
+  end
+  f = f + cut
+  redis.call('SET', KEYS[1], string.format('%010d%010d', f, n) .. a)
+  redis.call('APPEND', KEYS[1], entries)
+  redis.call('SET', KEYS[2], table.concat(shifted))
+else
+  redis.call('SETRANGE', KEYS[1], 0, string.format('%010d%010d', f, n) .. a)
+end
 expire(ARGV[4])
 return 'extended'
 `);
 
-/** ARGV: toVersion, verifiedAt. Moves verifiedAt up if the copy still ends at toVersion. */
-export const CONFIRM_SCRIPT = new LuaScript(`
-local m = redis.call('HMGET', KEYS[1], 't', 'a')
-if m[1] == ARGV[1] and m[2] and tonumber(m[2]) < tonumber(ARGV[2]) then
-  redis.call('HSET', KEYS[1], 'a', ARGV[2])
+/** ARGV: toVersion, verifiedAt (16 digits). Moves verifiedAt up if the copy still ends at toVersion. */
+export const CONFIRM_SCRIPT = new LuaScript(`${COMMON}
+local f, t, a = header()
+if t == tonumber(ARGV[1]) and tonumber(a) < tonumber(ARGV[2]) then
+  redis.call('SETRANGE', KEYS[1], ${VERIFIED_AT_OFFSET}, ARGV[2])
   return 1
 end
 return 0

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RedisHotClient } from './redis-hot-client.js';
+import type { HotArgument, RedisHotClient } from './redis-hot-client.js';
 
 /**
  * A Lua script run by SHA. The first run on a server (or node, or after a restart) gets NOSCRIPT
@@ -17,13 +17,13 @@ export class LuaScript {
   async run(
     client: RedisHotClient,
     keys: readonly string[],
-    args: readonly (string | number)[],
+    args: readonly HotArgument[],
     buffers = false,
   ): Promise<unknown> {
     // One array, never spread: a 10,000-event promotion would overflow the call stack.
-    const tail: (string | number)[] = [keys.length, ...keys];
+    const tail: HotArgument[] = [keys.length, ...keys];
     for (const arg of args) tail.push(arg);
-    const send = (command: string, list: (string | number)[]) =>
+    const send = (command: string, list: HotArgument[]) =>
       buffers ? client.callBuffer(command, list) : client.call(command, list);
     try {
       return await send('evalsha', [this.sha, ...tail]);

@@ -5,14 +5,17 @@ import type { RedisOptions } from 'ioredis';
  * and the connection's status and events, to fail fast while it is down instead of queueing.
  */
 export interface RedisHotClient {
-  call(command: string, args: (string | number)[]): Promise<unknown>;
+  call(command: string, args: HotArgument[]): Promise<unknown>;
   /** Like `call`, with bulk replies as Buffers: ioredis decodes a large bulk string much slower than `toString()` does. */
-  callBuffer(command: string, args: (string | number)[]): Promise<unknown>;
+  callBuffer(command: string, args: HotArgument[]): Promise<unknown>;
   readonly status: string;
   connect(): Promise<void>;
   once(event: 'ready' | 'close' | 'end', listener: () => void): unknown;
   off(event: 'ready' | 'close' | 'end', listener: () => void): unknown;
 }
+
+/** A command argument: offsets go to Redis as raw bytes. */
+export type HotArgument = string | number | Buffer;
 
 export const DEFAULT_HOT_TIMEOUT_MS = 250;
 const MAX_RECONNECT_DELAY_MS = 500;

@@ -2,10 +2,10 @@ import { ValidationError } from '@strata/core';
 
 export const DEFAULT_HOT_KEY_PREFIX = 'strata:hot:';
 
-/** The two keys of one stream's copy: its bounds (a hash) and its events (a list). */
+/** The two keys of one stream's copy: its data (header and events) and its events' byte offsets. */
 export interface HotCopyKeys {
-  meta: string;
-  events: string;
+  data: string;
+  offsets: string;
 }
 
 /**
@@ -15,7 +15,7 @@ export interface HotCopyKeys {
  */
 export function hotCopyKeys(prefix: string, streamId: string): HotCopyKeys {
   const tag = `${prefix}{${escapeTag(streamId)}}`;
-  return { meta: `${tag}:m`, events: `${tag}:e` };
+  return { data: `${tag}:d`, offsets: `${tag}:o` };
 }
 
 export function assertKeyPrefix(prefix: unknown): asserts prefix is string {

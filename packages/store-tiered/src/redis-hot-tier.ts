@@ -1,7 +1,8 @@
 import type { RecordedEvent } from '@strata/core';
 import { ValidationError } from '@strata/core';
 import { Redis } from 'ioredis';
-import { decodeHotEvents, encodeHotEvent } from './hot-event-codec.js';
+import { formatHeader, formatVerifiedAt, HEADER_LENGTH, parseHeader } from './hot-copy-header.js';
+import { decodeHotEvents, encodeHotEvents } from './hot-event-codec.js';
 import type {
   ExtendOutcome,
   HotCopyBounds,
@@ -12,8 +13,10 @@ import type {
   PromoteOutcome,
 } from './hot-tier.js';
 import { CONFIRM_SCRIPT, EXTEND_SCRIPT, PROMOTE_SCRIPT, READ_SCRIPT } from './hot-tier-scripts.js';
+import { isContiguous, OPEN_END } from './read-range.js';
 import {
   DEFAULT_HOT_TIMEOUT_MS,
+  type HotArgument,
   type RedisHotClient,
   recommendedHotRedisOptions,
 } from './redis-hot-client.js';
@@ -32,9 +35,10 @@ export interface RedisHotTierOptions {
 }
 
 /**
- * The hot tier on Redis (standalone or Cluster). Each stream's copy is two keys with one hash tag:
- * a hash with the copy's bounds and verification time, and a list of its events. Every operation
- * that depends on the copy is one Lua script, run by SHA.
+ * The hot tier on Redis (standalone or Cluster). Each stream's copy is two strings with one hash
+ * tag: its data (a fixed-width header with the copy's bounds and verification time, then its
+ * events) and the byte offsets of its events. A read of the whole copy is one GET; every other
+ * operation that depends on the copy is one Lua script, run by SHA.
  */
 export class RedisHotTier implements HotTier {
   readonly keyPrefix: string;
@@ -67,6 +71,7 @@ export class RedisHotTier implements HotTier {
   }
 
   async read(streamId: string, range: HotReadRange, refreshTtlSeconds: number | undefined): Promise<HotRead> {
+    if (isWholeStream(range) && refreshTtlSeconds === undefined) return this.readWhole(streamId);
     const args = [
       range.fromVersion,
       range.toVersion,
@@ -74,19 +79,57 @@ export class RedisHotTier implements HotTier {
       range.direction === 'backward' ? 1 : 0,
       refreshTtlSeconds ?? 0,
     ];
-    const reply = (await this.script(READ_SCRIPT, streamId, args, true)) as [Buffer, ...Buffer[]];
+    const reply = (await this.script(READ_SCRIPT, streamId, args, true)) as Buffer[];
     const kind = String(reply[0]);
     if (kind === 'absent' || kind === 'dropped') return { kind };
-    const copy = bounds(String(reply[1]), String(reply[2]), String(reply[3]));
+    const copy = parseHeader(String(reply[1]));
+    if (copy === undefined) return this.dropBroken(streamId);
     if (kind === 'uncovered') return { kind, copy };
-    return { kind: 'covered', copy, events: decodeHotEvents(streamId, reply[4] as unknown as Buffer[]) };
+    const events = this.decode(streamId, reply[2]!, 0);
+    if (events === undefined || (events[0] !== undefined && events[0].version < copy.fromVersion)) {
+      return this.dropBroken(streamId);
+    }
+    return { kind: 'covered', copy, events };
+  }
+
+  /**
+   * The whole copy in one GET: no script, and one string to decode. The data holds its own
+   * bounds, so the read checks its events against them instead of trusting them.
+   */
+  private async readWhole(streamId: string): Promise<HotRead> {
+    const { data } = hotCopyKeys(this.keyPrefix, streamId);
+    const reply = (await this.guarded(() => this.client.callBuffer('get', [data]))) as Buffer | null;
+    if (reply === null) return { kind: 'absent' };
+    const copy = parseHeader(reply.toString('latin1', 0, HEADER_LENGTH));
+    if (copy === undefined) return this.dropBroken(streamId);
+    if (copy.fromVersion > 1) return { kind: 'uncovered', copy };
+    const events = this.decode(streamId, reply, HEADER_LENGTH);
+    if (events === undefined || !spans(events, copy.fromVersion, copy.toVersion)) {
+      return this.dropBroken(streamId);
+    }
+    return { kind: 'covered', copy, events };
+  }
+
+  /** Decoded, contiguous events, or `undefined` if the bytes are not what the hot tier wrote. */
+  private decode(streamId: string, reply: Buffer, start: number): RecordedEvent[] | undefined {
+    try {
+      const events = decodeHotEvents(streamId, reply, start);
+      return isContiguous(events) ? events : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A copy that does not hold what its header says is deleted, never served. */
+  private async dropBroken(streamId: string): Promise<HotRead> {
+    await this.invalidate(streamId);
+    return { kind: 'dropped' };
   }
 
   async peek(streamId: string): Promise<HotCopyBounds | undefined> {
-    const { meta } = hotCopyKeys(this.keyPrefix, streamId);
-    const reply = (await this.command('hmget', [meta, 'f', 't', 'a'])) as (string | null)[];
-    if (reply[0] == null || reply[1] == null || reply[2] == null) return undefined;
-    return bounds(reply[0], reply[1], reply[2]);
+    const { data } = hotCopyKeys(this.keyPrefix, streamId);
+    const reply = (await this.command('getrange', [data, 0, HEADER_LENGTH - 1])) as string | null;
+    return reply ? parseHeader(reply) : undefined;
   }
 
   async promote(
@@ -97,13 +140,9 @@ export class RedisHotTier implements HotTier {
     const first = events[0];
     const last = events[events.length - 1];
     if (first === undefined || last === undefined) throw new RangeError('promote needs at least one event');
-    const args: (string | number)[] = [
-      String(first.version),
-      String(last.version),
-      String(write.verifiedAt),
-      write.ttlSeconds,
-    ];
-    for (const event of events) args.push(encodeHotEvent(event));
+    const { body, offsets } = encodeHotEvents(events);
+    const header = formatHeader(first.version, last.version, write.verifiedAt);
+    const args = [header, body, offsets, write.ttlSeconds];
     return (await this.script(PROMOTE_SCRIPT, streamId, args)) as PromoteOutcome;
   }
 
@@ -114,24 +153,20 @@ export class RedisHotTier implements HotTier {
     events: readonly RecordedEvent[],
     write: HotWrite,
   ): Promise<ExtendOutcome> {
-    const args: (string | number)[] = [
-      afterVersion,
-      String(lastVersion),
-      String(write.verifiedAt),
-      write.ttlSeconds,
-      write.maxEvents,
-    ];
-    for (const event of events) args.push(encodeHotEvent(event));
+    const { body, offsets } = encodeHotEvents(events);
+    const verifiedAt = formatVerifiedAt(write.verifiedAt);
+    const args = [afterVersion, lastVersion, verifiedAt, write.ttlSeconds, write.maxEvents, body, offsets];
     return (await this.script(EXTEND_SCRIPT, streamId, args)) as ExtendOutcome;
   }
 
   async confirm(streamId: string, toVersion: number, verifiedAt: number): Promise<boolean> {
-    return (await this.script(CONFIRM_SCRIPT, streamId, [String(toVersion), String(verifiedAt)])) === 1;
+    const args = [toVersion, formatVerifiedAt(verifiedAt)];
+    return (await this.script(CONFIRM_SCRIPT, streamId, args)) === 1;
   }
 
   async invalidate(streamId: string): Promise<void> {
-    const { meta, events } = hotCopyKeys(this.keyPrefix, streamId);
-    await this.command('del', [meta, events]);
+    const { data, offsets } = hotCopyKeys(this.keyPrefix, streamId);
+    await this.command('del', [data, offsets]);
   }
 
   async ping(): Promise<void> {
@@ -152,11 +187,11 @@ export class RedisHotTier implements HotTier {
   private script(
     script: typeof READ_SCRIPT,
     streamId: string,
-    args: readonly (string | number)[],
+    args: readonly HotArgument[],
     buffers = false,
   ): Promise<unknown> {
-    const { meta, events } = hotCopyKeys(this.keyPrefix, streamId);
-    return this.guarded(() => script.run(this.client, [meta, events], args, buffers));
+    const { data, offsets } = hotCopyKeys(this.keyPrefix, streamId);
+    return this.guarded(() => script.run(this.client, [data, offsets], args, buffers));
   }
 
   private command(name: string, args: (string | number)[]): Promise<unknown> {
@@ -171,8 +206,17 @@ export class RedisHotTier implements HotTier {
   }
 }
 
-function bounds(f: string | undefined, t: string | undefined, a: string | undefined): HotCopyBounds {
-  return { fromVersion: Number(f), toVersion: Number(t), verifiedAt: Number(a) };
+function isWholeStream(range: HotReadRange): boolean {
+  return (
+    range.fromVersion === 1 &&
+    range.toVersion === OPEN_END &&
+    range.limit === undefined &&
+    range.direction === 'forward'
+  );
+}
+
+function spans(events: readonly RecordedEvent[], fromVersion: number, toVersion: number): boolean {
+  return events.length === toVersion - fromVersion + 1 && events[0]?.version === fromVersion;
 }
 
 /**

@@ -3,7 +3,7 @@ import { ValidationError } from '@strata/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisHotTier, type HotReadRange, type RedisHotTier } from '../src/index.js';
 import { sleep } from './support/poll.js';
-import { deleteKeys, randomKeyPrefix, redisClient } from './support/redis-env.js';
+import { deleteKeys, dropFirstEntry, randomKeyPrefix, redisClient } from './support/redis-env.js';
 
 const redis = redisClient();
 const prefix = randomKeyPrefix();
@@ -68,20 +68,35 @@ describe('RedisHotTier', () => {
     });
   });
 
-  it('a copy whose head (or any key) expired is deleted, never served', async () => {
+  it('a copy that lost its head, its offsets or its data is deleted, never served', async () => {
     await hot.promote('head', events('head', 1, 5), write);
-    await redis.lpop(`${prefix}{head}:e`);
-    expect(await hot.read('head', { ...all, fromVersion: 2 }, undefined)).toEqual({ kind: 'dropped' });
-    expect(await redis.exists(`${prefix}{head}:m`, `${prefix}{head}:e`)).toBe(0);
+    await dropFirstEntry(redis, `${prefix}{head}`);
+    expect(await hot.read('head', all, undefined)).toEqual({ kind: 'dropped' });
+    expect(await redis.exists(`${prefix}{head}:d`, `${prefix}{head}:o`)).toBe(0);
 
-    await hot.promote('events', events('events', 1, 5), write);
-    await redis.pexpire(`${prefix}{events}:e`, 1);
-    await hot.promote('meta', events('meta', 1, 5), write);
-    await redis.pexpire(`${prefix}{meta}:m`, 1);
+    // Without its offsets a copy still answers a whole read (the data holds its bounds), but
+    // nothing that needs them: range reads, extensions.
+    await hot.promote('offsets', events('offsets', 1, 5), write);
+    await redis.pexpire(`${prefix}{offsets}:o`, 1);
     await sleep(10);
-    expect(await hot.read('events', all, undefined)).toEqual({ kind: 'dropped' });
-    expect(await hot.read('meta', all, undefined)).toEqual({ kind: 'dropped' });
-    expect(await hot.read('meta', all, undefined)).toEqual({ kind: 'absent' });
+    expect(await hot.read('offsets', all, undefined)).toMatchObject({ kind: 'covered' });
+    expect(await hot.read('offsets', { ...all, fromVersion: 2 }, undefined)).toEqual({ kind: 'dropped' });
+    expect(await redis.exists(`${prefix}{offsets}:d`)).toBe(0);
+
+    await hot.promote('data', events('data', 1, 5), write);
+    await redis.pexpire(`${prefix}{data}:d`, 1);
+    await sleep(10);
+    expect(await hot.read('data', all, undefined)).toEqual({ kind: 'absent' });
+    expect(await hot.read('data', { ...all, fromVersion: 2 }, undefined)).toEqual({ kind: 'dropped' });
+    expect(await hot.read('data', { ...all, fromVersion: 2 }, undefined)).toEqual({ kind: 'absent' });
+    expect(await hot.extend('data', 5, 6, events('data', 6, 6), write)).toBe('absent');
+
+    // Bytes that are not what the tier wrote (another program's, or a torn write) are not served.
+    await hot.promote('garbage', events('garbage', 1, 2), write);
+    await redis.append(`${prefix}{garbage}:d`, 'x,');
+    expect(await hot.read('garbage', all, undefined)).toEqual({ kind: 'dropped' });
+    await redis.set(`${prefix}{garbage}:d`, 'not a copy');
+    expect(await hot.read('garbage', all, undefined)).toEqual({ kind: 'dropped' });
   });
 
   it('promotes only over an absent or older copy; an older promotion moves verifiedAt up only', async () => {
@@ -121,25 +136,41 @@ describe('RedisHotTier', () => {
     expect(await hot.extend('s', 3, 4, [], write)).toBe('dropped');
   });
 
-  it('an extension beyond maxEvents drops the oldest events and moves the copy start', async () => {
-    await hot.promote('s', events('s', 1, 4), write);
-    await hot.extend('s', 4, 7, events('s', 5, 7), { ...write, maxEvents: 5 });
-    expect(await hot.read('s', { ...all, fromVersion: 3 }, undefined)).toMatchObject({
-      copy: { fromVersion: 3, toVersion: 7 },
-      events: events('s', 3, 7),
+  it('an extension beyond maxEvents cuts the copy to its newest three quarters', async () => {
+    const capped = { ...write, maxEvents: 8 };
+    await hot.promote('s', events('s', 1, 8), capped);
+    expect(await hot.extend('s', 8, 9, events('s', 9, 9), capped)).toBe('extended');
+    expect(await hot.peek('s')).toMatchObject({ fromVersion: 4, toVersion: 9 });
+    expect(await redis.strlen(`${prefix}{s}:o`)).toBe(6 * 4);
+    // The cut copy's offsets still point at its events, and it keeps growing from there.
+    expect(await hot.extend('s', 9, 11, events('s', 10, 11), capped)).toBe('extended');
+    expect(await hot.read('s', all, undefined)).toMatchObject({ kind: 'uncovered' });
+    expect(await hot.read('s', { ...all, fromVersion: 4 }, undefined)).toMatchObject({
+      copy: { fromVersion: 4, toVersion: 11 },
+      events: events('s', 4, 11),
     });
-    expect(await redis.llen(`${prefix}{s}:e`)).toBe(5);
+    expect(await hot.read('s', { ...all, fromVersion: 5, limit: 3 }, undefined)).toMatchObject({
+      events: events('s', 5, 7),
+    });
+    expect(
+      await hot.read('s', { ...all, fromVersion: 4, direction: 'backward', limit: 2 }, undefined),
+    ).toMatchObject({
+      events: events('s', 10, 11),
+    });
   });
 
   it('sets the TTL on both keys when written, and refreshes it on read only when asked', async () => {
     await hot.promote('s', events('s', 1, 2), { ...write, ttlSeconds: 100 });
-    for (const key of ['m', 'e']) expect(await redis.ttl(`${prefix}{s}:${key}`)).toBeGreaterThan(90);
-    await redis.expire(`${prefix}{s}:m`, 50);
-    await redis.expire(`${prefix}{s}:e`, 50);
+    for (const key of ['d', 'o']) expect(await redis.ttl(`${prefix}{s}:${key}`)).toBeGreaterThan(90);
+    await redis.expire(`${prefix}{s}:d`, 50);
+    await redis.expire(`${prefix}{s}:o`, 50);
     await hot.read('s', all, undefined);
-    expect(await redis.ttl(`${prefix}{s}:m`)).toBeLessThanOrEqual(50);
+    expect(await redis.ttl(`${prefix}{s}:d`)).toBeLessThanOrEqual(50);
     await hot.read('s', all, 100);
-    for (const key of ['m', 'e']) expect(await redis.ttl(`${prefix}{s}:${key}`)).toBeGreaterThan(90);
+    for (const key of ['d', 'o']) expect(await redis.ttl(`${prefix}{s}:${key}`)).toBeGreaterThan(90);
+    // An extension keeps both keys' TTL in step.
+    await hot.extend('s', 2, 3, events('s', 3, 3), { ...write, ttlSeconds: 200 });
+    for (const key of ['d', 'o']) expect(await redis.ttl(`${prefix}{s}:${key}`)).toBeGreaterThan(190);
   });
 
   it('confirm moves verifiedAt up only while the copy still ends at the confirmed version', async () => {
@@ -158,21 +189,23 @@ describe('RedisHotTier', () => {
     const keys = (await redis.keys(`${prefix}*`)).sort();
     expect(keys).toEqual(
       [
-        `${prefix}{a%7Bb%7D}:e`,
-        `${prefix}{a%7Bb%7D}:m`,
-        `${prefix}{a%257Bb%257D}:e`,
-        `${prefix}{a%257Bb%257D}:m`,
+        `${prefix}{a%7Bb%7D}:d`,
+        `${prefix}{a%7Bb%7D}:o`,
+        `${prefix}{a%257Bb%257D}:d`,
+        `${prefix}{a%257Bb%257D}:o`,
       ].sort(),
     );
     expect(await hot.read('a{b}', all, undefined)).toMatchObject({ events: events('a{b}', 1, 1) });
     expect(await hot.read('a%7Bb%7D', all, undefined)).toMatchObject({ events: events('a%7Bb%7D', 1, 2) });
   });
 
-  it('promotes and reads a 10,000-event copy (scripts chunk their arguments)', async () => {
+  it('promotes and reads a 10,000-event copy, whole and by range', async () => {
     const many = events('big', 1, 10_000);
     await hot.promote('big', many, { ...write, maxEvents: 20_000 });
     const read = await hot.read('big', all, undefined);
     expect(read.kind === 'covered' && read.events).toEqual(many);
+    const range = await hot.read('big', { ...all, fromVersion: 9_990, toVersion: 9_995 }, undefined);
+    expect(range.kind === 'covered' && range.events).toEqual(events('big', 9_990, 9_995));
   });
 
   it('rejects a key prefix with braces', () => {

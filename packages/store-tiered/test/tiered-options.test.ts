@@ -106,12 +106,12 @@ describe('createTieredEventStore', () => {
       await store.flush();
       await store.readStream('s');
       await store.flush();
-      expect(await redis.ttl(`${prefix}{s}:e`)).toBeGreaterThan(290);
-      await redis.expire(`${prefix}{s}:e`, 100);
-      await redis.expire(`${prefix}{s}:m`, 100);
+      expect(await redis.ttl(`${prefix}{s}:d`)).toBeGreaterThan(290);
+      await redis.expire(`${prefix}{s}:d`, 100);
+      await redis.expire(`${prefix}{s}:o`, 100);
       await store.readStream('s');
       await store.flush();
-      const ttl = await redis.ttl(`${prefix}{s}:e`);
+      const ttl = await redis.ttl(`${prefix}{s}:d`);
       if (refreshTtlOnRead) expect(ttl).toBeGreaterThan(290);
       else expect(ttl).toBeLessThanOrEqual(100);
     }

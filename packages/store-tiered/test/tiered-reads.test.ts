@@ -1,5 +1,6 @@
 import type { ReadStreamOptions } from '@strata/core';
 import { describe, expect, it } from 'vitest';
+import { dropFirstEntry } from './support/redis-env.js';
 import { newEvents, resetCounts, tieredFixture } from './support/tiered-fixture.js';
 
 const fixture = tieredFixture();
@@ -122,7 +123,7 @@ describe('tiered reads (strict)', () => {
   });
 
   it('a tail copy never answers a read that starts before it', async () => {
-    const { store, sqlite } = await fixture.open({ maxCopyEvents: 5 });
+    const { store, sqlite, hot } = await fixture.open({ maxCopyEvents: 5 });
     await store.append('s', newEvents(12));
     await store.flush();
     await store.readStream('s');
@@ -132,10 +133,12 @@ describe('tiered reads (strict)', () => {
     expect(store.stats().hits).toBe(1);
     expect(await store.readStream('s')).toEqual(await sqlite.readStream('s'));
     expect(store.stats().missesByReason.uncovered).toBe(1);
-    // Appends keep the copy at most maxCopyEvents long, still contiguous.
+    // Appends keep the copy at most maxCopyEvents long (cut to its newest three quarters when it
+    // grows past that), still contiguous.
     await store.append('s', newEvents(3));
     await store.flush();
-    expect(versions(await store.readStream('s', { fromVersion: 11 }))).toEqual([11, 12, 13, 14, 15]);
+    expect(await hot.peek('s')).toMatchObject({ fromVersion: 12, toVersion: 15 });
+    expect(versions(await store.readStream('s', { fromVersion: 12 }))).toEqual([12, 13, 14, 15]);
     expect(store.stats().hits).toBe(2);
   });
 
@@ -144,16 +147,16 @@ describe('tiered reads (strict)', () => {
     await store.append('s', newEvents(5));
     await store.readStream('s');
     await store.flush();
-    // The first event's entry is gone (as if it had expired on its own); the bounds still say 1..5.
-    await redis.lpop(`${prefix}{s}:e`);
+    // The first event's entry is gone; the header still says 1..5.
+    await dropFirstEntry(redis, `${prefix}{s}`);
     const reasons: string[] = [];
     store.on('invalidation', ({ reason }) => reasons.push(reason));
     expect(await store.readStream('s')).toEqual(await sqlite.readStream('s'));
     expect(reasons).toEqual(['broken']);
     expect(store.stats().missesByReason.absent).toBe(2);
-    // The events key expiring while the bounds remain: the same.
+    // The offsets expiring while the data remains: the same for a read that needs them.
     await store.flush();
-    await redis.del(`${prefix}{s}:e`);
+    await redis.del(`${prefix}{s}:o`);
     expect(await store.readStream('s', { fromVersion: 2 })).toEqual(
       await sqlite.readStream('s', { fromVersion: 2 }),
     );

@@ -36,3 +36,21 @@ export async function countKeys(client: Redis, prefix: string): Promise<number> 
   } while (cursor !== '0');
   return count;
 }
+
+/**
+ * Cuts the first event out of the copy under `keyTag` (the key prefix and `{stream}` hash tag)
+ * while its header still names it, the way a torn or foreign write would leave it.
+ */
+export async function dropFirstEntry(client: Redis, keyTag: string): Promise<void> {
+  const data = await client.getBuffer(`${keyTag}:d`);
+  const offsets = await client.getBuffer(`${keyTag}:o`);
+  if (data === null || offsets === null || offsets.length < 8)
+    throw new Error(`no copy of two events at ${keyTag}`);
+  const header = 36;
+  const second = offsets.readUInt32BE(4);
+  await client.set(
+    `${keyTag}:d`,
+    Buffer.concat([data.subarray(0, header), data.subarray(header + second)]),
+    'KEEPTTL',
+  );
+}
