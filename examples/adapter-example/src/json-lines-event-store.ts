@@ -17,6 +17,7 @@ import {
   type RecordedEvent,
   resolveIdempotentRetry,
   StoreClosedError,
+  withRecordedEvents,
 } from '@strata/core';
 import { type BatchLine, EventLog, toRecordedEvent } from './event-log.js';
 import { withFileLock } from './file-lock.js';
@@ -97,13 +98,18 @@ export class JsonLinesEventStore implements EventStore {
         // 5. One write is one commit: the batch is visible once its line, newline included, is in the file.
         await appendLine(this.path, line, this.sync);
         await this.catchUp();
-        const last = this.log.stream(append.streamId)[currentVersion + append.events.length - 1]!;
-        return {
+        const stream = this.log.stream(append.streamId);
+        const last = stream[currentVersion + append.events.length - 1]!;
+        const result = {
           streamId: append.streamId,
           firstVersion: currentVersion + 1,
           lastVersion: last.version,
           lastPosition: last.position,
         };
+        // 6. The events as reads return them, parsed only if the caller looks (the stream only grows).
+        return withRecordedEvents(result, () =>
+          stream.slice(currentVersion, last.version).map(toRecordedEvent),
+        );
       }),
     );
   }

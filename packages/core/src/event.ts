@@ -44,4 +44,11 @@ export interface AppendResult {
   firstVersion: number;
   lastVersion: number;
   lastPosition: bigint;
+  /**
+   * The events this append recorded, exactly as `readStream` will return them (ids, versions,
+   * positions, recordedAt, copies of data and metadata). Absent when the append recorded nothing
+   * new (an idempotent retry: read them with `readStream`), and in adapters that do not provide it.
+   * Built on first access.
+   */
+  events?: readonly RecordedEvent[];
 }

@@ -87,7 +87,9 @@ function prepareEvent(event: NewEvent, path: string, now: Date, seen: Set<string
     dataJson: JSON.stringify(event.data),
     metadataJson: JSON.stringify(metadata),
     schemaVersion,
-    occurredAt,
+    // A copy, like the JSON text: adapters that write later (queued group writes) or build
+    // `AppendResult.events` on demand must see the time as it was, whatever the caller's Date does.
+    occurredAt: occurredAt === now ? now : new Date(occurredAt.getTime()),
   };
 }
 

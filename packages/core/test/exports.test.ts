@@ -8,6 +8,7 @@ describePackageExports(fileURLToPath(new URL('..', import.meta.url)), {
     'ConcurrencyError',
     'EventRegistry',
     'prepareAppend',
+    'withRecordedEvents',
     'iterateAll',
   ],
   './testing': ['given'],

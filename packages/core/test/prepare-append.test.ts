@@ -24,6 +24,13 @@ describe('prepareAppend', () => {
     expect(event?.dataJson).toBe('{"total":10}');
   });
 
+  it("copies the caller's occurredAt, so changing that Date later changes nothing", () => {
+    const occurredAt = new Date('2024-01-02T03:04:05.678Z');
+    const [event] = prepareAppend('s', [{ type: 't', data: 1, occurredAt }]).events;
+    occurredAt.setTime(0);
+    expect(event?.occurredAt.toISOString()).toBe('2024-01-02T03:04:05.678Z');
+  });
+
   it.each([
     ['empty stream id', () => prepareAppend('', [{ type: 't', data: 1 }]), 'streamId'],
     ['long stream id', () => prepareAppend('x'.repeat(256), [{ type: 't', data: 1 }]), 'streamId'],

@@ -17,6 +17,7 @@ import {
   StoreClosedError,
   StoreUnavailableError,
   satisfiesExpectedVersion,
+  withRecordedEvents,
 } from '@strata/core';
 import { MemoryStorage, type StoredEvent, toRecordedEvent } from './memory-storage.js';
 
@@ -76,12 +77,13 @@ export class MemoryEventStore implements EventStore {
     }
     storage.streams.set(append.streamId, target);
     const last = written[written.length - 1]!;
-    return {
+    const result = {
       streamId: append.streamId,
       firstVersion: currentVersion + 1,
       lastVersion: last.version,
       lastPosition: last.position,
     };
+    return withRecordedEvents(result, () => written.map(toRecordedEvent));
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {

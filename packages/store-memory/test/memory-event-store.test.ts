@@ -13,6 +13,19 @@ describe('MemoryEventStore', () => {
     expect((await store.readStream('s'))[0]?.data).toEqual({ items: [1, 2] });
   });
 
+  it('an append returns the events it wrote; a retry, which wrote nothing, returns none', async () => {
+    const store = createMemoryEventStore();
+    const batch = [
+      { id: 'e-1', type: 't', data: { n: 1 } },
+      { id: 'e-2', type: 't', data: { n: 2 } },
+    ];
+    const written = await store.append('s', batch, { streamType: 'order' });
+    expect(written.events).toEqual(await store.readStream('s'));
+    const retried = await store.append('s', batch);
+    expect(retried).toEqual(written);
+    expect(retried.events).toBeUndefined();
+  });
+
   it('shares state between stores over one storage', async () => {
     const storage = new MemoryStorage();
     const a = createMemoryEventStore({ storage });

@@ -8,7 +8,10 @@ export interface MysqlAppendContext {
    * events. Do not start, commit or roll back transactions on it.
    */
   connection: MysqlQueryable;
-  /** The events of one append call, with their versions and positions. */
+  /**
+   * The events of one append call, with their versions and positions: the same array the append
+   * returns as `AppendResult.events`, so leave it unchanged.
+   */
   events: RecordedEvent[];
 }
 

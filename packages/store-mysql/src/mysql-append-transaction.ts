@@ -1,4 +1,4 @@
-import type { PreparedAppend } from '@strata/core';
+import { type PreparedAppend, withRecordedEvents } from '@strata/core';
 import { chunks, inListSize, padded } from './in-list.js';
 import type { MysqlAppendHook } from './mysql-append-hook.js';
 import { AppendHookFailure, type AppendOutcome } from './mysql-append-outcome.js';
@@ -72,27 +72,24 @@ export async function writeAppendGroup(
     recordedAt = Date.now();
     await insertEvents(tx, sql, planned, streams, recordedAt);
   }
-  for (const p of planned) {
-    const { streamId, events } = p.append;
-    outcomes[p.index] = {
-      kind: 'written',
-      result: {
-        streamId,
-        firstVersion: p.firstVersion,
-        lastVersion: p.firstVersion + events.length - 1,
-        lastPosition: p.lastPosition,
-      },
-    };
-  }
+  const storedAt = recordedAt;
   const { hooks } = context;
-  if (hooks.length > 0) {
-    for (const p of planned) {
-      const events = recordedEvents(p, streams, recordedAt);
-      try {
-        for (const hook of hooks) await hook({ connection, events });
-      } catch (error) {
-        throw new AppendHookFailure(p.index, error);
-      }
+  for (const p of planned) {
+    const result = {
+      streamId: p.append.streamId,
+      firstVersion: p.firstVersion,
+      lastVersion: p.firstVersion + p.append.events.length - 1,
+      lastPosition: p.lastPosition,
+    };
+    // Hooks need the events now, and the caller then gets the same array; otherwise built on demand.
+    const events = hooks.length > 0 ? recordedEvents(p, streams, storedAt) : undefined;
+    const build = () => events ?? recordedEvents(p, streams, storedAt);
+    outcomes[p.index] = { kind: 'written', result: withRecordedEvents(result, build) };
+    if (events === undefined) continue;
+    try {
+      for (const hook of hooks) await hook({ connection, events });
+    } catch (error) {
+      throw new AppendHookFailure(p.index, error);
     }
   }
   await connection.query({ sql: 'COMMIT', timeout });

@@ -85,7 +85,7 @@ export async function insertEventIds(
   }
 }
 
-/** The events one planned append is about to commit, as readers will see them (for hooks). */
+/** The events one planned append is about to commit, as readers will see them (hooks, `AppendResult.events`). */
 export function recordedEvents(
   plan: PlannedAppend,
   streams: ReadonlyMap<string, StreamState>,

@@ -57,6 +57,30 @@ describe.skipIf(!reachable)('concurrent appends through one store share transact
     expect(await store.streamVersion(fresh)).toBe(1);
   });
 
+  it('every write path returns the events it wrote, as reads return them; a retry returns none', async () => {
+    const store = tables.open();
+    const streamId = `events-${randomUUID()}`;
+    const batch = (data: unknown[]) => data.map((d) => ({ id: randomUUID(), type: 'e', data: d }));
+    const appends = [
+      // Stream creation, the one-event procedure, several events, 'stream_exists', then a group.
+      [batch([1]), { expectedVersion: 'no_stream', streamType: 'order' }],
+      [batch([2]), { expectedVersion: 1 }],
+      [batch([3, 4]), { expectedVersion: 2 }],
+      [batch([5]), { expectedVersion: 'stream_exists' }],
+    ] as const;
+    const results = [];
+    for (const [events, options] of appends) results.push(await store.append(streamId, events, options));
+    const others = Array.from({ length: 4 }, () => `events-group-${randomUUID()}`);
+    const grouped = await Promise.all(others.map((id) => store.append(id, batch([1, 2]))));
+
+    const read = await store.readStream(streamId);
+    expect(results.flatMap((r) => r.events ?? [])).toEqual(read);
+    for (const [i, id] of others.entries()) expect(grouped[i]!.events).toEqual(await store.readStream(id));
+    const retried = await store.append(streamId, [...appends[2][0]]);
+    expect(retried).toEqual(results[2]);
+    expect(retried.events).toBeUndefined();
+  });
+
   it("8 concurrent 'any' appends to one stream keep its versions contiguous", async () => {
     const store = tables.open();
     const streamId = `any-${randomUUID()}`;

@@ -37,6 +37,20 @@ describe.skipIf(!reachable)('onAppend hooks run inside the append transaction', 
     expect(await store.checkpoints.loadCheckpoint(`read-model-${streamId}`)).toBe(result.lastPosition);
   });
 
+  it('a hook sees the very events its append returns', async () => {
+    const store = tables.open();
+    const seen: unknown[] = [];
+    store.onAppend(({ events }) => {
+      seen.push(events);
+    });
+    const result = await store.append(`hook-events-${randomUUID()}`, [
+      { type: 'h', data: 1 },
+      { type: 'h', data: 2 },
+    ]);
+    expect(seen).toHaveLength(1);
+    expect(result.events).toBe(seen[0]);
+  });
+
   it('a throwing hook rolls back its append (and its own writes) and rejects with the hook error', async () => {
     const store = tables.open();
     const streamId = `hook-fail-${randomUUID()}`;

@@ -5,6 +5,7 @@ import {
   type RecordedEvent,
   resolveIdempotentRetry,
   type StoredEventLocation,
+  withRecordedEvents,
 } from '@strata/core';
 import {
   APPEND_CONFLICT,
@@ -36,28 +37,41 @@ export type AppendFunctionRow = [
 
 /** How one append of a group ended. */
 export type AppendOutcome =
-  /** `fresh` is false for an idempotent retry, which wrote nothing. */
-  | { kind: 'written'; result: AppendResult; streamType: string; fresh: boolean }
+  | {
+      kind: 'written';
+      result: AppendResult;
+      /** False for an idempotent retry, which wrote nothing (and whose result has no `events`). */
+      fresh: boolean;
+    }
   | { kind: 'failed'; error: unknown };
 
-/** What each append of a group came to, from the function's rows (one per append, in order). */
-export function decodeOutcomes(appends: PreparedAppend[], rows: AppendFunctionRow[]): AppendOutcome[] {
+/**
+ * What each append of a group came to, from the function's rows (one per append, in order).
+ * `recordedAt` is the time the call stored, for the written appends' `events`.
+ */
+export function decodeOutcomes(
+  appends: PreparedAppend[],
+  rows: AppendFunctionRow[],
+  recordedAt: number,
+): AppendOutcome[] {
   return appends.map((append, i) => {
     const [status, version, streamType, first, found] = rows[i]!;
     const code = Number(status);
     const count = append.events.length;
     if (code === APPEND_WRITTEN) {
       const firstVersion = Number(version) + 1;
+      const result = {
+        streamId: append.streamId,
+        firstVersion,
+        lastVersion: firstVersion + count - 1,
+        lastPosition: BigInt(first ?? '0') + BigInt(count - 1),
+      };
+      // The stream's type as stored: a stream's first append fixed it.
+      const type = streamType ?? append.streamType;
       return {
         kind: 'written',
         fresh: true,
-        streamType: streamType ?? append.streamType,
-        result: {
-          streamId: append.streamId,
-          firstVersion,
-          lastVersion: firstVersion + count - 1,
-          lastPosition: BigInt(first ?? '0') + BigInt(count - 1),
-        },
+        result: withRecordedEvents(result, () => recordedEvents(append, type, result, recordedAt)),
       };
     }
     if (code === APPEND_CONFLICT) {
@@ -77,7 +91,7 @@ function idempotentOutcome(append: PreparedAppend, foundJson: string): AppendOut
   );
   try {
     const result = resolveIdempotentRetry(append, found);
-    if (result !== undefined) return { kind: 'written', result, streamType: append.streamType, fresh: false };
+    if (result !== undefined) return { kind: 'written', result, fresh: false };
     return { kind: 'failed', error: new ConcurrencyError(append.streamId, append.expectedVersion, 0) };
   } catch (error) {
     return { kind: 'failed', error };
@@ -138,18 +152,18 @@ function expectedCode(expected: PreparedAppend['expectedVersion']): number {
   return expected;
 }
 
-/** The events of a written append as readers will see them, for the `onAppend` hooks. */
-export function recordedEvents(
+/** The events of a written append as readers will see them, for hooks and `AppendResult.events`. */
+function recordedEvents(
   append: PreparedAppend,
-  outcome: Extract<AppendOutcome, { kind: 'written' }>,
+  streamType: string,
+  { firstVersion, lastPosition }: AppendResult,
   recordedAt: number,
 ): RecordedEvent[] {
-  const { firstVersion, lastPosition } = outcome.result;
   const firstPosition = lastPosition - BigInt(append.events.length - 1);
   return append.events.map((event, i) => ({
     id: event.id,
     streamId: append.streamId,
-    streamType: outcome.streamType,
+    streamType,
     type: event.type,
     // Copies, so a hook cannot change what the caller passed in.
     data: JSON.parse(event.dataJson),

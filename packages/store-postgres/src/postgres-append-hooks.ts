@@ -5,7 +5,10 @@ import type { PostgresClient } from './postgres-pool.js';
 export interface PostgresAppendContext {
   /** The connection of the append's transaction: statements run here commit or roll back with it. */
   client: PostgresClient;
-  /** The events of one append, with their final versions and positions. */
+  /**
+   * The events of one append, with their final versions and positions: the same array the append
+   * returns as `AppendResult.events`, so leave it unchanged.
+   */
   events: readonly RecordedEvent[];
 }
 

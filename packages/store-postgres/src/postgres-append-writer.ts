@@ -5,7 +5,6 @@ import {
   appendCallStatement,
   callParameters,
   decodeOutcomes,
-  recordedEvents,
 } from './postgres-append-call.js';
 import type { PostgresAppendHook } from './postgres-append-hooks.js';
 import type { AppendQueue, QueuedAppend } from './postgres-append-queue.js';
@@ -38,7 +37,7 @@ export class PostgresAppendWriter {
     try {
       if (this.hooks.size === 0) {
         const { rows } = await this.connection.queryUnmapped(this.call.query(values));
-        settle(group, decodeOutcomes(appendsOf(group), rows as AppendFunctionRow[]));
+        settle(group, decodeOutcomes(appendsOf(group), rows as AppendFunctionRow[], recordedAt));
       } else {
         await this.writeWithHooks(group, values, recordedAt, queue);
       }
@@ -57,8 +56,8 @@ export class PostgresAppendWriter {
       await client.query({ text: 'BEGIN ISOLATION LEVEL READ COMMITTED' });
       try {
         const { rows } = await client.query(this.connection.withTimeout(this.call.query(values)));
-        const results = decodeOutcomes(appendsOf(group), rows as AppendFunctionRow[]);
-        const failed = await this.runHooks(client, group, results, recordedAt);
+        const results = decodeOutcomes(appendsOf(group), rows as AppendFunctionRow[], recordedAt);
+        const failed = await this.runHooks(client, results);
         if (failed !== undefined) {
           await client.query({ text: 'ROLLBACK' });
           return { failed };
@@ -83,14 +82,13 @@ export class PostgresAppendWriter {
   /** Runs every hook for every written append; returns the first failure, if any. */
   private async runHooks(
     client: PostgresPoolClient,
-    group: QueuedAppend[],
     results: AppendOutcome[],
-    recordedAt: number,
   ): Promise<{ index: number; error: unknown } | undefined> {
-    for (let i = 0; i < group.length; i++) {
+    for (let i = 0; i < results.length; i++) {
       const outcome = results[i]!;
       if (outcome.kind !== 'written' || !outcome.fresh) continue;
-      const events = recordedEvents(group[i]!.append, outcome, recordedAt);
+      // Built here once; the append's caller gets the same array.
+      const events = outcome.result.events!;
       for (const hook of this.hooks) {
         try {
           await hook({ client, events });

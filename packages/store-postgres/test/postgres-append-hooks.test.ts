@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ConcurrencyError } from '@strata/core';
+import { ConcurrencyError, type RecordedEvent } from '@strata/core';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { PostgresEventStore } from '../src/index.js';
@@ -116,6 +116,36 @@ describePostgres('onAppend hooks and grouped appends', () => {
     remove();
     await store.append(streamId, [{ type: 't', data: 2 }]);
     expect(calls).toBe(1);
+  });
+
+  it('each append of a group returns the events it wrote, and a retry, which wrote nothing, none', async () => {
+    const streams = Array.from({ length: 6 }, () => `events-${randomUUID()}`);
+    const batches = streams.map((_, i) =>
+      Array.from({ length: i + 1 }, (_, n) => ({ id: randomUUID(), type: 't', data: { n } })),
+    );
+    const results = await Promise.all(streams.map((id, i) => store.append(id, batches[i]!)));
+    for (const [i, id] of streams.entries()) expect(results[i]!.events).toEqual(await store.readStream(id));
+    const retried = await store.append(streams[2]!, batches[2]!);
+    expect(retried).toEqual(results[2]);
+    expect(retried.events).toBeUndefined();
+  });
+
+  it('a hook sees the very events its append returns', async () => {
+    let seen: readonly RecordedEvent[] | undefined;
+    const remove = store.onAppend(({ events }) => {
+      seen = events;
+    });
+    try {
+      const streamId = `hook-events-${randomUUID()}`;
+      const result = await store.append(streamId, [
+        { type: 't', data: 1 },
+        { type: 't', data: 2 },
+      ]);
+      expect(result.events).toBe(seen);
+      expect(seen).toEqual(await store.readStream(streamId));
+    } finally {
+      remove();
+    }
   });
 
   it('concurrent appends through one store share transactions, each still atomic and checked alone', async () => {

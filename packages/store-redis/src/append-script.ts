@@ -3,7 +3,9 @@ import {
   type PreparedAppend,
   resolveIdempotentRetry,
   type StoredEventLocation,
+  withRecordedEvents,
 } from '@strata/core';
+import { appendedEvents } from './appended-events.js';
 import { encodeEventBody } from './event-codec.js';
 import { CLUSTER_SLOTS } from './key-slot.js';
 import { LuaScript } from './lua-script.js';
@@ -20,8 +22,10 @@ import type { RedisConnection } from './redis-connection.js';
  * ARGV: 1 mode `s`|`c`, 2 expected version, 3 stream type (JSON), 4 stream id (JSON),
  *       5 stream id, 6 slot, 7 recordedAt (ms), then per event: id, type (JSON), body
  *
- * Replies: `{'ok', firstVersion, lastPosition}`, `{'conflict', actualVersion}`, or
- * `{'found', id, location, ...}` when ids exist (the client then decides with core's rules).
+ * Replies: `{'ok', firstVersion, lastPosition, streamType (JSON)}`, `{'conflict', actualVersion}`,
+ * or `{'found', id, location, ...}` when ids exist (the client then decides with core's rules).
+ * With the stored stream type, an `ok` reply tells the client everything it needs to build the
+ * batch's events as reads will return them.
  */
 const APPEND_LUA = `
 local mode = ARGV[1]
@@ -96,7 +100,7 @@ for from = 1, n, CHUNK do
   if mode == 's' then redis.call('RPUSH', KEYS[4], unpack(logEntries, from, to)) end
   redis.call('HSET', KEYS[3], unpack(index, 2 * from - 1, 2 * to))
 end
-return {'ok', current + 1, position}
+return {'ok', current + 1, position, streamType}
 `;
 
 const appendScript = new LuaScript(APPEND_LUA);
@@ -111,6 +115,7 @@ export async function runAppend(connection: RedisConnection, append: PreparedApp
   const { keys, cluster } = connection;
   const { streamId } = append;
   const sequence = cluster ? keys.slotSequence(streamId) : undefined;
+  const recordedAt = Date.now();
   const args: (string | number)[] = [
     cluster ? 'c' : 's',
     String(append.expectedVersion),
@@ -118,7 +123,7 @@ export async function runAppend(connection: RedisConnection, append: PreparedApp
     JSON.stringify(streamId),
     streamId,
     sequence?.slot ?? 0,
-    Date.now(),
+    recordedAt,
   ];
   for (const event of append.events) args.push(event.id, JSON.stringify(event.type), encodeEventBody(event));
   const keyList = [
@@ -130,16 +135,20 @@ export async function runAppend(connection: RedisConnection, append: PreparedApp
   const reply = (await connection.run((client) => appendScript.run(client, keyList, args))) as unknown[];
 
   if (reply[0] === 'ok') {
-    const firstVersion = Number(reply[1]);
-    return {
-      kind: 'ok',
-      result: {
-        streamId,
-        firstVersion,
-        lastVersion: firstVersion + append.events.length - 1,
-        lastPosition: BigInt(reply[2] as string),
-      },
+    const batch = {
+      firstVersion: Number(reply[1]),
+      lastPosition: BigInt(reply[2] as string),
+      streamTypeJson: reply[3] as string,
+      recordedAt,
+      cluster,
     };
+    const result = {
+      streamId,
+      firstVersion: batch.firstVersion,
+      lastVersion: batch.firstVersion + append.events.length - 1,
+      lastPosition: batch.lastPosition,
+    };
+    return { kind: 'ok', result: withRecordedEvents(result, () => appendedEvents(append, batch)) };
   }
   if (reply[0] === 'conflict') return { kind: 'conflict', actualVersion: Number(reply[1]) };
   const found: StoredEventLocation[] = [];

@@ -120,6 +120,20 @@ describe('@strata/store-redis on a Redis Cluster of three masters', () => {
     expect(new Set(all.map((e) => e.position)).size).toBe(all.length);
   });
 
+  it('an append returns the events it wrote, positions one slot range apart; a retry returns none', async () => {
+    const store = new RedisEventStore({ client, keyPrefix });
+    const streamId = 'events-a';
+    await store.append(streamId, [{ type: 'e', data: 0 }], { streamType: 'order' });
+    const batch = [1, 2, 3].map((n) => ({ id: `ev-${n}`, type: 'e', data: { n } }));
+    const written = await store.append(streamId, batch);
+    expect(written.events).toEqual(await store.readStream(streamId, { fromVersion: 2 }));
+    const positions = written.events?.map((e) => e.position) ?? [];
+    expect(positions.slice(1)).toEqual(positions.slice(0, -1).map((p) => p + 16384n));
+    const retried = await store.append(streamId, batch);
+    expect(retried).toEqual(written);
+    expect(retried.events).toBeUndefined();
+  });
+
   it('detects retries and duplicate ids within a stream, not across streams (documented)', async () => {
     const store = new RedisEventStore({ client, keyPrefix });
     const events = [

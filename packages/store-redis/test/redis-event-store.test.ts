@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, UnsupportedOperationError, ValidationError } from '@strata/core';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
@@ -51,6 +52,21 @@ describeWithRedis('RedisEventStore storage (standalone)', await redisIsReachable
     const logged = JSON.parse((await client.lindex(`${keyPrefix}log`, Number(result.lastPosition) - 1))!);
     expect(logged).toEqual([...entries[0]!, 'order-1']);
     expect(await client.hget(`${keyPrefix}ids`, 'e-1')).toBe(`1:${result.lastPosition}:order-1`);
+  });
+
+  it('an append returns the events it wrote, as reads return them; a retry, which wrote nothing, none', async () => {
+    const streamId = `events-${randomUUID()}`;
+    await store.append(streamId, [{ type: 'first', data: 0 }], { streamType: 'order' });
+    const batch = [
+      { id: randomUUID(), type: 'e', data: { n: 1 }, metadata: { by: 'u' } },
+      { id: randomUUID(), type: 'e', data: [2] },
+    ];
+    const written = await store.append(streamId, batch, { streamType: 'ignored' });
+    expect(written.events).toEqual(await store.readStream(streamId, { fromVersion: 2 }));
+    expect(written.events?.map((e) => e.streamType)).toEqual(['order', 'order']);
+    const retried = await store.append(streamId, batch);
+    expect(retried).toEqual(written);
+    expect(retried.events).toBeUndefined();
   });
 
   it('gives stream ids with braces and percent signs their own keys', async () => {

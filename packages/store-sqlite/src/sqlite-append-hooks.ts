@@ -5,7 +5,10 @@ import type { SqliteDatabase } from './sqlite-database.js';
 export interface SqliteAppendContext<DB extends SqliteDatabase = SqliteDatabase> {
   /** The store's connection, inside the append's transaction: whatever the hook writes commits or rolls back with the events. */
   db: DB;
-  /** The events just inserted, exactly as readers will see them once the transaction commits. */
+  /**
+   * The events just inserted, exactly as readers will see them once the transaction commits: the
+   * same array the append returns as `AppendResult.events`, so leave it unchanged.
+   */
   events: readonly RecordedEvent[];
 }
 

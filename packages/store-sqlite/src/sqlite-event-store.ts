@@ -18,6 +18,7 @@ import {
   resolveIdempotentRetry,
   type StoredEventLocation,
   satisfiesExpectedVersion,
+  withRecordedEvents,
 } from '@strata/core';
 import { AppendHookFailure, type SqliteAppendHook, SqliteAppendHooks } from './sqlite-append-hooks.js';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
@@ -192,13 +193,13 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
       if (isUniqueViolation(error)) throw new AppendConflict(undefined);
       throw error;
     }
-    if (this.hooks.size > 0) {
-      this.hooks.run(
-        this.connection.database(),
-        recordedEvents(append, streamType, currentVersion, lastPosition, recordedAt),
-      );
-    }
-    return { streamId, firstVersion: currentVersion + 1, lastVersion, lastPosition };
+    const result = { streamId, firstVersion: currentVersion + 1, lastVersion, lastPosition };
+    const recorded = () => recordedEvents(append, streamType, currentVersion, lastPosition, recordedAt);
+    if (this.hooks.size === 0) return withRecordedEvents(result, recorded);
+    // The hooks need the events now; the caller gets the same array.
+    const hookEvents = recorded();
+    this.hooks.run(this.connection.database(), hookEvents);
+    return withRecordedEvents(result, () => hookEvents);
   }
 
   /** After the rolled-back transaction: an idempotent retry, a duplicate id, or a real conflict. */
@@ -232,7 +233,10 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
   }
 }
 
-/** The events an append just wrote, for hooks; positions are consecutive under the write lock. */
+/**
+ * The events an append just wrote, as reads will return them (for hooks and `AppendResult.events`);
+ * positions are consecutive under the write lock.
+ */
 function recordedEvents(
   append: PreparedAppend,
   streamType: string,

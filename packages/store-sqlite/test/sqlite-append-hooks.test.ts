@@ -42,6 +42,18 @@ describe('onAppend hooks', () => {
     await store.close();
   });
 
+  it('see the same events the append returns', async () => {
+    const { store } = setup();
+    let seen: readonly RecordedEvent[] = [];
+    store.onAppend(({ events }) => {
+      seen = events;
+    });
+    const result = await store.append('order-1', [event('placed'), event('paid')]);
+    expect(result.events).toBe(seen);
+    expect(seen).toEqual(await store.readStream('order-1'));
+    await store.close();
+  });
+
   it('roll the whole append back when one throws, and the error reaches the caller unchanged', async () => {
     const { store, count, project } = setup();
     store.onAppend(project);

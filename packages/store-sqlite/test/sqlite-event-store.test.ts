@@ -76,6 +76,21 @@ describe('SqliteEventStore', () => {
     await store.close();
   });
 
+  it('returns the events an append wrote, and none for a retry, which wrote nothing', async () => {
+    const store = createSqliteEventStore({ database: databases.path() });
+    await store.append('s', [event('first')], { streamType: 'order' });
+    const batch = [
+      { id: 'id-1', ...event('a', { n: 1 }) },
+      { id: 'id-2', ...event('b') },
+    ];
+    const written = await store.append('s', batch, { streamType: 'ignored' });
+    expect(written.events).toEqual(await store.readStream('s', { fromVersion: 2 }));
+    const retried = await store.append('s', batch);
+    expect(retried).toEqual(written);
+    expect(retried.events).toBeUndefined();
+    await store.close();
+  });
+
   it('returns the original result for an exact retry, even with a stale expected version', async () => {
     const store = createSqliteEventStore({ database: databases.path() });
     const batch = [

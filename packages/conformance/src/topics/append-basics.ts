@@ -5,10 +5,14 @@ import { isStrictlyIncreasing } from '../log-reader.js';
 import { useStoreFixture } from '../store-fixture.js';
 import { idsOf, makeEvents, range, versionsOf } from '../test-events.js';
 import { uniqueEventType, uniqueStreamId } from '../unique-names.js';
+import { describeAppendedEvents } from './appended-events.js';
 
 const UUID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Appending and reading back: versions, positions, results and the defaults of every field. */
+/**
+ * Appending and reading back: versions, positions, results (with the events they report, when the
+ * adapter returns them) and the defaults of every field.
+ */
 export function describeAppendBasics(options: EventStoreConformanceOptions): void {
   describe('append basics', () => {
     const fixture = useStoreFixture(options);
@@ -158,5 +162,7 @@ export function describeAppendBasics(options: EventStoreConformanceOptions): voi
       expect(viaStreams).toEqual(viaStream);
       expect(viaAll).toEqual(viaStream);
     });
+
+    describeAppendedEvents(fixture);
   });
 }
