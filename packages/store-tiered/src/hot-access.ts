@@ -13,12 +13,17 @@ const FLUSH_CONCURRENCY = 32;
 /**
  * Every call to the hot tier goes through here: the breaker decides whether it is made, a failure
  * is counted and logged once per outage, and once the hot tier answers again the copies this store
- * failed to delete are deleted before the breaker lets anything else through.
+ * failed to delete are deleted before the breaker lets anything else through. A failure too brief
+ * to open the breaker gets no probe, so pending copies are also retried on a timer of their own:
+ * a store that never calls the hot tier again must still delete them.
  */
 export class HotAccess {
   private readonly breaker: CircuitBreaker;
   private readonly outage: OutageLog;
   private flushing: Promise<void> | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly retryMs: number;
 
   constructor(
     private readonly hot: HotTier,
@@ -27,6 +32,7 @@ export class HotAccess {
     private readonly pending: PendingInvalidations,
   ) {
     this.outage = new OutageLog(policy.logger);
+    this.retryMs = policy.breaker.openMs;
     this.breaker = new CircuitBreaker(
       policy.breaker,
       async () => {
@@ -62,8 +68,16 @@ export class HotAccess {
     }
   }
 
-  /** Stops probing and makes a last attempt to delete the pending copies. */
+  /** Remembers a copy this store may have left stale and could not delete; it is deleted later. */
+  remember(streamId: string): void {
+    this.pending.add(streamId);
+    this.scheduleRetry();
+  }
+
+  /** Stops probing and retrying, and makes a last attempt to delete the pending copies. */
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retry);
     await this.breaker.stop();
     await this.flushing;
     if (this.breaker.allows && this.pending.size > 0) await this.flushPending().catch(() => {});
@@ -72,13 +86,31 @@ export class HotAccess {
   private succeeded(): void {
     this.breaker.success();
     this.outage.recovered();
-    if (this.pending.size > 0 && this.flushing === undefined) {
-      this.flushing = this.flushPending()
-        .catch((error: unknown) => this.failed('invalidate', error))
-        .finally(() => {
-          this.flushing = undefined;
-        });
-    }
+    if (this.pending.size > 0) this.startFlush();
+  }
+
+  private startFlush(): void {
+    if (this.flushing !== undefined) return;
+    this.flushing = this.flushPending()
+      .then(() => {
+        this.breaker.success();
+        this.outage.recovered();
+      })
+      .catch((error: unknown) => this.failed('invalidate', error))
+      .finally(() => {
+        this.flushing = undefined;
+        if (this.pending.size > 0) this.scheduleRetry();
+      });
+  }
+
+  /** With the breaker open its probe deletes the pending copies; while it is closed, this timer does. */
+  private scheduleRetry(): void {
+    if (this.retry !== undefined || this.closed) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      if (this.pending.size > 0 && this.breaker.allows) this.startFlush();
+    }, this.retryMs);
+    this.retry.unref();
   }
 
   private failed(operation: string, error: unknown): void {

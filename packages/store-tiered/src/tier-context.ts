@@ -64,6 +64,6 @@ export class TierContext {
   async invalidate(streamId: string, reason: InvalidationReason): Promise<void> {
     const outcome = await this.access.run('invalidate', (hot) => hot.invalidate(streamId));
     if (outcome.ok) this.metrics.invalidation(streamId, reason);
-    else this.pending.add(streamId);
+    else this.access.remember(streamId);
   }
 }

@@ -8,18 +8,16 @@ import {
   StoreClosedError,
   ValidationError,
 } from '@strata/core';
-import type { HotOutcome } from './hot-access.js';
-import type { HotCopyBounds } from './hot-tier.js';
 import { isContiguous } from './read-range.js';
 import type { TierContext } from './tier-context.js';
 
 /**
  * Appends with a hot tier. The warm store commits first; only then is the hot tier changed, in the
- * background, and nothing after the commit fails or delays the append. While the warm store
- * works, the stream's copy is looked up in parallel, so an append to a stream without a copy
- * changes nothing in the hot tier. A copy ending exactly where the append began gets the new
- * events (read back from the warm store, so they are exactly what readers of warm get); any other
- * copy is deleted.
+ * background, and nothing after the commit fails or delays the append. The append's events, as
+ * the warm store recorded them, go to the hot tier in one script that appends them to a copy
+ * ending exactly where the append began, keeps a copy that already holds them, deletes any other
+ * copy, and changes nothing for a stream without one. A warm store that does not return the
+ * recorded events costs a look at the copy first, and a read-back only if the copy needs them.
  */
 export class WriteThrough {
   /** The last queued update of each stream: one stream's updates reach the hot tier in append order. */
@@ -33,7 +31,6 @@ export class WriteThrough {
     options: AppendOptions | undefined,
   ): Promise<AppendResult> {
     const { ctx } = this;
-    const peek = ctx.access.usable ? ctx.access.run('peek', (hot) => hot.peek(streamId)) : undefined;
     const started = ctx.now();
     let result: AppendResult;
     try {
@@ -49,7 +46,7 @@ export class WriteThrough {
       throw error;
     }
     if (ctx.policy.consistency === 'bounded') ctx.recent.record(streamId, result.lastVersion, ctx.now());
-    ctx.background(() => this.enqueue(streamId, () => this.update(streamId, result, peek, started)));
+    ctx.background(() => this.enqueue(streamId, () => this.update(streamId, result, started)));
     return result;
   }
 
@@ -61,28 +58,43 @@ export class WriteThrough {
     });
   }
 
-  private async update(
+  private async update(streamId: string, result: AppendResult, started: number): Promise<void> {
+    const after = result.firstVersion - 1;
+    const last = result.lastVersion;
+    const events = recorded(result, after, last);
+    if (events !== undefined) await this.extend(streamId, after, last, events, started);
+    else await this.lookThenExtend(streamId, after, last, started);
+  }
+
+  /** Without the recorded events: nothing to do for no copy or one that holds them already. */
+  private async lookThenExtend(
     streamId: string,
-    result: AppendResult,
-    peeking: Promise<HotOutcome<HotCopyBounds | undefined>> | undefined,
+    after: number,
+    last: number,
     started: number,
   ): Promise<void> {
-    const { ctx } = this;
-    const peek = await peeking;
-    if (peek === undefined || !peek.ok) {
-      this.failed(streamId, peek?.error ?? new Error('the circuit breaker is open'));
+    const peek = await this.ctx.access.run('peek', (hot) => hot.peek(streamId));
+    if (!peek.ok) {
+      this.failed(streamId, peek.error);
       return;
     }
     const copy = peek.value;
-    const after = result.firstVersion - 1;
-    const last = result.lastVersion;
-    // No copy to keep current, or one that already holds these versions (an idempotent retry).
     if (copy === undefined || copy.toVersion >= last) return;
     // A copy seen behind `after` may be one this store's previous update (queued before this one)
     // has extended since: the script decides on the copy as it is when it runs.
-    const appended = await this.readBack(streamId, after, last);
+    await this.extend(streamId, after, last, await this.readBack(streamId, after, last), started);
+  }
+
+  private async extend(
+    streamId: string,
+    after: number,
+    last: number,
+    events: readonly RecordedEvent[],
+    started: number,
+  ): Promise<void> {
+    const { ctx } = this;
     const outcome = await ctx.access.run('extend', (hot) =>
-      hot.extend(streamId, after, last, appended, ctx.write(started)),
+      hot.extend(streamId, after, last, events, ctx.write(started)),
     );
     if (!outcome.ok) {
       this.failed(streamId, outcome.error);
@@ -93,7 +105,7 @@ export class WriteThrough {
   }
 
   /** The appended events as the warm store recorded them; `[]` (the copy is then dropped) if that fails. */
-  private async readBack(streamId: string, after: number, last: number): Promise<RecordedEvent[]> {
+  private async readBack(streamId: string, after: number, last: number): Promise<readonly RecordedEvent[]> {
     try {
       const events = await this.ctx.warm.readStream(streamId, { fromVersion: after + 1, toVersion: last });
       const complete =
@@ -106,7 +118,7 @@ export class WriteThrough {
 
   /** The hot tier could not be updated: this store reads the stream from warm until its copy is deleted. */
   private failed(streamId: string, error: unknown): void {
-    this.ctx.pending.add(streamId);
+    this.ctx.access.remember(streamId);
     this.ctx.metrics.writeThroughFailure(streamId, error);
   }
 }
@@ -117,4 +129,12 @@ function writesNothing(error: unknown): boolean {
     DuplicateEventError.isInstance(error) ||
     StoreClosedError.isInstance(error)
   );
+}
+
+/** The append's own recorded events when the warm store returned them complete, else `undefined`. */
+function recorded(result: AppendResult, after: number, last: number): readonly RecordedEvent[] | undefined {
+  const events = result.events;
+  if (events === undefined || events.length !== last - after || events[0]?.version !== after + 1)
+    return undefined;
+  return isContiguous(events) ? events : undefined;
 }

@@ -1,18 +1,25 @@
-import { ConcurrencyError, DuplicateEventError, ValidationError } from '@strata/core';
+import { ConcurrencyError, DuplicateEventError, type EventStore, ValidationError } from '@strata/core';
 import { describe, expect, it } from 'vitest';
 import { newEvents, resetCounts, tieredFixture } from './support/tiered-fixture.js';
 
 const fixture = tieredFixture();
+const WHOLE = {
+  fromVersion: 1,
+  toVersion: Number.MAX_SAFE_INTEGER,
+  limit: undefined,
+  direction: 'forward',
+} as const;
 
 describe('tiered appends', () => {
-  it('go to the warm store; a stream without a copy costs no hot-tier call after the commit', async () => {
-    const { store, sqlite, hotCalls, warmCalls } = await fixture.open();
+  it('go to the warm store; a stream without a copy costs one hot-tier call, after the commit', async () => {
+    const { store, sqlite, hot, hotCalls, warmCalls } = await fixture.open();
     const result = await store.append('s', newEvents(3), { streamType: 'order' });
     await store.flush();
     expect(result).toMatchObject({ firstVersion: 1, lastVersion: 3 });
     expect(await sqlite.streamVersion('s')).toBe(3);
-    // The copy is looked up while the warm store works; there was none, so nothing else happened.
-    expect(hotCalls).toEqual({ peek: 1 });
+    // One script offered the recorded events to a copy; there was none, so nothing changed.
+    expect(hotCalls).toEqual({ extend: 1 });
+    expect(await hot.peek('s')).toBeUndefined();
     expect(warmCalls).toEqual({ append: 1 });
     expect(store.stats()).toMatchObject({ writeThroughs: 0, invalidations: 0 });
   });
@@ -26,14 +33,31 @@ describe('tiered appends', () => {
     resetCounts(warmCalls);
     await store.append('s', newEvents(3), { expectedVersion: 2 });
     await store.flush();
+    // The append's result carries the events as recorded: nothing is read back.
+    expect(warmCalls).toEqual({ append: 1 });
+    expect(store.stats().writeThroughs).toBe(1);
+    const copy = await hot.read('s', { ...WHOLE, toVersion: 99 }, undefined);
+    expect(copy.kind === 'covered' && copy.events).toEqual(await sqlite.readStream('s'));
+  });
+
+  it('read the new events back from a warm store whose appends do not return them', async () => {
+    // A spread copy of the result loses `events`, as an adapter that does not provide them would.
+    const { store, sqlite, hot, warmCalls } = await fixture.open({
+      wrapWarm: (warm) =>
+        Object.assign(Object.create(warm) as EventStore, {
+          append: async (...args: Parameters<EventStore['append']>) => ({ ...(await warm.append(...args)) }),
+        }),
+    });
+    await store.append('s', newEvents(2));
+    await store.readStream('s');
+    await store.flush();
+    resetCounts(warmCalls);
+    await store.append('s', newEvents(3), { expectedVersion: 2 });
+    await store.flush();
     // One indexed range read of the new events, so the copy holds what warm readers get.
     expect(warmCalls).toEqual({ append: 1, readStream: 1 });
     expect(store.stats().writeThroughs).toBe(1);
-    const copy = await hot.read(
-      's',
-      { fromVersion: 1, toVersion: 99, limit: undefined, direction: 'forward' },
-      undefined,
-    );
+    const copy = await hot.read('s', { ...WHOLE, toVersion: 99 }, undefined);
     expect(copy.kind === 'covered' && copy.events).toEqual(await sqlite.readStream('s'));
   });
 

@@ -38,6 +38,8 @@ export interface OpenOptions extends Partial<Omit<TieredEventStoreOptions, 'warm
   redis?: Redis;
   /** The Redis hot tier's own timeout. */
   hotTimeoutMs?: number;
+  /** Wraps the warm store (before the counting), e.g. to act as an adapter that returns less. */
+  wrapWarm?: (warm: EventStore) => EventStore;
 }
 
 /** Tiered stores over SQLite files and the shared Redis, all closed and their keys deleted after each test. */
@@ -65,7 +67,7 @@ export function tieredFixture(): { open(options?: OpenOptions): Promise<Tiered> 
       const prefix = options.prefix ?? randomKeyPrefix();
       const redis = options.redis ?? redisClient();
       const sqlite = createSqliteEventStore({ database: path, synchronous: 'NORMAL' });
-      const warm = counting<EventStore>(sqlite);
+      const warm = counting<EventStore>(options.wrapWarm ? options.wrapWarm(sqlite) : sqlite);
       const redisHot = createRedisHotTier(redis, {
         keyPrefix: prefix,
         timeoutMs: options.hotTimeoutMs ?? 2_000,
@@ -76,7 +78,7 @@ export function tieredFixture(): { open(options?: OpenOptions): Promise<Tiered> 
         warn: (message) => logged.push(`warn: ${message}`),
         info: (message) => logged.push(`info: ${message}`),
       };
-      const { path: _p, prefix: _x, redis: _r, hotTimeoutMs: _t, ...rest } = options;
+      const { path: _p, prefix: _x, redis: _r, hotTimeoutMs: _t, wrapWarm: _w, ...rest } = options;
       const store = createTieredEventStore({
         ttlSeconds: 600,
         logger,
