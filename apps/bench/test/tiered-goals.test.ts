@@ -91,6 +91,24 @@ describe('judgeTieredGoals', () => {
     ]);
   });
 
+  it('wants reads with Redis down within 3 ms of warm alone at p99, at every stream length', () => {
+    const judged = judgeTieredGoals(
+      [PG],
+      [
+        read('tiered-postgres', 10, 'warm', 0.2, 2),
+        read('tiered-postgres', 10, 'down', 0.25, 4.9),
+        read('tiered-postgres', 1_000, 'warm', 4, 10),
+        read('tiered-postgres', 1_000, 'down', 4.1, 13.5),
+      ],
+      [],
+    );
+    const down = judged.filter((g) => g.goal.includes('Redis down'));
+    expect(down.map((g) => [g.measured.split(' (')[1]?.split(')')[0], g.pass])).toEqual([
+      ['+2.900 ms', true],
+      ['+3.500 ms', false],
+    ]);
+  });
+
   it('judges the append overhead back to back, with and without a hot copy, at 15%', () => {
     const judged = judgeTieredGoals(
       [MYSQL],

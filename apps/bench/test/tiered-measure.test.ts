@@ -1,5 +1,5 @@
 import { createMemoryEventStore } from '@strata/store-memory';
-import { createTieredEventStore } from '@strata/store-tiered';
+import { createRedisHotTier, createTieredEventStore, type RedisHotTier } from '@strata/store-tiered';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { measureAppends } from '../src/tiered/append-latency.js';
 import { CountingEventStore } from '../src/tiered/counting-event-store.js';
@@ -9,6 +9,7 @@ import {
   openBenchHotTier,
   probeRedis,
   REDIS_URL,
+  unreachableRedisUrl,
 } from '../src/tiered/redis-bench-hot-tier.js';
 import type { TieredFixture } from '../src/tiered/tiered-fixture.js';
 import type { TieredScale } from '../src/tiered/tiered-scale.js';
@@ -29,15 +30,18 @@ const unreachable = await probeRedis(REDIS_URL);
 describeWithServer('the tiered measurements (memory warm store, Redis hot tier)', unreachable, () => {
   let hotTier: BenchHotTier;
   let fixture: TieredFixture;
+  let deadHot: RedisHotTier;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     hotTier = openBenchHotTier(REDIS_URL);
+    deadHot = createRedisHotTier(await unreachableRedisUrl());
     const warm = new CountingEventStore(createMemoryEventStore());
     const common = { warm, hot: hotTier.hot, ttlSeconds: 60, logger: { warn() {} } };
     fixture = {
       warm,
       strict: createTieredEventStore(common),
       bounded: createTieredEventStore({ ...common, consistency: 'bounded' }),
+      down: createTieredEventStore({ ...common, hot: deadHot }),
       hot: hotTier.hot,
       ping: hotTier.ping,
     };
@@ -45,6 +49,8 @@ describeWithServer('the tiered measurements (memory warm store, Redis hot tier)'
   afterAll(async () => {
     await fixture.strict.close();
     await fixture.bounded.close();
+    await fixture.down.close();
+    await deadHot.close();
     await hotTier.cleanup();
   });
 
@@ -65,6 +71,8 @@ describeWithServer('the tiered measurements (memory warm store, Redis hot tier)'
       expect(row(size, 'bounded')).toMatchObject({ warm: { eventRows: 0, versionLookups: 0 }, hitShare: 1 });
       // A miss reads the stream (its promotion may confirm the version too, in the background).
       expect(row(size, 'miss')).toMatchObject({ warm: { eventRows: size }, hitShare: 0 });
+      // Redis down: every read is a whole warm read, none a hit.
+      expect(row(size, 'down')).toMatchObject({ warm: { reads: 1, eventRows: size }, hitShare: 0 });
       expect(row(size, 'hot-tier').warm.reads).toBe(0);
       expect(row(size, 'ping').warm.reads).toBe(0);
     }
@@ -82,7 +90,8 @@ describeWithServer('the tiered measurements (memory warm store, Redis hot tier)'
     ]);
     for (const r of results) expect(r.latency.count).toBe(8);
     const copy = results.filter((r) => r.appendCase === 'copy');
-    for (const r of copy) expect(r).toMatchObject({ warm: { reads: 1, eventRows: 1 }, writeThroughShare: 1 });
+    // The memory store's appends return their recorded events: nothing is read back.
+    for (const r of copy) expect(r).toMatchObject({ warm: { reads: 0, eventRows: 0 }, writeThroughShare: 1 });
     const noCopy = results.filter((r) => r.appendCase === 'no-copy');
     for (const r of noCopy) expect(r).toMatchObject({ warm: { reads: 0 }, writeThroughShare: 0 });
   });

@@ -4,20 +4,30 @@ import { elapsedMs, type LatencySummary, summarizeLatency } from './latency-stat
 import { settle, type TieredFixture } from './tiered-fixture.js';
 import { perRound, rotated, type TieredScale } from './tiered-scale.js';
 
-export type ReadCase = 'warm' | 'strict' | 'bounded' | 'miss' | 'hot-tier' | 'ping';
+export type ReadCase = 'warm' | 'strict' | 'bounded' | 'miss' | 'down' | 'hot-tier' | 'ping';
 
 /**
- * The cases the issue asks for, then two that show where a hit's time goes: the hot tier's own
+ * The cases the issue asks for (`down`: Redis unreachable, the breaker open), then two that show
+ * where a hit's time goes: the hot tier's own
  * read (its Lua script and decoding, without the tiered store's checks) and a Redis PING (the
  * round trip every hit pays at least).
  */
-export const READ_CASES: readonly ReadCase[] = ['warm', 'strict', 'bounded', 'miss', 'hot-tier', 'ping'];
+export const READ_CASES: readonly ReadCase[] = [
+  'warm',
+  'strict',
+  'bounded',
+  'miss',
+  'down',
+  'hot-tier',
+  'ping',
+];
 
 export const READ_CASE_LABELS: Readonly<Record<ReadCase, string>> = {
   warm: 'warm alone',
   strict: 'hot hit, strict',
   bounded: 'hot hit, bounded',
   miss: 'miss (warm read, promotion)',
+  down: 'Redis down (breaker open)',
   'hot-tier': 'hot tier read only (diagnostic)',
   ping: 'Redis PING (diagnostic floor)',
 };
@@ -112,8 +122,8 @@ async function readBlock(
   reads: number,
   into: Accumulator,
 ): Promise<void> {
-  const tiered = readCase === 'bounded' ? fixture.bounded : fixture.strict;
-  if (readCase !== 'warm' && readCase !== 'miss') {
+  const tiered = tieredOf(fixture, readCase);
+  if (readCase !== 'warm' && readCase !== 'miss' && readCase !== 'down') {
     // A miss block may have dropped the copy: one untimed read promotes it again.
     await tiered.readStream(streamId);
     await settle(fixture);
@@ -137,7 +147,12 @@ async function readBlock(
 }
 
 function isTieredRead(readCase: ReadCase): boolean {
-  return readCase === 'strict' || readCase === 'bounded' || readCase === 'miss';
+  return readCase === 'strict' || readCase === 'bounded' || readCase === 'miss' || readCase === 'down';
+}
+
+function tieredOf(fixture: TieredFixture, readCase: ReadCase) {
+  if (readCase === 'bounded') return fixture.bounded;
+  return readCase === 'down' ? fixture.down : fixture.strict;
 }
 
 /** One timed read; returns the number of events it decoded. */
@@ -150,6 +165,8 @@ async function readOnce(fixture: TieredFixture, readCase: ReadCase, streamId: st
       return (await fixture.strict.readStream(streamId)).length;
     case 'bounded':
       return (await fixture.bounded.readStream(streamId)).length;
+    case 'down':
+      return (await fixture.down.readStream(streamId)).length;
     case 'hot-tier': {
       const read = await fixture.hot.read(streamId, WHOLE_STREAM, undefined);
       return read.kind === 'covered' ? read.events.length : 0;

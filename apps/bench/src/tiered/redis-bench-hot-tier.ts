@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { createRedisHotTier, type RedisHotTier, recommendedHotRedisOptions } from '@strata/store-tiered';
 import { Redis } from 'ioredis';
 import { BenchObjectNames } from '../bench-object-names.js';
@@ -47,6 +48,15 @@ export function openBenchHotTier(url: string = REDIS_URL): BenchHotTier {
       return deleted;
     },
   };
+}
+
+/** A `redis://` URL on a loopback port nothing listens on (bound, then released), for the outage case. */
+export async function unreachableRedisUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `redis://127.0.0.1:${port}`;
 }
 
 /** `undefined` when Redis answers, else why the tiered suite cannot run. */

@@ -9,6 +9,11 @@ export interface TieredFixture {
   strict: TieredEventStore;
   /** `consistency: 'bounded'` with the default `maxStalenessMs` (1,000). */
   bounded: TieredEventStore;
+  /**
+   * Strict, over a hot tier whose Redis is unreachable (a port nothing listens on): reads during a
+   * hot-tier outage, once its circuit breaker has opened.
+   */
+  down: TieredEventStore;
   hot: RedisHotTier;
   /** A PING on the hot tier's Redis connection: the round trip under every hit. */
   ping(): Promise<unknown>;
@@ -18,4 +23,5 @@ export interface TieredFixture {
 export async function settle(fixture: TieredFixture): Promise<void> {
   await fixture.strict.flush();
   await fixture.bounded.flush();
+  await fixture.down.flush();
 }

@@ -12,6 +12,8 @@ export const TIERED_GOALS = {
   strictHitVersionLookups: 1,
   /** Most a tiered append may add to warm alone's p50 latency. */
   appendOverhead: 0.15,
+  /** Most the p99 of a read during a Redis outage may exceed warm alone's ("within a few milliseconds"). */
+  outageP99ExtraMs: 3,
 } as const;
 
 export interface TieredGoalResult {
@@ -75,6 +77,19 @@ export function judgeTieredGoals(
         `per read: ${eventRows.toFixed(2)} event rows, ${versionLookups.toFixed(2)} version lookups; ` +
           `${formatShare(hit.hitShare)} hits`,
         eventRows === 0 && versionLookups <= TIERED_GOALS.strictHitVersionLookups,
+      );
+    }
+
+    for (const down of reads.filter((r) => r.backend === subject.name && r.readCase === 'down')) {
+      const warm = read(down.size, 'warm');
+      if (warm === undefined) continue;
+      const extra = down.latency.p99 - warm.latency.p99;
+      push(
+        `${down.size.toLocaleString('en-US')} events: with Redis down, read p99 within ` +
+          `${TIERED_GOALS.outageP99ExtraMs} ms of warm alone`,
+        `p99 ${ms(down.latency.p99)} vs ${ms(warm.latency.p99)} (${extra >= 0 ? '+' : ''}${extra.toFixed(3)} ms), ` +
+          `p50 ${ms(down.latency.p50)} vs ${ms(warm.latency.p50)}`,
+        extra <= TIERED_GOALS.outageP99ExtraMs,
       );
     }
 

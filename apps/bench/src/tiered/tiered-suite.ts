@@ -1,14 +1,17 @@
-import { createTieredEventStore, type TieredLogger } from '@strata/store-tiered';
+import { createRedisHotTier, createTieredEventStore, type TieredLogger } from '@strata/store-tiered';
 import type { BenchArgs } from '../cli-args.js';
 import { probeTargets, selectByKeys } from '../target-registry.js';
 import { type AppendCaseResult, measureAppends } from './append-latency.js';
 import { CountingEventStore } from './counting-event-store.js';
 import { measureReads, type ReadCaseResult } from './read-latency.js';
-import { openBenchHotTier, probeRedis, REDIS_URL } from './redis-bench-hot-tier.js';
+import { openBenchHotTier, probeRedis, REDIS_URL, unreachableRedisUrl } from './redis-bench-hot-tier.js';
 import { formatTieredGoal, judgeTieredGoals, type TieredGoalResult } from './tiered-goals.js';
 import { TIERED_FULL_SCALE, TIERED_QUICK_SCALE, type TieredScale } from './tiered-scale.js';
 import { formatAppendTable, formatReadTable } from './tiered-table.js';
 import { TIERED_BACKENDS, type TieredBackend, tieredBackendKeys } from './tiered-warm-backends.js';
+
+/** The outage case's store fails on purpose: its outage log lines are not news. */
+const SILENT: TieredLogger = { warn: () => {} };
 
 /** Long enough that no copy expires during a run; the keys are deleted at the end anyway. */
 const TTL_SECONDS = 600;
@@ -63,6 +66,7 @@ export async function runTieredSuite(args: BenchArgs): Promise<TieredReport> {
     const started = performance.now();
     const warm = await backend.open();
     const hotTier = openBenchHotTier(REDIS_URL);
+    const deadHot = createRedisHotTier(await unreachableRedisUrl());
     const logged: string[] = [];
     const logger: TieredLogger = {
       warn: (message) => logged.push(`warn: ${message}`),
@@ -77,6 +81,7 @@ export async function runTieredSuite(args: BenchArgs): Promise<TieredReport> {
         warm: counting,
         strict: createTieredEventStore(common),
         bounded: createTieredEventStore({ ...common, consistency: 'bounded' }),
+        down: createTieredEventStore({ ...common, hot: deadHot, logger: SILENT }),
         hot: hotTier.hot,
         ping: hotTier.ping,
       };
@@ -86,6 +91,8 @@ export async function runTieredSuite(args: BenchArgs): Promise<TieredReport> {
       } finally {
         await fixture.strict.close();
         await fixture.bounded.close();
+        await fixture.down.close();
+        await deadHot.close();
       }
       const [strict, bounded] = [fixture.strict.stats(), fixture.bounded.stats()];
       errors = {
@@ -159,7 +166,8 @@ function describe(scale: TieredScale): string {
     .map((size) => `${scale.reads[size]} reads of a ${size.toLocaleString('en-US')}-event stream`)
     .join(', ');
   return [
-    `  Reads per case (warm alone, strict hit, bounded hit, miss): ${reads}; ${scale.warmupReads} untimed first.`,
+    `  Reads per case (warm alone, strict hit, bounded hit, miss, Redis down): ${reads}; ${scale.warmupReads} untimed first.`,
+    '  Redis down: a strict tiered store whose hot tier points at a loopback port nothing listens on.',
     `  Appends per case (warm alone, tiered with a hot copy, tiered without): ${scale.appends} over ` +
       `${scale.appendStreams} streams each.`,
     '  Hot tier: Redis under a random key prefix (deleted at the end), TTL 600 s, call timeout 1 s;',
