@@ -41,6 +41,7 @@ export {
   normalizeReadStream,
   normalizeReadStreams,
 } from './read-options.js';
+export { recordedEventsOf, type WrittenBatch } from './recorded-events.js';
 export type { PreparedSnapshot } from './snapshot-input.js';
 export {
   assertCheckpointPosition,

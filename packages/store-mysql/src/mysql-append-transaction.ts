@@ -1,4 +1,4 @@
-import { type PreparedAppend, withRecordedEvents } from '@strata/core';
+import { type PreparedAppend, recordedEventsOf, withRecordedEvents } from '@strata/core';
 import { chunks, inListSize, padded } from './in-list.js';
 import type { MysqlAppendHook } from './mysql-append-hook.js';
 import { AppendHookFailure, type AppendOutcome } from './mysql-append-outcome.js';
@@ -10,7 +10,7 @@ import {
 } from './mysql-append-plan.js';
 import type { MysqlAppendSql } from './mysql-append-sql.js';
 import type { MysqlConnection, MysqlResultHeader, MysqlValue } from './mysql-driver.js';
-import { assignPositions, insertEventIds, insertEvents, recordedEvents } from './mysql-event-insert.js';
+import { assignPositions, insertEventIds, insertEvents } from './mysql-event-insert.js';
 import { toBigInt } from './mysql-event-row.js';
 import type { StreamTypeCache } from './stream-type-cache.js';
 
@@ -82,8 +82,16 @@ export async function writeAppendGroup(
       lastPosition: p.lastPosition,
     };
     // Hooks need the events now, and the caller then gets the same array; otherwise built on demand.
-    const events = hooks.length > 0 ? recordedEvents(p, streams, storedAt) : undefined;
-    const build = () => events ?? recordedEvents(p, streams, storedAt);
+    const recorded = () =>
+      recordedEventsOf(p.append, {
+        // The stream's type as stored: a stream's first append fixed it.
+        streamType: streams.get(p.append.streamId)?.type ?? p.append.streamType,
+        firstVersion: p.firstVersion,
+        lastPosition: p.lastPosition,
+        recordedAt: storedAt,
+      });
+    const events = hooks.length > 0 ? recorded() : undefined;
+    const build = () => events ?? recorded();
     outcomes[p.index] = { kind: 'written', result: withRecordedEvents(result, build) };
     if (events === undefined) continue;
     try {

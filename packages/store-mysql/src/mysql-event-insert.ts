@@ -1,4 +1,3 @@
-import type { RecordedEvent } from '@strata/core';
 import { chunks } from './in-list.js';
 import { duplicateAware } from './mysql-append-outcome.js';
 import type { PlannedAppend, StreamState, TransactionStatements } from './mysql-append-plan.js';
@@ -83,28 +82,4 @@ export async function insertEventIds(
   for (const chunk of chunks(ids, MAX_ROWS_PER_INSERT)) {
     await duplicateAware(tx.run(sql.insertEventIds(chunk.length), chunk.flat()));
   }
-}
-
-/** The events one planned append is about to commit, as readers will see them (hooks, `AppendResult.events`). */
-export function recordedEvents(
-  plan: PlannedAppend,
-  streams: ReadonlyMap<string, StreamState>,
-  recordedAt: number,
-): RecordedEvent[] {
-  const { streamId, events } = plan.append;
-  const streamType = streams.get(streamId)?.type ?? plan.append.streamType;
-  return events.map((event, i) => ({
-    id: event.id,
-    streamId,
-    streamType,
-    type: event.type,
-    // Copies, so a hook cannot change what the caller passed in or what it gets back.
-    data: JSON.parse(event.dataJson),
-    metadata: JSON.parse(event.metadataJson),
-    schemaVersion: event.schemaVersion,
-    version: plan.firstVersion + i,
-    position: plan.firstPosition + BigInt(i),
-    occurredAt: new Date(event.occurredAt.getTime()),
-    recordedAt: new Date(recordedAt),
-  }));
 }

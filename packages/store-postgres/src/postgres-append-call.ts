@@ -2,7 +2,7 @@ import {
   type AppendResult,
   ConcurrencyError,
   type PreparedAppend,
-  type RecordedEvent,
+  recordedEventsOf,
   resolveIdempotentRetry,
   type StoredEventLocation,
   withRecordedEvents,
@@ -71,7 +71,14 @@ export function decodeOutcomes(
       return {
         kind: 'written',
         fresh: true,
-        result: withRecordedEvents(result, () => recordedEvents(append, type, result, recordedAt)),
+        result: withRecordedEvents(result, () =>
+          recordedEventsOf(append, {
+            streamType: type,
+            firstVersion,
+            lastPosition: result.lastPosition,
+            recordedAt,
+          }),
+        ),
       };
     }
     if (code === APPEND_CONFLICT) {
@@ -150,28 +157,4 @@ function expectedCode(expected: PreparedAppend['expectedVersion']): number {
   if (expected === 'stream_exists') return EXPECT_STREAM_EXISTS;
   if (expected === 'no_stream') return 0;
   return expected;
-}
-
-/** The events of a written append as readers will see them, for hooks and `AppendResult.events`. */
-function recordedEvents(
-  append: PreparedAppend,
-  streamType: string,
-  { firstVersion, lastPosition }: AppendResult,
-  recordedAt: number,
-): RecordedEvent[] {
-  const firstPosition = lastPosition - BigInt(append.events.length - 1);
-  return append.events.map((event, i) => ({
-    id: event.id,
-    streamId: append.streamId,
-    streamType,
-    type: event.type,
-    // Copies, so a hook cannot change what the caller passed in.
-    data: JSON.parse(event.dataJson),
-    metadata: JSON.parse(event.metadataJson),
-    schemaVersion: event.schemaVersion,
-    version: firstVersion + i,
-    position: firstPosition + BigInt(i),
-    occurredAt: new Date(event.occurredAt.getTime()),
-    recordedAt: new Date(recordedAt),
-  }));
 }

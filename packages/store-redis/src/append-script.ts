@@ -1,11 +1,11 @@
 import {
   type AppendResult,
   type PreparedAppend,
+  recordedEventsOf,
   resolveIdempotentRetry,
   type StoredEventLocation,
   withRecordedEvents,
 } from '@strata/core';
-import { appendedEvents } from './appended-events.js';
 import { encodeEventBody } from './event-codec.js';
 import { CLUSTER_SLOTS } from './key-slot.js';
 import { LuaScript } from './lua-script.js';
@@ -135,12 +135,16 @@ export async function runAppend(connection: RedisConnection, append: PreparedApp
   const reply = (await connection.run((client) => appendScript.run(client, keyList, args))) as unknown[];
 
   if (reply[0] === 'ok') {
+    // A batch's positions are consecutive in standalone mode and one slot range apart in
+    // cluster mode, where a position is `sequence * CLUSTER_SLOTS + slot`.
     const batch = {
       firstVersion: Number(reply[1]),
       lastPosition: BigInt(reply[2] as string),
-      streamTypeJson: reply[3] as string,
+      positionStep: cluster ? BigInt(CLUSTER_SLOTS) : 1n,
+      // The stream's type as stored (JSON text): the first append of a stream fixed it.
+      streamType: JSON.parse(reply[3] as string) as string,
+      // The script stores the recordedAt the client sends it, as is.
       recordedAt,
-      cluster,
     };
     const result = {
       streamId,
@@ -148,7 +152,7 @@ export async function runAppend(connection: RedisConnection, append: PreparedApp
       lastVersion: batch.firstVersion + append.events.length - 1,
       lastPosition: batch.lastPosition,
     };
-    return { kind: 'ok', result: withRecordedEvents(result, () => appendedEvents(append, batch)) };
+    return { kind: 'ok', result: withRecordedEvents(result, () => recordedEventsOf(append, batch)) };
   }
   if (reply[0] === 'conflict') return { kind: 'conflict', actualVersion: Number(reply[1]) };
   const found: StoredEventLocation[] = [];

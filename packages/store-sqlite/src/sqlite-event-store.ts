@@ -15,6 +15,7 @@ import {
   type ReadStreamOptions,
   type ReadStreamsOptions,
   type RecordedEvent,
+  recordedEventsOf,
   resolveIdempotentRetry,
   type StoredEventLocation,
   satisfiesExpectedVersion,
@@ -194,7 +195,8 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
       throw error;
     }
     const result = { streamId, firstVersion: currentVersion + 1, lastVersion, lastPosition };
-    const recorded = () => recordedEvents(append, streamType, currentVersion, lastPosition, recordedAt);
+    const recorded = () =>
+      recordedEventsOf(append, { streamType, firstVersion: currentVersion + 1, lastPosition, recordedAt });
     if (this.hooks.size === 0) return withRecordedEvents(result, recorded);
     // The hooks need the events now; the caller gets the same array.
     const hookEvents = recorded();
@@ -231,34 +233,6 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
     const head = statements.streamHead.get(streamId) as [number, string] | undefined;
     return head === undefined ? 0 : head[0];
   }
-}
-
-/**
- * The events an append just wrote, as reads will return them (for hooks and `AppendResult.events`);
- * positions are consecutive under the write lock.
- */
-function recordedEvents(
-  append: PreparedAppend,
-  streamType: string,
-  currentVersion: number,
-  lastPosition: bigint,
-  recordedAt: number,
-): RecordedEvent[] {
-  const { events } = append;
-  const firstPosition = lastPosition - BigInt(events.length - 1);
-  return events.map((event, i) => ({
-    id: event.id,
-    streamId: append.streamId,
-    streamType,
-    type: event.type,
-    data: JSON.parse(event.dataJson),
-    metadata: JSON.parse(event.metadataJson),
-    schemaVersion: event.schemaVersion,
-    version: currentVersion + i + 1,
-    position: firstPosition + BigInt(i),
-    occurredAt: new Date(event.occurredAt.getTime()),
-    recordedAt: new Date(recordedAt),
-  }));
 }
 
 /** Creates a store over a file path, `':memory:'`, or a better-sqlite3 `Database` you own. */
