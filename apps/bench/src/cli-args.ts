@@ -15,6 +15,8 @@ export interface BenchArgs {
   targets: string[];
   /** Overrides the scale's run count. */
   runs: number | undefined;
+  /** Hash partitions of the PostgreSQL and MySQL stores' events tables; `undefined`: none. */
+  partitions: number | undefined;
   help: boolean;
 }
 
@@ -28,6 +30,8 @@ export const USAGE = `Usage: pnpm bench [-- options]
                      suite, postgres and mysql select the warm tier
   --runs N           throughput: measured runs per workload and side (default 5, or 3 with --quick);
                      tiered: interleaved rounds per stream size (default 20, or 4 with --quick)
+  --partitions N     throughput: the PostgreSQL and MySQL stores hash-partition their events table
+                     into N partitions (the raw baselines keep one plain table)
   --help             show this help`;
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -46,6 +50,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     only: parseWorkloads(values.only),
     targets: splitList(values.target),
     runs: parseRuns(values.runs),
+    partitions: parsePartitions(values.partitions),
     help: values.help ?? false,
   };
 }
@@ -61,6 +66,7 @@ function parse(args: string[]) {
       only: { type: 'string' },
       target: { type: 'string' },
       runs: { type: 'string' },
+      partitions: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -92,6 +98,14 @@ function parseRuns(value: string | undefined): number | undefined {
   if (!Number.isSafeInteger(runs) || runs < 1)
     throw new UsageError(`--runs takes an integer >= 1 (got "${value}")`);
   return runs;
+}
+
+function parsePartitions(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const partitions = Number(value);
+  if (!Number.isSafeInteger(partitions) || partitions < 2 || partitions > 1024)
+    throw new UsageError(`--partitions takes an integer from 2 to 1024 (got "${value}")`);
+  return partitions;
 }
 
 function isWorkloadId(id: string): id is WorkloadId {

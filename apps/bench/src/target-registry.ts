@@ -5,14 +5,26 @@ import { postgresTarget } from './targets/postgres-target.js';
 import { sqliteFullTarget, sqliteNormalTarget } from './targets/sqlite-target.js';
 import { UsageError } from './usage-error.js';
 
+/** How the server targets lay out the stores' tables. */
+export interface TargetOptions {
+  /** Hash partitions of the PostgreSQL and MySQL stores' events tables. */
+  partitions?: number;
+}
+
 /** Every throughput target, in report order. A new adapter adds its target here. */
-export const TARGETS: readonly BenchTarget[] = [
-  memoryTarget,
-  sqliteNormalTarget,
-  sqliteFullTarget,
-  postgresTarget(),
-  mysqlTarget(),
-];
+export function throughputTargetsFor(options: TargetOptions = {}): readonly BenchTarget[] {
+  const { partitions } = options;
+  return [
+    memoryTarget,
+    sqliteNormalTarget,
+    sqliteFullTarget,
+    postgresTarget(undefined, undefined, { partitions }),
+    mysqlTarget(undefined, undefined, { partitions }),
+  ];
+}
+
+/** The targets with their default layout: their names are what `--target` may name. */
+export const TARGETS: readonly BenchTarget[] = throughputTargetsFor();
 
 /** The names `--target` can use for a throughput target: its name and its family. */
 export const targetKeys = (target: BenchTarget): readonly string[] => [target.name, target.family];

@@ -4,7 +4,7 @@ import type { BenchTarget } from './bench-target.js';
 import type { BenchArgs } from './cli-args.js';
 import { formatMisses, formatResultsTable } from './results-table.js';
 import { formatScalingLine, judgeScaling, type ScalingResult } from './scaling-goals.js';
-import { probeTargets, selectByKeys, TARGETS, targetKeys } from './target-registry.js';
+import { probeTargets, selectByKeys, targetKeys, throughputTargetsFor } from './target-registry.js';
 import { WORKLOADS } from './workloads/workload-registry.js';
 
 export interface ThroughputReport {
@@ -18,7 +18,7 @@ export interface ThroughputReport {
 }
 
 export function throughputTargets(args: BenchArgs): BenchTarget[] {
-  return selectByKeys(TARGETS, args.targets, targetKeys);
+  return selectByKeys(throughputTargetsFor({ partitions: args.partitions }), args.targets, targetKeys);
 }
 
 /** W1-W5 on every selected target, adapter against raw, printed as one table. */

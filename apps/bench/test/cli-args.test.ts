@@ -10,6 +10,7 @@ describe('parseBenchArgs', () => {
       only: ['W1', 'W2', 'W3', 'W4', 'W5'],
       targets: [],
       runs: undefined,
+      partitions: undefined,
       help: false,
     });
   });
@@ -23,8 +24,16 @@ describe('parseBenchArgs', () => {
       '--target=sqlite,memory',
       '--runs',
       '7',
+      '--partitions',
+      '8',
     ]);
-    expect(args).toMatchObject({ quick: true, only: ['W1', 'W3'], targets: ['sqlite', 'memory'], runs: 7 });
+    expect(args).toMatchObject({
+      quick: true,
+      only: ['W1', 'W3'],
+      targets: ['sqlite', 'memory'],
+      runs: 7,
+      partitions: 8,
+    });
   });
 
   it('reads --suite, one or several, in report order', () => {
@@ -40,6 +49,8 @@ describe('parseBenchArgs', () => {
     [['--only', '']],
     [['--runs', '0']],
     [['--runs', 'many']],
+    [['--partitions', '1']],
+    [['--partitions', '2.5']],
     [['--fast']],
     [['extra']],
   ])('rejects %j with a UsageError', (argv) => {

@@ -113,4 +113,46 @@ describeWithServer('the mysql target', unreachable, () => {
     );
     expect(await tablesOfThisRun()).toEqual(before);
   });
+  it('with partitions, runs every workload on a partitioned store; the raw table stays one plain table', async () => {
+    // Names of its own, so that only this target's tables are looked at.
+    const own = new BenchObjectNames('strata_bench_');
+    const prefix = `strata_bench_${own.tag}_`;
+    const target = mysqlTarget(MYSQL_URL, own, { partitions: 4 });
+    expect(target.label).toBe('mysql (mysql2, MariaDB), 4 partitions');
+    // Every store the runs open is looked at: partitions of its events table and of the raw table.
+    const seen: string[] = [];
+    const setup = target.setup.bind(target);
+    target.setup = async () => {
+      const database = await setup();
+      const createStore = database.createStore.bind(database);
+      database.createStore = async () => {
+        const store = await createStore();
+        const [rows] = await admin.query(
+          `SELECT table_name AS name, COUNT(partition_name) AS n FROM information_schema.partitions
+            WHERE table_schema = DATABASE() AND RIGHT(table_name, 7) = '_events'
+              AND LEFT(table_name, CHAR_LENGTH(?)) = ?
+            GROUP BY table_name`,
+          [prefix, prefix],
+        );
+        for (const row of rows as { name: string; n: number }[])
+          seen.push(`${row.name.endsWith('raw_events') ? 'raw' : 'store'}:${Number(row.n)}`);
+        return store;
+      };
+      return database;
+    };
+    try {
+      const results = await runBench([target], WORKLOADS, {
+        scale: { ...TINY_SCALE, runs: 1 },
+        warmup: undefined,
+        onProgress() {},
+      });
+      expect(results.map((r) => [r.workload, r.adapter.median > 0, (r.raw?.median ?? 0) > 0])).toEqual(
+        ['W1', 'W2', 'W3', 'W4', 'W5'].map((id) => [id, true, true]),
+      );
+      // A table without partitions has no partition names.
+      expect(new Set(seen)).toEqual(new Set(['store:4', 'raw:0']));
+    } finally {
+      await dropMysqlTables(admin, prefix);
+    }
+  });
 });

@@ -102,4 +102,41 @@ describeWithServer('the postgres target', unreachable, () => {
     );
     expect(await schemasOfThisRun()).toEqual(before);
   });
+
+  it('with partitions, runs every workload on a hash-partitioned store (the raw side stays one table)', async () => {
+    const target = postgresTarget(POSTGRES_URL, names, { partitions: 4 });
+    expect(target.label).toBe('postgres (pg), 4 partitions');
+    // Every store the runs open is looked at: how many partitions its events table has.
+    const partitionCounts: number[] = [];
+    const setup = target.setup.bind(target);
+    target.setup = async () => {
+      const database = await setup();
+      const createStore = database.createStore.bind(database);
+      database.createStore = async () => {
+        const store = await createStore();
+        const { rows } = await admin.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhparent
+             JOIN pg_namespace s ON s.oid = c.relnamespace
+            WHERE left(s.nspname, length($1)) = $1 AND c.relname = 'strata_events'
+            GROUP BY s.nspname`,
+          [`strata_bench_${names.tag}_`],
+        );
+        partitionCounts.push(...rows.map((row) => row.n));
+        return store;
+      };
+      return database;
+    };
+    const before = await schemasOfThisRun();
+    const results = await runBench([target], WORKLOADS, {
+      scale: { ...TINY_SCALE, runs: 1 },
+      warmup: undefined,
+      onProgress() {},
+    });
+    expect(results.map((r) => [r.workload, r.adapter.median > 0, (r.raw?.median ?? 0) > 0])).toEqual(
+      ['W1', 'W2', 'W3', 'W4', 'W5'].map((id) => [id, true, true]),
+    );
+    expect(partitionCounts.length).toBeGreaterThan(0);
+    expect(new Set(partitionCounts)).toEqual(new Set([4]));
+    expect(await schemasOfThisRun()).toEqual(before);
+  });
 });

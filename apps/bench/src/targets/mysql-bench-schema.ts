@@ -16,8 +16,13 @@ const SEED_CHUNK = 1_000;
  * indexes on whichever server this is) whose position is an AUTO_INCREMENT, as a hand-written
  * data layer would have it.
  */
-export async function createMysqlTables(url: string, admin: Pool, prefix: string): Promise<void> {
-  const store = createMysqlEventStore({ connection: url, tablePrefix: prefix, poolSize: 1 });
+export async function createMysqlTables(
+  url: string,
+  admin: Pool,
+  prefix: string,
+  partitions?: number,
+): Promise<void> {
+  const store = createMysqlEventStore({ connection: url, tablePrefix: prefix, poolSize: 1, partitions });
   try {
     await store.migrate();
   } finally {
@@ -25,6 +30,14 @@ export async function createMysqlTables(url: string, admin: Pool, prefix: string
   }
   const raw = `\`${prefix}${MYSQL_RAW_TABLE}\``;
   await admin.query(`CREATE TABLE ${raw} LIKE \`${prefix}events\``);
+  // The baseline is a hand-written data layer's one plain table, whatever the store's layout:
+  // keyed by position alone, event ids unique in it.
+  if (partitions !== undefined) {
+    await admin.query(`ALTER TABLE ${raw} REMOVE PARTITIONING`);
+    await admin.query(
+      `ALTER TABLE ${raw} DROP PRIMARY KEY, ADD PRIMARY KEY (position), ADD UNIQUE KEY event_id (event_id)`,
+    );
+  }
   await admin.query(`ALTER TABLE ${raw} MODIFY position BIGINT UNSIGNED NOT NULL AUTO_INCREMENT`);
 }
 
@@ -32,7 +45,12 @@ export async function createMysqlTables(url: string, admin: Pool, prefix: string
  * Fills the store's tables and the raw table with the same events (`benchEvent(n)`, round-robin
  * over the streams so the global log interleaves them), in multi-row INSERTs. Not timed.
  */
-export async function seedMysql(admin: Pool, prefix: string, plan: SeedPlan): Promise<void> {
+export async function seedMysql(
+  admin: Pool,
+  prefix: string,
+  plan: SeedPlan,
+  partitions?: number,
+): Promise<void> {
   const events = `\`${prefix}events\``;
   const now = Date.now();
   const total = plan.streamIds.length * plan.eventsPerStream;
@@ -60,6 +78,12 @@ export async function seedMysql(admin: Pool, prefix: string, plan: SeedPlan): Pr
       `INSERT INTO ${events} (position, stream_id, version, event_id, stream_type, event_type, data, metadata,
          schema_version, occurred_at, recorded_at) VALUES ?`,
       [rows],
+    );
+  }
+  if (partitions !== undefined) {
+    // The partitioned layout keeps event ids unique in a table of their own.
+    await admin.query(
+      `INSERT INTO \`${prefix}event_ids\` (event_id, stream_id, version) SELECT event_id, stream_id, version FROM ${events}`,
     );
   }
   const streams = plan.streamIds.map((id) => [id, 'default', plan.eventsPerStream]);

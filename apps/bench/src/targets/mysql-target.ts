@@ -27,6 +27,7 @@ const RAW_REFERENCE: BenchTarget['rawReference'] = {
 export function mysqlTarget(
   url: string = MYSQL_URL,
   names: BenchObjectNames = new BenchObjectNames('strata_bench_'),
+  { partitions }: { partitions?: number | undefined } = {},
 ): BenchTarget {
   let admin: Pool | undefined;
   const adminPool = (): Pool => {
@@ -37,8 +38,8 @@ export function mysqlTarget(
   const seeds = new ServerSeedCache(async (plan) => {
     const prefix = prefixFor('seed');
     try {
-      await createMysqlTables(url, adminPool(), prefix);
-      await seedMysql(adminPool(), prefix, plan);
+      await createMysqlTables(url, adminPool(), prefix, partitions);
+      await seedMysql(adminPool(), prefix, plan, partitions);
     } catch (error) {
       await dropMysqlTables(adminPool(), prefix);
       throw error;
@@ -49,7 +50,10 @@ export function mysqlTarget(
   return {
     name: 'mysql',
     family: 'mysql',
-    label: 'mysql (mysql2, MariaDB)',
+    label:
+      partitions === undefined
+        ? 'mysql (mysql2, MariaDB)'
+        : `mysql (mysql2, MariaDB), ${partitions} partitions`,
     goals: { W1: 1.0, W2: 1.0, W3: 1.0, W4: 0.9, W5: 0.9 },
     scaling: [{ faster: 'W2', than: 'W1' }],
     rawReference: RAW_REFERENCE,
@@ -64,14 +68,14 @@ export function mysqlTarget(
       let prefix = fresh;
       return {
         async createStore() {
-          const store = createMysqlEventStore({ connection: url, tablePrefix: prefix });
+          const store = createMysqlEventStore({ connection: url, tablePrefix: prefix, partitions });
           await store.migrate();
           // Open every pooled connection (and prepare the read statement) outside the timed part.
           await Promise.all(Array.from({ length: MYSQL_POOL_SIZE }, () => store.readStream('bench-open')));
           return store;
         },
         async openRaw() {
-          if (prefix === fresh) await createMysqlTables(url, adminPool(), prefix);
+          if (prefix === fresh) await createMysqlTables(url, adminPool(), prefix, partitions);
           return MysqlRawBaseline.open(url, prefix);
         },
         async seed(plan) {

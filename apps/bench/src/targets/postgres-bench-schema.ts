@@ -6,6 +6,7 @@ export const POSTGRES_RAW_TABLE = 'raw_events';
 /** The store's tables under its default prefix. */
 const STORE_EVENTS = 'strata_events';
 const STORE_STREAMS = 'strata_streams';
+const STORE_EVENT_IDS = 'strata_event_ids';
 
 /**
  * The raw side's table: the store's events table with the same columns, types and indexes
@@ -39,7 +40,12 @@ export function postgresRawSchemaSql(schema: string): string[] {
  * same events, in SQL: `benchEvent(n)`'s JSON, byte for byte, round-robin over the streams so the
  * global log interleaves them as a real one does. Not timed.
  */
-export async function seedPostgres(admin: pg.Pool, schema: string, plan: SeedPlan): Promise<void> {
+export async function seedPostgres(
+  admin: pg.Pool,
+  schema: string,
+  plan: SeedPlan,
+  partitioned = false,
+): Promise<void> {
   const q = (table: string) => `"${schema}".${table}`;
   await admin.query(
     `INSERT INTO ${q(STORE_EVENTS)} (event_id, stream_id, stream_type, event_type, data, metadata, version,
@@ -54,6 +60,13 @@ export async function seedPostgres(admin: pg.Pool, schema: string, plan: SeedPla
       ORDER BY v, s.k`,
     [plan.streamIds, plan.eventsPerStream, Date.now()],
   );
+  if (partitioned) {
+    // The partitioned layout keeps event ids unique in a table of their own.
+    await admin.query(
+      `INSERT INTO ${q(STORE_EVENT_IDS)} (event_id, stream_id, version, position)
+       SELECT event_id, stream_id, version, position FROM ${q(STORE_EVENTS)}`,
+    );
+  }
   await admin.query(
     `INSERT INTO ${q(STORE_STREAMS)} (stream_id, stream_type, version)
      SELECT id, 'default', $2::integer FROM unnest($1::text[]) AS id`,

@@ -24,6 +24,7 @@ const RAW_REFERENCE: BenchTarget['rawReference'] = {
 export function postgresTarget(
   url: string = POSTGRES_URL,
   names: BenchObjectNames = new BenchObjectNames('strata_bench_'),
+  { partitions }: { partitions?: number | undefined } = {},
 ): BenchTarget {
   let admin: pg.Pool | undefined;
   const adminPool = (): pg.Pool => {
@@ -40,9 +41,11 @@ export function postgresTarget(
     const schema = names.next('seed');
     try {
       // The store's own migrations create its tables, so both sides read what the store would write.
-      await (await createPostgresEventStore({ connectionString: url, schema, poolSize: 1 })).close();
+      await (
+        await createPostgresEventStore({ connectionString: url, schema, poolSize: 1, partitions })
+      ).close();
       for (const sql of postgresRawSchemaSql(schema)) await adminPool().query(sql);
-      await seedPostgres(adminPool(), schema, plan);
+      await seedPostgres(adminPool(), schema, plan, partitions !== undefined);
     } catch (error) {
       await dropSchema(schema);
       throw error;
@@ -53,7 +56,7 @@ export function postgresTarget(
   return {
     name: 'postgres',
     family: 'postgres',
-    label: 'postgres (pg)',
+    label: partitions === undefined ? 'postgres (pg)' : `postgres (pg), ${partitions} partitions`,
     goals: { W1: 1.0, W2: 1.0, W3: 1.0, W4: 0.9, W5: 0.9 },
     scaling: [{ faster: 'W2', than: 'W1' }],
     rawReference: RAW_REFERENCE,
@@ -68,7 +71,7 @@ export function postgresTarget(
       let schema = fresh;
       return {
         async createStore() {
-          const store = await createPostgresEventStore({ connectionString: url, schema });
+          const store = await createPostgresEventStore({ connectionString: url, schema, partitions });
           // Open every pooled connection (and prepare the read statement) outside the timed part.
           await Promise.all(Array.from({ length: POSTGRES_POOL_SIZE }, () => store.readStream('bench-open')));
           return store;
