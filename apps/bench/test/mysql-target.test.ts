@@ -2,14 +2,12 @@ import { createMysqlEventStore } from '@strata/store-mysql';
 import type { Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BenchObjectNames } from '../src/bench-object-names.js';
-import { runBench } from '../src/bench-runner.js';
 import { createMysqlTables, dropMysqlTables, seedMysql } from '../src/targets/mysql-bench-schema.js';
 import { MysqlRawBaseline, mysqlPool } from '../src/targets/mysql-raw-baseline.js';
 import { MYSQL_URL, mysqlTarget, probeMysql } from '../src/targets/mysql-target.js';
 import { benchEvent } from '../src/workloads/bench-events.js';
-import { WORKLOADS } from '../src/workloads/workload-registry.js';
+import { expectEveryWorkloadRuns, inspectEachStore } from './support/every-workload.js';
 import { describeWithServer } from './support/server-gate.js';
-import { TINY_SCALE } from './support/tiny-scale.js';
 
 const unreachable = await probeMysql(MYSQL_URL);
 
@@ -103,14 +101,7 @@ describeWithServer('the mysql target', unreachable, () => {
   it('runs every workload on both sides and drops every table it made', async () => {
     const target = mysqlTarget(MYSQL_URL, names);
     const before = await tablesOfThisRun();
-    const results = await runBench([target], WORKLOADS, {
-      scale: { ...TINY_SCALE, runs: 1 },
-      warmup: undefined,
-      onProgress() {},
-    });
-    expect(results.map((r) => [r.workload, r.adapter.median > 0, (r.raw?.median ?? 0) > 0])).toEqual(
-      ['W1', 'W2', 'W3', 'W4', 'W5'].map((id) => [id, true, true]),
-    );
+    await expectEveryWorkloadRuns(target);
     expect(await tablesOfThisRun()).toEqual(before);
   });
   it('with partitions, runs every workload on a partitioned store; the raw table stays one plain table', async () => {
@@ -121,34 +112,19 @@ describeWithServer('the mysql target', unreachable, () => {
     expect(target.label).toBe('mysql (mysql2, MariaDB), 4 partitions');
     // Every store the runs open is looked at: partitions of its events table and of the raw table.
     const seen: string[] = [];
-    const setup = target.setup.bind(target);
-    target.setup = async () => {
-      const database = await setup();
-      const createStore = database.createStore.bind(database);
-      database.createStore = async () => {
-        const store = await createStore();
-        const [rows] = await admin.query(
-          `SELECT table_name AS name, COUNT(partition_name) AS n FROM information_schema.partitions
-            WHERE table_schema = DATABASE() AND RIGHT(table_name, 7) = '_events'
-              AND LEFT(table_name, CHAR_LENGTH(?)) = ?
-            GROUP BY table_name`,
-          [prefix, prefix],
-        );
-        for (const row of rows as { name: string; n: number }[])
-          seen.push(`${row.name.endsWith('raw_events') ? 'raw' : 'store'}:${Number(row.n)}`);
-        return store;
-      };
-      return database;
-    };
-    try {
-      const results = await runBench([target], WORKLOADS, {
-        scale: { ...TINY_SCALE, runs: 1 },
-        warmup: undefined,
-        onProgress() {},
-      });
-      expect(results.map((r) => [r.workload, r.adapter.median > 0, (r.raw?.median ?? 0) > 0])).toEqual(
-        ['W1', 'W2', 'W3', 'W4', 'W5'].map((id) => [id, true, true]),
+    inspectEachStore(target, async () => {
+      const [rows] = await admin.query(
+        `SELECT table_name AS name, COUNT(partition_name) AS n FROM information_schema.partitions
+          WHERE table_schema = DATABASE() AND RIGHT(table_name, 7) = '_events'
+            AND LEFT(table_name, CHAR_LENGTH(?)) = ?
+          GROUP BY table_name`,
+        [prefix, prefix],
       );
+      for (const row of rows as { name: string; n: number }[])
+        seen.push(`${row.name.endsWith('raw_events') ? 'raw' : 'store'}:${Number(row.n)}`);
+    });
+    try {
+      await expectEveryWorkloadRuns(target);
       // A table without partitions has no partition names.
       expect(new Set(seen)).toEqual(new Set(['store:4', 'raw:0']));
     } finally {

@@ -2,14 +2,12 @@ import { createPostgresEventStore } from '@strata/store-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BenchObjectNames } from '../src/bench-object-names.js';
-import { runBench } from '../src/bench-runner.js';
 import { postgresRawSchemaSql, seedPostgres } from '../src/targets/postgres-bench-schema.js';
 import { PostgresRawBaseline } from '../src/targets/postgres-raw-baseline.js';
 import { POSTGRES_URL, postgresTarget, probePostgres } from '../src/targets/postgres-target.js';
 import { benchEvent } from '../src/workloads/bench-events.js';
-import { WORKLOADS } from '../src/workloads/workload-registry.js';
+import { expectEveryWorkloadRuns, inspectEachStore } from './support/every-workload.js';
 import { describeWithServer } from './support/server-gate.js';
-import { TINY_SCALE } from './support/tiny-scale.js';
 
 const unreachable = await probePostgres(POSTGRES_URL);
 
@@ -92,14 +90,7 @@ describeWithServer('the postgres target', unreachable, () => {
   it('runs every workload on both sides and drops every schema it made', async () => {
     const target = postgresTarget(POSTGRES_URL, names);
     const before = await schemasOfThisRun();
-    const results = await runBench([target], WORKLOADS, {
-      scale: { ...TINY_SCALE, runs: 1 },
-      warmup: undefined,
-      onProgress() {},
-    });
-    expect(results.map((r) => [r.workload, r.adapter.median > 0, (r.raw?.median ?? 0) > 0])).toEqual(
-      ['W1', 'W2', 'W3', 'W4', 'W5'].map((id) => [id, true, true]),
-    );
+    await expectEveryWorkloadRuns(target);
     expect(await schemasOfThisRun()).toEqual(before);
   });
 
@@ -108,33 +99,18 @@ describeWithServer('the postgres target', unreachable, () => {
     expect(target.label).toBe('postgres (pg), 4 partitions');
     // Every store the runs open is looked at: how many partitions its events table has.
     const partitionCounts: number[] = [];
-    const setup = target.setup.bind(target);
-    target.setup = async () => {
-      const database = await setup();
-      const createStore = database.createStore.bind(database);
-      database.createStore = async () => {
-        const store = await createStore();
-        const { rows } = await admin.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhparent
-             JOIN pg_namespace s ON s.oid = c.relnamespace
-            WHERE left(s.nspname, length($1)) = $1 AND c.relname = 'strata_events'
-            GROUP BY s.nspname`,
-          [`strata_bench_${names.tag}_`],
-        );
-        partitionCounts.push(...rows.map((row) => row.n));
-        return store;
-      };
-      return database;
-    };
-    const before = await schemasOfThisRun();
-    const results = await runBench([target], WORKLOADS, {
-      scale: { ...TINY_SCALE, runs: 1 },
-      warmup: undefined,
-      onProgress() {},
+    inspectEachStore(target, async () => {
+      const { rows } = await admin.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhparent
+           JOIN pg_namespace s ON s.oid = c.relnamespace
+          WHERE left(s.nspname, length($1)) = $1 AND c.relname = 'strata_events'
+          GROUP BY s.nspname`,
+        [`strata_bench_${names.tag}_`],
+      );
+      partitionCounts.push(...rows.map((row) => row.n));
     });
-    expect(results.map((r) => [r.workload, r.adapter.median > 0, (r.raw?.median ?? 0) > 0])).toEqual(
-      ['W1', 'W2', 'W3', 'W4', 'W5'].map((id) => [id, true, true]),
-    );
+    const before = await schemasOfThisRun();
+    await expectEveryWorkloadRuns(target);
     expect(partitionCounts.length).toBeGreaterThan(0);
     expect(new Set(partitionCounts)).toEqual(new Set([4]));
     expect(await schemasOfThisRun()).toEqual(before);
