@@ -24,7 +24,7 @@ export function mysqlPool(url: string, connectionLimit: number): Pool {
 }
 
 /**
- * What a plain hand-written mysql2 data layer does, after packages/store-mysql/bench: one
+ * What a plain hand-written mysql2 data layer does: one
  * transaction of four round trips per append (BEGIN, SELECT the stream's version, one multi-row
  * prepared INSERT, COMMIT) on a copy of the store's events table with an AUTO_INCREMENT position,
  * and reads decoded into the event objects the contract returns. Its global order is the naive one

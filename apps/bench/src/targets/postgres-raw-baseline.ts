@@ -24,7 +24,7 @@ interface RawRow {
 }
 
 /**
- * What a plain hand-written pg data layer does, copied from packages/store-postgres/bench: one
+ * What a plain hand-written pg data layer does: one
  * transaction of four round trips per append (BEGIN, SELECT the stream's version, one multi-row
  * INSERT with bind parameters, COMMIT) on a table with the store's columns and indexes, and reads
  * decoded by pg's own parsers into the event objects the contract returns. Its global order is the
