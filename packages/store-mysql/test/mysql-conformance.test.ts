@@ -1,17 +1,10 @@
 import { describeEventStore } from '@strata/conformance';
 import type { EventStore } from '@strata/core';
+import { TcpProxy } from '@strata/test-servers';
 import { createPool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createMysqlEventStore, type MysqlEventStore, migrate } from '../src/index.js';
-import {
-  dropTables,
-  MYSQL_URL,
-  mysqlReachable,
-  randomPrefix,
-  serverAddress,
-  urlVia,
-} from './mysql-test-server.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { dropTables, MYSQL_URL, mysqlReachable, randomPrefix, serverAddress } from './mysql-test-server.js';
 
 const reachable = await mysqlReachable();
 
@@ -35,9 +28,9 @@ for (const partitions of [undefined, 4]) {
     describeEventStore(`MySQL store (${label})`, {
       async create() {
         // Each store talks to the server through its own proxy, so an outage hits that store only.
-        const proxy = new TcpProxy(serverAddress());
-        await proxy.start();
-        const store = createMysqlEventStore({ connection: urlVia('127.0.0.1', proxy.port), ...options });
+        const { host, port } = serverAddress();
+        const proxy = await TcpProxy.start(port, host);
+        const store = createMysqlEventStore({ connection: proxy.route(MYSQL_URL), ...options });
         proxies.set(store, proxy);
         return store;
       },

@@ -39,14 +39,6 @@ export async function dropTables(prefix: string): Promise<void> {
   }
 }
 
-/** `MYSQL_URL` with its host and port replaced (to go through a proxy). */
-export function urlVia(host: string, port: number): string {
-  const url = new URL(MYSQL_URL);
-  url.hostname = host;
-  url.port = String(port);
-  return url.toString();
-}
-
 /** Host and port of `MYSQL_URL`. */
 export function serverAddress(): { host: string; port: number } {
   const url = new URL(MYSQL_URL);

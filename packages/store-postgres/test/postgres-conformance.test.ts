@@ -1,5 +1,6 @@
 import { describeEventStore } from '@strata/conformance';
 import type { EventStore } from '@strata/core';
+import { TcpProxy } from '@strata/test-servers';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { createPostgresEventStore, PostgresEventStore } from '../src/index.js';
@@ -11,7 +12,6 @@ import {
   PG_URL,
   randomSchema,
 } from './support/postgres-test-env.js';
-import { TcpProxy } from './support/tcp-proxy.js';
 
 // The whole kit, once per table layout. Stores connect through a TCP proxy so the unavailability
 // topic can cut them off. Each test's store runs on one pool the test file owns (the caller-owned
@@ -28,7 +28,7 @@ for (const partitions of [undefined, 4]) {
     beforeAll(async () => {
       admin = adminPool();
       const target = new URL(PG_URL);
-      proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432));
+      proxy = await TcpProxy.start(Number(target.port || 5432), target.hostname);
       const store = await openStore(schema, { partitions });
       await store.close();
       shared = new pg.Pool({ connectionString: proxy.route(PG_URL), max: 6, connectionTimeoutMillis: 2_000 });
@@ -55,7 +55,7 @@ for (const partitions of [undefined, 4]) {
         });
       },
       outage: {
-        begin: async () => proxy.drop(),
+        begin: async () => proxy.cut(),
         end: async () => proxy.restore(),
       },
     });

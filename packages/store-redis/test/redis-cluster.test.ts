@@ -7,6 +7,7 @@ import {
   type EventStoreConformanceOptions,
 } from '@strata/conformance';
 import { DuplicateEventError, StoreUnavailableError, UnsupportedOperationError } from '@strata/core';
+import { OwnRedisCluster } from '@strata/test-servers';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,23 +17,22 @@ import {
   recommendedRedisOptions,
 } from '../src/index.js';
 import { keySlot } from '../src/key-slot.js';
-import { RedisClusterProcess } from './support/redis-cluster-process.js';
 import { testKeyPrefix } from './support/redis-test-server.js';
 
 const TIMEOUT_MS = 2000;
 const keyPrefix = testKeyPrefix('cluster');
-let cluster: RedisClusterProcess;
+let cluster: OwnRedisCluster;
 let client: Cluster;
 
 function clusterClient(): Cluster {
-  return new Cluster(
-    cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
-    { redisOptions: recommendedRedisOptions(TIMEOUT_MS), slotsRefreshTimeout: 1000 },
-  );
+  return new Cluster(cluster.startupNodes, {
+    redisOptions: recommendedRedisOptions(TIMEOUT_MS),
+    slotsRefreshTimeout: 1000,
+  });
 }
 
 beforeAll(async () => {
-  cluster = await RedisClusterProcess.start();
+  cluster = await OwnRedisCluster.start();
   client = clusterClient();
 }, 60_000);
 
@@ -194,7 +194,7 @@ describe('@strata/store-redis on a Redis Cluster of three masters', () => {
     }
 
     // The node comes back empty: the test cluster keeps nothing on disk (see the README on AOF).
-    await cluster.startNode(port);
+    await cluster.restartNode(port);
     await cluster.waitUntilHealthy();
     await expect.poll(() => store.streamVersion(streamId).catch(() => -1), { timeout: 15_000 }).toBe(0);
     await store.append(streamId, [{ type: 'after', data: null }], { expectedVersion: 'no_stream' });

@@ -6,11 +6,11 @@ import { RedisEventStore } from '../src/index.js';
 import {
   deleteKeys,
   describeWithRedis,
+  proxyToSharedServer,
   REDIS_URL,
   redisIsReachable,
   testKeyPrefix,
 } from './support/redis-test-server.js';
-import { TcpProxy } from './support/tcp-proxy.js';
 
 const keyPrefix = testKeyPrefix('layout');
 
@@ -94,10 +94,8 @@ describeWithRedis('RedisEventStore storage (standalone)', await redisIsReachable
   });
 
   it('reads many streams in a few round trips (pipelined), not one per stream', async () => {
-    const target = new URL(REDIS_URL);
-    const proxy = new TcpProxy(target.hostname, Number(target.port || 6379));
-    await proxy.start();
-    const viaProxy = new RedisEventStore({ url: `redis://127.0.0.1:${proxy.port}`, keyPrefix });
+    const proxy = await proxyToSharedServer();
+    const viaProxy = new RedisEventStore({ url: proxy.route(REDIS_URL), keyPrefix });
     const ids = Array.from({ length: 300 }, (_, i) => `pipelined-${i}`);
     await viaProxy.streamVersion('connect-first');
     const before = proxy.chunksFromClients;
@@ -105,7 +103,7 @@ describeWithRedis('RedisEventStore storage (standalone)', await redisIsReachable
     expect(read.size).toBe(300);
     expect(proxy.chunksFromClients - before).toBeLessThan(10);
     await viaProxy.close();
-    await proxy.stop();
+    await proxy.close();
   });
 
   it("in 'cluster' mode on a standalone server: per-stream ids, no readAll", async () => {

@@ -1,15 +1,15 @@
 import { setTimeout } from 'node:timers/promises';
 import { StoreClosedError, StoreUnavailableError } from '@strata/core';
+import { OwnRedisServer } from '@strata/test-servers';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisEventStore, recommendedRedisOptions } from '../src/index.js';
-import { RedisServerProcess } from './support/redis-server-process.js';
 
 // A server of this file's own, killed, frozen and restarted; the shared one is never touched.
-let server: RedisServerProcess;
+let server: OwnRedisServer;
 
 beforeAll(async () => {
-  server = await RedisServerProcess.start();
+  server = await OwnRedisServer.start();
 }, 30_000);
 
 afterAll(async () => {

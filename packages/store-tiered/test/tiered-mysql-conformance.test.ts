@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describeEventStore } from '@strata/conformance';
 import { createMysqlEventStore } from '@strata/store-mysql';
+import { TcpProxy } from '@strata/test-servers';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll } from 'vitest';
 import { describeWithServer } from './support/server-probe.js';
-import { TcpProxy } from './support/tcp-proxy.js';
 import { tieredKit, type WarmFactory } from './support/tiered-kit.js';
 
 const MYSQL_URL = process.env.STRATA_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';

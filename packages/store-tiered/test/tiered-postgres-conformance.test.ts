@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { describeEventStore } from '@strata/conformance';
 import { createPostgresEventStore } from '@strata/store-postgres';
+import { TcpProxy } from '@strata/test-servers';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { describeWithServer } from './support/server-probe.js';
-import { TcpProxy } from './support/tcp-proxy.js';
 import { tieredKit, type WarmFactory } from './support/tiered-kit.js';
 
 const PG_URL = process.env.STRATA_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

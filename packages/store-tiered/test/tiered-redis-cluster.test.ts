@@ -1,8 +1,8 @@
 import { createSqliteEventStore } from '@strata/store-sqlite';
+import { OwnRedisCluster } from '@strata/test-servers';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisHotTier, createTieredEventStore, recommendedHotRedisOptions } from '../src/index.js';
-import { OwnRedisCluster } from './support/redis-cluster.js';
 import { tempSqliteFiles } from './support/temp-sqlite.js';
 import { newEvents } from './support/tiered-fixture.js';
 
@@ -17,14 +17,11 @@ afterAll(async () => {
 
 describe('the hot tier on a Redis Cluster', () => {
   it('spreads copies over the masters, and a master going away degrades to warm, not failure', async () => {
-    const client = new Cluster(
-      cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
-      {
-        redisOptions: recommendedHotRedisOptions(300),
-        enableOfflineQueue: false,
-        clusterRetryStrategy: () => 100,
-      },
-    );
+    const client = new Cluster(cluster.startupNodes, {
+      redisOptions: recommendedHotRedisOptions(300),
+      enableOfflineQueue: false,
+      clusterRetryStrategy: () => 100,
+    });
     client.on('error', () => {});
     const warm = createSqliteEventStore({ database: files.path(), synchronous: 'NORMAL' });
     const store = createTieredEventStore({
@@ -46,7 +43,7 @@ describe('the hot tier on a Redis Cluster', () => {
       expect(perNode.reduce((a, b) => a + b, 0)).toBe(60);
       expect(perNode.every((n) => n > 0)).toBe(true);
 
-      await cluster.kill(cluster.ports[0]!);
+      await cluster.killNode(cluster.ports[0]!);
       for (let round = 0; round < 3; round++) {
         for (const id of streams) {
           await store.append(id, newEvents(1));

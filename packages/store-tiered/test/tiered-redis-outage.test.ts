@@ -1,9 +1,9 @@
 import { ConcurrencyError } from '@strata/core';
+import { OwnRedisServer } from '@strata/test-servers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BreakerState } from '../src/index.js';
 import { until } from './support/poll.js';
 import { redisClient } from './support/redis-env.js';
-import { OwnRedisServer } from './support/redis-server.js';
 import { newEvents, resetCounts, tieredFixture } from './support/tiered-fixture.js';
 
 // Every test here owns a redis-server on its own port, so it can kill and restart it.

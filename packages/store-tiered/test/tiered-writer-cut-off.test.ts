@@ -1,9 +1,8 @@
 import { ConcurrencyError } from '@strata/core';
+import { OwnRedisServer, TcpProxy } from '@strata/test-servers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sleep, until } from './support/poll.js';
 import { redisClient } from './support/redis-env.js';
-import { OwnRedisServer } from './support/redis-server.js';
-import { TcpProxy } from './support/tcp-proxy.js';
 import { newEvents, type OpenOptions, tieredFixture } from './support/tiered-fixture.js';
 
 // The hard case: writer A cannot reach Redis for a moment (its write-through and its invalidation
@@ -31,7 +30,7 @@ async function writerAndReader(options: OpenOptions) {
     ...common,
     path: b.path,
     prefix: b.prefix,
-    redis: redisClient(proxy.url, 300),
+    redis: redisClient(proxy.route(server.url), 300),
   });
   await a.store.append('s', newEvents(3));
   await a.store.flush();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TcpProxy } from '@strata/test-servers';
 import { Redis } from 'ioredis';
 import { describe, it } from 'vitest';
 
@@ -8,6 +9,12 @@ export const REDIS_URL = process.env.STRATA_REDIS_URL ?? 'redis://127.0.0.1:6379
 /** A fresh key prefix per test file, so runs never see each other's keys. */
 export function testKeyPrefix(label: string): string {
   return `strata-test:${label}:${randomUUID()}:`;
+}
+
+/** A proxy in front of the shared server, to cut one client off it; connect to `proxy.route(REDIS_URL)`. */
+export function proxyToSharedServer(): Promise<TcpProxy> {
+  const target = new URL(REDIS_URL);
+  return TcpProxy.start(Number(target.port || 6379), target.hostname);
 }
 
 /** True when the shared server answers PING within a second. */
