@@ -1,4 +1,4 @@
-import { type RecordedEvent, SerializationError } from '@strata/core';
+import type { RecordedEvent } from '@strata/core';
 
 /**
  * One event in the hot tier is one JSON array (the stream id is the key's):
@@ -60,25 +60,14 @@ function encodeEntry(event: RecordedEvent): string {
 }
 
 /**
- * Decodes `length` bytes of entries starting at `start` of `reply` (each entry followed by a
- * comma), in order. Entries arrive as a Buffer: ioredis turns a large bulk reply into a string
- * more slowly than `toString()` does.
+ * Decodes the entries from `start` to the end of `reply` (each followed by a comma), in order.
+ * They arrive as a Buffer: ioredis turns a large bulk reply into a string more slowly than
+ * `toString()` does.
  */
 export function decodeHotEvents(streamId: string, reply: Buffer, start: number): RecordedEvent[] {
   if (reply.length <= start) return [];
-  let entries: HotEntry[];
-  try {
-    // The last byte is the final entry's comma.
-    entries = JSON.parse(`[${reply.toString('utf8', start, reply.length - 1)}]`) as HotEntry[];
-  } catch (error) {
-    throw new SerializationError(
-      '(hot tier)',
-      `the cached events of stream "${streamId}" are not valid JSON`,
-      {
-        cause: error,
-      },
-    );
-  }
+  // The last byte is the final entry's comma. Invalid JSON throws: the caller drops the copy.
+  const entries = JSON.parse(`[${reply.toString('utf8', start, reply.length - 1)}]`) as HotEntry[];
   const events = new Array<RecordedEvent>(entries.length);
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
