@@ -1,39 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, type RecordedEvent } from '@strata/core';
-import type pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { PostgresEventStore } from '../src/index.js';
-import {
-  adminPool,
-  describePostgres,
-  dropSchema,
-  openStore,
-  randomSchema,
-} from './support/postgres-test-env.js';
+import { beforeAll, expect, it } from 'vitest';
+import { describePostgres, storeInFreshSchema } from './support/postgres-test-env.js';
 
 describePostgres('onAppend hooks and grouped appends', () => {
-  const schema = randomSchema();
+  const env = storeInFreshSchema();
+  const { schema } = env;
   const readModel = `"${schema}".read_model`;
-  let admin: pg.Pool;
-  let store: PostgresEventStore;
 
   beforeAll(async () => {
-    admin = adminPool();
-    store = await openStore(schema);
-    await admin.query(
+    await env.admin.query(
       `CREATE TABLE ${readModel} (event_id text PRIMARY KEY, stream_id text, version int, position bigint, txid bigint)`,
     );
   });
 
-  afterAll(async () => {
-    await store?.close();
-    await dropSchema(admin, schema);
-    await admin.end();
-  });
-
   /** A read model written by a hook, in the append's transaction. */
   function projectIntoReadModel(onlyStream?: (streamId: string) => boolean) {
-    return store.onAppend(async ({ client, events }) => {
+    return env.store.onAppend(async ({ client, events }) => {
       for (const event of events) {
         if (onlyStream !== undefined && !onlyStream(event.streamId)) continue;
         await client.query(
@@ -45,7 +28,7 @@ describePostgres('onAppend hooks and grouped appends', () => {
   }
 
   async function readModelRows(streamId: string) {
-    const { rows } = await admin.query(
+    const { rows } = await env.admin.query(
       `SELECT event_id, version, position::text, txid::text FROM ${readModel} WHERE stream_id = $1 ORDER BY version`,
       [streamId],
     );
@@ -56,8 +39,8 @@ describePostgres('onAppend hooks and grouped appends', () => {
     const remove = projectIntoReadModel();
     try {
       const streamId = `hook-${randomUUID()}`;
-      await store.append(streamId, [{ type: 't', data: 1 }]);
-      await store.append(
+      await env.store.append(streamId, [{ type: 't', data: 1 }]);
+      await env.store.append(
         streamId,
         [
           { type: 't', data: 2 },
@@ -65,7 +48,7 @@ describePostgres('onAppend hooks and grouped appends', () => {
         ],
         { expectedVersion: 1 },
       );
-      const events = await store.readStream(streamId);
+      const events = await env.store.readStream(streamId);
       const rows = await readModelRows(streamId);
       expect(rows.map((r) => [r.event_id, r.version, r.position])).toEqual(
         events.map((e) => [e.id, e.version, e.position.toString()]),
@@ -79,22 +62,22 @@ describePostgres('onAppend hooks and grouped appends', () => {
     const doomed = `hook-doomed-${randomUUID()}`;
     const failure = new Error('read model refused');
     const removeProjection = projectIntoReadModel();
-    const removeThrower = store.onAppend(({ events }) => {
+    const removeThrower = env.store.onAppend(({ events }) => {
       if (events[0]?.streamId === doomed) throw failure;
     });
     try {
       const others = Array.from({ length: 6 }, () => `hook-other-${randomUUID()}`);
       const outcomes = await Promise.allSettled([
-        ...others.slice(0, 3).map((id) => store.append(id, [{ type: 't', data: 1 }])),
-        store.append(doomed, [{ type: 't', data: 1 }]),
-        ...others.slice(3).map((id) => store.append(id, [{ type: 't', data: 1 }])),
+        ...others.slice(0, 3).map((id) => env.store.append(id, [{ type: 't', data: 1 }])),
+        env.store.append(doomed, [{ type: 't', data: 1 }]),
+        ...others.slice(3).map((id) => env.store.append(id, [{ type: 't', data: 1 }])),
       ]);
       expect(outcomes[3]).toEqual({ status: 'rejected', reason: failure });
       expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(6);
-      expect(await store.streamVersion(doomed)).toBe(0);
+      expect(await env.store.streamVersion(doomed)).toBe(0);
       expect(await readModelRows(doomed)).toEqual([]);
       for (const id of others) {
-        expect(await store.streamVersion(id)).toBe(1);
+        expect(await env.store.streamVersion(id)).toBe(1);
         expect(await readModelRows(id)).toHaveLength(1);
       }
     } finally {
@@ -105,16 +88,16 @@ describePostgres('onAppend hooks and grouped appends', () => {
 
   it('a removed hook no longer runs, and an idempotent retry does not run hooks again', async () => {
     let calls = 0;
-    const remove = store.onAppend(() => {
+    const remove = env.store.onAppend(() => {
       calls++;
     });
     const streamId = `hook-retry-${randomUUID()}`;
     const events = [{ id: randomUUID(), type: 't', data: 1 }];
-    const first = await store.append(streamId, events);
-    expect(await store.append(streamId, events)).toEqual(first);
+    const first = await env.store.append(streamId, events);
+    expect(await env.store.append(streamId, events)).toEqual(first);
     expect(calls).toBe(1);
     remove();
-    await store.append(streamId, [{ type: 't', data: 2 }]);
+    await env.store.append(streamId, [{ type: 't', data: 2 }]);
     expect(calls).toBe(1);
   });
 
@@ -123,26 +106,27 @@ describePostgres('onAppend hooks and grouped appends', () => {
     const batches = streams.map((_, i) =>
       Array.from({ length: i + 1 }, (_, n) => ({ id: randomUUID(), type: 't', data: { n } })),
     );
-    const results = await Promise.all(streams.map((id, i) => store.append(id, batches[i]!)));
-    for (const [i, id] of streams.entries()) expect(results[i]!.events).toEqual(await store.readStream(id));
-    const retried = await store.append(streams[2]!, batches[2]!);
+    const results = await Promise.all(streams.map((id, i) => env.store.append(id, batches[i]!)));
+    for (const [i, id] of streams.entries())
+      expect(results[i]!.events).toEqual(await env.store.readStream(id));
+    const retried = await env.store.append(streams[2]!, batches[2]!);
     expect(retried).toEqual(results[2]);
     expect(retried.events).toBeUndefined();
   });
 
   it('a hook sees the very events its append returns', async () => {
     let seen: readonly RecordedEvent[] | undefined;
-    const remove = store.onAppend(({ events }) => {
+    const remove = env.store.onAppend(({ events }) => {
       seen = events;
     });
     try {
       const streamId = `hook-events-${randomUUID()}`;
-      const result = await store.append(streamId, [
+      const result = await env.store.append(streamId, [
         { type: 't', data: 1 },
         { type: 't', data: 2 },
       ]);
       expect(result.events).toBe(seen);
-      expect(seen).toEqual(await store.readStream(streamId));
+      expect(seen).toEqual(await env.store.readStream(streamId));
     } finally {
       remove();
     }
@@ -152,17 +136,17 @@ describePostgres('onAppend hooks and grouped appends', () => {
     const remove = projectIntoReadModel((id) => id.startsWith('group-'));
     try {
       const contested = `group-contested-${randomUUID()}`;
-      await store.append(contested, [{ type: 't', data: 0 }]);
+      await env.store.append(contested, [{ type: 't', data: 0 }]);
       const free = Array.from({ length: 12 }, () => `group-free-${randomUUID()}`);
       const outcomes = await Promise.allSettled([
         ...free.map((id) =>
-          store.append(id, [
+          env.store.append(id, [
             { type: 't', data: 1 },
             { type: 't', data: 2 },
           ]),
         ),
         ...Array.from({ length: 4 }, () =>
-          store.append(contested, [{ type: 't', data: 1 }], { expectedVersion: 1 }),
+          env.store.append(contested, [{ type: 't', data: 1 }], { expectedVersion: 1 }),
         ),
       ]);
       expect(outcomes.slice(0, 12).every((o) => o.status === 'fulfilled')).toBe(true);
@@ -175,8 +159,8 @@ describePostgres('onAppend hooks and grouped appends', () => {
       for (const id of [...free, contested]) for (const row of await readModelRows(id)) txids.add(row.txid);
       // 16 appends, but at most two groups start before the rest queue up behind them.
       expect(txids.size).toBeLessThan(16);
-      for (const id of free) expect((await store.readStream(id)).map((e) => e.version)).toEqual([1, 2]);
-      expect((await store.readStream(contested)).map((e) => e.version)).toEqual([1, 2]);
+      for (const id of free) expect((await env.store.readStream(id)).map((e) => e.version)).toEqual([1, 2]);
+      expect((await env.store.readStream(contested)).map((e) => e.version)).toEqual([1, 2]);
     } finally {
       remove();
     }

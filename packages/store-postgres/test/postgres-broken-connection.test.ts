@@ -2,44 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AppendResult, StoreUnavailableError } from '@strata/core';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createPostgresEventStore, type PostgresEventStore } from '../src/index.js';
+import { expect, it } from 'vitest';
+import { createPostgresEventStore } from '../src/index.js';
 import { tableNames } from '../src/postgres-table-names.js';
 import { track, within } from './support/deadline.js';
-import {
-  adminPool,
-  describePostgres,
-  dropSchema,
-  openStore,
-  PG_URL,
-  randomSchema,
-} from './support/postgres-test-env.js';
+import { describePostgres, openStore, PG_URL, storeInFreshSchema } from './support/postgres-test-env.js';
 
 const WAIT_MS = 10_000;
 
 /** A broken connection or a timeout in the middle of an append: typed error, nothing half-written, recovery. */
 describePostgres('broken connections and timeouts', () => {
-  const schema = randomSchema();
+  const env = storeInFreshSchema();
+  const { schema } = env;
   const lockKey = tableNames(schema).positionLockKey.toString();
-  let admin: pg.Pool;
-  let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    admin = adminPool();
-    store = await openStore(schema);
-  });
-
-  afterAll(async () => {
-    await store?.close();
-    await dropSchema(admin, schema);
-    await admin.end();
-  });
 
   const event = (n: number) => ({ type: 'broken.test', data: { n } });
 
   /** Holds the position lock in a raw transaction, so appends stop between their checks and their insert. */
   async function holdPositionLock(): Promise<pg.PoolClient> {
-    const holder = await admin.connect();
+    const holder = await env.admin.connect();
     await holder.query('BEGIN');
     await holder.query('SELECT pg_advisory_xact_lock($1)', [lockKey]);
     return holder;
@@ -53,7 +34,7 @@ describePostgres('broken connections and timeouts', () => {
   /** The backend of the append waiting for the position lock. */
   async function waitingAppendBackend(): Promise<number> {
     for (let i = 0; i < 200; i++) {
-      const { rows } = await admin.query(
+      const { rows } = await env.admin.query(
         `SELECT pid FROM pg_stat_activity
           WHERE wait_event_type = 'Lock' AND wait_event = 'advisory' AND query LIKE $1`,
         [`%"${schema}"."strata_append"%`],
@@ -66,41 +47,43 @@ describePostgres('broken connections and timeouts', () => {
 
   it('a backend killed in the middle of an append leaves nothing written and the store recovers', async () => {
     const streamId = `broken-kill-${randomUUID()}`;
-    await store.append(streamId, [event(1)]);
+    await env.store.append(streamId, [event(1)]);
     const holder = await holdPositionLock();
     try {
       // The stream row is already bumped to version 3 inside the append's transaction when it waits.
-      const append = track(store.append(streamId, [event(2), event(3)], { expectedVersion: 1 }));
+      const append = track(env.store.append(streamId, [event(2), event(3)], { expectedVersion: 1 }));
       const pid = await waitingAppendBackend();
-      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+      await env.admin.query('SELECT pg_terminate_backend($1)', [pid]);
       const error = await within(append.promise, WAIT_MS, 'the killed append').catch((e: unknown) => e);
       expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
     } finally {
       await release(holder);
     }
-    expect(await store.streamVersion(streamId)).toBe(1);
-    expect((await store.readStream(streamId)).map((e) => e.version)).toEqual([1]);
-    const retried = await store.append(streamId, [event(2), event(3)], { expectedVersion: 1 });
+    expect(await env.store.streamVersion(streamId)).toBe(1);
+    expect((await env.store.readStream(streamId)).map((e) => e.version)).toEqual([1]);
+    const retried = await env.store.append(streamId, [event(2), event(3)], { expectedVersion: 1 });
     expect(retried).toMatchObject({ firstVersion: 2, lastVersion: 3 });
   });
 
   it('a backend killed between the insert and the commit (inside a hook) leaves nothing written', async () => {
     const streamId = `broken-hook-${randomUUID()}`;
-    await store.append(streamId, [event(1)]);
-    const remove = store.onAppend(async ({ client, events }) => {
+    await env.store.append(streamId, [event(1)]);
+    const remove = env.store.onAppend(async ({ client, events }) => {
       if (events[0]?.streamId !== streamId) return;
       const { rows } = await client.query('SELECT pg_backend_pid() AS pid');
-      await admin.query('SELECT pg_terminate_backend($1)', [(rows[0] as { pid: number }).pid]);
+      await env.admin.query('SELECT pg_terminate_backend($1)', [(rows[0] as { pid: number }).pid]);
     });
     try {
-      const error = await store.append(streamId, [event(2)], { expectedVersion: 1 }).catch((e: unknown) => e);
+      const error = await env.store
+        .append(streamId, [event(2)], { expectedVersion: 1 })
+        .catch((e: unknown) => e);
       expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
     } finally {
       remove();
     }
-    expect(await store.streamVersion(streamId)).toBe(1);
-    expect(await store.readStream(streamId)).toHaveLength(1);
-    expect(await store.append(streamId, [event(2)], { expectedVersion: 1 })).toMatchObject({
+    expect(await env.store.streamVersion(streamId)).toBe(1);
+    expect(await env.store.readStream(streamId)).toHaveLength(1);
+    expect(await env.store.append(streamId, [event(2)], { expectedVersion: 1 })).toMatchObject({
       lastVersion: 2,
     });
   });
@@ -135,7 +118,7 @@ describePostgres('broken connections and timeouts', () => {
         caller.readAll({ limit: 1 }),
         caller.streamVersion('x'),
       ]);
-      await admin.query(
+      await env.admin.query(
         'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1',
         [`strata-test-${schema}`],
       );

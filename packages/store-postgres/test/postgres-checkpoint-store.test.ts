@@ -1,33 +1,13 @@
 import { ValidationError } from '@strata/core';
-import type pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { PostgresEventStore } from '../src/index.js';
-import {
-  adminPool,
-  describePostgres,
-  dropSchema,
-  openStore,
-  randomSchema,
-} from './support/postgres-test-env.js';
+import { expect, it } from 'vitest';
+import { describePostgres, openStore, storeInFreshSchema } from './support/postgres-test-env.js';
 
 describePostgres('PostgresCheckpointStore (store.checkpoints)', () => {
-  const schema = randomSchema();
-  let admin: pg.Pool;
-  let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    admin = adminPool();
-    store = await openStore(schema);
-  });
-
-  afterAll(async () => {
-    await store?.close();
-    await dropSchema(admin, schema);
-    await admin.end();
-  });
+  const env = storeInFreshSchema();
+  const { schema } = env;
 
   it('saves, overwrites, loads and deletes checkpoints as exact bigints, shared by every store', async () => {
-    const { checkpoints } = store;
+    const { checkpoints } = env.store;
     expect(await checkpoints.loadCheckpoint('orders')).toBeUndefined();
     await checkpoints.saveCheckpoint('orders', 10n);
     await checkpoints.saveCheckpoint('orders', 2n ** 63n - 1n);
@@ -44,7 +24,7 @@ describePostgres('PostgresCheckpointStore (store.checkpoints)', () => {
   });
 
   it('a hook can move a checkpoint in the same transaction as the events', async () => {
-    const remove = store.onAppend(async ({ client, events }) => {
+    const remove = env.store.onAppend(async ({ client, events }) => {
       const last = events[events.length - 1]!;
       await client.query(
         `INSERT INTO "${schema}".strata_checkpoints (name, position, updated_at) VALUES ('inline', $1, 0)
@@ -53,8 +33,8 @@ describePostgres('PostgresCheckpointStore (store.checkpoints)', () => {
       );
     });
     try {
-      const result = await store.append(`cp-${schema}`, [{ type: 't', data: 1 }]);
-      expect(await store.checkpoints.loadCheckpoint('inline')).toBe(result.lastPosition);
+      const result = await env.store.append(`cp-${schema}`, [{ type: 't', data: 1 }]);
+      expect(await env.store.checkpoints.loadCheckpoint('inline')).toBe(result.lastPosition);
     } finally {
       remove();
     }
@@ -62,12 +42,12 @@ describePostgres('PostgresCheckpointStore (store.checkpoints)', () => {
 
   it('rejects bad names and positions', async () => {
     for (const position of [-1n, 2n ** 63n, 5 as unknown as bigint]) {
-      await expect(store.checkpoints.saveCheckpoint('p', position)).rejects.toSatisfy(
+      await expect(env.store.checkpoints.saveCheckpoint('p', position)).rejects.toSatisfy(
         ValidationError.isInstance,
       );
     }
-    await expect(store.checkpoints.loadCheckpoint('')).rejects.toSatisfy(ValidationError.isInstance);
-    await expect(store.checkpoints.saveCheckpoint('nul\u0000', 1n)).rejects.toSatisfy(
+    await expect(env.store.checkpoints.loadCheckpoint('')).rejects.toSatisfy(ValidationError.isInstance);
+    await expect(env.store.checkpoints.saveCheckpoint('nul\u0000', 1n)).rejects.toSatisfy(
       ValidationError.isInstance,
     );
   });

@@ -1,36 +1,16 @@
 import { describeCheckpointStore, describeSnapshotStore } from '@strata/conformance';
 import { StoreClosedError, ValidationError } from '@strata/core';
-import type pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { PostgresEventStore } from '../src/index.js';
-import {
-  adminPool,
-  describePostgres,
-  dropSchema,
-  openStore,
-  randomSchema,
-} from './support/postgres-test-env.js';
+import { expect, it } from 'vitest';
+import { describePostgres, openStore, storeInFreshSchema } from './support/postgres-test-env.js';
 
 describePostgres('PostgresSnapshotStore (store.snapshots)', () => {
-  const schema = randomSchema();
-  let admin: pg.Pool;
-  let store: PostgresEventStore;
+  const env = storeInFreshSchema();
+  const { schema } = env;
   let n = 0;
   const streamId = () => `snap-${n++}-${schema}`;
 
-  beforeAll(async () => {
-    admin = adminPool();
-    store = await openStore(schema);
-  });
-
-  afterAll(async () => {
-    await store?.close();
-    await dropSchema(admin, schema);
-    await admin.end();
-  });
-
   it('loads the newest snapshot, filtered by state version and max version', async () => {
-    const { snapshots } = store;
+    const { snapshots } = env.store;
     const s = streamId();
     const createdAt = new Date('2024-01-02T03:04:05.678Z');
     await snapshots.saveSnapshot({
@@ -65,9 +45,9 @@ describePostgres('PostgresSnapshotStore (store.snapshots)', () => {
 
   it('replaces a snapshot saved again at the same version', async () => {
     const s = streamId();
-    await store.snapshots.saveSnapshot({ streamId: s, version: 3, stateVersion: 1, state: ['old'] });
-    await store.snapshots.saveSnapshot({ streamId: s, version: 3, stateVersion: 2, state: ['new'] });
-    expect(await store.snapshots.loadSnapshot(s)).toMatchObject({
+    await env.store.snapshots.saveSnapshot({ streamId: s, version: 3, stateVersion: 1, state: ['old'] });
+    await env.store.snapshots.saveSnapshot({ streamId: s, version: 3, stateVersion: 2, state: ['new'] });
+    expect(await env.store.snapshots.loadSnapshot(s)).toMatchObject({
       version: 3,
       stateVersion: 2,
       state: ['new'],
@@ -78,21 +58,21 @@ describePostgres('PostgresSnapshotStore (store.snapshots)', () => {
     const s = streamId();
     const t = streamId();
     for (const version of [1, 2, 3, 4]) {
-      await store.snapshots.saveSnapshot({ streamId: s, version, stateVersion: 1, state: version });
+      await env.store.snapshots.saveSnapshot({ streamId: s, version, stateVersion: 1, state: version });
     }
-    await store.snapshots.saveSnapshot({ streamId: t, version: 1, stateVersion: 1, state: null });
-    expect(await store.snapshots.deleteSnapshots(s, { beforeVersion: 3 })).toBe(2);
-    expect(await store.snapshots.loadSnapshot(s, { maxVersion: 2 })).toBeUndefined();
-    expect(await store.snapshots.deleteSnapshots(s)).toBe(2);
-    expect(await store.snapshots.deleteSnapshots(s)).toBe(0);
-    expect(await store.snapshots.loadSnapshot(t)).toMatchObject({ state: null });
+    await env.store.snapshots.saveSnapshot({ streamId: t, version: 1, stateVersion: 1, state: null });
+    expect(await env.store.snapshots.deleteSnapshots(s, { beforeVersion: 3 })).toBe(2);
+    expect(await env.store.snapshots.loadSnapshot(s, { maxVersion: 2 })).toBeUndefined();
+    expect(await env.store.snapshots.deleteSnapshots(s)).toBe(2);
+    expect(await env.store.snapshots.deleteSnapshots(s)).toBe(0);
+    expect(await env.store.snapshots.loadSnapshot(t)).toMatchObject({ state: null });
   });
 
   it('round-trips state exactly, including what jsonb would change', async () => {
     const s = streamId();
     const state = { zeta: 1, alpha: [1.5, -0, 'nul\u0000', { '': null }], big: 1e21 };
-    await store.snapshots.saveSnapshot({ streamId: s, version: 1, stateVersion: 1, state });
-    const loaded = await store.snapshots.loadSnapshot(s);
+    await env.store.snapshots.saveSnapshot({ streamId: s, version: 1, stateVersion: 1, state });
+    const loaded = await env.store.snapshots.loadSnapshot(s);
     expect(loaded?.state).toEqual(JSON.parse(JSON.stringify(state)));
     expect(Object.keys(loaded?.state as object)).toEqual(['zeta', 'alpha', 'big']);
   });
@@ -100,7 +80,7 @@ describePostgres('PostgresSnapshotStore (store.snapshots)', () => {
   it('is shared by every store on the same tables', async () => {
     const peer = await openStore(schema);
     const s = streamId();
-    await store.snapshots.saveSnapshot({ streamId: s, version: 1, stateVersion: 1, state: { a: 1 } });
+    await env.store.snapshots.saveSnapshot({ streamId: s, version: 1, stateVersion: 1, state: { a: 1 } });
     expect(await peer.snapshots.loadSnapshot(s)).toMatchObject({ state: { a: 1 } });
     await peer.close();
     await expect(peer.snapshots.loadSnapshot(s)).rejects.toSatisfy(StoreClosedError.isInstance);
@@ -119,31 +99,18 @@ describePostgres('PostgresSnapshotStore (store.snapshots)', () => {
       { ...base, state: undefined },
       { ...base, createdAt: new Date(Number.NaN) },
     ]) {
-      await expect(store.snapshots.saveSnapshot(bad)).rejects.toSatisfy(ValidationError.isInstance);
+      await expect(env.store.snapshots.saveSnapshot(bad)).rejects.toSatisfy(ValidationError.isInstance);
     }
-    await expect(store.snapshots.loadSnapshot(s, { maxVersion: -1 })).rejects.toSatisfy(
+    await expect(env.store.snapshots.loadSnapshot(s, { maxVersion: -1 })).rejects.toSatisfy(
       ValidationError.isInstance,
     );
-    expect(await store.snapshots.loadSnapshot(s)).toBeUndefined();
+    expect(await env.store.snapshots.loadSnapshot(s)).toBeUndefined();
   });
 });
 
 describePostgres('PostgreSQL snapshot and checkpoint stores (conformance kit)', () => {
-  const schema = randomSchema();
-  let admin: pg.Pool;
-  let store: PostgresEventStore;
+  const env = storeInFreshSchema();
 
-  beforeAll(async () => {
-    admin = adminPool();
-    store = await openStore(schema);
-  });
-
-  afterAll(async () => {
-    await store?.close();
-    await dropSchema(admin, schema);
-    await admin.end();
-  });
-
-  describeSnapshotStore('PostgresSnapshotStore', { create: async () => store.snapshots });
-  describeCheckpointStore('PostgresCheckpointStore', { create: async () => store.checkpoints });
+  describeSnapshotStore('PostgresSnapshotStore', { create: async () => env.store.snapshots });
+  describeCheckpointStore('PostgresCheckpointStore', { create: async () => env.store.checkpoints });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
 import {
   createPostgresEventStore,
   type PostgresEventStore,
@@ -57,4 +57,44 @@ export function openStore(
   options: Partial<PostgresStoreOptions> = {},
 ): Promise<PostgresEventStore> {
   return createPostgresEventStore({ connectionString: PG_URL, schema, poolSize: 4, ...options });
+}
+
+export interface SchemaStore {
+  readonly schema: string;
+  /** Available from `beforeAll` on. */
+  readonly admin: pg.Pool;
+  readonly store: PostgresEventStore;
+}
+
+/**
+ * For one `describe`: a store and an admin pool on a schema of their own, opened before its tests
+ * and closed (the schema dropped) after them. Hooks the caller registers later run after the opening.
+ */
+export function storeInFreshSchema(options: Partial<PostgresStoreOptions> = {}): SchemaStore {
+  const schema = randomSchema();
+  let admin: pg.Pool | undefined;
+  let store: PostgresEventStore | undefined;
+  beforeAll(async () => {
+    admin = adminPool();
+    store = await openStore(schema, options);
+  });
+  afterAll(async () => {
+    await store?.close();
+    if (admin === undefined) return;
+    await dropSchema(admin, schema);
+    await admin.end();
+  });
+  const opened = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('storeInFreshSchema: used before its beforeAll ran');
+    return value;
+  };
+  return {
+    schema,
+    get admin() {
+      return opened(admin);
+    },
+    get store() {
+      return opened(store);
+    },
+  };
 }
