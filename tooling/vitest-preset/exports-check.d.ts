@@ -8,10 +8,12 @@ export interface RoundTripStore {
   drop?: () => Promise<void>;
 }
 
-/** How the child process loads modules, from the package's folder. */
+/** How the child process loads modules, from the package's folder. Modules come untyped. */
 export interface ModuleLoader {
-  import(specifier: string): Promise<Record<string, unknown>>;
-  require(specifier: string): Record<string, unknown>;
+  // biome-ignore lint/suspicious/noExplicitAny: whatever module the specifier names
+  import(specifier: string): Promise<any>;
+  // biome-ignore lint/suspicious/noExplicitAny: whatever module the specifier names
+  require(specifier: string): any;
 }
 
 export interface PackageExportsOptions {
@@ -20,6 +22,11 @@ export interface PackageExportsOptions {
    * Error subclass, so a new class cannot go unchecked. Defaults to none.
    */
   errorClasses?: Record<string, string[]>;
+  /**
+   * The module systems to check, when the exports map offers one that cannot work (say a `require`
+   * entry for a package whose dependencies are ESM-only). Defaults to what the map offers.
+   */
+  systems?: ('import' | 'require')[];
   /**
    * A store to append to and read from through the built package, once per module system.
    * `open` runs in a child process from its source text: it must not use anything from its

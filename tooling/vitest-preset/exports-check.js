@@ -29,7 +29,8 @@ function runProbe(packageDir, task) {
 }
 
 /** `import` and/or `require`, as the subpath's entry in the exports map offers them. */
-function systemsOf(manifest, subpath) {
+function systemsOf(manifest, subpath, only) {
+  if (only !== undefined) return only;
   const entry = typeof manifest.exports === 'object' ? manifest.exports[subpath] : undefined;
   if (entry !== null && typeof entry === 'object' && ('import' in entry || 'require' in entry)) {
     return ['import', 'require'].filter((system) => system in entry);
@@ -44,7 +45,7 @@ export function describePackageExports(packageDir, expectedNamesBySubpath, optio
   describe(`${name} exports (built output)`, () => {
     for (const [subpath, names] of Object.entries(expectedNamesBySubpath)) {
       const specifier = subpath === '.' ? name : `${name}/${subpath.replace(/^\.\//, '')}`;
-      const systems = systemsOf(manifest, subpath);
+      const systems = systemsOf(manifest, subpath, options.systems);
       const expectedErrors = [...(errorClasses[subpath] ?? [])].sort();
 
       for (const system of systems) {
@@ -61,6 +62,7 @@ export function describePackageExports(packageDir, expectedNamesBySubpath, optio
             // a user sees must not depend on either.
             expect(fact.name, fact.exportName).toBe(fact.exportName);
             expect(fact.firstLine, fact.exportName).toMatch(new RegExp(`^${fact.exportName}: `));
+            expect(fact.printed, fact.exportName).toMatch(new RegExp(`^${fact.exportName}: `));
             if (fact.staticCode !== undefined) expect(fact.code, fact.exportName).toBe(fact.staticCode);
             if (fact.recognisesItself !== null) expect(fact.recognisesItself, fact.exportName).toBe(true);
           }
@@ -89,7 +91,7 @@ export function describePackageExports(packageDir, expectedNamesBySubpath, optio
 
     if (options.roundTrip !== undefined) {
       const { label, open } = options.roundTrip;
-      for (const system of systemsOf(manifest, '.')) {
+      for (const system of systemsOf(manifest, '.', options.systems)) {
         it(
           `${system}('${name}'): a round trip through ${label}, and its ConcurrencyError`,
           () => {
@@ -111,6 +113,7 @@ export function describePackageExports(packageDir, expectedNamesBySubpath, optio
               name: 'ConcurrencyError',
               code: 'STRATA_CONCURRENCY',
               firstLine: expect.stringMatching(/^ConcurrencyError: /),
+              printed: expect.stringMatching(/^ConcurrencyError: /),
               recognisedBySameCore: true,
               recognisedByOtherCore: true,
             });

@@ -2,7 +2,7 @@
 // through their `exports` maps, as users load them. Each probe returns plain facts as JSON; the
 // test asserts on them, so a failure shows a diff instead of a crashed child.
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
+import { inspect, isDeepStrictEqual } from 'node:util';
 
 const OTHER_SYSTEM = { import: 'require', require: 'import' };
 
@@ -42,6 +42,8 @@ function errorFacts(module) {
       exportName,
       name: error.name,
       firstLine: String(error.stack).split('\n')[0],
+      // What console.log and an uncaught error print: it takes the class's own name too.
+      printed: inspect(error).split('\n')[0],
       code: error.code,
       staticCode: ErrorClass.code,
       recognisesItself: typeof ErrorClass.isInstance === 'function' ? ErrorClass.isInstance(error) : null,
@@ -112,6 +114,7 @@ async function roundTripFacts(module, task, load) {
         name: conflict?.name,
         code: conflict?.code,
         firstLine: String(conflict?.stack).split('\n')[0],
+        printed: inspect(conflict).split('\n')[0],
         recognisedBySameCore: core.ConcurrencyError.isInstance(conflict),
         recognisedByOtherCore: otherCore.ConcurrencyError.isInstance(conflict),
       },
