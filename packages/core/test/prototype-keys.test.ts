@@ -85,6 +85,24 @@ describe('prototype keys in payloads', () => {
   });
 });
 
+describe('event types named after Object.prototype members in the registry', () => {
+  const types = ['toString', 'valueOf', 'constructor', 'hasOwnProperty', '__proto__'];
+
+  it.each(types)('%s is unknown until registered, and then an ordinary type', (type) => {
+    const empty = new EventRegistry();
+    expect(empty.isRegistered(type)).toBe(false);
+    expect(() => empty.serialize({ type, data: {} })).toThrow(SerializationError);
+    expect(() => empty.deserialize(recorded(type, {}))).toThrow(SerializationError);
+
+    const registry = new EventRegistry().register(type, { schemaVersion: 2 });
+    expect(registry.isRegistered(type)).toBe(true);
+    const serialized = registry.serialize({ type, data: crafted() });
+    expect(serialized.schemaVersion).toBe(2);
+    const event = registry.deserialize(recorded(type, JSON.parse(JSON.stringify(serialized.data))));
+    expectPlainOwnShape(event.data, crafted());
+  });
+});
+
 type NoteEvent = { type: 'note.added'; data: { text: string } };
 
 class Notes extends AggregateRoot<NoteEvent> {
