@@ -7,4 +7,7 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // esbuild renames classes that refer to themselves (`class _ConcurrencyError`), and Node prints an
+  // error with its class's name: keep the source names. Only top-level names get the helper call.
+  keepNames: true,
 });

@@ -100,9 +100,10 @@ export abstract class AggregateRoot<E extends DomainEvent = DomainEvent> {
   }
 
   private dispatch(type: string, data: unknown, envelope: EventEnvelope): void {
-    const handler = (this.handlers as Record<string, ((d: unknown, e: EventEnvelope) => void) | undefined>)[
-      type
-    ];
+    // Only own handlers: a stored type such as `toString` or `__proto__` must not find a member of
+    // Object.prototype, which would "handle" it silently or throw a TypeError.
+    const handlers = this.handlers as Record<string, (d: unknown, e: EventEnvelope) => void>;
+    const handler = Object.hasOwn(handlers, type) ? handlers[type] : undefined;
     if (handler === undefined) {
       throw new SerializationError(
         type,

@@ -41,12 +41,11 @@ export class ValueCodec {
       if (type.is(value)) return { [VALUE]: name, data: this.encode(type.encode(value), eventType) };
     }
     if (Array.isArray(value)) return value.map((item) => this.encode(item, eventType));
-    const out: Record<string, unknown> = {};
     let tagged = false;
-    for (const [key, child] of Object.entries(value)) {
+    const out = ownCopy(value, (key, child) => {
       if (TAGS.has(key)) tagged = true;
-      out[key] = this.encode(child, eventType);
-    }
+      return this.encode(child, eventType);
+    });
     return tagged ? { [ESCAPED]: out } : out;
   }
 
@@ -54,9 +53,9 @@ export class ValueCodec {
     if (typeof json !== 'object' || json === null) return json;
     if (Array.isArray(json)) return json.map((item) => this.decode(item, eventType));
     const record = json as Record<string, unknown>;
-    if (DATE in record) return new Date(String(record[DATE]));
-    if (BIGINT in record) return BigInt(String(record[BIGINT]));
-    if (VALUE in record) {
+    if (Object.hasOwn(record, DATE)) return new Date(String(record[DATE]));
+    if (Object.hasOwn(record, BIGINT)) return BigInt(String(record[BIGINT]));
+    if (Object.hasOwn(record, VALUE)) {
       const name = String(record[VALUE]);
       const type = this.types.get(name);
       if (type === undefined)
@@ -67,9 +66,16 @@ export class ValueCodec {
         throw new SerializationError(eventType, `value type "${name}" failed to decode`, { cause });
       }
     }
-    const source = ESCAPED in record ? (record[ESCAPED] as Record<string, unknown>) : record;
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(source)) out[key] = this.decode(child, eventType);
-    return out;
+    const source = Object.hasOwn(record, ESCAPED) ? (record[ESCAPED] as object) : record;
+    return ownCopy(source, (_key, child) => this.decode(child, eventType));
   }
+}
+
+/**
+ * A plain object with `source`'s own keys mapped by `map`. Every key becomes an own property:
+ * `out[key] = value` would call the `__proto__` setter for a stored `"__proto__"` key, dropping
+ * the key and handing the object a prototype chosen by whoever wrote the event.
+ */
+function ownCopy(source: object, map: (key: string, child: unknown) => unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(source).map(([key, child]) => [key, map(key, child)]));
 }

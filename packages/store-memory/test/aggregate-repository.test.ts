@@ -4,6 +4,7 @@ import {
   ConcurrencyError,
   type EventHandlers,
   EventRegistry,
+  SerializationError,
   StreamNotFoundError,
 } from '@strata/core';
 import { describe, expect, it } from 'vitest';
@@ -143,4 +144,77 @@ describe('AggregateRepository (over the reference store)', () => {
     const created = await accounts.update('a-2', (a) => a.open('bob'), { createIfMissing: true });
     expect(created.version).toBe(1);
   });
+});
+
+type ProfileEvent = { type: 'profile.set'; data: Record<string, unknown> };
+
+class Profile extends AggregateRoot<ProfileEvent> {
+  fields: Record<string, unknown> = {};
+  seen: { data: Record<string, unknown>; metadata: Record<string, unknown> }[] = [];
+  protected readonly handlers: EventHandlers<ProfileEvent> = {
+    'profile.set': (data, event) => {
+      this.fields = data;
+      this.seen.push({ data, metadata: event.metadata });
+    },
+  };
+
+  set(fields: Record<string, unknown>): void {
+    this.record('profile.set', fields);
+  }
+}
+
+describe('AggregateRepository with prototype keys in stored payloads', () => {
+  // JSON.parse makes "__proto__" an own key: what any writer of the stream can store.
+  const crafted = () =>
+    JSON.parse('{"__proto__":{"isAdmin":true},"constructor":"c","nested":{"__proto__":{"isAdmin":true}}}');
+
+  function profiles() {
+    const store = createMemoryEventStore();
+    const registry = new EventRegistry().register('profile.set');
+    const repository = new AggregateRepository(store, {
+      streamType: 'profile',
+      create: (id) => new Profile(id),
+      registry,
+    });
+    return { store, repository };
+  }
+
+  it('loads them as own keys: no attacker-chosen prototype', async () => {
+    const { store, repository } = profiles();
+    await store.append('profile-p-1', [{ type: 'profile.set', data: crafted(), metadata: crafted() }]);
+    const profile = await repository.load('p-1');
+    const [{ data, metadata }] = profile.seen as [Profile['seen'][number]];
+    for (const payload of [data, metadata]) {
+      expect((payload as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+      expect(Object.getPrototypeOf(payload)).toBe(Object.prototype);
+      expect(Object.hasOwn(payload, '__proto__')).toBe(true);
+      expect(JSON.stringify(payload)).toBe(JSON.stringify(crafted()));
+      expect((payload.nested as { isAdmin?: unknown }).isAdmin).toBeUndefined();
+    }
+  });
+
+  it('saves them as own keys, in data and in the metadata of an update', async () => {
+    const { store, repository } = profiles();
+    await repository.update('p-1', (profile) => profile.set(crafted()), {
+      createIfMissing: true,
+      metadata: crafted(),
+    });
+    const [stored] = await store.readStream('profile-p-1');
+    expect(JSON.stringify(stored?.data)).toBe(JSON.stringify(crafted()));
+    expect(JSON.stringify(stored?.metadata)).toBe(JSON.stringify(crafted()));
+  });
+
+  it.each(['toString', 'constructor', '__proto__'])(
+    'a stored event of type %s is a SerializationError, with or without a registry',
+    async (type) => {
+      const { store, repository } = profiles();
+      await store.append('profile-p-1', [{ type, data: {} }]);
+      await expect(repository.load('p-1')).rejects.toSatisfy(SerializationError.isInstance);
+      const plain = new AggregateRepository(store, {
+        streamType: 'profile',
+        create: (id) => new Profile(id),
+      });
+      await expect(plain.load('p-1')).rejects.toSatisfy(SerializationError.isInstance);
+    },
+  );
 });

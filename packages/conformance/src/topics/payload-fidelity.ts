@@ -1,8 +1,10 @@
 import type { EventStore, NewEvent, RecordedEvent } from '@strata/core';
 import { describe, expect } from 'vitest';
+import { resultFields } from '../append-result-fields.js';
 import type { EventStoreConformanceOptions } from '../conformance-options.js';
 import { kitTest } from '../kit-test.js';
-import { markLogPosition } from '../log-reader.js';
+import { markLogPosition, readOwnEvents } from '../log-reader.js';
+import { expectPlainJsonShape } from '../plain-json-shape.js';
 import { useStoreFixture } from '../store-fixture.js';
 import { uniqueEventId, uniqueEventType, uniqueStreamId } from '../unique-names.js';
 
@@ -59,6 +61,21 @@ const EMPTIES = {
   nulls: [null, null],
   spaces: '   ',
 };
+
+/**
+ * Keys that name members of `Object.prototype`, at the top level and nested. `JSON.parse` makes
+ * `"__proto__"` an own key; a copy made with `out[key] = value` drops it and hands the object a
+ * prototype chosen by whoever wrote the event (`data.isAdmin` reads `true`).
+ */
+const PROTOTYPE_KEYS_DATA =
+  '{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"polluted":true}},"prototype":"p",' +
+  '"nested":{"__proto__":[{"__proto__":null}],"constructor":"c","deeper":{"prototype":{"__proto__":{"isAdmin":true}}}},' +
+  '"list":[{"__proto__":{"isAdmin":true}},{"constructor":[]}]}';
+const PROTOTYPE_KEYS_METADATA =
+  '{"__proto__":{"role":"admin"},"constructor":"x","prototype":{"__proto__":{"isAdmin":true}}}';
+
+/** Event types a lookup through a plain object would confuse with `Object.prototype`'s members. */
+const PROTOTYPE_MEMBER_TYPES = ['toString', 'valueOf', 'constructor', 'hasOwnProperty', '__proto__'];
 
 /** JSON payloads and metadata come back exactly as a JSON round trip gives them. */
 export function describePayloadFidelity(options: EventStoreConformanceOptions): void {
@@ -227,6 +244,81 @@ export function describePayloadFidelity(options: EventStoreConformanceOptions): 
       );
       expect(read.map((e) => e.id)).toEqual(ids);
     });
+
+    kitTest(
+      'keys named __proto__, constructor and prototype stay own keys, top level and nested, in data and metadata',
+      async () => {
+        const store = await fixture.open();
+        const streamId = uniqueStreamId('fidelity-proto');
+        const type = uniqueEventType('fidelity-proto');
+        const events = [1, 2].map(() => ({
+          id: uniqueEventId(),
+          type,
+          data: JSON.parse(PROTOTYPE_KEYS_DATA),
+          metadata: JSON.parse(PROTOTYPE_KEYS_METADATA),
+        }));
+        const after = await markLogPosition(store);
+        const result = await store.append(streamId, events);
+        const retried = await store.append(streamId, events);
+        expect(resultFields(retried)).toEqual(resultFields(result));
+        const reads: [via: string, events: readonly RecordedEvent[]][] = [
+          ['readStream', await store.readStream(streamId)],
+          ['readStream backward', (await store.readStream(streamId, { direction: 'backward' })).reverse()],
+          ['readStreams', (await store.readStreams([streamId])).get(streamId) ?? []],
+          ['readAll with types', await store.readAll({ after, types: [type] })],
+          ['readAll without types', await readOwnEvents(store, after, [streamId])],
+        ];
+        // AppendResult.events is optional; the append-basics topic reports an adapter without it.
+        if (result.events !== undefined) reads.push(['result.events', result.events]);
+        if (retried.events !== undefined) reads.push(["the retry's result.events", retried.events]);
+        for (const [via, read] of reads) {
+          expect(
+            read.map((e) => e.id),
+            via,
+          ).toEqual(events.map((e) => e.id));
+          for (const event of read) {
+            expectPlainJsonShape(event.data, JSON.parse(PROTOTYPE_KEYS_DATA), `${via}: data`);
+            expectPlainJsonShape(event.metadata, JSON.parse(PROTOTYPE_KEYS_METADATA), `${via}: metadata`);
+          }
+        }
+      },
+    );
+
+    kitTest(
+      'event types named after Object.prototype members (toString, constructor, __proto__ …) are ordinary types',
+      async () => {
+        const store = await fixture.open();
+        const streamId = uniqueStreamId('fidelity-types');
+        const ordinary = uniqueEventType('fidelity-types');
+        const types = [...PROTOTYPE_MEMBER_TYPES, ordinary];
+        const events = types.map((type, n) => ({ id: uniqueEventId(), type, data: { n } }));
+        const after = await markLogPosition(store);
+        const result = await store.append(streamId, events);
+        const retried = await store.append(streamId, events);
+        expect(resultFields(retried)).toEqual(resultFields(result));
+        expect(await store.streamVersion(streamId)).toBe(types.length);
+
+        const read = await store.readStream(streamId);
+        expect(read.map((e) => [e.type, e.data])).toEqual(events.map((e) => [e.type, e.data]));
+        expect((await store.readStreams([streamId])).get(streamId)).toEqual(read);
+        expect(await readOwnEvents(store, after, [streamId])).toEqual(read);
+        if (result.events !== undefined) expect(result.events).toEqual(read);
+        if (retried.events !== undefined) expect(retried.events).toEqual(read);
+
+        const ownOf = (page: readonly RecordedEvent[]) => page.filter((e) => e.streamId === streamId);
+        for (const type of types) {
+          const typed = ownOf(await store.readAll({ after, types: [type] }));
+          expect(
+            typed.map((e) => e.type),
+            `readAll({ types: [${JSON.stringify(type)}] })`,
+          ).toEqual([type]);
+        }
+        expect(await store.readAll({ after, types: [ordinary] })).toEqual(read.slice(-1));
+        expect(ownOf(await store.readAll({ after, types: PROTOTYPE_MEMBER_TYPES }))).toEqual(
+          read.slice(0, -1),
+        );
+      },
+    );
 
     kitTest('the store keeps its own copy: mutating inputs or results changes nothing stored', async () => {
       const store = await fixture.open();

@@ -7,6 +7,7 @@ import { hasErrorCode, StrataError } from './strata-error.js';
  */
 export class ConcurrencyError extends StrataError {
   static readonly code = 'STRATA_CONCURRENCY';
+  override readonly name: string = 'ConcurrencyError';
   readonly streamId: string;
   readonly expectedVersion: ExpectedVersion;
   /** The stream's version when the append was refused (0 when the stream does not exist). */

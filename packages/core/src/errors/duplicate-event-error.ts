@@ -6,6 +6,7 @@ import { hasErrorCode, StrataError } from './strata-error.js';
  */
 export class DuplicateEventError extends StrataError {
   static readonly code = 'STRATA_DUPLICATE_EVENT';
+  override readonly name: string = 'DuplicateEventError';
   readonly eventId: string;
   /** The stream the append targeted. */
   readonly streamId: string;

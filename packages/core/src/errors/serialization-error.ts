@@ -6,6 +6,7 @@ import { hasErrorCode, StrataError } from './strata-error.js';
  */
 export class SerializationError extends StrataError {
   static readonly code = 'STRATA_SERIALIZATION';
+  override readonly name: string = 'SerializationError';
   readonly eventType: string;
 
   constructor(eventType: string, problem: string, options?: { cause?: unknown }) {

@@ -3,6 +3,7 @@ import { hasErrorCode, StrataError } from './strata-error.js';
 /** The store was closed by its owner; create a new one. Retrying on this instance cannot succeed. */
 export class StoreClosedError extends StrataError {
   static readonly code = 'STRATA_STORE_CLOSED';
+  override readonly name: string = 'StoreClosedError';
   readonly store: string;
 
   constructor(store: string) {

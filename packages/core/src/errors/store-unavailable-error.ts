@@ -7,6 +7,7 @@ import { hasErrorCode, StrataError } from './strata-error.js';
  */
 export class StoreUnavailableError extends StrataError {
   static readonly code = 'STRATA_STORE_UNAVAILABLE';
+  override readonly name: string = 'StoreUnavailableError';
   /** Which adapter failed, e.g. `sqlite`, `postgres`. */
   readonly store: string;
 

@@ -3,6 +3,7 @@ import { hasErrorCode, StrataError } from './strata-error.js';
 /** The stream (or aggregate) has no events. Check the id, or create it first. */
 export class StreamNotFoundError extends StrataError {
   static readonly code = 'STRATA_STREAM_NOT_FOUND';
+  override readonly name: string = 'StreamNotFoundError';
   readonly streamId: string;
 
   constructor(streamId: string) {

@@ -6,6 +6,7 @@ import { hasErrorCode, StrataError } from './strata-error.js';
  */
 export class UnsupportedOperationError extends StrataError {
   static readonly code = 'STRATA_UNSUPPORTED';
+  override readonly name: string = 'UnsupportedOperationError';
   readonly store: string;
   readonly operation: string;
 

@@ -6,6 +6,7 @@ import { hasErrorCode, StrataError } from './strata-error.js';
  */
 export class ValidationError extends StrataError {
   static readonly code = 'STRATA_VALIDATION';
+  override readonly name: string = 'ValidationError';
   readonly path: string;
 
   constructor(path: string, problem: string) {
