@@ -15,6 +15,9 @@ const BROKEN: [fixture: string, topic: string][] = [
   ['ignores-stream-type', 'append basics'],
   ['late-commit', 'tailing reader'],
   ['appended-events-off-by-one', 'append basics'],
+  ['read-all-inclusive-after', 'readAll'],
+  ['read-all-caps-unlimited', 'readAll'],
+  ['case-folding-types', 'readAll'],
 ];
 // Not here: a readStreams that sends one query per stream gives the right answers, only slowly;
 // the kit checks behaviour, not round trips.
@@ -65,6 +68,6 @@ describe('the kit catches broken adapters', () => {
 
   it('every fixture file is covered by this test', () => {
     const covered = ['reference', 'without-appended-events', ...BROKEN.map(([fixture]) => fixture)];
-    expect([...results.keys()].sort()).toEqual(covered.sort());
+    expect([...results.keys()].sort()).toEqual([...new Set(covered)].sort());
   });
 });
