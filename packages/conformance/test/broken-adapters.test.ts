@@ -15,6 +15,9 @@ const BROKEN: [fixture: string, topic: string][] = [
   ['ignores-stream-type', 'append basics'],
   ['late-commit', 'tailing reader'],
   ['appended-events-off-by-one', 'append basics'],
+  ['id-check-races', 'concurrency'],
+  ['id-check-races', 'two instances'],
+  ['instance-lock-only', 'two instances'],
   ['read-all-inclusive-after', 'readAll'],
   ['read-all-caps-unlimited', 'readAll'],
   ['case-folding-types', 'readAll'],
@@ -64,6 +67,13 @@ describe('the kit catches broken adapters', () => {
     expect(skipped.map((t) => t.ancestorTitles.at(-1))).toEqual(
       skipped.map(() => 'the events an append returns (AppendResult.events, optional)'),
     );
+  });
+
+  it('a store serializing appends only inside one instance fails nothing but the two-instances topic', () => {
+    // Why createPeer matters: every single-instance race passes without any check in storage.
+    const { tests } = resultOf('instance-lock-only');
+    const failedTopics = new Set(tests.filter((t) => t.status === 'failed').map((t) => t.ancestorTitles[1]));
+    expect([...failedTopics]).toEqual(['two instances']);
   });
 
   it('every fixture file is covered by this test', () => {
