@@ -26,6 +26,7 @@ const BROKEN: [fixture: string, topic: string][] = [
   ['unavailable-without-cause', 'unavailability'],
   ['random-uuid-ids', 'append basics'],
   ['epoch-occurred-at', 'append basics'],
+  ['mangles-unstorable-names', 'validation'],
 ];
 // Not here: a readStreams that sends one query per stream gives the right answers, only slowly;
 // the kit checks behaviour, not round trips.
