@@ -117,6 +117,8 @@ export function describeBatchAtomicity(options: EventStoreConformanceOptions): v
           firstVersion: 3,
           lastVersion: LARGE_BATCH + 2,
         });
+        // Positions the refused batch took and gave back must not hold readers up.
+        expect(await store.readAll({ after, types: [type] })).toHaveLength(LARGE_BATCH);
       },
     );
 
