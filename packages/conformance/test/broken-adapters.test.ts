@@ -86,8 +86,24 @@ describe('the kit catches broken adapters', () => {
     expect([...failedTopics]).toEqual(['two instances']);
   });
 
+  it('without createPeer, one skipped test says that only a second instance proves atomicity', () => {
+    const { tests, message } = resultOf('without-peer');
+    expect(message).toBe('');
+    expect(tests.filter((t) => t.status === 'failed').map((t) => t.title)).toEqual([]);
+    const skipped = tests.filter((t) => t.status === 'skipped').map((t) => t.title);
+    expect(skipped).toHaveLength(2);
+    expect(skipped.find((title) => title.startsWith('needs options.createPeer'))).toMatch(
+      /proves that the version check and the write are one atomic step/,
+    );
+  });
+
   it('every fixture file is covered by this test', () => {
-    const covered = ['reference', 'without-appended-events', ...BROKEN.map(([fixture]) => fixture)];
+    const covered = [
+      'reference',
+      'without-appended-events',
+      'without-peer',
+      ...BROKEN.map(([fixture]) => fixture),
+    ];
     expect([...results.keys()].sort()).toEqual([...new Set(covered)].sort());
   });
 });

@@ -16,7 +16,7 @@ import { uniqueEventType, uniqueStreamId } from '../unique-names.js';
  * Races inside one instance pass even without any check in storage (an in-process lock serializes
  * them), so only a second instance shows whether the version check and the write are atomic.
  */
-export const CREATE_PEER_WHY =
+const CREATE_PEER_WHY =
   'only a second instance proves that the version check and the write are one atomic step in storage: an adapter serializing appends in-process passes every single-instance race';
 
 /** Two independent instances over one storage (two processes, two connections) see each other. */
