@@ -33,6 +33,12 @@ const BROKEN: [fixture: string, topic: string][] = [
   ['wrong-existing-stream', 'idempotency'],
   ['leaks-failed-reservation', 'batch atomicity'],
 ];
+/** Broken snapshot and checkpoint stores (all in test/fixtures/store-kits.fixture.ts), and the kit that must catch each. */
+const STORE_KIT_BROKEN: [kit: string, store: string][] = [
+  ['snapshot', 'deletes-across-streams'],
+  ['snapshot', 'one-snapshot-filter'],
+  ['checkpoint', 'deletes-every-checkpoint'],
+];
 // Not here: a readStreams that sends one query per stream gives the right answers, only slowly;
 // the kit checks behaviour, not round trips.
 
@@ -98,11 +104,20 @@ describe('the kit catches broken adapters', () => {
     );
   });
 
+  it.each(STORE_KIT_BROKEN)('the %s kit catches %s', (_kit, store) => {
+    const { tests, message } = resultOf('store-kits');
+    expect(message).toBe('');
+    const own = tests.filter((t) => t.ancestorTitles[0] === store);
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.filter((t) => t.status === 'failed').length).toBeGreaterThan(0);
+  });
+
   it('every fixture file is covered by this test', () => {
     const covered = [
       'reference',
       'without-appended-events',
       'without-peer',
+      'store-kits',
       ...BROKEN.map(([fixture]) => fixture),
     ];
     expect([...results.keys()].sort()).toEqual([...new Set(covered)].sort());
