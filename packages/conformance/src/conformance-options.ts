@@ -4,7 +4,11 @@ import type { EventStore } from '@strata/core';
 export interface EventStoreConformanceOptions {
   /** A store for one test. May share storage with other tests/processes: the kit never assumes an empty log. */
   create: () => Promise<EventStore>;
-  /** A second, independent instance over the same storage as `store` (e.g. a new connection). Enables the two-instances topic. */
+  /**
+   * A second, independent instance over the same storage as `store` (e.g. a new connection). Enables
+   * the two-instances topic, the only proof that the version and id checks are atomic in storage:
+   * an adapter serializing appends in-process passes every single-instance race.
+   */
   createPeer?: (store: EventStore) => Promise<EventStore>;
   /** Makes the storage unreachable for `store` and back. Enables the unavailability topic. */
   outage?: { begin: (store: EventStore) => Promise<void>; end: (store: EventStore) => Promise<void> };

@@ -19,8 +19,11 @@ export type ExpectedSpec =
   | { kind: 'stale' };
 
 export interface EventSpec {
-  /** A fresh id, or the `reuse`-th id used so far in the run (modulo their number). */
-  id: { kind: 'fresh' } | { kind: 'reuse'; index: number };
+  /**
+   * A fresh id, the `index`-th id used so far in the run (modulo their number), or that id in upper
+   * case: a different id, which a store folding case would take for the same.
+   */
+  id: { kind: 'fresh' } | { kind: 'reuse'; index: number } | { kind: 'reuseUpperCased'; index: number };
   type: number;
   data: fc.JsonValue;
   metadata: Record<string, fc.JsonValue> | undefined;
@@ -74,6 +77,7 @@ const eventSpec: fc.Arbitrary<EventSpec> = fc.record({
   id: fc.oneof(
     { arbitrary: fc.constant({ kind: 'fresh' } as const), weight: 6 },
     fc.nat().map((index) => ({ kind: 'reuse', index }) as const),
+    fc.nat().map((index) => ({ kind: 'reuseUpperCased', index }) as const),
   ),
   type: fc.integer({ min: 0, max: TYPES - 1 }),
   data: fc.jsonValue({ maxDepth: 2 }),

@@ -49,6 +49,8 @@ export class ModelRun {
     // Index STREAMS is never appended to: it stands for a missing stream.
     this.streamIds = Array.from({ length: STREAMS + 1 }, (_, i) => uniqueStreamId(`model-${i}`));
     this.types = Array.from({ length: TYPES }, (_, i) => uniqueEventType(`model-${i}`));
+    // The last type differs from the first only by case: a types filter must tell them apart.
+    this.types[TYPES - 1] = this.types[0]!.toUpperCase();
   }
 
   static async begin(stores: readonly EventStore[]): Promise<ModelRun> {
@@ -160,8 +162,8 @@ export class ModelRun {
 
   private newEvent(spec: EventSpec): NewEvent {
     const reused =
-      spec.id.kind === 'reuse' ? this.usedIds[spec.id.index % Math.max(1, this.usedIds.length)] : undefined;
-    const id = reused ?? randomUUID();
+      spec.id.kind === 'fresh' ? undefined : this.usedIds[spec.id.index % Math.max(1, this.usedIds.length)];
+    const id = (spec.id.kind === 'reuseUpperCased' ? reused?.toUpperCase() : reused) ?? randomUUID();
     this.usedIds.push(id);
     return {
       id,

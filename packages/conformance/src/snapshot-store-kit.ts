@@ -57,6 +57,11 @@ export function describeSnapshotStore(name: string, options: StoreKitOptions<Sna
       expect(await store.loadSnapshot(streamId, { maxVersion: 25 })).toMatchObject({ version: 20 });
       expect(await store.loadSnapshot(streamId, { maxVersion: 9 })).toBeUndefined();
       expect(await store.loadSnapshot(streamId, { stateVersion: 3 })).toBeUndefined();
+      // Both filters at once: the newest snapshot meeting both, not either.
+      expect(await store.loadSnapshot(streamId, { stateVersion: 1, maxVersion: 15 })).toMatchObject({
+        version: 10,
+      });
+      expect(await store.loadSnapshot(streamId, { stateVersion: 2, maxVersion: 25 })).toBeUndefined();
       expect(await store.loadSnapshot(uniqueStreamId('other'))).toBeUndefined();
     });
 
@@ -92,6 +97,22 @@ export function describeSnapshotStore(name: string, options: StoreKitOptions<Sna
       expect(await store.deleteSnapshots(streamId)).toBe(2);
       expect(await store.loadSnapshot(streamId)).toBeUndefined();
       expect(await store.deleteSnapshots(uniqueStreamId('none'))).toBe(0);
+    });
+
+    kitTest("deleting one stream's snapshots leaves every other stream's", async () => {
+      const store = await open();
+      const [streamId, other] = [uniqueStreamId('snap'), uniqueStreamId('snap-other')];
+      for (const version of [1, 2]) {
+        await store.saveSnapshot({ streamId, version, stateVersion: 1, state: version });
+        await store.saveSnapshot({ streamId: other, version, stateVersion: 1, state: version });
+      }
+      expect(await store.deleteSnapshots(streamId, { beforeVersion: 2 })).toBe(1);
+      expect(await store.deleteSnapshots(streamId)).toBe(1);
+      expect(await store.loadSnapshot(other, { maxVersion: 1 })).toMatchObject({
+        streamId: other,
+        version: 1,
+      });
+      expect(await store.loadSnapshot(other)).toMatchObject({ streamId: other, version: 2 });
     });
 
     kitTest('rejects bad input with a ValidationError and saves nothing', async () => {
@@ -140,12 +161,14 @@ export function describeCheckpointStore(name: string, options: StoreKitOptions<C
       await store.deleteCheckpoint(name);
     });
 
-    kitTest('keeps names apart', async () => {
+    kitTest('keeps names apart, in saving and in deleting', async () => {
       const store = await open();
       const [a, b] = [uniqueStreamId('checkpoint'), uniqueStreamId('checkpoint')];
       await store.saveCheckpoint(a, 1n);
       await store.saveCheckpoint(b, 2n);
       expect([await store.loadCheckpoint(a), await store.loadCheckpoint(b)]).toEqual([1n, 2n]);
+      await store.deleteCheckpoint(a);
+      expect([await store.loadCheckpoint(a), await store.loadCheckpoint(b)]).toEqual([undefined, 2n]);
     });
 
     kitTest('rejects bad names and positions with a ValidationError', async () => {

@@ -17,6 +17,29 @@ const BROKEN: [fixture: string, topic: string][] = [
   ['appended-events-off-by-one', 'append basics'],
   ['copies-payload-by-key', 'payload fidelity'],
   ['filters-types-through-object', 'payload fidelity'],
+  ['id-check-races', 'concurrency'],
+  ['id-check-races', 'two instances'],
+  ['instance-lock-only', 'two instances'],
+  ['chunk-committing', 'batch atomicity'],
+  ['read-all-inclusive-after', 'readAll'],
+  ['read-all-caps-unlimited', 'readAll'],
+  ['case-folding-types', 'readAll'],
+  ['case-folding-ids', 'idempotency'],
+  ['unavailable-without-cause', 'unavailability'],
+  ['random-uuid-ids', 'append basics'],
+  ['epoch-occurred-at', 'append basics'],
+  ['mangles-unstorable-names', 'validation'],
+  ['never-recovers', 'unavailability'],
+  ['reads-after-close', 'unavailability'],
+  ['shares-read-objects', 'payload fidelity'],
+  ['wrong-existing-stream', 'idempotency'],
+  ['leaks-failed-reservation', 'batch atomicity'],
+];
+/** Broken snapshot and checkpoint stores (all in test/fixtures/store-kits.fixture.ts), and the kit that must catch each. */
+const STORE_KIT_BROKEN: [kit: string, store: string][] = [
+  ['snapshot', 'deletes-across-streams'],
+  ['snapshot', 'one-snapshot-filter'],
+  ['checkpoint', 'deletes-every-checkpoint'],
 ];
 // Not here: a readStreams that sends one query per stream gives the right answers, only slowly;
 // the kit checks behaviour, not round trips.
@@ -65,8 +88,40 @@ describe('the kit catches broken adapters', () => {
     );
   });
 
+  it('a store serializing appends only inside one instance fails nothing but the two-instances topic', () => {
+    // Why createPeer matters: every single-instance race passes without any check in storage.
+    const { tests } = resultOf('instance-lock-only');
+    const failedTopics = new Set(tests.filter((t) => t.status === 'failed').map((t) => t.ancestorTitles[1]));
+    expect([...failedTopics]).toEqual(['two instances']);
+  });
+
+  it('without createPeer, one skipped test says that only a second instance proves atomicity', () => {
+    const { tests, message } = resultOf('without-peer');
+    expect(message).toBe('');
+    expect(tests.filter((t) => t.status === 'failed').map((t) => t.title)).toEqual([]);
+    const skipped = tests.filter((t) => t.status === 'skipped').map((t) => t.title);
+    expect(skipped).toHaveLength(2);
+    expect(skipped.find((title) => title.startsWith('needs options.createPeer'))).toMatch(
+      /proves that the version check and the write are one atomic step/,
+    );
+  });
+
+  it.each(STORE_KIT_BROKEN)('the %s kit catches %s', (_kit, store) => {
+    const { tests, message } = resultOf('store-kits');
+    expect(message).toBe('');
+    const own = tests.filter((t) => t.ancestorTitles[0] === store);
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.filter((t) => t.status === 'failed').length).toBeGreaterThan(0);
+  });
+
   it('every fixture file is covered by this test', () => {
-    const covered = ['reference', 'without-appended-events', ...BROKEN.map(([fixture]) => fixture)];
-    expect([...results.keys()].sort()).toEqual(covered.sort());
+    const covered = [
+      'reference',
+      'without-appended-events',
+      'without-peer',
+      'store-kits',
+      ...BROKEN.map(([fixture]) => fixture),
+    ];
+    expect([...results.keys()].sort()).toEqual([...new Set(covered)].sort());
   });
 });

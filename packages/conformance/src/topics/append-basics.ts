@@ -7,7 +7,11 @@ import { idsOf, makeEvents, range, versionsOf } from '../test-events.js';
 import { uniqueEventType, uniqueStreamId } from '../unique-names.js';
 import { describeAppendedEvents } from './appended-events.js';
 
-const UUID_LIKE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** RFC 9562 version 7 (time-ordered), the id core's `prepareAppend` generates. */
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+
+/** How far a defaulted occurredAt may be from the test's clock: room for a database server's clock. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /**
  * Appending and reading back: versions, positions, results (with the events they report, when the
@@ -83,11 +87,13 @@ export function describeAppendBasics(options: EventStoreConformanceOptions): voi
     );
 
     kitTest(
-      'defaults: metadata {}, schemaVersion 1, streamType "default", occurredAt and recordedAt set',
+      'defaults: metadata {}, schemaVersion 1, streamType "default", occurredAt now, recordedAt set',
       async () => {
         const store = await fixture.open();
         const streamId = uniqueStreamId('basics');
+        const before = Date.now();
         await store.append(streamId, [{ type: uniqueEventType('basics'), data: { ok: true } }]);
+        const after = Date.now();
         const [event] = await store.readStream(streamId);
         expect(event).toBeDefined();
         expect(event!.metadata).toEqual({});
@@ -95,6 +101,11 @@ export function describeAppendBasics(options: EventStoreConformanceOptions): voi
         expect(event!.streamType).toBe('default');
         expect(event!.occurredAt).toBeInstanceOf(Date);
         expect(Number.isNaN(event!.occurredAt.getTime())).toBe(false);
+        const occurredAt = event!.occurredAt.getTime();
+        expect(
+          occurredAt >= before - CLOCK_SKEW_MS && occurredAt <= after + CLOCK_SKEW_MS,
+          `occurredAt defaults to the time of the append, not ${event!.occurredAt.toISOString()}`,
+        ).toBe(true);
         expect(event!.recordedAt).toBeInstanceOf(Date);
         expect(Number.isNaN(event!.recordedAt.getTime())).toBe(false);
       },
@@ -135,7 +146,7 @@ export function describeAppendBasics(options: EventStoreConformanceOptions): voi
       expect(read.map((e) => e.streamType)).toEqual(['first', 'first', 'first']);
     });
 
-    kitTest('generated event ids are unique UUID-like strings', async () => {
+    kitTest('generated event ids are unique UUID v7 strings', async () => {
       const store = await fixture.open();
       const streamId = uniqueStreamId('basics');
       const type = uniqueEventType('basics');
@@ -144,7 +155,7 @@ export function describeAppendBasics(options: EventStoreConformanceOptions): voi
       await store.append(streamId, batch);
       const read = await store.readStream(streamId);
       expect(read).toHaveLength(100);
-      for (const event of read) expect(event.id).toMatch(UUID_LIKE);
+      for (const event of read) expect(event.id).toMatch(UUID_V7);
       expect(new Set(idsOf(read)).size).toBe(100);
     });
 

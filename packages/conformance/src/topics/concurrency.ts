@@ -5,6 +5,7 @@ import { type EventStoreConformanceOptions, resolveScale } from '../conformance-
 import { kitTest } from '../kit-test.js';
 import { expectOneWinner, RACE_WRITERS as WRITERS } from '../one-winner-race.js';
 import { describeError, settle } from '../outcome.js';
+import { expectOneIdOwner } from '../shared-id-race.js';
 import { useStoreFixture } from '../store-fixture.js';
 import { idsOf, makeEvents, range, versionsOf } from '../test-events.js';
 import { uniqueEventType, uniqueStreamId } from '../unique-names.js';
@@ -94,6 +95,14 @@ export function describeConcurrency(options: EventStoreConformanceOptions): void
           expect(results[0]).toMatchObject({ streamId, firstVersion: 1, lastVersion: 2 });
           expect(idsOf(await store.readStream(streamId))).toEqual(idsOf(events));
         }
+      },
+    );
+
+    kitTest(
+      `${WRITERS} appenders of the same event ids to ${WRITERS} different streams: one wins, the rest get DuplicateEventError (x${raceRepetitions})`,
+      async () => {
+        const store = await fixture.open();
+        for (let round = 0; round < raceRepetitions; round++) await expectOneIdOwner(store, [store]);
       },
     );
 

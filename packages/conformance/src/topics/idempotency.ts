@@ -13,8 +13,8 @@ import { kitTest } from '../kit-test.js';
 import { markLogPosition, readOwnEvents } from '../log-reader.js';
 import { expectRejection } from '../outcome.js';
 import { useStoreFixture } from '../store-fixture.js';
-import { makeEvents, range, versionsOf } from '../test-events.js';
-import { uniqueEventType, uniqueStreamId } from '../unique-names.js';
+import { idsOf, makeEvents, range, versionsOf } from '../test-events.js';
+import { uniqueEventId, uniqueEventType, uniqueStreamId } from '../unique-names.js';
 
 /** Resending a committed batch is safe; reusing its ids any other way is refused. */
 export function describeIdempotency(options: EventStoreConformanceOptions): void {
@@ -142,6 +142,30 @@ export function describeIdempotency(options: EventStoreConformanceOptions): void
         for (const events of [first, middle, last]) await store.append(streamId, events);
         await expectUnchanged(store, [streamId], async () => {
           await expectRejection(() => store.append(streamId, [first[0]!, last[0]!]), DuplicateEventError);
+        });
+      },
+    );
+
+    kitTest(
+      'event ids differing only by case are different ids, in one batch and across streams',
+      async () => {
+        const store = await fixture.open();
+        const id = `${uniqueEventId()}-event`;
+        const [lower, upper, mixed] = [id.toLowerCase(), id.toUpperCase(), `${id.toLowerCase()}-Event`];
+        const first = uniqueStreamId('case-a');
+        const second = uniqueStreamId('case-b');
+        await store.append(first, [{ id: lower, type, data: 1 }]);
+        const result = await store.append(second, [
+          { id: upper, type, data: 2 },
+          { id: mixed, type, data: 3 },
+        ]);
+        expect(result).toMatchObject({ streamId: second, firstVersion: 1, lastVersion: 2 });
+        expect(idsOf(await store.readStream(first))).toEqual([lower]);
+        expect(idsOf(await store.readStream(second))).toEqual([upper, mixed]);
+        // Each is an idempotent retry of its own batch only.
+        expect(await resend(store, first, [{ id: lower, type, data: 1 }], 'any')).toMatchObject({
+          streamId: first,
+          firstVersion: 1,
         });
       },
     );

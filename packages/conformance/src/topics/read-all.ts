@@ -1,10 +1,13 @@
 import { describe, expect } from 'vitest';
 import type { EventStoreConformanceOptions } from '../conformance-options.js';
 import { kitTest } from '../kit-test.js';
-import { isStrictlyIncreasing, markLogPosition, readOwnEvents } from '../log-reader.js';
+import { isStrictlyIncreasing, markLogPosition, readLogPages, readOwnEvents } from '../log-reader.js';
 import { useStoreFixture } from '../store-fixture.js';
 import { idsOf, makeEvents } from '../test-events.js';
 import { uniqueEventType, uniqueStreamId } from '../unique-names.js';
+
+/** More than the 1,000 events a default page size (or a driver's row cap) commonly allows. */
+const UNLIMITED_EVENTS = 1_500;
 
 /**
  * `readAll` over a log that may hold other writers' events: the tests read after a position they
@@ -66,15 +69,8 @@ export function describeReadAll(options: EventStoreConformanceOptions): void {
       expect(await store.readAll({ after, types: [type], limit: 0 })).toEqual([]);
       expect(await store.readAll({ after, types: [type], limit: 3 })).toEqual(own.slice(0, 3));
       expect(await store.readAll({ after, types: [type], limit: 100 })).toEqual(own);
-      const paged = [];
-      let cursor = after;
-      for (let page = await store.readAll({ after: cursor, types: [type], limit: 3 }); page.length > 0; ) {
-        expect(page.length).toBeLessThanOrEqual(3);
-        paged.push(...page);
-        cursor = page[page.length - 1]!.position;
-        page = await store.readAll({ after: cursor, types: [type], limit: 3 });
-      }
-      expect(paged).toEqual(own);
+      // Bounded: a store whose `after` is inclusive would hand back the last event for ever.
+      expect(await readLogPages(store, { after, types: [type], pageSize: 3 })).toEqual(own);
     });
 
     kitTest('without a types filter, a limited page is the start of the unlimited read', async () => {
@@ -111,6 +107,46 @@ export function describeReadAll(options: EventStoreConformanceOptions): void {
       );
       expect(await store.readAll({ after, types: [uniqueEventType('none')] })).toEqual([]);
       expect(await store.readAll({ after, types: [] })).toEqual([]);
+    });
+
+    kitTest(
+      `without a limit, returns all ${UNLIMITED_EVENTS.toLocaleString('en')} events: no default page size caps it`,
+      async () => {
+        const store = await fixture.open();
+        const type = uniqueEventType('all-unlimited');
+        const after = await markLogPosition(store);
+        const streamId = uniqueStreamId('all-unlimited');
+        const appended: string[] = [];
+        for (let first = 1; first <= UNLIMITED_EVENTS; first += 500) {
+          const events = makeEvents(Math.min(500, UNLIMITED_EVENTS - first + 1), type, first);
+          await store.append(streamId, events);
+          appended.push(...idsOf(events));
+        }
+        const typed = await store.readAll({ after, types: [type] });
+        expect(typed.length, 'readAll({ after, types }) without a limit').toBe(UNLIMITED_EVENTS);
+        expect(idsOf(typed)).toEqual(appended);
+        const whole = (await store.readAll({ after })).filter((e) => e.streamId === streamId);
+        expect(whole.length, 'readAll({ after }) without a limit').toBe(UNLIMITED_EVENTS);
+        expect(idsOf(whole)).toEqual(appended);
+      },
+    );
+
+    kitTest('types match exactly: types differing only by case are different types', async () => {
+      const store = await fixture.open();
+      const base = uniqueEventType('all-case');
+      const [lower, upper, mixed] = [`${base}.order.placed`, `${base}.ORDER.PLACED`, `${base}.Order.Placed`];
+      const after = await markLogPosition(store);
+      const streamId = uniqueStreamId('all-case');
+      for (const type of [lower, upper, mixed, lower]) await store.append(streamId, makeEvents(1, type));
+      const all = await store.readStream(streamId);
+      for (const type of [lower, upper, mixed]) {
+        expect(
+          idsOf(await store.readAll({ after, types: [type] })),
+          `readAll({ types: [${JSON.stringify(type)}] })`,
+        ).toEqual(idsOf(all.filter((e) => e.type === type)));
+      }
+      expect(idsOf(await store.readAll({ after, types: [upper, mixed] }))).toEqual(idsOf(all.slice(1, 3)));
+      expect(await store.readAll({ after, types: [`${base}.order.PLACED`] })).toEqual([]);
     });
 
     kitTest('after beyond the end of the log returns []', async () => {

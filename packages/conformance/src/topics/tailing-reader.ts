@@ -13,6 +13,8 @@ const EVENTS_PER_WRITER = 50;
 const PAGE_SIZE = 7;
 /** Empty polls after the writers finished before the reader gives up on events it never saw. */
 const IDLE_POLLS_AFTER_WRITERS = 20;
+/** Far more polls than the writers' 200 events need, however slowly they commit: the reader's bound. */
+const MAX_POLLS = 100_000;
 
 /**
  * A reader paging the global log while writers append must see every committed event exactly once
@@ -50,14 +52,21 @@ export function describeTailingReader(options: EventStoreConformanceOptions): vo
           const reader = async () => {
             let cursor = start;
             let idle = 0;
-            while (seen.length < WRITERS * EVENTS_PER_WRITER && idle <= IDLE_POLLS_AFTER_WRITERS) {
+            for (let polls = 0; seen.length < WRITERS * EVENTS_PER_WRITER; polls++) {
+              if (idle > IDLE_POLLS_AFTER_WRITERS) return;
+              if (polls >= MAX_POLLS)
+                throw new Error(`the reader did not reach the end in ${MAX_POLLS} polls`);
               const page = await store.readAll({
                 after: cursor,
                 limit: PAGE_SIZE,
                 ...(filtered ? { types: [type] } : {}),
               });
               for (const event of page) {
-                if (event.position <= cursor) disorder.push(`${event.position} after ${cursor}`);
+                // A reader sent backwards could loop for ever: stop at the first step back.
+                if (event.position <= cursor) {
+                  disorder.push(`${event.position} after ${cursor}`);
+                  return;
+                }
                 cursor = event.position;
                 if (own.has(event.streamId)) seen.push(event);
               }

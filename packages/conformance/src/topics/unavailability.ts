@@ -56,6 +56,8 @@ function describeOutage(fixture: StoreFixture): void {
     expect(error.code).toBe('STRATA_STORE_UNAVAILABLE');
     expect(typeof error.store).toBe('string');
     expect(error.store.length).toBeGreaterThan(0);
+    // The driver's error is what an operator needs to see why the storage was unreachable.
+    expect(error.cause ?? null, 'StoreUnavailableError.cause must hold the driver error').not.toBeNull();
   }
 
   /** A stream with 3 events and the position just before them. */
@@ -103,6 +105,11 @@ function describeOutage(fixture: StoreFixture): void {
         throw new Error(
           `${name} during an outage must throw StoreUnavailableError, not ${describeError(outcome.error)}`,
         );
+      } else {
+        expect(
+          outcome.error.cause ?? null,
+          `${name}: StoreUnavailableError.cause must hold the driver error`,
+        ).not.toBeNull();
       }
     }
   });
