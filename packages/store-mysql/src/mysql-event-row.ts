@@ -31,3 +31,12 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
 export function toBigInt(value: unknown): bigint {
   return typeof value === 'bigint' ? value : BigInt(value as string | number);
 }
+
+/**
+ * The position `LAST_INSERT_ID(expr)` handed back in an OK packet. mysql2 reads that value as a
+ * signed 64-bit integer, so a position past 2^63 - 1 (one the store then refuses) arrives negative.
+ */
+export function positionOfInsertId(insertId: number | string): bigint {
+  const value = toBigInt(insertId);
+  return value < 0n ? value + 2n ** 64n : value;
+}
