@@ -15,6 +15,7 @@ const BROKEN: [fixture: string, topic: string][] = [
   ['ignores-stream-type', 'append basics'],
   ['late-commit', 'tailing reader'],
   ['appended-events-off-by-one', 'append basics'],
+  ['positions-through-doubles', 'positions near 2^53 and 2^63'],
 ];
 // Not here: a readStreams that sends one query per stream gives the right answers, only slowly;
 // the kit checks behaviour, not round trips.
