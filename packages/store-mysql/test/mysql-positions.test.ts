@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { type EventStore, MAX_POSITION } from '@strata/core';
 import { describe, expect, it } from 'vitest';
-import { mysqlReachable } from './mysql-test-server.js';
+import { mysqlReachable, seedSequence } from './mysql-test-server.js';
 import { type TestTables, useTestTables } from './mysql-test-tables.js';
 
 const reachable = await mysqlReachable();
 const TWO_TO_53 = 2n ** 53n;
 
-/** Moves the sequence row so that the next append takes `last + 1`. */
-async function seedLastPosition(tables: TestTables, last: bigint): Promise<void> {
-  const raw = await tables.raw();
-  await raw.query(`UPDATE \`${tables.prefix}sequence\` SET position = ${last.toString()} WHERE id = 1`);
+function seedLastPosition(tables: TestTables, last: bigint): Promise<void> {
+  return seedSequence(tables.prefix, last);
 }
 
 function events(count: number) {
@@ -96,7 +94,8 @@ for (const partitions of [undefined, 3]) {
         code: 'STRATA_POSITIONS_EXHAUSTED',
       });
       expect(await store.streamVersion(streamId)).toBe(2);
-      const last = await store.append(streamId, events(1), { expectedVersion: 2 });
+      const lastBatch = events(1);
+      const last = await store.append(streamId, lastBatch, { expectedVersion: 2 });
       expect(last.lastPosition).toBe(MAX_POSITION);
       await expect(store.append(streamId, events(1), { expectedVersion: 3 })).rejects.toMatchObject({
         code: 'STRATA_POSITIONS_EXHAUSTED',
@@ -110,6 +109,10 @@ for (const partitions of [undefined, 3]) {
         MAX_POSITION,
       ]);
       expect(await store.streamVersion(streamId)).toBe(3);
+      // A resend recorded nothing new: a full log still answers it with the original result.
+      const resent = await store.append(streamId, lastBatch);
+      expect(resent.lastPosition).toBe(MAX_POSITION);
+      expect(resent.lastVersion).toBe(3);
     });
   });
 }
