@@ -12,6 +12,8 @@ export const DEFAULT_KEY_PREFIX = 'strata:';
  * - `<prefix>{<stream>}:i`  hash event id -> location (cluster mode: ids are checked per stream)
  * - `<prefix>{<stream>}:s`  hash version -> snapshot
  * - `<prefix>log`, `<prefix>ids`  standalone only: the global log and the store-wide id index
+ * - `<prefix>start`  standalone only, optional: the position before the log's first event (a
+ *   decimal string; absent means 0). Set it before the first append to continue another log.
  * - `<prefix>{<slot tag>}:seq`  cluster only: the position counter of one hash slot
  * - `<prefix>checkpoints`  hash name -> position
  */
@@ -40,6 +42,10 @@ export class RedisKeys {
 
   get ids(): string {
     return `${this.prefix}ids`;
+  }
+
+  get start(): string {
+    return `${this.prefix}start`;
   }
 
   get checkpoints(): string {
