@@ -68,9 +68,20 @@ export function hashTagOf(streamId: string): string {
   return streamId.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** A prefix with a brace would become the hash tag of every key and defeat the per-stream tags. */
+/**
+ * A prefix with a brace would become the hash tag of every key and defeat the per-stream tags; an
+ * empty one leaves bare keys.
+ */
 export function assertKeyPrefix(prefix: unknown): asserts prefix is string {
   if (typeof prefix !== 'string') throw new ValidationError('options.keyPrefix', 'must be a string');
+  // Without a prefix the store's keys are bare names (`log`, `ids`, `checkpoints`) that collide
+  // with anything else on a shared server.
+  if (prefix.trim() === '') {
+    throw new ValidationError(
+      'options.keyPrefix',
+      'must not be empty or blank: the store\'s keys would be bare names such as "log" (the default is "strata:")',
+    );
+  }
   if (/[{}]/.test(prefix)) {
     throw new ValidationError('options.keyPrefix', 'must not contain "{" or "}" (the keys use hash tags)');
   }
