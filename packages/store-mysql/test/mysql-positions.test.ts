@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type EventStore, MAX_POSITION } from '@strata/core';
+import { type EventStore, MAX_POSITION, ValidationError } from '@strata/core';
+import { createPool } from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
-import { mysqlReachable, seedSequence } from './mysql-test-server.js';
+import { MYSQL_URL, mysqlReachable, seedSequence } from './mysql-test-server.js';
 import { type TestTables, useTestTables } from './mysql-test-tables.js';
 
 const reachable = await mysqlReachable();
@@ -116,3 +117,26 @@ for (const partitions of [undefined, 3]) {
     });
   });
 }
+
+describe.skipIf(!reachable)('positions past 2^53 through a pool without supportBigNumbers', () => {
+  const tables = useTestTables();
+
+  it('are never returned rounded: reads fail with a ValidationError naming the setting', async () => {
+    const pool = createPool({ uri: MYSQL_URL, connectionLimit: 2 });
+    try {
+      const store = tables.open({ connection: pool });
+      await seedLastPosition(tables, TWO_TO_53 - 1n);
+      const streamId = `rounded-${randomUUID()}`;
+      // The insert id comes back as text, so the append itself is exact.
+      expect((await store.append(streamId, events(3))).lastPosition).toBe(TWO_TO_53 + 2n);
+      for (const read of [() => store.readStream(streamId), () => store.readAll({ after: TWO_TO_53 - 1n })]) {
+        const outcome = await read().catch((error: unknown) => error);
+        expect(ValidationError.isInstance(outcome), String(outcome)).toBe(true);
+        expect((outcome as Error).message).toContain('supportBigNumbers');
+      }
+      await store.close();
+    } finally {
+      await pool.end();
+    }
+  });
+});
