@@ -37,12 +37,27 @@ export interface LoggedEvent {
  * same file computes the same positions.
  */
 export class EventLog {
-  /** The global log: `events[i].position === i + 1`. */
+  /** The global log: `events[i].position === lastPosition + i + 1`. */
   readonly events: LoggedEvent[] = [];
   /** Bytes of the file already applied. */
   offset = 0;
   private readonly streams = new Map<string, LoggedEvent[]>();
   private readonly byId = new Map<string, LoggedEvent>();
+
+  /** `lastPosition`: the position before the first event (0n unless the log was started later). */
+  constructor(readonly lastPosition = 0n) {}
+
+  /** The position the next event takes. bigint all the way: a JS number is inexact past 2^53. */
+  get nextPosition(): bigint {
+    return this.lastPosition + BigInt(this.events.length) + 1n;
+  }
+
+  /** The index in `events` of the first event after `after`. */
+  indexAfter(after: bigint): number {
+    const skip = after - this.lastPosition;
+    if (skip <= 0n) return 0;
+    return skip >= BigInt(this.events.length) ? this.events.length : Number(skip);
+  }
 
   apply(line: BatchLine): void {
     const stream = this.streams.get(line.streamId) ?? [];
@@ -56,7 +71,7 @@ export class EventLog {
         metadataJson: event.metadata,
         schemaVersion: event.schemaVersion,
         version: line.firstVersion + i,
-        position: BigInt(this.events.length + 1),
+        position: this.nextPosition,
         occurredAt: event.occurredAt,
         recordedAt: line.recordedAt,
       };

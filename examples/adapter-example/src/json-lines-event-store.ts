@@ -5,6 +5,7 @@ import {
   type AppendResult,
   assertExpectedVersion,
   assertName,
+  assertPositionAvailable,
   type EventStore,
   type NewEvent,
   normalizeReadAll,
@@ -21,7 +22,14 @@ import {
 } from '@strata/core';
 import { type BatchLine, EventLog, toRecordedEvent } from './event-log.js';
 import { withFileLock } from './file-lock.js';
-import { appendLine, catchUp, cutIncompleteTail } from './json-lines-file.js';
+import {
+  appendLine,
+  assertStartPosition,
+  catchUp,
+  cutIncompleteTail,
+  readStart,
+  writeStartOnce,
+} from './json-lines-file.js';
 import { fileOperation, STORE_NAME } from './storage-error.js';
 
 export interface JsonLinesEventStoreOptions {
@@ -31,6 +39,11 @@ export interface JsonLinesEventStoreOptions {
   lockTimeoutMs?: number;
   /** fsync after each append, so a committed append survives a power cut; default true. */
   sync?: boolean;
+  /**
+   * A new log continues after this position (default 0n): its first event takes `lastPosition + 1`.
+   * Kept in `start.json` when the folder's log is created; ignored for a log that exists.
+   */
+  lastPosition?: bigint;
 }
 
 /**
@@ -43,7 +56,7 @@ export class JsonLinesEventStore implements EventStore {
   private readonly lockPath: string;
   private readonly lockTimeoutMs: number;
   private readonly sync: boolean;
-  private readonly log = new EventLog();
+  private readonly log: EventLog;
   /** This instance's appends, one after another; the lock file orders them against other instances. */
   private writes: Promise<unknown> = Promise.resolve();
   /**
@@ -53,8 +66,10 @@ export class JsonLinesEventStore implements EventStore {
   private catchUps: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  constructor(options: JsonLinesEventStoreOptions) {
+  /** Use `openJsonLinesEventStore`, which reads where the log starts. */
+  constructor(options: JsonLinesEventStoreOptions, lastPosition = 0n) {
     this.directory = options.directory;
+    this.log = new EventLog(lastPosition);
     this.path = join(options.directory, 'events.jsonl');
     this.lockPath = join(options.directory, 'events.lock');
     this.lockTimeoutMs = options.lockTimeoutMs ?? 5_000;
@@ -79,6 +94,8 @@ export class JsonLinesEventStore implements EventStore {
         // 4. The version check and the write happen under one lock: one atomic step.
         const currentVersion = this.log.version(append.streamId);
         assertExpectedVersion(append.streamId, append.expectedVersion, currentVersion);
+        // Positions end at 2^63 - 1: refuse a batch that does not fit rather than write past it.
+        assertPositionAvailable(STORE_NAME, this.log.nextPosition + BigInt(append.events.length - 1));
 
         const line: BatchLine = {
           streamId: append.streamId,
@@ -148,8 +165,8 @@ export class JsonLinesEventStore implements EventStore {
     const wanted = types === undefined ? undefined : new Set(types);
     const max = limit ?? Number.POSITIVE_INFINITY;
     const result: RecordedEvent[] = [];
-    // Positions are 1..n in file order, so the first event after `after` sits at index `after`.
-    for (let i = Number(after); i < this.log.events.length && result.length < max; i++) {
+    // Positions follow file order, so the events after `after` start at one index.
+    for (let i = this.log.indexAfter(after); i < this.log.events.length && result.length < max; i++) {
       const event = this.log.events[i]!;
       if (wanted === undefined || wanted.has(event.type)) result.push(toRecordedEvent(event));
     }
@@ -196,10 +213,15 @@ export class JsonLinesEventStore implements EventStore {
 export async function openJsonLinesEventStore(
   options: JsonLinesEventStoreOptions,
 ): Promise<JsonLinesEventStore> {
-  await fileOperation(async () => {
+  const start = options.lastPosition ?? 0n;
+  assertStartPosition(start);
+  const lastPosition = await fileOperation(async () => {
     await mkdir(options.directory, { recursive: true });
+    // Written before the log file: whoever finds the log finds where it starts.
+    await writeStartOnce(options.directory, start);
     // Create the file now: appends open it without O_CREAT, so a vanished folder fails loudly.
     await (await open(join(options.directory, 'events.jsonl'), 'a')).close();
+    return readStart(options.directory);
   });
-  return new JsonLinesEventStore(options);
+  return new JsonLinesEventStore(options, lastPosition);
 }

@@ -1,5 +1,7 @@
 import { constants } from 'node:fs';
-import { open, truncate } from 'node:fs/promises';
+import { access, open, readFile, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MAX_POSITION, ValidationError } from '@strata/core';
 import type { BatchLine, EventLog } from './event-log.js';
 import { fileOperation } from './storage-error.js';
 
@@ -59,4 +61,39 @@ export async function appendLine(path: string, line: BatchLine, sync: boolean): 
 /** Cuts off what a writer that crashed mid-line left behind. Only call it holding the write lock. */
 export async function cutIncompleteTail(path: string, offset: number): Promise<void> {
   await fileOperation(() => truncate(path, offset));
+}
+
+/**
+ * Records where a new log's positions start (`start.json`, the position before the first event).
+ * The exclusive flag makes the first opener win; a log that exists keeps its start.
+ */
+export async function writeStartOnce(directory: string, lastPosition: bigint): Promise<void> {
+  // A log from before start.json existed started at 0.
+  const start = (await exists(join(directory, 'events.jsonl'))) ? 0n : lastPosition;
+  // A decimal string: JSON numbers are doubles, inexact past 2^53.
+  const text = JSON.stringify({ lastPosition: start.toString() });
+  await writeFile(join(directory, 'start.json'), text, { flag: 'wx' }).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+  });
+}
+
+/** Checked before any file is touched, so bad input is a ValidationError, not a storage failure. */
+export function assertStartPosition(lastPosition: unknown): asserts lastPosition is bigint {
+  if (typeof lastPosition !== 'bigint' || lastPosition < 0n || lastPosition > MAX_POSITION) {
+    throw new ValidationError('options.lastPosition', 'must be a bigint from 0 to 2^63 - 1');
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function readStart(directory: string): Promise<bigint> {
+  const { lastPosition } = JSON.parse(await readFile(join(directory, 'start.json'), 'utf8')) as {
+    lastPosition: string;
+  };
+  return BigInt(lastPosition);
 }

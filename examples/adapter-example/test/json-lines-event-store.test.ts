@@ -17,6 +17,9 @@ describeEventStore('JsonLinesEventStore', {
   create: () => openJsonLinesEventStore({ directory: join(root, randomUUID()) }),
   // A second store over the same folder behaves like a second process.
   createPeer: (store) => openJsonLinesEventStore({ directory: directoryOf(store) }),
+  // A new log that continues after `lastPosition`, for the tests near 2^53 and 2^63 - 1.
+  seedPosition: (lastPosition) =>
+    openJsonLinesEventStore({ directory: join(root, randomUUID()), lastPosition }),
   // Moving the folder away makes the storage unreachable, like an unmounted network share.
   outage: {
     begin: async (store) => renameSync(directoryOf(store), `${directoryOf(store)}.offline`),

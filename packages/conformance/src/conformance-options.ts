@@ -13,6 +13,13 @@ export interface EventStoreConformanceOptions {
   /** Makes the storage unreachable for `store` and back. Enables the unavailability topic. */
   outage?: { begin: (store: EventStore) => Promise<void>; end: (store: EventStore) => Promise<void> };
   /**
+   * A store over storage of its own, shared with no other test, whose log continues right after
+   * `lastPosition`: its next append takes the first position after it (gaps are allowed, but the
+   * kit's appends must cross 2^53). The kit passes values just below 2^53 and 2^63 - 1. Enables
+   * the exact-positions topic; `dispose` receives the store after the test.
+   */
+  seedPosition?: (lastPosition: bigint) => Promise<EventStore>;
+  /**
    * Called after each test with every store the test created, peers first (default: `store.close()`,
    * skipped for a store the test closed itself). A custom `dispose` also receives closed stores.
    */

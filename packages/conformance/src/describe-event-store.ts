@@ -3,6 +3,7 @@ import { type EventStoreConformanceOptions, resolveScale } from './conformance-o
 import { describeAppendBasics } from './topics/append-basics.js';
 import { describeBatchAtomicity } from './topics/batch-atomicity.js';
 import { describeConcurrency } from './topics/concurrency.js';
+import { describeExactPositions } from './topics/exact-positions.js';
 import { describeExpectedVersion } from './topics/expected-version.js';
 import { describeIdempotency } from './topics/idempotency.js';
 import { describeLargeStream } from './topics/large-stream.js';
@@ -18,7 +19,7 @@ import { describeValidation } from './topics/validation.js';
 
 /**
  * Registers the whole conformance suite for an adapter under `describe(name)`. Topics that need
- * an option you did not pass (`createPeer`, `outage`) show up as skipped tests naming the option.
+ * an option you did not pass (`createPeer`, `outage`, `seedPosition`) show up as skipped tests naming the option.
  */
 export function describeEventStore(name: string, options: EventStoreConformanceOptions): void {
   // Fail at registration, not in every test, when the scale is unusable.
@@ -33,6 +34,7 @@ export function describeEventStore(name: string, options: EventStoreConformanceO
     describeReadStreams(options);
     describeReadAll(options);
     describeTailingReader(options);
+    describeExactPositions(options);
     describeTwoInstances(options);
     describePayloadFidelity(options);
     describeValidation(options);

@@ -5,6 +5,7 @@ export { describeCheckpointStore, describeSnapshotStore } from './snapshot-store
 export { describeAppendBasics } from './topics/append-basics.js';
 export { describeBatchAtomicity } from './topics/batch-atomicity.js';
 export { describeConcurrency } from './topics/concurrency.js';
+export { describeExactPositions } from './topics/exact-positions.js';
 export { describeExpectedVersion } from './topics/expected-version.js';
 export { describeIdempotency } from './topics/idempotency.js';
 export { describeLargeStream } from './topics/large-stream.js';

@@ -6,6 +6,8 @@ import type { EventStoreConformanceOptions } from './conformance-options.js';
 export interface StoreFixture {
   /** A new store from `options.create()`. */
   open(): Promise<EventStore>;
+  /** A store the test made another way (e.g. `options.seedPosition`), disposed like the others. */
+  adopt(store: Promise<EventStore>): Promise<EventStore>;
   /** A second instance over `store`'s storage; needs `options.createPeer`. */
   openPeer(store: EventStore): Promise<EventStore>;
   /** Closes `store` and remembers it, so the default dispose does not close it twice. */
@@ -37,6 +39,11 @@ export function useStoreFixture(options: EventStoreConformanceOptions): StoreFix
   return {
     async open() {
       const store = await options.create();
+      opened.push(store);
+      return store;
+    },
+    async adopt(pending) {
+      const store = await pending;
       opened.push(store);
       return store;
     },

@@ -8,6 +8,8 @@ function storageOf(store: EventStore): MemoryStorage {
 
 const memoryCapabilities = {
   createPeer: async (store: EventStore) => new MemoryEventStore({ storage: storageOf(store) }),
+  seedPosition: async (lastPosition: bigint) =>
+    new MemoryEventStore({ storage: new MemoryStorage({ lastPosition }) }),
   outage: {
     begin: async (store: EventStore) => storageOf(store).simulateOutage(),
     end: async (store: EventStore) => storageOf(store).restore(),

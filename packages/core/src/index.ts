@@ -7,6 +7,7 @@ export type { CheckpointStore } from './checkpoint-store.js';
 export {
   ConcurrencyError,
   DuplicateEventError,
+  PositionsExhaustedError,
   SerializationError,
   StoreClosedError,
   StoreUnavailableError,
@@ -32,6 +33,7 @@ export type { IterateAllOptions, IterateStreamOptions } from './iterate.js';
 export { iterateAll, iterateStream } from './iterate.js';
 // For adapter authors: the shared checks that keep every adapter's semantics identical.
 export { assertJsonValue } from './json-value.js';
+export { assertPositionAvailable } from './position-ceiling.js';
 export type { PreparedAppend, PreparedEvent } from './prepare-append.js';
 export { assertName, DEFAULT_STREAM_TYPE, MAX_NAME_LENGTH, prepareAppend } from './prepare-append.js';
 export type { NormalizedReadAll, NormalizedReadStream } from './read-options.js';

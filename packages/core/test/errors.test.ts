@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConcurrencyError,
   DuplicateEventError,
+  PositionsExhaustedError,
   SerializationError,
   StoreClosedError,
   StoreUnavailableError,
@@ -22,6 +23,13 @@ describe('errors', () => {
     });
     expect(error.name).toBe('ConcurrencyError');
     expect(error.message).toContain('Reload');
+  });
+
+  it('say that an exhausted log wrote nothing and where to go on', () => {
+    const error = new PositionsExhaustedError('mysql');
+    expect(error).toMatchObject({ code: 'STRATA_POSITIONS_EXHAUSTED', store: 'mysql' });
+    expect(error.message).toContain('nothing was written');
+    expect(error.message).toContain('2^63 - 1');
   });
 
   it('keep the driver error as cause', () => {
@@ -54,6 +62,7 @@ describe('errors', () => {
       new StreamNotFoundError('s'),
       new ValidationError('events', 'bad'),
       new UnsupportedOperationError('redis', 'readAll', 'a cluster keeps no global log'),
+      new PositionsExhaustedError('mysql'),
     ];
     expect(new Set(errors.map((e) => e.code)).size).toBe(errors.length);
     for (const error of errors) expect(error).toBeInstanceOf(StrataError);

@@ -2,6 +2,7 @@ import {
   type AppendOptions,
   type AppendResult,
   assertName,
+  assertPositionAvailable,
   ConcurrencyError,
   type EventStore,
   type NewEvent,
@@ -55,6 +56,8 @@ export class MemoryEventStore implements EventStore {
       throw new ConcurrencyError(append.streamId, append.expectedVersion, currentVersion);
     }
 
+    const nextPosition = storage.positionBase + BigInt(storage.log.length) + 1n;
+    assertPositionAvailable('memory', nextPosition + BigInt(append.events.length - 1));
     const recordedAt = Date.now();
     const written: StoredEvent[] = append.events.map((event, i) => ({
       id: event.id,
@@ -65,7 +68,7 @@ export class MemoryEventStore implements EventStore {
       metadataJson: event.metadataJson,
       schemaVersion: event.schemaVersion,
       version: currentVersion + i + 1,
-      position: BigInt(storage.log.length + i + 1),
+      position: nextPosition + BigInt(i),
       occurredAt: event.occurredAt.getTime(),
       recordedAt,
     }));
@@ -118,8 +121,11 @@ export class MemoryEventStore implements EventStore {
     const max = limit ?? Number.POSITIVE_INFINITY;
     const result: RecordedEvent[] = [];
     const { log } = this.storage;
-    // Positions are the log index + 1, so the first event after `after` sits at index `after`.
-    for (let i = Number(after); i < log.length && result.length < max; i++) {
+    // Positions are the base + log index + 1, so the first event after `after` sits at index
+    // `after - base`. The subtraction is done in bigint: `after` may be past 2^53.
+    const skip = after - this.storage.positionBase;
+    const first = skip <= 0n ? 0 : skip >= BigInt(log.length) ? log.length : Number(skip);
+    for (let i = first; i < log.length && result.length < max; i++) {
       const event = log[i]!;
       if (typeSet === undefined || typeSet.has(event.type)) result.push(toRecordedEvent(event));
     }

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@strata/core';
+import { MAX_POSITION, type RecordedEvent, ValidationError } from '@strata/core';
 
 /** One event as the memory store keeps it: JSON text, so readers never share objects with writers. */
 export interface StoredEvent {
@@ -15,17 +15,35 @@ export interface StoredEvent {
   recordedAt: number;
 }
 
+export interface MemoryStorageOptions {
+  /**
+   * The log continues after this position (default 0n): the first event takes `lastPosition + 1`.
+   * For testing code near the end of the position range (2^53, 2^63 - 1).
+   */
+  lastPosition?: bigint;
+}
+
 /**
  * The state behind one or more memory stores. Hand the same storage to two stores to model two
  * processes sharing a database; call `simulateOutage()` to see how your code handles
  * `StoreUnavailableError`.
  */
 export class MemoryStorage {
-  /** The global log; an event's position is its index + 1. */
+  /** The global log; an event's position is `positionBase` + its index + 1. */
   readonly log: StoredEvent[] = [];
+  /** The position before the log's first event. */
+  readonly positionBase: bigint;
   readonly streams = new Map<string, StoredEvent[]>();
   readonly eventsById = new Map<string, StoredEvent>();
   private outage = false;
+
+  constructor(options: MemoryStorageOptions = {}) {
+    const base = options.lastPosition ?? 0n;
+    if (typeof base !== 'bigint' || base < 0n || base > MAX_POSITION) {
+      throw new ValidationError('options.lastPosition', 'must be a bigint from 0 to 2^63 - 1');
+    }
+    this.positionBase = base;
+  }
 
   get unavailable(): boolean {
     return this.outage;

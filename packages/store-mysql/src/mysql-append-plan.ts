@@ -4,7 +4,7 @@ import { type AppendOutcome, duplicateAware } from './mysql-append-outcome.js';
 import type { MysqlAppendSql } from './mysql-append-sql.js';
 import type { MysqlResultHeader, MysqlValue } from './mysql-driver.js';
 import { isDuplicateKey } from './mysql-errors.js';
-import { toBigInt } from './mysql-event-row.js';
+import { positionOfInsertId, toBigInt } from './mysql-event-row.js';
 import type { StreamTypeCache } from './stream-type-cache.js';
 
 /** The statements of one transaction, bound to its connection. */
@@ -148,7 +148,7 @@ async function planSingle(
   }
   const header = await tx.run(sql.bumpVersionAndTakePositions, [count, count, streamId, expected]);
   if (header.affectedRows > 0) {
-    plan.lastPosition = toBigInt(header.insertId);
+    plan.lastPosition = positionOfInsertId(header.insertId);
     accept(plan, 0, append, expected, type, false);
   } else {
     conflict(plan, 0, await lockedVersion(tx, sql, streamId));

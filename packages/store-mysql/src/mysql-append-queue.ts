@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AppendResult,
   ConcurrencyError,
+  PositionsExhaustedError,
   type PreparedAppend,
   resolveIdempotentRetry,
   type StoredEventLocation,
@@ -171,6 +172,15 @@ export class MysqlAppendQueue {
             return rejectAll(pending, new StoreUnavailableError(STORE_NAME, error.cause));
           }
           continue;
+        }
+        if (PositionsExhaustedError.isInstance(error)) {
+          // The positions were refused before the inserts that find a resent batch's ids: a
+          // retry recorded nothing new, so it still gets its original result from a full log.
+          try {
+            return rejectAll(await this.settleRetries(pending), error);
+          } catch (lookupError) {
+            return rejectAll(pending, toStoreError(lookupError));
+          }
         }
         if (isLockConflict(error)) {
           // A deadlock is over once InnoDB picked its victim, so trying again soon succeeds.

@@ -9,7 +9,10 @@ const EVENT_ROW = `(${placeholders(11)})`;
 /**
  * The statements of an append transaction. `LAST_INSERT_ID(expr)` makes an UPDATE hand back the
  * value it wrote (mysql2's `insertId`), so bumping a version or taking positions needs no
- * separate SELECT on either server.
+ * separate SELECT on either server. The count added to a position is cast to an integer: mysql2
+ * sends a JS number as a DOUBLE, and `position + DOUBLE` is rounded past 2^53. The sequence column
+ * is BIGINT UNSIGNED, so a position past 2^63 - 1 can be taken without overflow and then refused
+ * (`assertPositionAvailable`) before COMMIT.
  */
 export class MysqlAppendSql {
   /** Params: count, count, streamId, expectedVersion. The stream's check and the positions in one statement. */
@@ -42,14 +45,14 @@ export class MysqlAppendSql {
     this.appendOne = appendOneProcedure ? `CALL ${tables.appendOne}(?, ?, ?, ?, ?, ?, ?, ?, ?)` : undefined;
     const { streams, sequence } = tables;
     this.bumpVersionAndTakePositions = `UPDATE ${streams} s, ${sequence} q
-      SET s.version = s.version + ?, q.position = LAST_INSERT_ID(q.position + ?)
+      SET s.version = s.version + ?, q.position = LAST_INSERT_ID(q.position + CAST(? AS UNSIGNED))
       WHERE q.id = 1 AND s.stream_id = ? AND s.version = ?`;
     this.bumpExistingVersion = `UPDATE ${streams} SET version = LAST_INSERT_ID(version + ?) WHERE stream_id = ?`;
     this.createStream = `INSERT INTO ${streams} (stream_id, stream_type, version) VALUES (?, ?, ?)`;
     this.createOrBumpStream = `INSERT INTO ${streams} (stream_id, stream_type, version) VALUES (?, ?, ?)
       ON DUPLICATE KEY UPDATE version = LAST_INSERT_ID(version + ?)`;
     this.lockedVersion = `SELECT version FROM ${streams} WHERE stream_id = ? FOR UPDATE`;
-    this.takePositions = `UPDATE ${sequence} SET position = LAST_INSERT_ID(position + ?) WHERE id = 1`;
+    this.takePositions = `UPDATE ${sequence} SET position = LAST_INSERT_ID(position + CAST(? AS UNSIGNED)) WHERE id = 1`;
   }
 
   /** Params: `count` stream ids. Rows: [stream_id, version, stream_type], locked until COMMIT. */

@@ -1,4 +1,9 @@
-import { type PreparedAppend, recordedEventsOf, withRecordedEvents } from '@strata/core';
+import {
+  assertPositionAvailable,
+  type PreparedAppend,
+  recordedEventsOf,
+  withRecordedEvents,
+} from '@strata/core';
 import { chunks, inListSize, padded } from './in-list.js';
 import type { MysqlAppendHook } from './mysql-append-hook.js';
 import { AppendHookFailure, type AppendOutcome } from './mysql-append-outcome.js';
@@ -10,8 +15,9 @@ import {
 } from './mysql-append-plan.js';
 import type { MysqlAppendSql } from './mysql-append-sql.js';
 import type { MysqlConnection, MysqlResultHeader, MysqlValue } from './mysql-driver.js';
+import { STORE_NAME } from './mysql-errors.js';
 import { assignPositions, insertEventIds, insertEvents } from './mysql-event-insert.js';
-import { toBigInt } from './mysql-event-row.js';
+import { positionOfInsertId } from './mysql-event-row.js';
 import type { StreamTypeCache } from './stream-type-cache.js';
 
 export interface AppendTransactionContext {
@@ -59,6 +65,8 @@ export async function writeAppendGroup(
     await connection.query({ sql: 'ROLLBACK', timeout });
     return outcomes;
   }
+  // Past 2^63 - 1 the append is refused; throwing rolls the transaction back, so nothing is written.
+  if (plan.lastPosition !== undefined) assertPositionAvailable(STORE_NAME, plan.lastPosition);
   let recordedAt = plan.insertedAt;
   if (recordedAt === undefined) {
     await writeVersions(tx, sql, streams);
@@ -67,7 +75,7 @@ export async function writeAppendGroup(
     if (unknownTypes.length > 0) await lockStreams(tx, sql, unknownTypes, streams);
 
     const total = planned.reduce((sum, p) => sum + p.append.events.length, 0);
-    const lastPosition = plan.lastPosition ?? toBigInt((await tx.run(sql.takePositions, [total])).insertId);
+    const lastPosition = plan.lastPosition ?? (await takePositions(tx, sql, total));
     assignPositions(planned, lastPosition - BigInt(total) + 1n);
     recordedAt = Date.now();
     await insertEvents(tx, sql, planned, streams, recordedAt);
@@ -107,6 +115,13 @@ export async function writeAppendGroup(
     if (state.type !== undefined) context.streamTypes.set(streamId, state.type);
   }
   return outcomes;
+}
+
+/** Takes `count` positions from the sequence row; refuses them (the caller rolls back) past 2^63 - 1. */
+async function takePositions(tx: TransactionStatements, sql: MysqlAppendSql, count: number): Promise<bigint> {
+  const lastPosition = positionOfInsertId((await tx.run(sql.takePositions, [count])).insertId);
+  assertPositionAvailable(STORE_NAME, lastPosition);
+  return lastPosition;
 }
 
 /** The versions that moved after their row was locked, in one UPDATE per chunk. */

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@strata/core';
+import { type RecordedEvent, ValidationError } from '@strata/core';
 
 /** The columns every read selects, in the order `toRecordedEvent` decodes them. */
 export const EVENT_COLUMNS =
@@ -29,5 +29,22 @@ export function toRecordedEvent(row: EventRow): RecordedEvent {
 }
 
 export function toBigInt(value: unknown): bigint {
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) {
+    // mysql2 rounded a BIGINT past 2^53 into a double: refuse it rather than return a wrong
+    // position (in an append this rolls the transaction back).
+    throw new ValidationError(
+      'options.connection',
+      'the pool must be created with supportBigNumbers: true, or positions past 2^53 come back rounded',
+    );
+  }
   return typeof value === 'bigint' ? value : BigInt(value as string | number);
+}
+
+/**
+ * The position `LAST_INSERT_ID(expr)` handed back in an OK packet. mysql2 reads that value as a
+ * signed 64-bit integer, so a position past 2^63 - 1 (one the store then refuses) arrives negative.
+ */
+export function positionOfInsertId(insertId: number | string): bigint {
+  const value = toBigInt(insertId);
+  return value < 0n ? value + 2n ** 64n : value;
 }

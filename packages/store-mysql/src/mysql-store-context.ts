@@ -1,5 +1,6 @@
 import { StoreClosedError } from '@strata/core';
 import { createPool } from 'mysql2/promise';
+import { BoundedPool } from './mysql-bounded-pool.js';
 import type { MysqlPool, MysqlValue } from './mysql-driver.js';
 import { STORE_NAME, toStoreError } from './mysql-errors.js';
 import { type MigrateResult, migrate } from './mysql-migrate.js';
@@ -16,7 +17,10 @@ import type { MysqlTableNames } from './mysql-table-names.js';
  * table names, the one-time open (migrate, read the table layout) and the closed flag.
  */
 export class MysqlStoreContext {
+  /** The pool as created or passed in. */
   readonly pool: MysqlPool;
+  /** The same pool with every wait for a connection bounded by `queryTimeoutMs`: use this one. */
+  readonly db: MysqlPool;
   readonly ownsPool: boolean;
   readonly tables: MysqlTableNames;
   readonly options: NormalizedMysqlStoreOptions;
@@ -47,6 +51,7 @@ export class MysqlStoreContext {
       this.pool = typeof callbackPool.promise === 'function' ? callbackPool.promise() : connection;
       this.ownsPool = false;
     }
+    this.db = new BoundedPool(this.pool, this.options.queryTimeoutMs);
   }
 
   get isClosed(): boolean {
@@ -66,7 +71,7 @@ export class MysqlStoreContext {
   async migrate(): Promise<MigrateResult> {
     if (this.closed) throw new StoreClosedError(STORE_NAME);
     const { tables, partitions } = this.options;
-    return migrate(this.pool, {
+    return migrate(this.db, {
       tablePrefix: tables.prefix,
       ...(partitions === undefined ? {} : { partitions }),
     });
@@ -76,7 +81,7 @@ export class MysqlStoreContext {
   async select(sql: string, values: MysqlValue[]): Promise<unknown[][]> {
     await this.ready();
     try {
-      const [rows] = await this.pool.execute(
+      const [rows] = await this.db.execute(
         { sql, rowsAsArray: true, timeout: this.options.queryTimeoutMs },
         values,
       );
@@ -90,7 +95,7 @@ export class MysqlStoreContext {
   async write(sql: string, values: MysqlValue[]): Promise<number> {
     await this.ready();
     try {
-      const [header] = await this.pool.execute({ sql, timeout: this.options.queryTimeoutMs }, values);
+      const [header] = await this.db.execute({ sql, timeout: this.options.queryTimeoutMs }, values);
       return (header as { affectedRows: number }).affectedRows;
     } catch (error) {
       throw toStoreError(error);
@@ -107,6 +112,6 @@ export class MysqlStoreContext {
 
   private async open(): Promise<MysqlTableLayout> {
     if (this.options.migrate) await this.migrate();
-    return readTableLayout(this.pool, this.tables, this.options.partitions);
+    return readTableLayout(this.db, this.tables, this.options.partitions);
   }
 }

@@ -13,7 +13,8 @@ export interface MysqlStoreOptions {
   poolSize?: number;
   /**
    * How long one statement may take before the call fails with `StoreUnavailableError` (an append
-   * in flight is then rolled back by killing its connection). Defaults to 30,000 ms.
+   * in flight is then rolled back by killing its connection), and how long a call waits for a
+   * pooled connection (mysql2's pool has no such bound of its own). Defaults to 30,000 ms.
    */
   queryTimeoutMs?: number;
   /** Prefix of every table name; letters, digits and `_`. Defaults to `'strata_'`. */

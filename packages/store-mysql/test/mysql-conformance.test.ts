@@ -4,7 +4,14 @@ import { TcpProxy } from '@strata/test-servers';
 import { createPool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createMysqlEventStore, type MysqlEventStore, migrate } from '../src/index.js';
-import { dropTables, MYSQL_URL, mysqlReachable, randomPrefix, serverAddress } from './mysql-test-server.js';
+import {
+  dropTables,
+  MYSQL_URL,
+  mysqlReachable,
+  randomPrefix,
+  seedSequence,
+  serverAddress,
+} from './mysql-test-server.js';
 
 const reachable = await mysqlReachable();
 
@@ -23,7 +30,10 @@ for (const partitions of [undefined, 4]) {
         await pool.end();
       }
     });
-    afterAll(() => dropTables(prefix));
+    const seededPrefixes: string[] = [];
+    afterAll(async () => {
+      for (const seeded of [prefix, ...seededPrefixes]) await dropTables(seeded);
+    });
 
     describeEventStore(`MySQL store (${label})`, {
       async create() {
@@ -32,6 +42,15 @@ for (const partitions of [undefined, 4]) {
         const proxy = await TcpProxy.start(port, host);
         const store = createMysqlEventStore({ connection: proxy.route(MYSQL_URL), ...options });
         proxies.set(store, proxy);
+        return store;
+      },
+      async seedPosition(lastPosition) {
+        // Tables of their own: the kit moves this log to the end of the position range.
+        const seeded = randomPrefix();
+        seededPrefixes.push(seeded);
+        const store = createMysqlEventStore({ connection: MYSQL_URL, ...options, tablePrefix: seeded });
+        await store.streamVersion('open');
+        await seedSequence(seeded, lastPosition);
         return store;
       },
       async createPeer() {

@@ -39,6 +39,18 @@ export async function dropTables(prefix: string): Promise<void> {
   }
 }
 
+/** Moves the sequence row of the tables with `prefix`: the next append takes `lastPosition + 1`. */
+export async function seedSequence(prefix: string, lastPosition: bigint): Promise<void> {
+  const connection = await createConnection({ uri: MYSQL_URL });
+  try {
+    await connection.execute(`UPDATE \`${prefix}sequence\` SET position = CAST(? AS UNSIGNED) WHERE id = 1`, [
+      lastPosition.toString(),
+    ]);
+  } finally {
+    await connection.end();
+  }
+}
+
 /** Host and port of `MYSQL_URL`. */
 export function serverAddress(): { host: string; port: number } {
   const url = new URL(MYSQL_URL);

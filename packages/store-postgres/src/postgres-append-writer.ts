@@ -1,4 +1,4 @@
-import { type PreparedAppend, StoreUnavailableError } from '@strata/core';
+import { PositionsExhaustedError, type PreparedAppend, StoreUnavailableError } from '@strata/core';
 import {
   type AppendFunctionRow,
   type AppendOutcome,
@@ -9,7 +9,13 @@ import {
 import type { PostgresAppendHook } from './postgres-append-hooks.js';
 import type { AppendQueue, QueuedAppend } from './postgres-append-queue.js';
 import type { PostgresConnection } from './postgres-connection.js';
-import { isTransient, isUniqueViolation, STORE_NAME, toStoreError } from './postgres-errors.js';
+import {
+  isPositionLimit,
+  isTransient,
+  isUniqueViolation,
+  STORE_NAME,
+  toStoreError,
+} from './postgres-errors.js';
 import type { PostgresPoolClient } from './postgres-pool.js';
 import type { PreparedStatement } from './postgres-statement.js';
 
@@ -110,6 +116,17 @@ export class PostgresAppendWriter {
       queue.requeue(again);
       // Still failing alone: the tables disagree (rows written around the store), not a race.
       for (const queued of exhausted) queued.reject(new StoreUnavailableError(STORE_NAME, error));
+      return;
+    }
+    if (isPositionLimit(error)) {
+      // The log is (nearly) full and the call rolled back. Alone, an append that still fits is
+      // written and a resent batch gets its result; only what does not fit is refused.
+      if (group.length > 1) {
+        for (const queued of group) queued.solo = true;
+        queue.requeue(group);
+      } else {
+        for (const queued of group) queued.reject(new PositionsExhaustedError(STORE_NAME));
+      }
       return;
     }
     if (isTransient(error)) {

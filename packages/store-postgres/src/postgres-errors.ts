@@ -14,6 +14,17 @@ export function isUniqueViolation(error: unknown): boolean {
   return sqlState(error) === '23505';
 }
 
+/**
+ * The position sequence cannot hand out the positions an append needs: `nextval` past its
+ * MAXVALUE (2^63 - 1), or the bigint arithmetic that reserves a batch's positions overflowing.
+ * Versions are `integer`, so their overflow ("integer out of range") is not this.
+ */
+export function isPositionLimit(error: unknown): boolean {
+  const state = sqlState(error);
+  if (state === '2200H') return true;
+  return state === '22003' && error instanceof Error && /bigint|sequence/.test(error.message);
+}
+
 /** Deadlocks and serialization failures: the transaction was rolled back and can simply run again. */
 export function isTransient(error: unknown): boolean {
   const state = sqlState(error);

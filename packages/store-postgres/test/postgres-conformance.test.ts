@@ -11,6 +11,7 @@ import {
   openStore,
   PG_URL,
   randomSchema,
+  seedSequence,
 } from './support/postgres-test-env.js';
 
 // The whole kit, once per table layout. Stores connect through a TCP proxy so the unavailability
@@ -24,6 +25,7 @@ for (const partitions of [undefined, 4]) {
     let admin: pg.Pool;
     let proxy: TcpProxy;
     let shared: pg.Pool;
+    const seededSchemas: string[] = [];
 
     beforeAll(async () => {
       admin = adminPool();
@@ -38,7 +40,7 @@ for (const partitions of [undefined, 4]) {
     afterAll(async () => {
       await shared?.end();
       await proxy?.close();
-      await dropSchema(admin, schema);
+      for (const dropped of [schema, ...seededSchemas]) await dropSchema(admin, dropped);
       await admin.end();
     });
 
@@ -53,6 +55,14 @@ for (const partitions of [undefined, 4]) {
           connectionTimeout: 2_000,
           statementTimeout: 20_000,
         });
+      },
+      seedPosition: async (lastPosition) => {
+        // A schema of its own: the kit moves this log to the end of the position range.
+        const seeded = randomSchema();
+        seededSchemas.push(seeded);
+        const store = await openStore(seeded, { partitions, poolSize: 2 });
+        await seedSequence(admin, seeded, lastPosition);
+        return store;
       },
       outage: {
         begin: async () => proxy.cut(),

@@ -1,5 +1,6 @@
 import {
   type AppendResult,
+  PositionsExhaustedError,
   type PreparedAppend,
   recordedEventsOf,
   resolveIdempotentRetry,
@@ -9,7 +10,7 @@ import {
 import { encodeEventBody } from './event-codec.js';
 import { CLUSTER_SLOTS } from './key-slot.js';
 import { LuaScript } from './lua-script.js';
-import type { RedisConnection } from './redis-connection.js';
+import { type RedisConnection, STORE_NAME } from './redis-connection.js';
 
 /**
  * The whole append in one atomic script: the event-id lookup (idempotent retries), the version
@@ -18,12 +19,17 @@ import type { RedisConnection } from './redis-connection.js';
  * enter the global log in commit order: a tailing reader never sees position n+1 before n.
  *
  * KEYS: 1 stream events list, 2 stream type, 3 id index (store-wide in standalone, the stream's
- *       own in cluster mode), 4 the global log (standalone) or the slot's position counter (cluster)
+ *       own in cluster mode), 4 the global log (standalone) or the slot's position counter (cluster),
+ *       5 standalone only: the position before the log's first event (absent: 0)
  * ARGV: 1 mode `s`|`c`, 2 expected version, 3 stream type (JSON), 4 stream id (JSON),
  *       5 stream id, 6 slot, 7 recordedAt (ms), then per event: id, type (JSON), body
  *
  * Replies: `{'ok', firstVersion, lastPosition, streamType (JSON)}`, `{'conflict', actualVersion}`,
- * or `{'found', id, location, ...}` when ids exist (the client then decides with core's rules).
+ * `{'full'}` when the batch's positions would pass 2^63 - 1 (nothing is written), or
+ * `{'found', id, location, ...}` when ids exist (the client then decides with core's rules).
+ *
+ * Lua numbers are doubles, exact only up to 2^53. Positions below that are formatted from numbers
+ * (the fast, common case); past it they are computed digit by digit on decimal strings.
  * With the stored stream type, an `ok` reply tells the client everything it needs to build the
  * batch's events as reads will return them.
  */
@@ -59,6 +65,43 @@ elseif expected == 'stream_exists' then ok = current > 0
 else ok = current == tonumber(expected) end
 if not ok then return {'conflict', current} end
 
+-- digits * factor + addend, on a decimal string: exact where a double is not.
+local function mulAdd(digits, factor, addend)
+  local out, carry = {}, addend
+  for i = #digits, 1, -1 do
+    local d = tonumber(string.sub(digits, i, i)) * factor + carry
+    out[i] = d % 10
+    carry = math.floor(d / 10)
+  end
+  local text = table.concat(out)
+  if carry > 0 then text = string.format('%d', carry) .. text end
+  return (string.gsub(text, '^0+(%d)', '%1'))
+end
+local MAX_POSITION = '9223372036854775807'
+local EXACT = 9007199254740992
+
+-- Positions: standalone start + log length + j; cluster (sequence + j) * slots + slot.
+local slot = tonumber(ARGV[6])
+local start, base
+if mode == 's' then
+  start = redis.call('GET', KEYS[5]) or '0'
+  base = redis.call('LLEN', KEYS[4])
+else
+  start = '0'
+  base = tonumber(redis.call('GET', KEYS[4]) or '0')
+end
+local step = 1
+if mode ~= 's' then step = ${CLUSTER_SLOTS} end
+local exact = start == '0' and (base + n) * step + slot < EXACT
+local function positionOf(j)
+  if exact then return string.format('%d', (base + j) * step + slot) end
+  if mode == 's' then return mulAdd(start, 1, base + j) end
+  return mulAdd(string.format('%d', base + j), step, slot)
+end
+local last = positionOf(n)
+if #last > #MAX_POSITION or (#last == #MAX_POSITION and last > MAX_POSITION) then return {'full'} end
+if mode ~= 's' then redis.call('INCRBY', KEYS[4], n) end
+
 local streamType
 if current == 0 then
   streamType = ARGV[3]
@@ -66,13 +109,6 @@ if current == 0 then
 else
   streamType = redis.call('GET', KEYS[2]) or ARGV[3]
 end
-local base
-if mode == 's' then
-  base = redis.call('LLEN', KEYS[4])
-else
-  base = redis.call('INCRBY', KEYS[4], n) - n
-end
-local slot = tonumber(ARGV[6])
 local recordedAt = ARGV[7]
 local suffix = ':' .. ARGV[5]
 if mode ~= 's' then suffix = '' end
@@ -82,11 +118,7 @@ local position
 for j = 1, n do
   local at = FIRST + (j - 1) * 3
   local version = string.format('%d', current + j)
-  if mode == 's' then
-    position = string.format('%d', base + j)
-  else
-    position = string.format('%d', (base + j) * ${CLUSTER_SLOTS} + slot)
-  end
+  position = positionOf(j)
   local head = '[' .. ARGV[at + 1] .. ',' .. version .. ',"' .. position .. '",' .. recordedAt .. ',' .. streamType .. ',' .. ARGV[at + 2]
   entries[j] = head .. ']'
   if mode == 's' then logEntries[j] = head .. ',' .. ARGV[4] .. ']' end
@@ -131,6 +163,8 @@ export async function runAppend(connection: RedisConnection, append: PreparedApp
     keys.streamType(streamId),
     cluster ? keys.streamIds(streamId) : keys.ids,
     sequence?.key ?? keys.log,
+    // Cluster mode has no start key: every key of a script must share the stream's slot.
+    ...(cluster ? [] : [keys.start]),
   ];
   const reply = (await connection.run((client) => appendScript.run(client, keyList, args))) as unknown[];
 
@@ -154,6 +188,7 @@ export async function runAppend(connection: RedisConnection, append: PreparedApp
     };
     return { kind: 'ok', result: withRecordedEvents(result, () => recordedEventsOf(append, batch)) };
   }
+  if (reply[0] === 'full') throw new PositionsExhaustedError(STORE_NAME);
   if (reply[0] === 'conflict') return { kind: 'conflict', actualVersion: Number(reply[1]) };
   const found: StoredEventLocation[] = [];
   for (let i = 1; i < reply.length; i += 2)

@@ -12,6 +12,8 @@ export const DEFAULT_KEY_PREFIX = 'strata:';
  * - `<prefix>{<stream>}:i`  hash event id -> location (cluster mode: ids are checked per stream)
  * - `<prefix>{<stream>}:s`  hash version -> snapshot
  * - `<prefix>log`, `<prefix>ids`  standalone only: the global log and the store-wide id index
+ * - `<prefix>start`  standalone only, optional: the position before the log's first event (a
+ *   decimal string; absent means 0). Set it before the first append to continue another log.
  * - `<prefix>{<slot tag>}:seq`  cluster only: the position counter of one hash slot
  * - `<prefix>checkpoints`  hash name -> position
  */
@@ -42,6 +44,10 @@ export class RedisKeys {
     return `${this.prefix}ids`;
   }
 
+  get start(): string {
+    return `${this.prefix}start`;
+  }
+
   get checkpoints(): string {
     return `${this.prefix}checkpoints`;
   }
@@ -62,9 +68,20 @@ export function hashTagOf(streamId: string): string {
   return streamId.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** A prefix with a brace would become the hash tag of every key and defeat the per-stream tags. */
+/**
+ * A prefix with a brace would become the hash tag of every key and defeat the per-stream tags; an
+ * empty one leaves bare keys.
+ */
 export function assertKeyPrefix(prefix: unknown): asserts prefix is string {
   if (typeof prefix !== 'string') throw new ValidationError('options.keyPrefix', 'must be a string');
+  // Without a prefix the store's keys are bare names (`log`, `ids`, `checkpoints`) that collide
+  // with anything else on a shared server.
+  if (prefix.trim() === '') {
+    throw new ValidationError(
+      'options.keyPrefix',
+      'must not be empty or blank: the store\'s keys would be bare names such as "log" (the default is "strata:")',
+    );
+  }
   if (/[{}]/.test(prefix)) {
     throw new ValidationError('options.keyPrefix', 'must not contain "{" or "}" (the keys use hash tags)');
   }

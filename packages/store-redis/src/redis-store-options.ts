@@ -12,7 +12,7 @@ export interface RedisStoreOptions {
   client?: RedisClient;
   /** `redis://` or `rediss://` URL of a standalone server; the store owns that connection. */
   url?: string;
-  /** Prepended to every key; defaults to `strata:`. Must not contain `{` or `}`. */
+  /** Prepended to every key; defaults to `strata:`. Must not be empty or blank, nor contain `{` or `}`. */
   keyPrefix?: string;
   /**
    * Key layout. `'auto'` (the default) picks `'cluster'` for an ioredis `Cluster` client and

@@ -6,7 +6,13 @@ import {
   describeReadStreams,
   type EventStoreConformanceOptions,
 } from '@strata/conformance';
-import { DuplicateEventError, StoreUnavailableError, UnsupportedOperationError } from '@strata/core';
+import {
+  DuplicateEventError,
+  MAX_POSITION,
+  PositionsExhaustedError,
+  StoreUnavailableError,
+  UnsupportedOperationError,
+} from '@strata/core';
 import { OwnRedisCluster } from '@strata/test-servers';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +23,7 @@ import {
   recommendedRedisOptions,
 } from '../src/index.js';
 import { keySlot } from '../src/key-slot.js';
+import { RedisKeys } from '../src/redis-keys.js';
 import { testKeyPrefix } from './support/redis-test-server.js';
 
 const TIMEOUT_MS = 2000;
@@ -93,6 +100,45 @@ describe('@strata/store-redis on a Redis Cluster of three masters', () => {
     expect(streamIds.map((id) => read.get(id)?.[0]?.data)).toEqual(
       streamIds.map((streamId) => ({ streamId })),
     );
+  });
+
+  it('computes positions past 2^53 exactly and refuses one past 2^63 - 1', async () => {
+    // A prefix of its own: the slot's sequence is moved to the end of the range.
+    const exactPrefix = testKeyPrefix('cluster-exact');
+    const store = new RedisEventStore({ client, keyPrefix: exactPrefix });
+    const keys = new RedisKeys(exactPrefix);
+    // An odd slot: (sequence * 16384 + slot) past 2^53 is then no double at all.
+    let n = 0;
+    while (keys.slotSequence(`exact-${n}`).slot % 2 === 0) n++;
+    const streamId = `exact-${n}`;
+    const { key, slot } = keys.slotSequence(streamId);
+    const slots = 16384n;
+    await client.set(key, String(2n ** 39n - 1n));
+    const result = await store.append(streamId, [
+      { type: 'exact', data: 1 },
+      { type: 'exact', data: 2 },
+    ]);
+    const expected = [2n ** 39n, 2n ** 39n + 1n].map((sequence) => sequence * slots + BigInt(slot));
+    expect(result.events?.map((e) => e.position)).toEqual(expected);
+    expect((await store.readStream(streamId)).map((e) => e.position)).toEqual(expected);
+
+    const lastSequence = (MAX_POSITION - BigInt(slot)) / slots;
+    await client.set(key, String(lastSequence - 2n));
+    const full = store.append(
+      streamId,
+      [1, 2, 3].map((data) => ({ type: 'exact', data })),
+    );
+    await expect(full).rejects.toThrow(PositionsExhaustedError);
+    expect(await store.streamVersion(streamId)).toBe(2);
+    const last = await store.append(
+      streamId,
+      [1, 2].map((data) => ({ type: 'exact', data })),
+    );
+    expect(last.lastPosition).toBe(lastSequence * slots + BigInt(slot));
+    await expect(store.append(streamId, [{ type: 'exact', data: 0 }])).rejects.toThrow(
+      PositionsExhaustedError,
+    );
+    expect(await store.streamVersion(streamId)).toBe(4);
   });
 
   it('gives positions unique across the store and increasing within a stream', async () => {

@@ -120,6 +120,19 @@ describeWithRedis('RedisEventStore storage (standalone)', await redisIsReachable
     expect(UnsupportedOperationError.isInstance(error)).toBe(true);
   });
 
+  it('refuses an empty or blank keyPrefix, which would leave bare keys such as log and ids', () => {
+    for (const keyPrefix of ['', ' ', '\t\n']) {
+      let error: unknown;
+      try {
+        new RedisEventStore({ client, keyPrefix });
+      } catch (e) {
+        error = e;
+      }
+      expect(ValidationError.isInstance(error), JSON.stringify(keyPrefix)).toBe(true);
+      expect(error).toMatchObject({ path: 'options.keyPrefix' });
+    }
+  });
+
   it('rejects bad options with ValidationError', () => {
     const bad = [
       {},

@@ -1,3 +1,4 @@
+import { MAX_POSITION } from '@strata/core';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import { EVENT_COLUMNS } from './sqlite-event-rows.js';
 import { SqliteInListStatements } from './sqlite-in-list.js';
@@ -23,6 +24,8 @@ export class SqliteEventStatements {
   readonly readStreams: SqliteInListStatements;
   /** `[id, stream_id, version, position]` of the given event ids. */
   readonly findEvents: SqliteInListStatements;
+  /** The largest position ever handed out (AUTOINCREMENT's counter), as a bigint. */
+  private readonly positionCounter: SqliteStatement;
 
   constructor(db: SqliteDatabase, t: SqliteTableNames) {
     const rows = (statement: SqliteStatement) => statement.raw(true).safeIntegers(false);
@@ -39,6 +42,11 @@ export class SqliteEventStatements {
         `INSERT INTO ${t.events} (id, stream_id, stream_type, event_type, data, metadata, version, schema_version, occurred_at, recorded_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
+      .safeIntegers(true);
+    // The prefix was checked against a strict pattern, so it can be spliced into the literal.
+    this.positionCounter = db
+      .prepare(`SELECT seq FROM sqlite_sequence WHERE name = '${t.prefix}events'`)
+      .raw(true)
       .safeIntegers(true);
     this.readForward = rows(
       db.prepare(
@@ -72,5 +80,15 @@ export class SqliteEventStatements {
       (list) => `SELECT id, stream_id, version, position FROM ${t.events} WHERE id IN (${list})`,
       (statement) => statement.raw(true).safeIntegers(true),
     );
+  }
+
+  /**
+   * Whether `count` more positions would pass 2^63 - 1. AUTOINCREMENT fails an insert past it
+   * with SQLITE_FULL (which otherwise means the disk is full) and SQLite rolls the whole
+   * transaction back, so this reads the counter as it was before the append.
+   */
+  positionsExhausted(count: number): boolean {
+    const row = this.positionCounter.get() as [bigint] | undefined;
+    return row !== undefined && row[0] + BigInt(count) > MAX_POSITION;
   }
 }

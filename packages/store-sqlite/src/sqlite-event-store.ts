@@ -9,6 +9,7 @@ import {
   normalizeReadAll,
   normalizeReadStream,
   normalizeReadStreams,
+  PositionsExhaustedError,
   type PreparedAppend,
   prepareAppend,
   type ReadAllOptions,
@@ -25,7 +26,7 @@ import { AppendHookFailure, type SqliteAppendHook, SqliteAppendHooks } from './s
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-import { isUniqueViolation, toStoreError } from './sqlite-errors.js';
+import { isUniqueViolation, STORE_NAME, sqliteErrorCode, toStoreError } from './sqlite-errors.js';
 import { type EventRow, toRecordedEvent, toRecordedEvents } from './sqlite-event-rows.js';
 import { SqliteEventStatements } from './sqlite-event-statements.js';
 import { chunks, IN_LIST_CHUNK } from './sqlite-in-list.js';
@@ -75,6 +76,7 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
     } catch (error) {
       if (error instanceof AppendConflict) return this.resolveConflict(append, error.actualVersion);
       if (error instanceof AppendHookFailure) throw error.error;
+      if (PositionsExhaustedError.isInstance(error)) return this.resolveExhausted(append, error);
       throw toStoreError(error, this.connection.handle);
     }
   }
@@ -192,6 +194,10 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
     } catch (error) {
       // An event id that exists already (a retry?) or a (stream, version) race.
       if (isUniqueViolation(error)) throw new AppendConflict(undefined);
+      // SQLite has rolled the transaction back: nothing of the batch is written.
+      if (sqliteErrorCode(error) === 'SQLITE_FULL' && statements.positionsExhausted(events.length)) {
+        throw new PositionsExhaustedError(STORE_NAME);
+      }
       throw error;
     }
     const result = { streamId, firstVersion: currentVersion + 1, lastVersion, lastPosition };
@@ -217,6 +223,22 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
     }
     if (retried !== undefined) return retried;
     throw new ConcurrencyError(append.streamId, append.expectedVersion, version);
+  }
+
+  /**
+   * A full log refuses the insert before its ids are checked; a resent batch recorded nothing new,
+   * so it still gets its original result (or `DuplicateEventError`).
+   */
+  private resolveExhausted(append: PreparedAppend, exhausted: PositionsExhaustedError): AppendResult {
+    let found: StoredEventLocation[];
+    try {
+      found = this.findEvents(this.prepared(), append);
+    } catch (error) {
+      throw toStoreError(error, this.connection.handle);
+    }
+    const retried = resolveIdempotentRetry(append, found);
+    if (retried !== undefined) return retried;
+    throw exhausted;
   }
 
   private findEvents(statements: SqliteEventStatements, append: PreparedAppend): StoredEventLocation[] {

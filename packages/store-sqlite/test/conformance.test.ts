@@ -2,6 +2,7 @@ import { describeEventStore } from '@strata/conformance';
 import type { EventStore } from '@strata/core';
 import type BetterSqlite3 from 'better-sqlite3';
 import { createSqliteEventStore } from '../src/index.js';
+import { seedLastPosition } from './seed-position.js';
 import { tempDatabases } from './temp-database.js';
 
 const databases = tempDatabases();
@@ -18,6 +19,11 @@ function open(path: string, synchronous: 'FULL' | 'NORMAL' = 'FULL'): EventStore
 const sqliteCapabilities = {
   // Another connection to the same file, as another process would open it.
   createPeer: async (store: EventStore) => open(fileOf.get(store)!),
+  // A fresh file whose AUTOINCREMENT counter is moved to the end of the position range.
+  seedPosition: async (lastPosition: bigint) => {
+    const path = databases.path();
+    return seedLastPosition(open(path), databases.raw(path), lastPosition);
+  },
   // Another connection holds SQLite's write lock until the outage ends.
   outage: {
     begin: async (store: EventStore) => {

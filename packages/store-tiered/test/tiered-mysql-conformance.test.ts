@@ -22,6 +22,8 @@ async function reachable(): Promise<boolean> {
 describeWithServer('tiered over MySQL/MariaDB', await reachable(), MYSQL_URL, () => {
   const tablePrefix = `tt_${randomBytes(4).toString('hex')}_`;
   let proxy: TcpProxy;
+  /** Tables of their own for the exact-positions topic; under `tablePrefix`, so dropped with it. */
+  const seededPrefixes: string[] = [];
 
   beforeAll(async () => {
     const target = new URL(MYSQL_URL);
@@ -37,7 +39,9 @@ describeWithServer('tiered over MySQL/MariaDB', await reachable(), MYSQL_URL, ()
     for (const row of rows as Record<string, string>[]) {
       await connection.query(`DROP TABLE IF EXISTS \`${Object.values(row)[0]}\``);
     }
-    await connection.query(`DROP PROCEDURE IF EXISTS \`${tablePrefix}append_one\``);
+    for (const prefix of [tablePrefix, ...seededPrefixes]) {
+      await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_one\``);
+    }
     await connection.end();
   });
 
@@ -52,6 +56,22 @@ describeWithServer('tiered over MySQL/MariaDB', await reachable(), MYSQL_URL, ()
     outage: {
       begin: async () => proxy.cut(),
       end: async () => proxy.restore(),
+    },
+    async seed(lastPosition) {
+      const seeded = `${tablePrefix}s${seededPrefixes.length}_`;
+      seededPrefixes.push(seeded);
+      const warm = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix: seeded, poolSize: 2 });
+      await warm.streamVersion('migrate');
+      const connection = await createConnection({ uri: MYSQL_URL });
+      try {
+        await connection.execute(
+          `UPDATE \`${seeded}sequence\` SET position = CAST(? AS UNSIGNED) WHERE id = 1`,
+          [lastPosition.toString()],
+        );
+      } finally {
+        await connection.end();
+      }
+      return { warm, storage: null };
     },
   };
 

@@ -26,6 +26,7 @@ describeWithServer('tiered over PostgreSQL', await reachable(), PG_URL, () => {
   const schema = `strata_tiered_${randomBytes(5).toString('hex')}`;
   let proxy: TcpProxy;
   let shared: pg.Pool;
+  const seededSchemas: string[] = [];
 
   beforeAll(async () => {
     const target = new URL(PG_URL);
@@ -41,7 +42,9 @@ describeWithServer('tiered over PostgreSQL', await reachable(), PG_URL, () => {
     await proxy?.close();
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    for (const dropped of [schema, ...seededSchemas]) {
+      await admin.query(`DROP SCHEMA IF EXISTS "${dropped}" CASCADE`);
+    }
     await admin.end();
   });
 
@@ -62,6 +65,23 @@ describeWithServer('tiered over PostgreSQL', await reachable(), PG_URL, () => {
     outage: {
       begin: async () => proxy.cut(),
       end: async () => proxy.restore(),
+    },
+    async seed(lastPosition) {
+      // A schema of its own, its position sequence moved to the end of the range.
+      const seeded = `strata_tiered_${randomBytes(5).toString('hex')}`;
+      seededSchemas.push(seeded);
+      const warm = await createPostgresEventStore({ connectionString: PG_URL, schema: seeded, poolSize: 2 });
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      try {
+        await admin.query('SELECT setval($1, $2::bigint)', [
+          `"${seeded}"."strata_position_seq"`,
+          lastPosition.toString(),
+        ]);
+      } finally {
+        await admin.end();
+      }
+      return { warm, storage: null };
     },
   };
 

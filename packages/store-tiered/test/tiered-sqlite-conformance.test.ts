@@ -13,12 +13,32 @@ const lockHolders = new Map<string, BetterSqlite3.Database>();
 const openSqlite = (path: string) =>
   createSqliteEventStore({ database: path, busyTimeoutMs: 50, synchronous: 'NORMAL' });
 
+/** A new database file whose log continues after `lastPosition` (AUTOINCREMENT's counter moved). */
+async function seededFile(lastPosition: bigint): Promise<string> {
+  const path = files.path();
+  const warm = openSqlite(path);
+  await warm.streamVersion('seed'); // creates the tables
+  await warm.close();
+  const raw = new BetterSqlite3(path);
+  try {
+    raw.defaultSafeIntegers(true);
+    raw.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('strata_events', ?)`).run(lastPosition);
+  } finally {
+    raw.close();
+  }
+  return path;
+}
+
 const sqlite: WarmFactory<string> = {
   async create() {
     const path = files.path();
     return { warm: openSqlite(path), storage: path };
   },
   createPeer: async (path) => openSqlite(path),
+  async seed(lastPosition) {
+    const path = await seededFile(lastPosition);
+    return { warm: openSqlite(path), storage: path };
+  },
   outage: {
     async begin(path) {
       const holder = new BetterSqlite3(path);
@@ -55,6 +75,7 @@ const noHot = (path: string) => {
 describeEventStore('tiered: no hot tier (the warm store as it is)', {
   create: async () => noHot(files.path()),
   createPeer: async (store) => noHot(warmOf.get(store)!.path),
+  seedPosition: async (lastPosition) => noHot(await seededFile(lastPosition)),
   outage: {
     begin: (store) => sqlite.outage!.begin(warmOf.get(store)!.path),
     end: (store) => sqlite.outage!.end(warmOf.get(store)!.path),

@@ -1,5 +1,6 @@
 export { ConcurrencyError } from './concurrency-error.js';
 export { DuplicateEventError } from './duplicate-event-error.js';
+export { PositionsExhaustedError } from './positions-exhausted-error.js';
 export { SerializationError } from './serialization-error.js';
 export { StoreClosedError } from './store-closed-error.js';
 export { StoreUnavailableError } from './store-unavailable-error.js';

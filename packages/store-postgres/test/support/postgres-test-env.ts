@@ -51,6 +51,14 @@ export async function dropSchema(admin: pg.Pool, schema: string): Promise<void> 
   await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
 }
 
+/** Moves the position sequence of the store in `schema`: its next append takes `lastPosition + 1`. */
+export async function seedSequence(admin: pg.Pool, schema: string, lastPosition: bigint): Promise<void> {
+  await admin.query('SELECT setval($1, $2::bigint)', [
+    `"${schema}"."strata_position_seq"`,
+    lastPosition.toString(),
+  ]);
+}
+
 /** A store on the test server with a small pool; extra options override. */
 export function openStore(
   schema: string,

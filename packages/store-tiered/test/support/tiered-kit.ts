@@ -9,6 +9,8 @@ export interface WarmFactory<K> {
   create(): Promise<{ warm: EventStore; storage: K }>;
   createPeer(storage: K): Promise<EventStore>;
   outage?: { begin(storage: K): Promise<void>; end(storage: K): Promise<void> };
+  /** A fresh storage whose log continues after `lastPosition` (the kit's `seedPosition`). */
+  seed?(lastPosition: bigint): Promise<{ warm: EventStore; storage: K }>;
 }
 
 interface Parts<K> {
@@ -29,7 +31,7 @@ const silent = { warn() {} };
 export function tieredKit<K>(
   factory: WarmFactory<K>,
   options: Partial<Omit<TieredEventStoreOptions, 'warm' | 'hot'>> = {},
-): Pick<EventStoreConformanceOptions, 'create' | 'createPeer' | 'outage' | 'dispose'> {
+): Pick<EventStoreConformanceOptions, 'create' | 'createPeer' | 'outage' | 'dispose' | 'seedPosition'> {
   const parts = new WeakMap<EventStore, Parts<K>>();
 
   function assemble(warm: EventStore, storage: K, prefix: string, peer: boolean): EventStore {
@@ -60,6 +62,15 @@ export function tieredKit<K>(
       const { storage, prefix } = partsOf(store);
       return assemble(await factory.createPeer(storage), storage, prefix, true);
     },
+    ...(factory.seed === undefined
+      ? {}
+      : {
+          // Positions come from the warm store; the hot tier keeps them as strings.
+          seedPosition: async (lastPosition: bigint) => {
+            const { warm, storage } = await factory.seed!(lastPosition);
+            return assemble(warm, storage, randomKeyPrefix(), false);
+          },
+        }),
     ...(factory.outage === undefined
       ? {}
       : {

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { MAX_POSITION, PositionsExhaustedError } from '@strata/core';
+import { Redis } from 'ioredis';
+import { afterAll, expect, it } from 'vitest';
+import { RedisEventStore } from '../src/index.js';
+import { seedLastPosition } from './support/redis-seed-position.js';
+import {
+  deleteKeys,
+  describeWithRedis,
+  REDIS_URL,
+  redisIsReachable,
+  testKeyPrefix,
+} from './support/redis-test-server.js';
+
+const TWO_TO_53 = 2n ** 53n;
+
+function events(count: number) {
+  return Array.from({ length: count }, (_, n) => ({ id: randomUUID(), type: 'seeded', data: { n } }));
+}
+
+describeWithRedis('positions near 2^53 and 2^63 (standalone)', await redisIsReachable(), () => {
+  const client = new Redis(REDIS_URL);
+  const prefixes: string[] = [];
+  afterAll(async () => {
+    for (const prefix of prefixes) await deleteKeys(client, prefix);
+    await client.quit();
+  });
+
+  async function seededStore(lastPosition: bigint): Promise<RedisEventStore> {
+    const keyPrefix = testKeyPrefix('positions');
+    prefixes.push(keyPrefix);
+    await seedLastPosition(client, keyPrefix, lastPosition);
+    return new RedisEventStore({ client, keyPrefix });
+  }
+
+  it('the script counts positions past 2^53 exactly (Lua numbers are doubles)', async () => {
+    const store = await seededStore(TWO_TO_53 - 3n);
+    const result = await store.append(`s-${randomUUID()}`, events(6));
+    const expected = [1n, 2n, 3n, 4n, 5n, 6n].map((i) => TWO_TO_53 - 3n + i);
+    expect(result.events?.map((e) => e.position)).toEqual(expected);
+    expect((await store.readAll({ after: TWO_TO_53 - 3n })).map((e) => e.position)).toEqual(expected);
+    expect((await store.readAll({ after: TWO_TO_53 + 1n, limit: 2 })).map((e) => e.position)).toEqual(
+      expected.slice(4, 6),
+    );
+    expect((await store.readAll({ after: TWO_TO_53, types: ['seeded'] })).length).toBe(3);
+  });
+
+  it('an append past 2^63 - 1 is refused with the typed error and writes nothing', async () => {
+    const store = await seededStore(MAX_POSITION - 2n);
+    const streamId = `s-${randomUUID()}`;
+    await expect(store.append(streamId, events(3))).rejects.toThrow(PositionsExhaustedError);
+    expect(await store.streamVersion(streamId)).toBe(0);
+    const batch = events(2);
+    expect((await store.append(streamId, batch)).lastPosition).toBe(MAX_POSITION);
+    await expect(store.append(streamId, events(1))).rejects.toThrow(PositionsExhaustedError);
+    expect((await store.append(streamId, batch)).lastPosition).toBe(MAX_POSITION);
+    expect((await store.readAll({ after: MAX_POSITION - 2n })).map((e) => e.position)).toEqual([
+      MAX_POSITION - 1n,
+      MAX_POSITION,
+    ]);
+  });
+});
