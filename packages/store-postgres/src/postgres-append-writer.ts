@@ -1,4 +1,4 @@
-import { type PreparedAppend, StoreUnavailableError } from '@strata/core';
+import { type PreparedAppend, StoreUnavailableError, ValidationError } from '@strata/core';
 import {
   type AppendFunctionRow,
   type AppendOutcome,
@@ -9,7 +9,13 @@ import {
 import type { PostgresAppendHook } from './postgres-append-hooks.js';
 import type { AppendQueue, QueuedAppend } from './postgres-append-queue.js';
 import type { PostgresConnection } from './postgres-connection.js';
-import { isTransient, isUniqueViolation, STORE_NAME, toStoreError } from './postgres-errors.js';
+import {
+  isRefusedData,
+  isTransient,
+  isUniqueViolation,
+  STORE_NAME,
+  toStoreError,
+} from './postgres-errors.js';
 import type { PostgresPoolClient } from './postgres-pool.js';
 import type { PreparedStatement } from './postgres-statement.js';
 
@@ -101,6 +107,19 @@ export class PostgresAppendWriter {
   }
 
   private retryOrFail(group: QueuedAppend[], error: unknown, queue: AppendQueue): void {
+    if (isRefusedData(error)) {
+      // One append's data failed the whole call, and the error does not say whose. Alone, each
+      // append fails or commits on its own data, so the others never pay for it.
+      if (group.length > 1) {
+        for (const queued of group) queued.solo = true;
+        queue.requeue(group);
+        return;
+      }
+      group[0]?.reject(
+        new ValidationError('events', `the storage refused them: ${messageOf(error)}`, { cause: error }),
+      );
+      return;
+    }
     const again = group.filter((queued) => ++queued.attempts < MAX_ATTEMPTS);
     const exhausted = group.filter((queued) => queued.attempts >= MAX_ATTEMPTS);
     if (isUniqueViolation(error)) {
@@ -120,6 +139,10 @@ export class PostgresAppendWriter {
     const mapped = toStoreError(error);
     for (const queued of group) queued.reject(mapped);
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function appendsOf(group: QueuedAppend[]): PreparedAppend[] {
