@@ -1,4 +1,4 @@
-import type { EventStore } from '@strata/core';
+import type { EventStore, NewEvent } from '@strata/core';
 
 /** What the kit needs to know about the adapter under test. */
 export interface EventStoreConformanceOptions {
@@ -8,6 +8,13 @@ export interface EventStoreConformanceOptions {
   createPeer?: (store: EventStore) => Promise<EventStore>;
   /** Makes the storage unreachable for `store` and back. Enables the unavailability topic. */
   outage?: { begin: (store: EventStore) => Promise<void>; end: (store: EventStore) => Promise<void> };
+  /**
+   * An event that passes core's validation but that the storage itself refuses (a CHECK constraint
+   * or trigger your test schema installs, a value beyond a column's range). Enables the
+   * refused-append topic: one refused append among concurrent ones must fail alone. The kit gives
+   * the event a fresh id each time.
+   */
+  refusedEvent?: () => NewEvent;
   /**
    * Called after each test with every store the test created, peers first (default: `store.close()`,
    * skipped for a store the test closed itself). A custom `dispose` also receives closed stores.

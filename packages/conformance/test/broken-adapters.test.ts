@@ -15,6 +15,8 @@ const BROKEN: [fixture: string, topic: string][] = [
   ['ignores-stream-type', 'append basics'],
   ['late-commit', 'tailing reader'],
   ['appended-events-off-by-one', 'append basics'],
+  ['fails-whole-group', 'an append the storage refuses'],
+  ['lock-timeout-as-conflict', 'concurrency'],
 ];
 // Not here: a readStreams that sends one query per stream gives the right answers, only slowly;
 // the kit checks behaviour, not round trips.
@@ -48,6 +50,12 @@ describe('the kit catches broken adapters', () => {
     const failedTopics = new Set(tests.filter((t) => t.status === 'failed').map((t) => t.ancestorTitles[1]));
     expect(failedTopics.size).toBeGreaterThan(0);
     expect([...failedTopics]).toContain(topic);
+  });
+
+  it('the check every append runs names a ConcurrencyError whose expected version held', () => {
+    const { tests } = resultOf('lock-timeout-as-conflict');
+    const messages = tests.flatMap((t) => t.failureMessages);
+    expect(messages.some((m) => m.includes('must mean the expected version was wrong'))).toBe(true);
   });
 
   it('a store without AppendResult.events passes, its tests of that field visibly skipped', () => {
