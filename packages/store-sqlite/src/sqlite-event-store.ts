@@ -25,7 +25,7 @@ import { AppendHookFailure, type SqliteAppendHook, SqliteAppendHooks } from './s
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-import { isUniqueViolation, toStoreError } from './sqlite-errors.js';
+import { isUniqueViolation, toAppendError, toStoreError } from './sqlite-errors.js';
 import { type EventRow, toRecordedEvent, toRecordedEvents } from './sqlite-event-rows.js';
 import { SqliteEventStatements } from './sqlite-event-statements.js';
 import { chunks, IN_LIST_CHUNK } from './sqlite-in-list.js';
@@ -75,7 +75,7 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
     } catch (error) {
       if (error instanceof AppendConflict) return this.resolveConflict(append, error.actualVersion);
       if (error instanceof AppendHookFailure) throw error.error;
-      throw toStoreError(error, this.connection.handle);
+      throw toAppendError(error, this.connection.handle);
     }
   }
 

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConcurrencyError, StoreUnavailableError } from '@strata/core';
+import { ConcurrencyError, StoreUnavailableError, ValidationError } from '@strata/core';
 import { describe, expect, it } from 'vitest';
 import { createSqliteEventStore, migrate } from '../src/index.js';
 import { tempDatabases } from './temp-database.js';
@@ -105,6 +105,24 @@ describe('error mapping', () => {
     await store.append('s', [event]);
     databases.raw(path).exec('DROP TABLE strata_snapshots');
     await expect(store.snapshots.loadSnapshot('s')).rejects.toSatisfy(unavailableWith('no such table'));
+    await store.close();
+  });
+
+  it('reports data the database refuses (a trigger, a CHECK) as ValidationError, never retryable', async () => {
+    const path = databases.path();
+    const store = createSqliteEventStore({ database: path });
+    await store.append('s', [event]);
+    databases
+      .raw(path)
+      .exec(
+        "CREATE TRIGGER refuse_marked BEFORE INSERT ON strata_events WHEN NEW.event_type = 'refused' BEGIN SELECT RAISE(ABORT, 'refused by the schema'); END",
+      );
+    const error = await store.append('s', [event, { type: 'refused', data: {} }]).catch((e: unknown) => e);
+    expect(ValidationError.isInstance(error), String(error)).toBe(true);
+    expect((error as ValidationError).path).toBe('events');
+    expect((error as Error).cause).toMatchObject({ code: 'SQLITE_CONSTRAINT_TRIGGER' });
+    expect(await store.streamVersion('s')).toBe(1);
+    await expect(store.append('s', [event])).resolves.toMatchObject({ firstVersion: 2 });
     await store.close();
   });
 });
