@@ -88,13 +88,21 @@ describe('error mapping', () => {
     await expect(store.checkpoints.loadCheckpoint('p')).rejects.toSatisfy(StoreUnavailableError.isInstance);
   });
 
-  it('turns a UNIQUE (stream_id, version) violation into ConcurrencyError, never a driver error', async () => {
+  it('a UNIQUE (stream_id, version) violation is never a driver error, and a conflict only when the version was wrong', async () => {
     const path = databases.path();
     const store = createSqliteEventStore({ database: path });
     await store.append('s', [event, event]);
     // A streams row out of step with the events (say, restored from an older backup).
     databases.raw(path).prepare("UPDATE strata_streams SET version = 1 WHERE stream_id = 's'").run();
-    await expect(store.append('s', [event])).rejects.toSatisfy(ConcurrencyError.isInstance);
+    // Version 1 satisfies 'any' and 1: the stream did not move, its tables disagree.
+    for (const expectedVersion of ['any', 1] as const) {
+      const error = await store.append('s', [event], { expectedVersion }).catch((e: unknown) => e);
+      expect(ConcurrencyError.isInstance(error), String(error)).toBe(false);
+      expect(error).toSatisfy(unavailableWith('SQLITE_CONSTRAINT'));
+    }
+    await expect(store.append('s', [event], { expectedVersion: 0 })).rejects.toSatisfy(
+      ConcurrencyError.isInstance,
+    );
     expect(await store.readStream('s')).toHaveLength(2);
     await store.close();
   });
