@@ -1,4 +1,4 @@
-import type { EventStore } from '@strata/core';
+import type { EventStore, NewEvent } from '@strata/core';
 
 /** What the kit needs to know about the adapter under test. */
 export interface EventStoreConformanceOptions {
@@ -19,6 +19,13 @@ export interface EventStoreConformanceOptions {
    * the exact-positions topic; `dispose` receives the store after the test.
    */
   seedPosition?: (lastPosition: bigint) => Promise<EventStore>;
+  /**
+   * An event that passes core's validation but that the storage itself refuses (a CHECK constraint
+   * or trigger your test schema installs, a value beyond a column's range). Enables the
+   * refused-append topic: one refused append among concurrent ones must fail alone. The kit gives
+   * the event a fresh id each time.
+   */
+  refusedEvent?: () => NewEvent;
   /**
    * Called after each test with every store the test created, peers first (default: `store.close()`,
    * skipped for a store the test closed itself). A custom `dispose` also receives closed stores.

@@ -12,6 +12,7 @@ import { describePayloadFidelity } from './topics/payload-fidelity.js';
 import { describeReadAll } from './topics/read-all.js';
 import { describeReadStream } from './topics/read-stream.js';
 import { describeReadStreams } from './topics/read-streams.js';
+import { describeRefusedAppend } from './topics/refused-append.js';
 import { describeTailingReader } from './topics/tailing-reader.js';
 import { describeTwoInstances } from './topics/two-instances.js';
 import { describeUnavailability } from './topics/unavailability.js';
@@ -19,7 +20,7 @@ import { describeValidation } from './topics/validation.js';
 
 /**
  * Registers the whole conformance suite for an adapter under `describe(name)`. Topics that need
- * an option you did not pass (`createPeer`, `outage`, `seedPosition`) show up as skipped tests naming the option.
+ * an option you did not pass (`createPeer`, `outage`, `seedPosition`, `refusedEvent`) show up as skipped tests naming the option.
  */
 export function describeEventStore(name: string, options: EventStoreConformanceOptions): void {
   // Fail at registration, not in every test, when the scale is unusable.
@@ -29,6 +30,7 @@ export function describeEventStore(name: string, options: EventStoreConformanceO
     describeExpectedVersion(options);
     describeConcurrency(options);
     describeBatchAtomicity(options);
+    describeRefusedAppend(options);
     describeIdempotency(options);
     describeReadStream(options);
     describeReadStreams(options);

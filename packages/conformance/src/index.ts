@@ -14,6 +14,7 @@ export { describePayloadFidelity } from './topics/payload-fidelity.js';
 export { describeReadAll } from './topics/read-all.js';
 export { describeReadStream } from './topics/read-stream.js';
 export { describeReadStreams } from './topics/read-streams.js';
+export { describeRefusedAppend } from './topics/refused-append.js';
 export { describeTailingReader } from './topics/tailing-reader.js';
 export { describeTwoInstances } from './topics/two-instances.js';
 export { describeUnavailability } from './topics/unavailability.js';

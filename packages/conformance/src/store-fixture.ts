@@ -1,8 +1,13 @@
 import type { EventStore } from '@strata/core';
 import { afterEach } from 'vitest';
+import { ConflictCheckingStore } from './conflict-checking-store.js';
 import type { EventStoreConformanceOptions } from './conformance-options.js';
 
-/** Hands each test its own stores and releases them after the test, whatever the outcome. */
+/**
+ * Hands each test its own stores and releases them after the test, whatever the outcome. Tests get
+ * the adapter's stores wrapped in a `ConflictCheckingStore`; the options' functions get the
+ * adapter's own.
+ */
 export interface StoreFixture {
   /** A new store from `options.create()`. */
   open(): Promise<EventStore>;
@@ -36,11 +41,14 @@ export function useStoreFixture(options: EventStoreConformanceOptions): StoreFix
     }
   });
 
+  const adapterOf = (store: EventStore): EventStore =>
+    store instanceof ConflictCheckingStore ? store.adapter : store;
+
   return {
     async open() {
       const store = await options.create();
       opened.push(store);
-      return store;
+      return new ConflictCheckingStore(store);
     },
     async adopt(pending) {
       const store = await pending;
@@ -50,23 +58,24 @@ export function useStoreFixture(options: EventStoreConformanceOptions): StoreFix
     async openPeer(store) {
       if (options.createPeer === undefined)
         throw new Error('@strata/conformance: options.createPeer is required');
-      const peer = await options.createPeer(store);
+      const peer = await options.createPeer(adapterOf(store));
       opened.push(peer);
-      return peer;
+      return new ConflictCheckingStore(peer);
     },
     async close(store) {
-      closed.add(store);
+      closed.add(adapterOf(store));
       await store.close();
     },
     async beginOutage(store) {
       if (options.outage === undefined) throw new Error('@strata/conformance: options.outage is required');
-      inOutage.push(store);
-      await options.outage.begin(store);
+      inOutage.push(adapterOf(store));
+      await options.outage.begin(adapterOf(store));
     },
     async endOutage(store) {
       if (options.outage === undefined) throw new Error('@strata/conformance: options.outage is required');
-      await options.outage.end(store);
-      inOutage = inOutage.filter((s) => s !== store);
+      const adapter = adapterOf(store);
+      await options.outage.end(adapter);
+      inOutage = inOutage.filter((s) => s !== adapter);
     },
   };
 }

@@ -35,6 +35,8 @@ const BROKEN: [fixture: string, topic: string][] = [
   ['wrong-existing-stream', 'idempotency'],
   ['leaks-failed-reservation', 'batch atomicity'],
   ['positions-through-doubles', 'positions near 2^53 and 2^63'],
+  ['fails-whole-group', 'an append the storage refuses'],
+  ['lock-timeout-as-conflict', 'concurrency'],
 ];
 /** Broken snapshot and checkpoint stores (all in test/fixtures/store-kits.fixture.ts), and the kit that must catch each. */
 const STORE_KIT_BROKEN: [kit: string, store: string][] = [
@@ -74,6 +76,12 @@ describe('the kit catches broken adapters', () => {
     const failedTopics = new Set(tests.filter((t) => t.status === 'failed').map((t) => t.ancestorTitles[1]));
     expect(failedTopics.size).toBeGreaterThan(0);
     expect([...failedTopics]).toContain(topic);
+  });
+
+  it('the check every append runs names a ConcurrencyError whose expected version held', () => {
+    const { tests } = resultOf('lock-timeout-as-conflict');
+    const messages = tests.flatMap((t) => t.failureMessages);
+    expect(messages.some((m) => m.includes('must mean the expected version was wrong'))).toBe(true);
   });
 
   it('a store without AppendResult.events passes, its tests of that field visibly skipped', () => {

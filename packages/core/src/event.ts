@@ -11,14 +11,17 @@ export type ExpectedVersion = 'any' | 'no_stream' | 'stream_exists' | number;
 export interface NewEvent<D = unknown, M = Record<string, unknown>> {
   /** Stable event type name, e.g. `order.placed`. Never a class name: classes get renamed. */
   type: string;
-  /** A JSON value: plain objects, arrays, strings, finite numbers, booleans, null. */
+  /**
+   * A JSON value: plain objects, arrays, strings, finite numbers, booleans, null. Its JSON text and
+   * the metadata's take at most `MAX_PAYLOAD_BYTES` (8 MiB) of UTF-8 together, in every adapter.
+   */
   data: D;
   metadata?: M;
   /** Unique event id; a UUID v7 is generated when absent. Reusing ids makes retries idempotent. */
   id?: string;
   /** When the fact happened; defaults to now. Stored at millisecond precision. */
   occurredAt?: Date;
-  /** Version of the payload's schema; defaults to 1. Upcasters read it. */
+  /** Version of the payload's schema, 1 to `MAX_SCHEMA_VERSION` (2^31 - 1); defaults to 1. Upcasters read it. */
   schemaVersion?: number;
 }
 

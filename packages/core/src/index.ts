@@ -35,7 +35,15 @@ export { iterateAll, iterateStream } from './iterate.js';
 export { assertJsonValue } from './json-value.js';
 export { assertPositionAvailable } from './position-ceiling.js';
 export type { PreparedAppend, PreparedEvent } from './prepare-append.js';
-export { assertName, DEFAULT_STREAM_TYPE, MAX_NAME_LENGTH, prepareAppend } from './prepare-append.js';
+export {
+  assertName,
+  DEFAULT_STREAM_TYPE,
+  MAX_NAME_LENGTH,
+  MAX_PAYLOAD_BYTES,
+  MAX_SCHEMA_VERSION,
+  prepareAppend,
+  utf8ByteLength,
+} from './prepare-append.js';
 export type { NormalizedReadAll, NormalizedReadStream } from './read-options.js';
 export {
   assertVersion,

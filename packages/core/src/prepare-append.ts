@@ -10,6 +10,14 @@ export const MAX_NAME_LENGTH = 255;
 const NUL = '\u0000';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const DEFAULT_STREAM_TYPE = 'default';
+/** The largest `schemaVersion` every adapter stores: a signed 32-bit integer column holds it. */
+export const MAX_SCHEMA_VERSION = 2_147_483_647;
+/**
+ * The most UTF-8 bytes an event's data and metadata may take together, as JSON. Every adapter
+ * stores this much in one event: MariaDB's default `max_allowed_packet` (16 MiB) is the tightest
+ * limit here, and it must also hold the rest of the statement.
+ */
+export const MAX_PAYLOAD_BYTES = 8 * 1024 * 1024;
 
 /** An event checked and filled in, ready for an adapter to write. */
 export interface PreparedEvent {
@@ -76,21 +84,52 @@ function prepareEvent(event: NewEvent, path: string, now: Date, seen: Set<string
     throw new ValidationError(`${path}.occurredAt`, 'must be a valid Date');
   }
   const schemaVersion = event.schemaVersion ?? 1;
-  if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 1) {
-    throw new ValidationError(`${path}.schemaVersion`, 'must be an integer >= 1');
+  if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > MAX_SCHEMA_VERSION) {
+    throw new ValidationError(`${path}.schemaVersion`, `must be an integer from 1 to ${MAX_SCHEMA_VERSION}`);
   }
+  const dataJson = JSON.stringify(event.data);
+  const metadataJson = JSON.stringify(metadata);
+  assertPayloadSize(dataJson, metadataJson, path);
   return {
     id,
     type: event.type,
     data: event.data,
     metadata: metadata as Record<string, unknown>,
-    dataJson: JSON.stringify(event.data),
-    metadataJson: JSON.stringify(metadata),
+    dataJson,
+    metadataJson,
     schemaVersion,
     // A copy, like the JSON text: adapters that write later (queued group writes) or build
     // `AppendResult.events` on demand must see the time as it was, whatever the caller's Date does.
     occurredAt: occurredAt === now ? now : new Date(occurredAt.getTime()),
   };
+}
+
+/** Data and metadata must fit every adapter: a store that cannot hold an event refuses it before any write. */
+function assertPayloadSize(dataJson: string, metadataJson: string, path: string): void {
+  // No character takes more than 3 UTF-8 bytes per UTF-16 unit: most payloads need no count.
+  if ((dataJson.length + metadataJson.length) * 3 <= MAX_PAYLOAD_BYTES) return;
+  const dataBytes = utf8ByteLength(dataJson);
+  const metadataBytes = utf8ByteLength(metadataJson);
+  if (dataBytes + metadataBytes <= MAX_PAYLOAD_BYTES) return;
+  throw new ValidationError(
+    dataBytes >= metadataBytes ? `${path}.data` : `${path}.metadata`,
+    `data and metadata take ${dataBytes + metadataBytes} bytes as UTF-8 JSON; at most ${MAX_PAYLOAD_BYTES} are accepted`,
+  );
+}
+
+/** The UTF-8 size of JSON text, which has no lone surrogates (`JSON.stringify` escapes them). */
+export function utf8ByteLength(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit >= 0xd800 && unit <= 0xdbff) {
+      bytes += 2; // a surrogate pair: 4 bytes for 2 units
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
 }
 
 /** Stream ids, stream types, event types and event ids: non-empty strings of at most 255 characters. */

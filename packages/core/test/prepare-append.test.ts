@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors/validation-error.js';
-import { prepareAppend } from '../src/prepare-append.js';
+import { MAX_PAYLOAD_BYTES, prepareAppend, utf8ByteLength } from '../src/prepare-append.js';
 
 function validationPath(run: () => unknown): string {
   try {
@@ -125,4 +125,46 @@ describe('prepareAppend', () => {
       /events\[0\]\.data\.n.*BigInt/,
     );
   });
+});
+
+describe('prepareAppend: the ranges every adapter accepts', () => {
+  it('accepts schema version 2^31 - 1 and rejects 2^31 (an integer column cannot hold it)', () => {
+    expect(
+      prepareAppend('s', [{ type: 't', data: 1, schemaVersion: 2 ** 31 - 1 }]).events[0]?.schemaVersion,
+    ).toBe(2 ** 31 - 1);
+    expect(validationPath(() => prepareAppend('s', [{ type: 't', data: 1, schemaVersion: 2 ** 31 }]))).toBe(
+      'events[0].schemaVersion',
+    );
+  });
+
+  it('accepts data and metadata of MAX_PAYLOAD_BYTES together, in UTF-8, and rejects one byte more', () => {
+    const metadata = { k: 'é' }; // {"k":"é"}: 10 bytes in UTF-8, 9 characters
+    const metadataBytes = 10;
+    const fill = (bytes: number) => 'x'.repeat(bytes - 2); // JSON adds the quotes
+    const atLimit = fill(MAX_PAYLOAD_BYTES - metadataBytes);
+    expect(prepareAppend('s', [{ type: 't', data: atLimit, metadata }]).events).toHaveLength(1);
+    expect(
+      validationPath(() =>
+        prepareAppend('s', [
+          { type: 't', data: 1 },
+          { type: 't', data: `${atLimit}x`, metadata },
+        ]),
+      ),
+    ).toBe('events[1].data');
+  });
+
+  it('counts multi-byte characters by their UTF-8 bytes, not by UTF-16 units', () => {
+    // 3 bytes each in UTF-8: a third of the limit in characters is already the whole limit.
+    const data = '€'.repeat(Math.ceil(MAX_PAYLOAD_BYTES / 3));
+    expect(validationPath(() => prepareAppend('s', [{ type: 't', data }]))).toBe('events[0].data');
+  });
+});
+
+describe('utf8ByteLength', () => {
+  it.each(['', 'plain', 'é', '€ and ¥', '😀 astral 𝄞', '"\\u0000" ملف 漢字'])(
+    'counts %j as UTF-8 does',
+    (text) => {
+      expect(utf8ByteLength(text)).toBe(new TextEncoder().encode(text).length);
+    },
+  );
 });

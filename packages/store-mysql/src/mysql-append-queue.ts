@@ -7,6 +7,8 @@ import {
   resolveIdempotentRetry,
   type StoredEventLocation,
   StoreUnavailableError,
+  satisfiesExpectedVersion,
+  ValidationError,
 } from '@strata/core';
 import { AppendHookFailure, type AppendOutcome, DuplicateEventIdSignal } from './mysql-append-outcome.js';
 import { type AppendTransactionContext, writeAppendGroup } from './mysql-append-transaction.js';
@@ -15,9 +17,11 @@ import {
   isClientTimeout,
   isLockConflict,
   isLockWaitTimeout,
+  isRefusedData,
   STORE_NAME,
   toStoreError,
 } from './mysql-errors.js';
+import { assertFitsPacket } from './mysql-packet-limit.js';
 import { WriterConnections } from './mysql-writer-connections.js';
 
 interface QueuedAppend {
@@ -30,6 +34,8 @@ export interface AppendQueueContext {
   pool: MysqlPool;
   transaction: AppendTransactionContext;
   maxBatchEvents: number;
+  /** The server's `max_allowed_packet`, read once when the store opened. */
+  maxAllowedPacket: number;
   /** Committed events with these ids. */
   findEvents(ids: readonly string[]): Promise<StoredEventLocation[]>;
   streamVersion(streamId: string): Promise<number>;
@@ -67,7 +73,9 @@ export class MysqlAppendQueue {
     this.writers = new WriterConnections(context.pool, context.transaction.queryTimeoutMs);
   }
 
+  /** Throws `ValidationError` at once for an event the server could never take. */
   append(append: PreparedAppend): Promise<AppendResult> {
+    assertFitsPacket(append, this.context.maxAllowedPacket);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ append, resolve, reject });
       this.pump();
@@ -182,12 +190,13 @@ export class MysqlAppendQueue {
             return rejectAll(pending, toStoreError(lookupError));
           }
         }
+        if (isRefusedData(error)) return this.settleRefused(pending, error);
         if (isLockConflict(error)) {
           // A deadlock is over once InnoDB picked its victim, so trying again soon succeeds.
           const exhausted = isLockWaitTimeout(error)
             ? ++lockWaits > MAX_LOCK_WAIT_RETRIES
             : ++retries > MAX_LOCK_RETRIES;
-          if (exhausted) return this.rejectAsConflicts(pending);
+          if (exhausted) return this.rejectAfterLockRetries(pending, error);
           await sleep(Math.random() * 5 * retries);
           continue;
         }
@@ -270,11 +279,35 @@ export class MysqlAppendQueue {
     return remaining;
   }
 
-  private async rejectAsConflicts(pending: readonly QueuedAppend[]): Promise<void> {
+  /**
+   * The server refused the data of one of the appends, and the error does not say whose. Alone,
+   * each append fails or commits on its own data, so the others never pay for the offender.
+   */
+  private async settleRefused(pending: readonly QueuedAppend[], error: unknown): Promise<void> {
+    const [only] = pending;
+    if (pending.length === 1 && only !== undefined) {
+      const message = error instanceof Error ? error.message : String(error);
+      return only.reject(
+        new ValidationError('events', `the storage refused them: ${message}`, { cause: error }),
+      );
+    }
+    for (const item of pending) await this.runGroup([item]);
+  }
+
+  /**
+   * Deadlocks or lock waits outlasted the retries. That says nothing about the stream's version:
+   * only an append whose expected version does not hold now is a conflict; the others could not
+   * get their locks, which is the storage being unavailable for them.
+   */
+  private async rejectAfterLockRetries(pending: readonly QueuedAppend[], lockError: unknown): Promise<void> {
     for (const { append, reject } of pending) {
       try {
         const actual = await this.context.streamVersion(append.streamId);
-        reject(new ConcurrencyError(append.streamId, append.expectedVersion, actual));
+        reject(
+          satisfiesExpectedVersion(append.expectedVersion, actual)
+            ? new StoreUnavailableError(STORE_NAME, lockError)
+            : new ConcurrencyError(append.streamId, append.expectedVersion, actual),
+        );
       } catch (error) {
         reject(toStoreError(error));
       }

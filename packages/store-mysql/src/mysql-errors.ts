@@ -7,6 +7,13 @@ const ER_DUP_ENTRY = 1062;
 const ER_LOCK_WAIT_TIMEOUT = 1205;
 const ER_LOCK_DEADLOCK = 1213;
 
+/**
+ * The server refused the data itself: a NULL, a value out of a column's range or type, a string
+ * too long, a packet over `max_allowed_packet`, a trigger's SIGNAL, a CHECK constraint (3819 on
+ * MySQL, 4025 on MariaDB). The same statement fails the same way every time.
+ */
+const REFUSED_DATA = new Set([1048, 1153, 1264, 1292, 1366, 1406, 1644, 3819, 4025]);
+
 interface DriverError {
   errno?: unknown;
   code?: unknown;
@@ -32,6 +39,11 @@ export function isDuplicateKey(error: unknown): boolean {
 export function isLockConflict(error: unknown): boolean {
   const errno = errnoOf(error);
   return errno === ER_LOCK_DEADLOCK || errno === ER_LOCK_WAIT_TIMEOUT;
+}
+
+export function isRefusedData(error: unknown): boolean {
+  const errno = errnoOf(error);
+  return errno !== undefined && REFUSED_DATA.has(errno);
 }
 
 export function isLockWaitTimeout(error: unknown): boolean {

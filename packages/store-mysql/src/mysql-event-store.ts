@@ -177,6 +177,7 @@ export class MysqlEventStore implements EventStore {
     this.openQueue = new MysqlAppendQueue({
       pool,
       maxBatchEvents: options.maxBatchEvents,
+      maxAllowedPacket: layout.maxAllowedPacket,
       transaction: {
         sql,
         partitioned: layout.partitions > 0,

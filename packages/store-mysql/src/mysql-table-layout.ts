@@ -9,6 +9,8 @@ export interface MysqlTableLayout {
   partitions: number;
   /** Whether the single-event append procedure exists (migration 2 may have been skipped). */
   appendOneProcedure: boolean;
+  /** The server's `max_allowed_packet`: no statement, so no event, can be larger. */
+  maxAllowedPacket: number;
 }
 
 export function assertPartitions(value: unknown, min: number, max: number): asserts value is number {
@@ -21,7 +23,7 @@ export function assertPartitions(value: unknown, min: number, max: number): asse
 }
 
 /**
- * Reads how the events table is partitioned, and refuses a store opened with a different count
+ * Reads how the events table is partitioned and how large a packet the server takes, and refuses a store opened with a different count
  * (partitioning is chosen when the tables are created) or over tables that do not exist yet.
  */
 export async function readTableLayout(
@@ -37,7 +39,8 @@ export async function readTableLayout(
           (SELECT COUNT(*) FROM information_schema.PARTITIONS
             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL),
           (SELECT COUNT(*) FROM information_schema.ROUTINES
-            WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ? AND ROUTINE_TYPE = 'PROCEDURE')`,
+            WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ? AND ROUTINE_TYPE = 'PROCEDURE'),
+          @@max_allowed_packet`,
       rowsAsArray: true,
     },
     [table, table, `${tables.prefix}append_one`],
@@ -57,7 +60,11 @@ export async function readTableLayout(
         `not ${requested}: partitioning is chosen when the tables are created (ALTER TABLE to change it)`,
     );
   }
-  return { partitions, appendOneProcedure: Number(row[2] ?? 0) > 0 };
+  return {
+    partitions,
+    appendOneProcedure: Number(row[2] ?? 0) > 0,
+    maxAllowedPacket: Number(row[3]),
+  };
 }
 
 /** Partition count of the events table (0 for a plain or missing table). */

@@ -4,6 +4,7 @@ import { TcpProxy } from '@strata/test-servers';
 import { createPool } from 'mysql2/promise';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createMysqlEventStore, type MysqlEventStore, migrate } from '../src/index.js';
+import { tableNames } from '../src/mysql-table-names.js';
 import {
   dropTables,
   MYSQL_URL,
@@ -14,6 +15,9 @@ import {
 } from './mysql-test-server.js';
 
 const reachable = await mysqlReachable();
+
+// The test tables refuse this event type, as a user's CHECK constraint might.
+const REFUSED_TYPE = 'conformance.refused-by-check';
 
 for (const partitions of [undefined, 4]) {
   const label = partitions === undefined ? 'plain table' : `${partitions} KEY partitions`;
@@ -26,6 +30,9 @@ for (const partitions of [undefined, 4]) {
       const pool = createPool({ uri: MYSQL_URL, connectionLimit: 1 });
       try {
         await migrate(pool, options);
+        await pool.query(
+          `ALTER TABLE ${tableNames(prefix).events} ADD CONSTRAINT conformance_refusal CHECK (event_type <> '${REFUSED_TYPE}')`,
+        );
       } finally {
         await pool.end();
       }
@@ -60,6 +67,7 @@ for (const partitions of [undefined, 4]) {
         begin: async (store) => proxies.get(store)?.cut(),
         end: async (store) => proxies.get(store)?.restore(),
       },
+      refusedEvent: () => ({ type: REFUSED_TYPE, data: {} }),
       async dispose(store) {
         await (store as MysqlEventStore).close();
         await proxies.get(store)?.close();

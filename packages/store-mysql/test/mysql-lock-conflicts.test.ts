@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ConcurrencyError } from '@strata/core';
+import { ConcurrencyError, StoreUnavailableError } from '@strata/core';
 import { createPool, type Pool } from 'mysql2/promise';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tableNames } from '../src/mysql-table-names.js';
@@ -66,7 +66,7 @@ describe.skipIf(!reachable)(
       expect(await append).toMatchObject({ firstVersion: 2, lastVersion: 2 });
     });
 
-    it('a lock held past the retry surfaces as ConcurrencyError, and nothing is written', async () => {
+    it('a lock held past the retry is StoreUnavailableError, not a conflict, and nothing is written', async () => {
       const store = tables.open({ connection: impatientPool() });
       const streamId = `lockwait-long-${randomUUID()}`;
       await store.append(streamId, [{ type: 'lock.test', data: 1 }]);
@@ -77,9 +77,48 @@ describe.skipIf(!reachable)(
         .append(streamId, [{ type: 'lock.test', data: 2 }], { expectedVersion: 1 })
         .catch((e: unknown) => e);
       await other.query('ROLLBACK');
-      expect(ConcurrencyError.isInstance(error), String(error)).toBe(true);
-      expect(error).toMatchObject({ streamId, expectedVersion: 1, actualVersion: 1 });
+      expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
+      expect((error as Error).cause).toMatchObject({ errno: 1205 });
       expect(await store.streamVersion(streamId)).toBe(1);
+    });
+
+    it.each(['any', 'no_stream'] as const)(
+      "a lock held past the retry on a new stream, expecting '%s': StoreUnavailableError, not ConcurrencyError",
+      async (expectedVersion) => {
+        const store = tables.open({ connection: impatientPool() });
+        const streamId = `lockwait-new-${randomUUID()}`;
+        const other = await tables.raw();
+        await other.query('START TRANSACTION');
+        // An uncommitted stream row: the append's insert of the same row waits for it.
+        await other.execute(
+          `INSERT INTO ${t.streams} (stream_id, stream_type, version) VALUES (?, 'default', 0)`,
+          [streamId],
+        );
+        const error = await store
+          .append(streamId, [{ type: 'lock.test', data: 1 }], { expectedVersion })
+          .catch((e: unknown) => e);
+        await other.query('ROLLBACK');
+        expect(ConcurrencyError.isInstance(error), String(error)).toBe(false);
+        expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
+        expect(await store.streamVersion(streamId)).toBe(0);
+      },
+    );
+
+    it('a lock held past the retry while the stream moved on: ConcurrencyError with the real version', async () => {
+      const store = tables.open({ connection: impatientPool() });
+      const streamId = `lockwait-moved-${randomUUID()}`;
+      await store.append(streamId, [{ type: 'lock.test', data: 1 }]);
+      await store.append(streamId, [{ type: 'lock.test', data: 2 }]);
+      const other = await tables.raw();
+      await other.query('START TRANSACTION');
+      await other.execute(`SELECT version FROM ${t.streams} WHERE stream_id = ? FOR UPDATE`, [streamId]);
+      // Expects version 1, but the stream is at 2: a real conflict, whatever the lock did.
+      const error = await store
+        .append(streamId, [{ type: 'lock.test', data: 3 }], { expectedVersion: 1 })
+        .catch((e: unknown) => e);
+      await other.query('ROLLBACK');
+      expect(ConcurrencyError.isInstance(error), String(error)).toBe(true);
+      expect(error).toMatchObject({ streamId, expectedVersion: 1, actualVersion: 2 });
     });
 
     it("racing 'any' appends from two instances on crossing streams all land (repeated)", async () => {

@@ -1,4 +1,4 @@
-import { PositionsExhaustedError, type PreparedAppend, StoreUnavailableError } from '@strata/core';
+import { PositionsExhaustedError, type PreparedAppend, StoreUnavailableError, ValidationError } from '@strata/core';
 import {
   type AppendFunctionRow,
   type AppendOutcome,
@@ -11,6 +11,7 @@ import type { AppendQueue, QueuedAppend } from './postgres-append-queue.js';
 import type { PostgresConnection } from './postgres-connection.js';
 import {
   isPositionLimit,
+  isRefusedData,
   isTransient,
   isUniqueViolation,
   STORE_NAME,
@@ -107,17 +108,7 @@ export class PostgresAppendWriter {
   }
 
   private retryOrFail(group: QueuedAppend[], error: unknown, queue: AppendQueue): void {
-    const again = group.filter((queued) => ++queued.attempts < MAX_ATTEMPTS);
-    const exhausted = group.filter((queued) => queued.attempts >= MAX_ATTEMPTS);
-    if (isUniqueViolation(error)) {
-      // Another process wrote one of these event ids (or stream versions) between this call's
-      // checks and its insert. Alone, each append's checks see the committed rows and settle it.
-      for (const queued of again) queued.solo = true;
-      queue.requeue(again);
-      // Still failing alone: the tables disagree (rows written around the store), not a race.
-      for (const queued of exhausted) queued.reject(new StoreUnavailableError(STORE_NAME, error));
-      return;
-    }
+    // Before refused data: a full sequence is also an out-of-range error (class 22).
     if (isPositionLimit(error)) {
       // The log is (nearly) full and the call rolled back. Alone, an append that still fits is
       // written and a resent batch gets its result; only what does not fit is refused.
@@ -129,6 +120,30 @@ export class PostgresAppendWriter {
       }
       return;
     }
+    if (isRefusedData(error)) {
+      // One append's data failed the whole call, and the error does not say whose. Alone, each
+      // append fails or commits on its own data, so the others never pay for it.
+      if (group.length > 1) {
+        for (const queued of group) queued.solo = true;
+        queue.requeue(group);
+        return;
+      }
+      group[0]?.reject(
+        new ValidationError('events', `the storage refused them: ${messageOf(error)}`, { cause: error }),
+      );
+      return;
+    }
+    const again = group.filter((queued) => ++queued.attempts < MAX_ATTEMPTS);
+    const exhausted = group.filter((queued) => queued.attempts >= MAX_ATTEMPTS);
+    if (isUniqueViolation(error)) {
+      // Another process wrote one of these event ids (or stream versions) between this call's
+      // checks and its insert. Alone, each append's checks see the committed rows and settle it.
+      for (const queued of again) queued.solo = true;
+      queue.requeue(again);
+      // Still failing alone: the tables disagree (rows written around the store), not a race.
+      for (const queued of exhausted) queued.reject(new StoreUnavailableError(STORE_NAME, error));
+      return;
+    }
     if (isTransient(error)) {
       queue.requeue(again);
       for (const queued of exhausted) queued.reject(new StoreUnavailableError(STORE_NAME, error));
@@ -137,6 +152,10 @@ export class PostgresAppendWriter {
     const mapped = toStoreError(error);
     for (const queued of group) queued.reject(mapped);
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function appendsOf(group: QueuedAppend[]): PreparedAppend[] {

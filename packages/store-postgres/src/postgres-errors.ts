@@ -25,6 +25,17 @@ export function isPositionLimit(error: unknown): boolean {
   return state === '22003' && error instanceof Error && /bigint|sequence/.test(error.message);
 }
 
+/**
+ * The server refused the data itself: a value out of a column's range or type (class 22), a
+ * constraint (class 23, but for unique keys, which are races), an exception a trigger raised
+ * (P0001). The same statement fails the same way every time, so it is never retried.
+ */
+export function isRefusedData(error: unknown): boolean {
+  const state = sqlState(error);
+  if (state === undefined || state === '23505' || isPositionLimit(error)) return false;
+  return state.startsWith('22') || state.startsWith('23') || state === 'P0001';
+}
+
 /** Deadlocks and serialization failures: the transaction was rolled back and can simply run again. */
 export function isTransient(error: unknown): boolean {
   const state = sqlState(error);

@@ -4,6 +4,7 @@ import { TcpProxy } from '@strata/test-servers';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { createPostgresEventStore, PostgresEventStore } from '../src/index.js';
+import { tableNames } from '../src/postgres-table-names.js';
 import {
   adminPool,
   describePostgres,
@@ -13,6 +14,9 @@ import {
   randomSchema,
   seedSequence,
 } from './support/postgres-test-env.js';
+
+// The test schema refuses this event type, as a user's CHECK constraint might.
+const REFUSED_TYPE = 'conformance.refused-by-check';
 
 // The whole kit, once per table layout. Stores connect through a TCP proxy so the unavailability
 // topic can cut them off. Each test's store runs on one pool the test file owns (the caller-owned
@@ -33,6 +37,9 @@ for (const partitions of [undefined, 4]) {
       proxy = await TcpProxy.start(Number(target.port || 5432), target.hostname);
       const store = await openStore(schema, { partitions });
       await store.close();
+      await admin.query(
+        `ALTER TABLE ${tableNames(schema).events} ADD CONSTRAINT conformance_refusal CHECK (event_type <> '${REFUSED_TYPE}')`,
+      );
       shared = new pg.Pool({ connectionString: proxy.route(PG_URL), max: 6, connectionTimeoutMillis: 2_000 });
       shared.on('error', () => {});
     });
@@ -68,6 +75,7 @@ for (const partitions of [undefined, 4]) {
         begin: async () => proxy.cut(),
         end: async () => proxy.restore(),
       },
+      refusedEvent: () => ({ type: REFUSED_TYPE, data: {} }),
     });
   });
 }

@@ -7,6 +7,7 @@ import {
   type StoredEventLocation,
   withRecordedEvents,
 } from '@strata/core';
+import { assertFitsBulk } from './bulk-limit.js';
 import { encodeEventBody } from './event-codec.js';
 import { CLUSTER_SLOTS } from './key-slot.js';
 import { LuaScript } from './lua-script.js';
@@ -157,7 +158,12 @@ export async function runAppend(connection: RedisConnection, append: PreparedApp
     sequence?.slot ?? 0,
     recordedAt,
   ];
-  for (const event of append.events) args.push(event.id, JSON.stringify(event.type), encodeEventBody(event));
+  const maxBulkLength = await connection.maxBulkLength();
+  append.events.forEach((event, i) => {
+    const body = encodeEventBody(event);
+    assertFitsBulk(event, body, i, maxBulkLength);
+    args.push(event.id, JSON.stringify(event.type), body);
+  });
   const keyList = [
     keys.events(streamId),
     keys.streamType(streamId),

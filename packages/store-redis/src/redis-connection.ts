@@ -1,5 +1,6 @@
 import { StoreClosedError, StoreUnavailableError, StrataError, ValidationError } from '@strata/core';
 import { Redis } from 'ioredis';
+import { DEFAULT_MAX_BULK_LENGTH, parseMaxBulkLength } from './bulk-limit.js';
 import { assertKeyPrefix, DEFAULT_KEY_PREFIX, RedisKeys } from './redis-keys.js';
 import {
   DEFAULT_TIMEOUT_MS,
@@ -24,6 +25,7 @@ export class RedisConnection {
   private closed = false;
   private lastError: unknown;
   private waitingForReady: Promise<void> | undefined;
+  private maxBulk: Promise<number> | undefined;
 
   constructor(options: RedisStoreOptions) {
     if (typeof options !== 'object' || options === null) {
@@ -90,6 +92,24 @@ export class RedisConnection {
     }
   }
 
+  /**
+   * The server's `proto-max-bulk-len`, read once. A server that refuses to say (CONFIG renamed or
+   * forbidden, as on managed services) is assumed to have Redis' default; an unreachable one is
+   * asked again on the next call.
+   */
+  maxBulkLength(): Promise<number> {
+    this.maxBulk ??= this.run((client) => client.config('GET', 'proto-max-bulk-len')).then(
+      parseMaxBulkLength,
+      (error: unknown) => {
+        if (StoreUnavailableError.isInstance(error) && isReplyError(error.cause))
+          return DEFAULT_MAX_BULK_LENGTH;
+        this.maxBulk = undefined;
+        throw error;
+      },
+    );
+    return this.maxBulk;
+  }
+
   /** Closes the connection if the store opened it; a client the caller passed in stays open. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -143,4 +163,9 @@ export class RedisConnection {
     });
     return this.waitingForReady;
   }
+}
+
+/** An error the server answered with (ioredis' `ReplyError`), as opposed to a lost connection. */
+function isReplyError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ReplyError';
 }

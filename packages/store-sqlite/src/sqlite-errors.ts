@@ -1,4 +1,4 @@
-import { StoreUnavailableError, StrataError } from '@strata/core';
+import { StoreUnavailableError, StrataError, ValidationError } from '@strata/core';
 import type { SqliteDatabase } from './sqlite-database.js';
 
 /** The adapter's name in `StoreUnavailableError` and `StoreClosedError`. */
@@ -14,6 +14,27 @@ export function sqliteErrorCode(error: unknown): string | undefined {
 export function isUniqueViolation(error: unknown): boolean {
   const code = sqliteErrorCode(error);
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Result codes for data the database refuses itself: a CHECK or NOT NULL constraint, a trigger's
+ * `RAISE(ABORT, …)`, a value over SQLITE_MAX_LENGTH. The same write fails the same way every time.
+ */
+const REFUSED_DATA = new Set([
+  'SQLITE_CONSTRAINT_CHECK',
+  'SQLITE_CONSTRAINT_NOTNULL',
+  'SQLITE_CONSTRAINT_TRIGGER',
+  'SQLITE_TOOBIG',
+]);
+
+/** An append's error: data the database refuses is `ValidationError`, the rest as `toStoreError`. */
+export function toAppendError(error: unknown, db: SqliteDatabase | undefined): unknown {
+  const code = sqliteErrorCode(error);
+  if (code !== undefined && REFUSED_DATA.has(code)) {
+    const message = error instanceof Error ? error.message : code;
+    return new ValidationError('events', `the storage refused them: ${message}`, { cause: error });
+  }
+  return toStoreError(error, db);
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   recordedEventsOf,
   resolveIdempotentRetry,
   type StoredEventLocation,
+  StoreUnavailableError,
   satisfiesExpectedVersion,
   withRecordedEvents,
 } from '@strata/core';
@@ -26,7 +27,7 @@ import { AppendHookFailure, type SqliteAppendHook, SqliteAppendHooks } from './s
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-import { isUniqueViolation, STORE_NAME, sqliteErrorCode, toStoreError } from './sqlite-errors.js';
+import { isUniqueViolation, STORE_NAME, sqliteErrorCode, toAppendError, toStoreError } from './sqlite-errors.js';
 import { type EventRow, toRecordedEvent, toRecordedEvents } from './sqlite-event-rows.js';
 import { SqliteEventStatements } from './sqlite-event-statements.js';
 import { chunks, IN_LIST_CHUNK } from './sqlite-in-list.js';
@@ -36,7 +37,11 @@ import type { SqliteStoreOptions } from './sqlite-store-options.js';
 /** Thrown inside the append transaction to roll it back; resolved once the transaction is gone. */
 class AppendConflict {
   /** `undefined` when a unique constraint fired and the stream's version must be read again. */
-  constructor(readonly actualVersion: number | undefined) {}
+  constructor(
+    readonly actualVersion: number | undefined,
+    /** The unique violation, when one fired. */
+    readonly cause?: unknown,
+  ) {}
 }
 
 /**
@@ -74,10 +79,10 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
     try {
       return statements.transactions.write(() => this.write(statements, append));
     } catch (error) {
-      if (error instanceof AppendConflict) return this.resolveConflict(append, error.actualVersion);
+      if (error instanceof AppendConflict) return this.resolveConflict(append, error);
       if (error instanceof AppendHookFailure) throw error.error;
       if (PositionsExhaustedError.isInstance(error)) return this.resolveExhausted(append, error);
-      throw toStoreError(error, this.connection.handle);
+      throw toAppendError(error, this.connection.handle);
     }
   }
 
@@ -193,7 +198,7 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
       else statements.updateStream.run(lastVersion, streamId);
     } catch (error) {
       // An event id that exists already (a retry?) or a (stream, version) race.
-      if (isUniqueViolation(error)) throw new AppendConflict(undefined);
+      if (isUniqueViolation(error)) throw new AppendConflict(undefined, error);
       // SQLite has rolled the transaction back: nothing of the batch is written.
       if (sqliteErrorCode(error) === 'SQLITE_FULL' && statements.positionsExhausted(events.length)) {
         throw new PositionsExhaustedError(STORE_NAME);
@@ -211,17 +216,22 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
   }
 
   /** After the rolled-back transaction: an idempotent retry, a duplicate id, or a real conflict. */
-  private resolveConflict(append: PreparedAppend, actualVersion: number | undefined): AppendResult {
+  private resolveConflict(append: PreparedAppend, conflict: AppendConflict): AppendResult {
     let retried: AppendResult | undefined;
     let version: number;
     try {
       const statements = this.prepared();
       retried = resolveIdempotentRetry(append, this.findEvents(statements, append));
-      version = actualVersion ?? this.currentVersion(statements, append.streamId);
+      version = conflict.actualVersion ?? this.currentVersion(statements, append.streamId);
     } catch (error) {
       throw toStoreError(error, this.connection.handle);
     }
     if (retried !== undefined) return retried;
+    // Under SQLite's write lock a unique violation is no race: the tables disagree (rows written
+    // around the store). Only a version that fails the expected one is a conflict.
+    if (satisfiesExpectedVersion(append.expectedVersion, version)) {
+      throw new StoreUnavailableError(STORE_NAME, conflict.cause);
+    }
     throw new ConcurrencyError(append.streamId, append.expectedVersion, version);
   }
 

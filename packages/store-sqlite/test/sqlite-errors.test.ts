@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConcurrencyError, StoreUnavailableError } from '@strata/core';
+import { ConcurrencyError, StoreUnavailableError, ValidationError } from '@strata/core';
 import { describe, expect, it } from 'vitest';
 import { createSqliteEventStore, migrate } from '../src/index.js';
 import { tempDatabases } from './temp-database.js';
@@ -88,13 +88,21 @@ describe('error mapping', () => {
     await expect(store.checkpoints.loadCheckpoint('p')).rejects.toSatisfy(StoreUnavailableError.isInstance);
   });
 
-  it('turns a UNIQUE (stream_id, version) violation into ConcurrencyError, never a driver error', async () => {
+  it('a UNIQUE (stream_id, version) violation is never a driver error, and a conflict only when the version was wrong', async () => {
     const path = databases.path();
     const store = createSqliteEventStore({ database: path });
     await store.append('s', [event, event]);
     // A streams row out of step with the events (say, restored from an older backup).
     databases.raw(path).prepare("UPDATE strata_streams SET version = 1 WHERE stream_id = 's'").run();
-    await expect(store.append('s', [event])).rejects.toSatisfy(ConcurrencyError.isInstance);
+    // Version 1 satisfies 'any' and 1: the stream did not move, its tables disagree.
+    for (const expectedVersion of ['any', 1] as const) {
+      const error = await store.append('s', [event], { expectedVersion }).catch((e: unknown) => e);
+      expect(ConcurrencyError.isInstance(error), String(error)).toBe(false);
+      expect(error).toSatisfy(unavailableWith('SQLITE_CONSTRAINT'));
+    }
+    await expect(store.append('s', [event], { expectedVersion: 0 })).rejects.toSatisfy(
+      ConcurrencyError.isInstance,
+    );
     expect(await store.readStream('s')).toHaveLength(2);
     await store.close();
   });
@@ -105,6 +113,24 @@ describe('error mapping', () => {
     await store.append('s', [event]);
     databases.raw(path).exec('DROP TABLE strata_snapshots');
     await expect(store.snapshots.loadSnapshot('s')).rejects.toSatisfy(unavailableWith('no such table'));
+    await store.close();
+  });
+
+  it('reports data the database refuses (a trigger, a CHECK) as ValidationError, never retryable', async () => {
+    const path = databases.path();
+    const store = createSqliteEventStore({ database: path });
+    await store.append('s', [event]);
+    databases
+      .raw(path)
+      .exec(
+        "CREATE TRIGGER refuse_marked BEFORE INSERT ON strata_events WHEN NEW.event_type = 'refused' BEGIN SELECT RAISE(ABORT, 'refused by the schema'); END",
+      );
+    const error = await store.append('s', [event, { type: 'refused', data: {} }]).catch((e: unknown) => e);
+    expect(ValidationError.isInstance(error), String(error)).toBe(true);
+    expect((error as ValidationError).path).toBe('events');
+    expect((error as Error).cause).toMatchObject({ code: 'SQLITE_CONSTRAINT_TRIGGER' });
+    expect(await store.streamVersion('s')).toBe(1);
+    await expect(store.append('s', [event])).resolves.toMatchObject({ firstVersion: 2 });
     await store.close();
   });
 });

@@ -8,6 +8,8 @@ import { describeWithServer } from './support/server-probe.js';
 import { tieredKit, type WarmFactory } from './support/tiered-kit.js';
 
 const MYSQL_URL = process.env.STRATA_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+// The warm tables refuse this event type, as a user's CHECK constraint might.
+const REFUSED_TYPE = 'conformance.refused-by-check';
 
 async function reachable(): Promise<boolean> {
   try {
@@ -29,7 +31,14 @@ describeWithServer('tiered over MySQL/MariaDB', await reachable(), MYSQL_URL, ()
     const target = new URL(MYSQL_URL);
     proxy = await TcpProxy.start(Number(target.port || 3306), target.hostname);
     // Creates the tables once; every store of the run uses them.
-    await createMysqlEventStore({ connection: MYSQL_URL, tablePrefix }).streamVersion('migrate');
+    const migrating = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix });
+    await migrating.streamVersion('migrate');
+    await migrating.close();
+    const connection = await createConnection({ uri: MYSQL_URL });
+    await connection.query(
+      `ALTER TABLE \`${tablePrefix}events\` ADD CONSTRAINT conformance_refusal CHECK (event_type <> '${REFUSED_TYPE}')`,
+    );
+    await connection.end();
   });
 
   afterAll(async () => {
@@ -77,6 +86,7 @@ describeWithServer('tiered over MySQL/MariaDB', await reachable(), MYSQL_URL, ()
 
   describeEventStore('tiered: Redis hot tier over MySQL/MariaDB, strict', {
     ...tieredKit(mysql),
+    refusedEvent: () => ({ type: REFUSED_TYPE, data: {} }),
     scale: { largeStreamEvents: 2_000 },
   });
 });

@@ -8,6 +8,8 @@ import { describeWithServer } from './support/server-probe.js';
 import { tieredKit, type WarmFactory } from './support/tiered-kit.js';
 
 const PG_URL = process.env.STRATA_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// The warm schema refuses this event type, as a user's CHECK constraint might.
+const REFUSED_TYPE = 'conformance.refused-by-check';
 
 async function reachable(): Promise<boolean> {
   const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3_000 });
@@ -33,6 +35,12 @@ describeWithServer('tiered over PostgreSQL', await reachable(), PG_URL, () => {
     proxy = await TcpProxy.start(Number(target.port || 5432), target.hostname);
     // Migrates the schema once; every store of the run uses it.
     await (await createPostgresEventStore({ connectionString: PG_URL, schema })).close();
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(
+      `ALTER TABLE "${schema}"."strata_events" ADD CONSTRAINT conformance_refusal CHECK (event_type <> '${REFUSED_TYPE}')`,
+    );
+    await admin.end();
     shared = new pg.Pool({ connectionString: proxy.route(PG_URL), max: 6, connectionTimeoutMillis: 2_000 });
     shared.on('error', () => {});
   });
@@ -87,6 +95,7 @@ describeWithServer('tiered over PostgreSQL', await reachable(), PG_URL, () => {
 
   describeEventStore('tiered: Redis hot tier over PostgreSQL, strict', {
     ...tieredKit(postgres),
+    refusedEvent: () => ({ type: REFUSED_TYPE, data: {} }),
     scale: { largeStreamEvents: 2_000 },
   });
 });

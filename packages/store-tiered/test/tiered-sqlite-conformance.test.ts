@@ -1,6 +1,6 @@
 import { describeEventStore } from '@strata/conformance';
 import type { EventStore } from '@strata/core';
-import { createSqliteEventStore } from '@strata/store-sqlite';
+import { createSqliteEventStore, migrate } from '@strata/store-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
 import { createTieredEventStore } from '../src/index.js';
 import { tempSqliteFiles } from './support/temp-sqlite.js';
@@ -9,9 +9,23 @@ import { tieredKit, type WarmFactory } from './support/tiered-kit.js';
 const files = tempSqliteFiles();
 const lockHolders = new Map<string, BetterSqlite3.Database>();
 
+// The warm schema refuses this event type, as a user's trigger might.
+const REFUSED_TYPE = 'conformance.refused-by-trigger';
+const refusedEvent = () => ({ type: REFUSED_TYPE, data: {} });
+
+function installRefusal(path: string): void {
+  const db = new BetterSqlite3(path);
+  migrate(db);
+  db.exec(`CREATE TRIGGER IF NOT EXISTS conformance_refusal BEFORE INSERT ON strata_events
+    WHEN NEW.event_type = '${REFUSED_TYPE}' BEGIN SELECT RAISE(ABORT, 'refused by the test schema'); END`);
+  db.close();
+}
+
 // A short busy timeout: an outage (another connection holding SQLite's write lock) fails fast.
-const openSqlite = (path: string) =>
-  createSqliteEventStore({ database: path, busyTimeoutMs: 50, synchronous: 'NORMAL' });
+const openSqlite = (path: string) => {
+  installRefusal(path);
+  return createSqliteEventStore({ database: path, busyTimeoutMs: 50, synchronous: 'NORMAL' });
+};
 
 /** A new database file whose log continues after `lastPosition` (AUTOINCREMENT's counter moved). */
 async function seededFile(lastPosition: bigint): Promise<string> {
@@ -56,11 +70,13 @@ const sqlite: WarmFactory<string> = {
 
 describeEventStore('tiered: Redis hot tier over SQLite, strict', {
   ...tieredKit(sqlite),
+  refusedEvent,
   scale: { largeStreamEvents: 2_000 },
 });
 
 describeEventStore('tiered: Redis hot tier over SQLite, bounded with a 0 ms bound', {
   ...tieredKit(sqlite, { consistency: 'bounded', maxStalenessMs: 0 }),
+  refusedEvent,
   scale: { largeStreamEvents: 2_000, raceRepetitions: 3, propertyRuns: 10 },
 });
 
@@ -80,6 +96,7 @@ describeEventStore('tiered: no hot tier (the warm store as it is)', {
     begin: (store) => sqlite.outage!.begin(warmOf.get(store)!.path),
     end: (store) => sqlite.outage!.end(warmOf.get(store)!.path),
   },
+  refusedEvent,
   dispose: async (store) => {
     await store.close();
     await warmOf.get(store)!.warm.close();

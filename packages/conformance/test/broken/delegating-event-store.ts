@@ -8,17 +8,19 @@ import type {
   ReadStreamsOptions,
   RecordedEvent,
 } from '@strata/core';
-import { MemoryEventStore, type MemoryStorage } from '@strata/store-memory';
+import type { MemoryEventStore, MemoryStorage } from '@strata/store-memory';
+import { RefusingMemoryEventStore } from './refusing-memory-event-store.js';
 
 /**
  * A correct store (the memory reference) that each broken adapter overrides in one place, the way
- * a real adapter gets one thing wrong. `storage` lets fixtures open peers and simulate outages.
+ * a real adapter gets one thing wrong. `storage` lets fixtures open peers and simulate outages; the
+ * inner store refuses events of `REFUSED_TYPE`, as a backend with a constraint would.
  */
 export class DelegatingEventStore implements EventStore {
   protected readonly inner: MemoryEventStore;
 
   constructor(readonly storage: MemoryStorage) {
-    this.inner = new MemoryEventStore({ storage });
+    this.inner = new RefusingMemoryEventStore({ storage });
   }
 
   append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
