@@ -1,4 +1,9 @@
-import { PositionsExhaustedError, type PreparedAppend, StoreUnavailableError, ValidationError } from '@strata/core';
+import {
+  PositionsExhaustedError,
+  type PreparedAppend,
+  StoreUnavailableError,
+  ValidationError,
+} from '@strata/core';
 import {
   type AppendFunctionRow,
   type AppendOutcome,

@@ -27,7 +27,13 @@ import { AppendHookFailure, type SqliteAppendHook, SqliteAppendHooks } from './s
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import type { SqliteDatabase } from './sqlite-database.js';
-import { isUniqueViolation, STORE_NAME, sqliteErrorCode, toAppendError, toStoreError } from './sqlite-errors.js';
+import {
+  isUniqueViolation,
+  STORE_NAME,
+  sqliteErrorCode,
+  toAppendError,
+  toStoreError,
+} from './sqlite-errors.js';
 import { type EventRow, toRecordedEvent, toRecordedEvents } from './sqlite-event-rows.js';
 import { SqliteEventStatements } from './sqlite-event-statements.js';
 import { chunks, IN_LIST_CHUNK } from './sqlite-in-list.js';
