@@ -27,7 +27,7 @@ export class HotAccess {
 
   constructor(
     private readonly hot: HotTier,
-    policy: HotPolicy,
+    private readonly policy: HotPolicy,
     private readonly metrics: TieredStoreMetrics,
     private readonly pending: PendingInvalidations,
   ) {
@@ -70,7 +70,14 @@ export class HotAccess {
 
   /** Remembers a copy this store may have left stale and could not delete; it is deleted later. */
   remember(streamId: string): void {
-    this.pending.add(streamId);
+    const now = Date.now();
+    const alreadyForgetting = this.pending.forgotWithin(now, this.policy.maxStalenessMs);
+    if (this.pending.add(streamId, now) && !alreadyForgetting) {
+      this.policy.logger?.warn(
+        '[strata] [tiered] too many copies to delete later: the oldest are forgotten, and bounded reads check every copy against the warm store for maxStalenessMs',
+        { maxPendingInvalidations: this.policy.maxPendingInvalidations },
+      );
+    }
     this.scheduleRetry();
   }
 

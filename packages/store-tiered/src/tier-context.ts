@@ -34,13 +34,17 @@ export class TierContext {
 
   /**
    * Whether a bounded read may serve `copy` without asking the warm store: verified within the
-   * bound, and reaching every version this store appended or was told of recently.
+   * bound, reaching every version this store appended or was told of recently, and no stream
+   * whose copy this store could not delete was forgotten within the bound (which copy it was is
+   * no longer known).
    */
   freshEnough(streamId: string, copy: HotCopyBounds, now: number): boolean {
+    const { consistency, maxStalenessMs } = this.policy;
     return (
-      this.policy.consistency === 'bounded' &&
-      now - copy.verifiedAt < this.policy.maxStalenessMs &&
-      copy.toVersion >= this.recent.versionOf(streamId, now)
+      consistency === 'bounded' &&
+      now - copy.verifiedAt < maxStalenessMs &&
+      copy.toVersion >= this.recent.versionOf(streamId, now) &&
+      !this.pending.forgotWithin(now, maxStalenessMs)
     );
   }
 

@@ -41,7 +41,7 @@ interface HotPaths {
  */
 export class TieredEventStore implements EventStore {
   private readonly metrics = new TieredStoreMetrics();
-  private readonly pending = new PendingInvalidations();
+  private readonly pending: PendingInvalidations;
   private readonly warm: EventStore;
   private readonly warmReader: WarmReader;
   private readonly paths: HotPaths | undefined;
@@ -52,6 +52,7 @@ export class TieredEventStore implements EventStore {
   constructor(options: TieredEventStoreOptions) {
     const normalized = normalizeTieredOptions(options);
     this.warm = normalized.warm;
+    this.pending = new PendingInvalidations(normalized.hot?.maxPendingInvalidations ?? 0);
     this.warmReader = new WarmReader(normalized.warm, normalized.cold, this.metrics);
     this.passthrough = normalized.hot === undefined && normalized.cold === undefined;
     const policy = normalized.hot;

@@ -6,6 +6,7 @@ import {
 } from './circuit-breaker.js';
 import type { ColdTier } from './cold-tier.js';
 import type { HotTier } from './hot-tier.js';
+import { DEFAULT_MAX_PENDING_INVALIDATIONS } from './pending-invalidations.js';
 import type { TieredLogger } from './tiered-logger.js';
 
 /**
@@ -34,6 +35,12 @@ export interface TieredEventStoreOptions {
   /** The most events one stream's copy holds; a longer stream keeps its newest. Defaults to 10,000. */
   maxCopyEvents?: number;
   breaker?: CircuitBreakerOptions;
+  /**
+   * The most streams this store remembers whose copy it could not update or delete (see the
+   * README's "The hard case"); past it, the oldest are forgotten and bounded reads are checked
+   * against the warm store for `maxStalenessMs`. Defaults to 10,000.
+   */
+  maxPendingInvalidations?: number;
   /** Told once when a hot-tier outage starts and once when it ends; defaults to `console`. */
   logger?: TieredLogger;
 }
@@ -45,6 +52,7 @@ export interface HotPolicy {
   maxStalenessMs: number;
   refreshTtlOnRead: boolean;
   maxCopyEvents: number;
+  maxPendingInvalidations: number;
   breaker: NormalizedBreakerOptions;
   logger: TieredLogger | undefined;
 }
@@ -97,6 +105,8 @@ export function normalizeTieredOptions(options: TieredEventStoreOptions): Normal
   }
   const maxCopyEvents = options.maxCopyEvents ?? 10_000;
   assertInteger(maxCopyEvents, 'options.maxCopyEvents', 1);
+  const maxPendingInvalidations = options.maxPendingInvalidations ?? DEFAULT_MAX_PENDING_INVALIDATIONS;
+  assertInteger(maxPendingInvalidations, 'options.maxPendingInvalidations', 1);
   const logger = options.logger === undefined ? console : options.logger;
   if (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function') {
     throw new ValidationError('options.logger', 'must have a warn(message, details) method');
@@ -111,6 +121,7 @@ export function normalizeTieredOptions(options: TieredEventStoreOptions): Normal
       maxStalenessMs,
       refreshTtlOnRead,
       maxCopyEvents,
+      maxPendingInvalidations,
       breaker: normalizeBreakerOptions(options.breaker),
       logger,
     },

@@ -47,6 +47,7 @@ describe('createTieredEventStore', () => {
       [{ hot, ttlSeconds: 60, consistency: 'eventual' as 'strict' }, /consistency/],
       [{ hot, ttlSeconds: 60, maxStalenessMs: -1 }, /maxStalenessMs/],
       [{ hot, ttlSeconds: 60, maxCopyEvents: 0 }, /maxCopyEvents/],
+      [{ hot, ttlSeconds: 60, maxPendingInvalidations: 0 }, /maxPendingInvalidations/],
       [{ hot, ttlSeconds: 60, breaker: { failureThreshold: 0 } }, /failureThreshold/],
       [{ hot, ttlSeconds: 60, breaker: { openMs: 1.5 } }, /openMs/],
       [{ hot, ttlSeconds: 60, refreshTtlOnRead: 'yes' as unknown as boolean }, /refreshTtlOnRead/],
