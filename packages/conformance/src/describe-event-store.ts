@@ -11,6 +11,7 @@ import { describePayloadFidelity } from './topics/payload-fidelity.js';
 import { describeReadAll } from './topics/read-all.js';
 import { describeReadStream } from './topics/read-stream.js';
 import { describeReadStreams } from './topics/read-streams.js';
+import { describeStorageId } from './topics/storage-id.js';
 import { describeTailingReader } from './topics/tailing-reader.js';
 import { describeTwoInstances } from './topics/two-instances.js';
 import { describeUnavailability } from './topics/unavailability.js';
@@ -34,6 +35,7 @@ export function describeEventStore(name: string, options: EventStoreConformanceO
     describeReadAll(options);
     describeTailingReader(options);
     describeTwoInstances(options);
+    describeStorageId(options);
     describePayloadFidelity(options);
     describeValidation(options);
     describeUnavailability(options);

@@ -13,6 +13,7 @@ export { describePayloadFidelity } from './topics/payload-fidelity.js';
 export { describeReadAll } from './topics/read-all.js';
 export { describeReadStream } from './topics/read-stream.js';
 export { describeReadStreams } from './topics/read-streams.js';
+export { describeStorageId } from './topics/storage-id.js';
 export { describeTailingReader } from './topics/tailing-reader.js';
 export { describeTwoInstances } from './topics/two-instances.js';
 export { describeUnavailability } from './topics/unavailability.js';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { RecordedEvent } from '@strata/core';
 
 /** One event as the memory store keeps it: JSON text, so readers never share objects with writers. */
@@ -21,6 +22,8 @@ export interface StoredEvent {
  * `StoreUnavailableError`.
  */
 export class MemoryStorage {
+  /** Made once with the storage: every store over it reports it as its `storageId()`. */
+  readonly id = randomUUID();
   /** The global log; an event's position is its index + 1. */
   readonly log: StoredEvent[] = [];
   readonly streams = new Map<string, StoredEvent[]>();
