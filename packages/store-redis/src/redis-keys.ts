@@ -14,6 +14,7 @@ export const DEFAULT_KEY_PREFIX = 'strata:';
  * - `<prefix>log`, `<prefix>ids`  standalone only: the global log and the store-wide id index
  * - `<prefix>{<slot tag>}:seq`  cluster only: the position counter of one hash slot
  * - `<prefix>checkpoints`  hash name -> position
+ * - `<prefix>storage`  the storage id, set once (SET NX) by the first store that asks for it
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
@@ -44,6 +45,10 @@ export class RedisKeys {
 
   get checkpoints(): string {
     return `${this.prefix}checkpoints`;
+  }
+
+  get storage(): string {
+    return `${this.prefix}storage`;
   }
 
   /** The slot-wide sequence key that lives in the same cluster slot as `streamId`'s keys. */
