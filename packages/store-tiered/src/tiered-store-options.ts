@@ -7,6 +7,7 @@ import {
 import type { ColdTier } from './cold-tier.js';
 import type { HotTier } from './hot-tier.js';
 import { DEFAULT_MAX_PENDING_INVALIDATIONS } from './pending-invalidations.js';
+import { warmStorageIdOf } from './storage-scoped-hot.js';
 import type { TieredLogger } from './tiered-logger.js';
 
 /**
@@ -24,6 +25,13 @@ export interface TieredEventStoreOptions {
   hot?: HotTier;
   /** Archived events, read through when a requested range begins before what the warm store holds. */
   cold?: ColdTier;
+  /**
+   * The warm storage's id, for a warm store without `storageId()` (required then, with `hot`):
+   * the same in every process over that database, different for every other database. Hot copies
+   * are kept per id, so a Redis shared by several deployments never serves one's events to another.
+   * Overrides the warm store's own `storageId()`.
+   */
+  warmStorageId?: string;
   /** How long an unused copy stays in the hot tier. Required with `hot`. */
   ttlSeconds?: number;
   /** Defaults to `'strict'`. */
@@ -47,6 +55,8 @@ export interface TieredEventStoreOptions {
 
 export interface HotPolicy {
   hot: HotTier;
+  /** The warm storage's id: the option, else the warm store's `storageId()`. */
+  warmStorageId: () => Promise<string>;
   ttlSeconds: number;
   consistency: Consistency;
   maxStalenessMs: number;
@@ -87,7 +97,21 @@ export function normalizeTieredOptions(options: TieredEventStoreOptions): Normal
     'confirm',
     'invalidate',
     'ping',
+    'forStorage',
   ]);
+  if (
+    options.warmStorageId !== undefined &&
+    (typeof options.warmStorageId !== 'string' || options.warmStorageId === '')
+  ) {
+    throw new ValidationError('options.warmStorageId', 'must be a non-empty string');
+  }
+  const warmStorageId = warmStorageIdOf(warm, options.warmStorageId);
+  if (warmStorageId === undefined) {
+    throw new ValidationError(
+      'options.warmStorageId',
+      'is required with a hot tier when the warm store has no storageId(): give an id of the warm database, the same in every process over it and different for every other, so hot copies are never served for another database',
+    );
+  }
 
   const ttlSeconds = options.ttlSeconds;
   if (ttlSeconds === undefined)
@@ -116,6 +140,7 @@ export function normalizeTieredOptions(options: TieredEventStoreOptions): Normal
     cold,
     hot: {
       hot,
+      warmStorageId,
       ttlSeconds,
       consistency,
       maxStalenessMs,
