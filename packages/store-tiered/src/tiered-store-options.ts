@@ -88,6 +88,12 @@ export function normalizeTieredOptions(options: TieredEventStoreOptions): Normal
     'close',
   ]);
   if (cold !== undefined) assertHasMethods(cold, 'options.cold', ['readStream']);
+  if (
+    options.warmStorageId !== undefined &&
+    (typeof options.warmStorageId !== 'string' || options.warmStorageId === '')
+  ) {
+    throw new ValidationError('options.warmStorageId', 'must be a non-empty string');
+  }
   if (hot === undefined) return { warm, cold, hot: undefined };
   assertHasMethods(hot, 'options.hot', [
     'read',
@@ -99,12 +105,6 @@ export function normalizeTieredOptions(options: TieredEventStoreOptions): Normal
     'ping',
     'forStorage',
   ]);
-  if (
-    options.warmStorageId !== undefined &&
-    (typeof options.warmStorageId !== 'string' || options.warmStorageId === '')
-  ) {
-    throw new ValidationError('options.warmStorageId', 'must be a non-empty string');
-  }
   const warmStorageId = warmStorageIdOf(warm, options.warmStorageId);
   if (warmStorageId === undefined) {
     throw new ValidationError(
