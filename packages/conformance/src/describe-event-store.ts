@@ -13,6 +13,7 @@ import { describeReadAll } from './topics/read-all.js';
 import { describeReadStream } from './topics/read-stream.js';
 import { describeReadStreams } from './topics/read-streams.js';
 import { describeRefusedAppend } from './topics/refused-append.js';
+import { describeStorageId } from './topics/storage-id.js';
 import { describeTailingReader } from './topics/tailing-reader.js';
 import { describeTwoInstances } from './topics/two-instances.js';
 import { describeUnavailability } from './topics/unavailability.js';
@@ -38,6 +39,7 @@ export function describeEventStore(name: string, options: EventStoreConformanceO
     describeTailingReader(options);
     describeExactPositions(options);
     describeTwoInstances(options);
+    describeStorageId(options);
     describePayloadFidelity(options);
     describeValidation(options);
     describeUnavailability(options);

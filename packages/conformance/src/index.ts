@@ -15,6 +15,7 @@ export { describeReadAll } from './topics/read-all.js';
 export { describeReadStream } from './topics/read-stream.js';
 export { describeReadStreams } from './topics/read-streams.js';
 export { describeRefusedAppend } from './topics/refused-append.js';
+export { describeStorageId } from './topics/storage-id.js';
 export { describeTailingReader } from './topics/tailing-reader.js';
 export { describeTwoInstances } from './topics/two-instances.js';
 export { describeUnavailability } from './topics/unavailability.js';

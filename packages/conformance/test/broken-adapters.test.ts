@@ -37,6 +37,7 @@ const BROKEN: [fixture: string, topic: string][] = [
   ['positions-through-doubles', 'positions near 2^53 and 2^63'],
   ['fails-whole-group', 'an append the storage refuses'],
   ['lock-timeout-as-conflict', 'concurrency'],
+  ['storage-id-per-instance', 'storage id (storageId(), optional)'],
 ];
 /** Broken snapshot and checkpoint stores (all in test/fixtures/store-kits.fixture.ts), and the kit that must catch each. */
 const STORE_KIT_BROKEN: [kit: string, store: string][] = [

@@ -48,6 +48,13 @@ export interface EventStore {
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** The stream's current version; 0 when it does not exist. */
   streamVersion(streamId: string): Promise<number>;
+  /**
+   * Optional. The storage's identity: a stable random id created once with the storage and kept in
+   * it. Every instance over the same storage (another connection, another process, a reopen)
+   * reports the same id; another storage reports another. Caches in front of a store (the tiered
+   * store's hot tier) tie what they keep to it, so they never serve one storage's events for another's.
+   */
+  storageId?(): Promise<string>;
   /** Releases what the store opened. Resources the caller handed in stay open. */
   close(): Promise<void>;
 }

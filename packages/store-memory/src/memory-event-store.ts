@@ -138,6 +138,12 @@ export class MemoryEventStore implements EventStore {
     return this.storage.streams.get(streamId)?.length ?? 0;
   }
 
+  /** The id of the `MemoryStorage` this store is over: stores sharing a storage share it. */
+  async storageId(): Promise<string> {
+    this.assertUsable();
+    return this.storage.id;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
   }

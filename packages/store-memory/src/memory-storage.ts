@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { MAX_POSITION, type RecordedEvent, ValidationError } from '@strata/core';
 
 /** One event as the memory store keeps it: JSON text, so readers never share objects with writers. */
@@ -29,6 +30,8 @@ export interface MemoryStorageOptions {
  * `StoreUnavailableError`.
  */
 export class MemoryStorage {
+  /** Made once with the storage: every store over it reports it as its `storageId()`. */
+  readonly id = randomUUID();
   /** The global log; an event's position is `positionBase` + its index + 1. */
   readonly log: StoredEvent[] = [];
   /** The position before the log's first event. */

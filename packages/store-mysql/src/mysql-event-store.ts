@@ -13,6 +13,7 @@ import {
   type ReadStreamsOptions,
   type RecordedEvent,
   StoreClosedError,
+  StoreUnavailableError,
   ValidationError,
 } from '@strata/core';
 import { chunks, inListSize, padded } from './in-list.js';
@@ -52,6 +53,7 @@ export class MysqlEventStore implements EventStore {
   private readonly readSql: MysqlReadSql;
   private readonly streamTypes = new StreamTypeCache();
   private hooks: readonly MysqlAppendHook[] = [];
+  private id: string | undefined;
   private queue: Promise<MysqlAppendQueue> | undefined;
   private openQueue: MysqlAppendQueue | undefined;
 
@@ -151,6 +153,20 @@ export class MysqlEventStore implements EventStore {
     assertName(streamId, 'streamId');
     const rows = await this.context.select(this.readSql.streamVersion(), [streamId]);
     return rows[0] === undefined ? 0 : Number(rows[0][0]);
+  }
+
+  /** The id made once in the storage table by the migrations. */
+  async storageId(): Promise<string> {
+    if (this.id !== undefined) {
+      if (this.context.isClosed) throw new StoreClosedError(STORE_NAME);
+      return this.id;
+    }
+    const rows = await this.context.select(this.readSql.storageId(), []);
+    const row = rows[0] as [string] | undefined;
+    if (row === undefined)
+      throw new StoreUnavailableError(STORE_NAME, new Error('the storage table holds no row'));
+    this.id = row[0];
+    return this.id;
   }
 
   /** Waits for the appends already accepted, then ends the pool if the store created it. */

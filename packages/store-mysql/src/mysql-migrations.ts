@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { MysqlTableNames } from './mysql-table-names.js';
 
 export interface MysqlSchemaContext {
@@ -104,6 +105,20 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
     statements: (context) => [
       `DROP PROCEDURE IF EXISTS ${context.tables.appendOne}`,
       appendOneProcedure(context),
+    ],
+  },
+  {
+    version: 3,
+    name: 'storage-id',
+    // One row: the storage's id, so every store over these tables (any process, any reopen)
+    // reports the same storageId() and other tables another. Made here rather than by the server
+    // (UUID() is unsafe for statement-based replication); INSERT IGNORE keeps the first on a rerun.
+    statements: ({ tables: t }) => [
+      `CREATE TABLE IF NOT EXISTS ${t.storage} (
+        one TINYINT NOT NULL PRIMARY KEY CHECK (one = 1),
+        id VARCHAR(64) NOT NULL
+      ) ${TABLE_OPTIONS('utf8mb4_bin')}`,
+      `INSERT IGNORE INTO ${t.storage} (one, id) VALUES (1, '${randomBytes(16).toString('hex')}')`,
     ],
   },
 ];

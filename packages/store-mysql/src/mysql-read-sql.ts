@@ -68,6 +68,10 @@ export class MysqlReadSql {
     return this.cached('version', () => `SELECT version FROM ${this.tables.streams} WHERE stream_id = ?`);
   }
 
+  storageId(): string {
+    return this.cached('storage', () => `SELECT id FROM ${this.tables.storage}`);
+  }
+
   private cached(key: string, build: () => string): string {
     let sql = this.cache.get(key);
     if (sql === undefined) {

@@ -15,6 +15,8 @@ export interface MysqlTableNames {
   snapshots: string;
   checkpoints: string;
   migrations: string;
+  /** One row: the storage's id. */
+  storage: string;
   /** The stored procedure behind single-event appends (see mysql-migrations.ts). */
   appendOne: string;
   /** The unquoted prefix, for index names and the migration lock. */
@@ -41,6 +43,7 @@ export function tableNames(tablePrefix: string = DEFAULT_TABLE_PREFIX): MysqlTab
     snapshots: quote('snapshots'),
     checkpoints: quote('checkpoints'),
     migrations: quote('migrations'),
+    storage: quote('storage'),
     appendOne: quote('append_one'),
     prefix: tablePrefix,
   };

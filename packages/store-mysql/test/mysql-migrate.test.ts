@@ -23,7 +23,7 @@ describe.skipIf(!reachable)('migrate', () => {
     const pools = [createPool({ uri: MYSQL_URL }), createPool({ uri: MYSQL_URL })];
     try {
       const results = await Promise.all(pools.map((pool) => migrate(pool, { tablePrefix })));
-      expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2]]);
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2, 3]]);
       expect(await migrate(pools[0]!, { tablePrefix })).toEqual({ applied: [] });
       const store = createMysqlEventStore({ connection: pools[1]!, tablePrefix, migrate: false });
       await store.append('s', [{ type: 't', data: 1 }]);
@@ -57,7 +57,7 @@ describe.skipIf(!reachable)('migrate', () => {
       const error = await store.append('s', [{ type: 't', data: 1 }]).catch((e: unknown) => e);
       expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
       expect(String((error as Error).message)).toMatch(/migrate/);
-      expect((await store.migrate()).applied).toEqual([1, 2]);
+      expect((await store.migrate()).applied).toEqual([1, 2, 3]);
       expect(await store.append('s', [{ type: 't', data: 1 }])).toMatchObject({ lastVersion: 1 });
     } finally {
       await store.close();
@@ -109,6 +109,29 @@ describe.skipIf(!reachable)('migrate', () => {
       expect((await store.readStream(streamId)).map((e) => e.data)).toEqual([1, 2]);
     } finally {
       await store.close();
+    }
+  });
+
+  it('makes the storage id once per prefix: every store over it reports it, a rerun keeps it', async () => {
+    const [a, b] = [fresh(), fresh()];
+    const stores = [a, a, b].map((tablePrefix) =>
+      createMysqlEventStore({ connection: MYSQL_URL, tablePrefix }),
+    );
+    try {
+      const [one, two, other] = await Promise.all(stores.map((store) => store.storageId()));
+      expect(one).toMatch(/^[0-9a-f]{32}$/);
+      expect(two).toBe(one);
+      expect(other).not.toBe(one);
+      // Migration 3 cut off after its insert and run again: the first id stays, still one row.
+      await stores[0]!.pool.query({ sql: `DELETE FROM \`${a}migrations\` WHERE version = 3` });
+      expect((await migrate(stores[0]!.pool, { tablePrefix: a })).applied).toEqual([3]);
+      const reopened = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix: a });
+      expect(await reopened.storageId()).toBe(one);
+      await reopened.close();
+      const [rows] = await stores[0]!.pool.query({ sql: `SELECT count(*) AS n FROM \`${a}storage\`` });
+      expect(rows).toEqual([{ n: 1 }]);
+    } finally {
+      for (const store of stores) await store.close();
     }
   });
 

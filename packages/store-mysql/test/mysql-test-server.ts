@@ -26,7 +26,16 @@ export function randomPrefix(): string {
   return `t_${randomBytes(5).toString('hex')}_`;
 }
 
-const TABLES = ['events', 'event_ids', 'streams', 'sequence', 'snapshots', 'checkpoints', 'migrations'];
+const TABLES = [
+  'events',
+  'event_ids',
+  'streams',
+  'sequence',
+  'snapshots',
+  'checkpoints',
+  'migrations',
+  'storage',
+];
 
 /** Drops the tables (and the procedure) a store with `prefix` created, and nothing else. */
 export async function dropTables(prefix: string): Promise<void> {

@@ -15,6 +15,7 @@ import {
   type ReadStreamsOptions,
   type RecordedEvent,
   StoreClosedError,
+  StoreUnavailableError,
   ValidationError,
 } from '@strata/core';
 import type { PostgresAppendHook } from './postgres-append-hooks.js';
@@ -57,6 +58,7 @@ export class PostgresEventStore implements EventStore {
   private readonly hooks = new Set<PostgresAppendHook>();
   private readonly queue: AppendQueue;
   private closing: Promise<void> | undefined;
+  private id: string | undefined;
 
   private constructor(
     private readonly connection: PostgresConnection,
@@ -161,6 +163,18 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.connection.query(this.reads.streamVersion.query([streamId]));
     const row = rows[0] as [string] | undefined;
     return row === undefined ? 0 : Number(row[0]);
+  }
+
+  /** The id made once in the storage table by the migrations. */
+  async storageId(): Promise<string> {
+    this.assertOpen();
+    if (this.id !== undefined) return this.id;
+    const { rows } = await this.connection.query(this.reads.storageId.query([]));
+    const row = rows[0] as [string] | undefined;
+    if (row === undefined)
+      throw new StoreUnavailableError(STORE_NAME, new Error('the storage table holds no row'));
+    this.id = row[0];
+    return this.id;
   }
 
   /**

@@ -48,6 +48,21 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       appendFunctionSql(t, layout.partitions !== undefined),
     ],
   },
+  {
+    version: 2,
+    name: 'storage-id',
+    // One row: the storage's id, made once here, so every store over these tables (any process,
+    // any reopen) reports the same storageId() and other tables another.
+    statements: (t) => [
+      `CREATE TABLE ${t.storage} (
+        one integer NOT NULL PRIMARY KEY CHECK (one = 1),
+        id text NOT NULL
+      )`,
+      // gen_random_uuid() is built in only from PostgreSQL 13; this works on 12 as well.
+      `INSERT INTO ${t.storage} (one, id)
+        VALUES (1, md5(random()::text || clock_timestamp()::text || pg_backend_pid()::text))`,
+    ],
+  },
 ];
 
 /**

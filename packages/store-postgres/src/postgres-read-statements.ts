@@ -15,6 +15,8 @@ export interface PostgresReadStatements {
   readAllOfTypes: PreparedStatement;
   /** $1 stream. Primary key of the streams table. */
   streamVersion: PreparedStatement;
+  /** The one row of the storage table. */
+  storageId: PreparedStatement;
 }
 
 export function readStatements(t: PostgresTableNames): PostgresReadStatements {
@@ -35,5 +37,6 @@ export function readStatements(t: PostgresTableNames): PostgresReadStatements {
         WHERE position > $1 AND event_type = ANY($3::text[]) ORDER BY position LIMIT $2`,
     ),
     streamVersion: preparedStatement(`SELECT version FROM ${t.streams} WHERE stream_id = $1`),
+    storageId: preparedStatement(`SELECT id FROM ${t.storage}`),
   };
 }

@@ -16,6 +16,8 @@ export interface PostgresTableNames {
   snapshots: string;
   checkpoints: string;
   migrations: string;
+  /** One row: the storage's id. */
+  storage: string;
   positionSequence: string;
   /** The sequence's name as a string literal, for `nextval(...)`. */
   positionSequenceLiteral: string;
@@ -54,6 +56,7 @@ export function tableNames(
     snapshots: qualified('snapshots'),
     checkpoints: qualified('checkpoints'),
     migrations: qualified('migrations'),
+    storage: qualified('storage'),
     positionSequence: qualified('position_seq'),
     // Validated identifiers hold no quote, so this literal needs no escaping.
     positionSequenceLiteral: `'${qualified('position_seq')}'`,

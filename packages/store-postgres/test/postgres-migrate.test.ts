@@ -34,9 +34,14 @@ describePostgres('migrate()', () => {
     );
     try {
       const results = await Promise.all(stores.map((store) => store.migrate()));
-      expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [1]]);
-      const { rows } = await admin.query(`SELECT version FROM "${schema}".strata_migrations`);
-      expect(rows).toEqual([{ version: 1 }]);
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [1, 2]]);
+      const { rows } = await admin.query(
+        `SELECT version FROM "${schema}".strata_migrations ORDER BY version`,
+      );
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }]);
+      const ids = await Promise.all(stores.map((store) => store.storageId()));
+      expect(new Set(ids).size).toBe(1);
+      expect(ids[0]).toMatch(/^[0-9a-f]{32}$/);
       await stores[0]!.append('migrated', [{ type: 't', data: 1 }]);
       expect(await stores[3]!.streamVersion('migrated')).toBe(1);
     } finally {
@@ -63,7 +68,7 @@ describePostgres('migrate()', () => {
       expect(rows).toEqual([]);
       const error = await store.append('s', [{ type: 't', data: 1 }]).catch((e: unknown) => e);
       expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
-      expect(await store.migrate()).toEqual({ applied: [1] });
+      expect(await store.migrate()).toEqual({ applied: [1, 2] });
       expect(await store.append('s', [{ type: 't', data: 1 }])).toMatchObject({ firstVersion: 1 });
     } finally {
       await store.close();
@@ -92,6 +97,23 @@ describePostgres('migrate()', () => {
     await (await openStore(schema)).close();
   });
 
+  it('gives a schema made before storage ids its id on upgrade, keeping its events', async () => {
+    const schema = fresh();
+    const old = await openStore(schema);
+    await old.append('s', [{ type: 't', data: 1 }]);
+    await old.close();
+    await admin.query(`DROP TABLE "${schema}".strata_storage`);
+    await admin.query(`DELETE FROM "${schema}".strata_migrations WHERE version = 2`);
+    const upgraded = await openStore(schema, { migrate: false });
+    try {
+      expect(await upgraded.migrate()).toEqual({ applied: [2] });
+      expect(await upgraded.storageId()).toMatch(/^[0-9a-f]{32}$/);
+      expect(await upgraded.streamVersion('s')).toBe(1);
+    } finally {
+      await upgraded.close();
+    }
+  });
+
   it('two prefixes in one schema are independent stores', async () => {
     const schema = fresh();
     const a = await openStore(schema, { tablePrefix: 'a_' });
@@ -102,6 +124,7 @@ describePostgres('migrate()', () => {
       await b.append('same-id', [{ type: 't', data: 'b' }]);
       expect((await a.readStream('same-id')).map((e) => e.data)).toEqual(['a']);
       expect((await b.readStream('same-id')).map((e) => e.data)).toEqual(['b']);
+      expect(await a.storageId()).not.toBe(await b.storageId());
     } finally {
       await a.close();
       await b.close();

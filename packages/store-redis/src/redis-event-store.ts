@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   type AppendOptions,
   type AppendResult,
@@ -13,13 +14,14 @@ import {
   type ReadStreamOptions,
   type ReadStreamsOptions,
   type RecordedEvent,
+  StoreUnavailableError,
 } from '@strata/core';
 import { runAppend } from './append-script.js';
 import { decodeEvents } from './event-codec.js';
 import { readLog } from './log-reader.js';
 import { readNewestScript } from './read-range-script.js';
 import { RedisCheckpointStore } from './redis-checkpoint-store.js';
-import { RedisConnection } from './redis-connection.js';
+import { RedisConnection, STORE_NAME } from './redis-connection.js';
 import { RedisSnapshotStore } from './redis-snapshot-store.js';
 import type { RedisStoreOptions } from './redis-store-options.js';
 import { unsupportedInCluster } from './redis-unsupported.js';
@@ -32,6 +34,7 @@ import { readStreamsPipelined } from './streams-reader.js';
  */
 export class RedisEventStore implements EventStore {
   private readonly connection: RedisConnection;
+  private id: string | undefined;
   /** Snapshots over the same connection and key prefix; closed with the store. */
   readonly snapshots: RedisSnapshotStore;
   /** Projection checkpoints over the same connection and key prefix; closed with the store. */
@@ -100,6 +103,26 @@ export class RedisEventStore implements EventStore {
     assertName(streamId, 'streamId');
     const key = this.connection.keys.events(streamId);
     return this.connection.run((client) => client.llen(key));
+  }
+
+  /**
+   * The id kept under `<prefix>storage`: the first store to ask sets a random one (SET NX), and
+   * every store over this Redis and prefix reads that one.
+   */
+  async storageId(): Promise<string> {
+    if (this.id !== undefined) {
+      this.connection.assertOpen();
+      return this.id;
+    }
+    const key = this.connection.keys.storage;
+    const id = await this.connection.run(async (client) => {
+      await client.set(key, randomBytes(16).toString('hex'), 'NX');
+      return client.get(key);
+    });
+    if (id === null)
+      throw new StoreUnavailableError(STORE_NAME, new Error(`${key} was deleted while it was read`));
+    this.id = id;
+    return id;
   }
 
   /** Closes the connection the store opened from `url`; a client you passed in stays open. */

@@ -16,6 +16,7 @@ export const DEFAULT_KEY_PREFIX = 'strata:';
  *   decimal string; absent means 0). Set it before the first append to continue another log.
  * - `<prefix>{<slot tag>}:seq`  cluster only: the position counter of one hash slot
  * - `<prefix>checkpoints`  hash name -> position
+ * - `<prefix>storage`  the storage id, set once (SET NX) by the first store that asks for it
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
@@ -50,6 +51,10 @@ export class RedisKeys {
 
   get checkpoints(): string {
     return `${this.prefix}checkpoints`;
+  }
+
+  get storage(): string {
+    return `${this.prefix}storage`;
   }
 
   /** The slot-wide sequence key that lives in the same cluster slot as `streamId`'s keys. */

@@ -69,6 +69,21 @@ describeWithRedis('RedisEventStore storage (standalone)', await redisIsReachable
     expect(retried.events).toBeUndefined();
   });
 
+  it('keeps the storage id under <prefix>storage: set once by the first store to ask, read by all', async () => {
+    const prefix = testKeyPrefix('storage-id');
+    const stores = [1, 2].map(() => new RedisEventStore({ client, keyPrefix: prefix }));
+    try {
+      const [one, two] = await Promise.all(stores.map((s) => s.storageId()));
+      expect(one).toMatch(/^[0-9a-f]{32}$/);
+      expect(two).toBe(one);
+      expect(await client.get(`${prefix}storage`)).toBe(one);
+      expect(await store.storageId()).not.toBe(one);
+    } finally {
+      for (const s of stores) await s.close();
+      await deleteKeys(client, prefix);
+    }
+  });
+
   it('gives stream ids with braces and percent signs their own keys', async () => {
     const ids = ['a}b', 'a%7Db', '{x}', 'x', '%', '}{'];
     for (const [i, streamId] of ids.entries()) {

@@ -63,6 +63,7 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
   private readonly connection: SqliteConnection<DB>;
   private readonly hooks = new SqliteAppendHooks<DB>();
   private statements: SqliteEventStatements | undefined;
+  private id: string | undefined;
 
   constructor(options: SqliteStoreOptions<DB>) {
     this.connection = new SqliteConnection(options);
@@ -153,6 +154,27 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
       return this.currentVersion(statements, streamId);
     } catch (error) {
       throw toStoreError(error, this.connection.handle);
+    }
+  }
+
+  /** The id made once in this database's storage table by the migrations. */
+  async storageId(): Promise<string> {
+    const db = this.connection.database();
+    if (this.id !== undefined) return this.id;
+    try {
+      const row = db.prepare(`SELECT id FROM ${this.connection.tables.storage}`).raw(true).get() as
+        | [string]
+        | undefined;
+      if (row === undefined) {
+        throw new StoreUnavailableError(
+          STORE_NAME,
+          new Error(`${this.connection.tables.storage} holds no row`),
+        );
+      }
+      this.id = row[0];
+      return this.id;
+    } catch (error) {
+      throw toStoreError(error, db);
     }
   }
 

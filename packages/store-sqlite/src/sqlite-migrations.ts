@@ -54,4 +54,17 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'storage-id',
+    sql: (t) => `
+      -- One row: the storage's id, made once here, so every store over this database (any
+      -- process, any reopen) reports the same storageId() and another database another.
+      CREATE TABLE ${t.storage} (
+        one INTEGER NOT NULL PRIMARY KEY CHECK (one = 1),
+        id TEXT NOT NULL
+      ) STRICT;
+      INSERT INTO ${t.storage} (one, id) VALUES (1, lower(hex(randomblob(16))));
+    `,
+  },
 ];

@@ -11,6 +11,8 @@ export interface SqliteTableNames {
   snapshots: string;
   checkpoints: string;
   migrations: string;
+  /** One row: the storage's id. */
+  storage: string;
   /** Prefix for index names. */
   prefix: string;
 }
@@ -32,6 +34,7 @@ export function tableNames(tablePrefix: string = DEFAULT_TABLE_PREFIX): SqliteTa
     snapshots: `"${tablePrefix}snapshots"`,
     checkpoints: `"${tablePrefix}checkpoints"`,
     migrations: `"${tablePrefix}migrations"`,
+    storage: `"${tablePrefix}storage"`,
     prefix: tablePrefix,
   };
 }

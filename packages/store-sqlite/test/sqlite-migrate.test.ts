@@ -17,17 +17,19 @@ function tables(db: ReturnType<typeof databases.raw>): string[] {
 describe('migrate', () => {
   it('creates the schema once; running it again is a no-op', () => {
     const db = databases.raw(databases.path());
-    expect(migrate(db)).toEqual({ applied: [1] });
+    expect(migrate(db)).toEqual({ applied: [1, 2] });
     expect(migrate(db)).toEqual({ applied: [] });
     expect(tables(db)).toEqual([
       'strata_checkpoints',
       'strata_events',
       'strata_migrations',
       'strata_snapshots',
+      'strata_storage',
       'strata_streams',
     ]);
     expect(db.prepare('SELECT version, name FROM strata_migrations').all()).toEqual([
       { version: 1, name: 'initial-schema' },
+      { version: 2, name: 'storage-id' },
     ]);
     const indexes = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
@@ -53,8 +55,37 @@ describe('migrate', () => {
       expect(() => migrate(db, { tablePrefix })).toThrow(ValidationError);
       expect(() => createSqliteEventStore({ database: db, tablePrefix })).toThrow(ValidationError);
     }
-    expect(migrate(db, { tablePrefix: `_${'a'.repeat(30)}` }).applied).toEqual([1]);
-    expect(migrate(db, { tablePrefix: 'A1' }).applied).toEqual([1]);
+    expect(migrate(db, { tablePrefix: `_${'a'.repeat(30)}` }).applied).toEqual([1, 2]);
+    expect(migrate(db, { tablePrefix: 'A1' }).applied).toEqual([1, 2]);
+  });
+
+  it('makes the storage id once per database and prefix: every store over it reports it', async () => {
+    const path = databases.path();
+    const one = createSqliteEventStore({ database: path });
+    const id = await one.storageId();
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    const two = createSqliteEventStore({ database: path });
+    expect(await two.storageId()).toBe(id);
+    expect(migrate(databases.raw(path)).applied).toEqual([]);
+    const other = createSqliteEventStore({ database: path, tablePrefix: 'other_' });
+    const elsewhere = createSqliteEventStore({ database: databases.path() });
+    expect(new Set([id, await other.storageId(), await elsewhere.storageId()]).size).toBe(3);
+    expect(databases.raw(path).prepare('SELECT count(*) FROM strata_storage').pluck().get()).toBe(1);
+    for (const store of [one, two, other, elsewhere]) await store.close();
+  });
+
+  it('gives a database made before storage ids its id on upgrade, keeping its events', async () => {
+    const path = databases.path();
+    const old = createSqliteEventStore({ database: path });
+    await old.append('s', [{ type: 'a', data: {} }]);
+    await old.close();
+    const raw = databases.raw(path);
+    raw.exec('DROP TABLE strata_storage; DELETE FROM strata_migrations WHERE version = 2');
+    expect(migrate(raw).applied).toEqual([2]);
+    const upgraded = createSqliteEventStore({ database: path });
+    expect(await upgraded.storageId()).toMatch(/^[0-9a-f]{32}$/);
+    expect(await upgraded.streamVersion('s')).toBe(1);
+    await upgraded.close();
   });
 
   it('does not touch the schema when the store is told not to migrate', async () => {
@@ -100,7 +131,7 @@ describe('migrate', () => {
     for (const child of children) child.disconnect();
 
     expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
-    expect(results.map((result) => result.applied?.length).sort()).toEqual([0, 0, 1]);
+    expect(results.map((result) => result.applied?.length).sort()).toEqual([0, 0, 2]);
     const store = createSqliteEventStore({ database: path });
     const events = await store.readStream('shared');
     expect(events.map((event) => event.version)).toEqual(

@@ -1,6 +1,7 @@
 import { type BreakerState, CircuitBreaker } from './circuit-breaker.js';
 import type { HotTier } from './hot-tier.js';
 import type { PendingInvalidations } from './pending-invalidations.js';
+import type { StorageScopedHot } from './storage-scoped-hot.js';
 import { OutageLog } from './tiered-logger.js';
 import type { TieredStoreMetrics } from './tiered-store-metrics.js';
 import type { HotPolicy } from './tiered-store-options.js';
@@ -26,8 +27,8 @@ export class HotAccess {
   private readonly retryMs: number;
 
   constructor(
-    private readonly hot: HotTier,
-    policy: HotPolicy,
+    private readonly hot: StorageScopedHot,
+    private readonly policy: HotPolicy,
     private readonly metrics: TieredStoreMetrics,
     private readonly pending: PendingInvalidations,
   ) {
@@ -36,7 +37,7 @@ export class HotAccess {
     this.breaker = new CircuitBreaker(
       policy.breaker,
       async () => {
-        await hot.ping();
+        await (await hot.get()).ping();
         await this.flushPending();
       },
       (state, previous) => {
@@ -59,7 +60,7 @@ export class HotAccess {
     if (!this.breaker.allows)
       return { ok: false, skipped: true, error: new Error('the circuit breaker is open') };
     try {
-      const value = await call(this.hot);
+      const value = await call(await this.hot.get());
       this.succeeded();
       return { ok: true, value };
     } catch (error) {
@@ -70,7 +71,14 @@ export class HotAccess {
 
   /** Remembers a copy this store may have left stale and could not delete; it is deleted later. */
   remember(streamId: string): void {
-    this.pending.add(streamId);
+    const now = Date.now();
+    const alreadyForgetting = this.pending.forgotWithin(now, this.policy.maxStalenessMs);
+    if (this.pending.add(streamId, now) && !alreadyForgetting) {
+      this.policy.logger?.warn(
+        '[strata] [tiered] too many copies to delete later: the oldest are forgotten, and bounded reads check every copy against the warm store for maxStalenessMs',
+        { maxPendingInvalidations: this.policy.maxPendingInvalidations },
+      );
+    }
     this.scheduleRetry();
   }
 
@@ -122,10 +130,12 @@ export class HotAccess {
   /** Deletes every pending copy; rejects (keeping the rest pending) at the first failure. */
   private async flushPending(): Promise<void> {
     const entries = this.pending.list();
+    if (entries.length === 0) return;
+    const hot = await this.hot.get();
     for (let i = 0; i < entries.length; i += FLUSH_CONCURRENCY) {
       await Promise.all(
         entries.slice(i, i + FLUSH_CONCURRENCY).map(async ([streamId, generation]) => {
-          await this.hot.invalidate(streamId);
+          await hot.invalidate(streamId);
           this.pending.done(streamId, generation);
           this.metrics.invalidation(streamId, 'pending');
         }),

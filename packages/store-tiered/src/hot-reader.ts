@@ -39,7 +39,7 @@ export class HotReader {
     if (read.kind !== 'covered') return this.missRead(streamId, range, read);
 
     const { copy, events } = read;
-    if (settledBy(range, copy.toVersion) || (!strict && this.freshEnough(streamId, copy))) {
+    if (settledBy(range, copy.toVersion) || ctx.freshEnough(streamId, copy, ctx.now())) {
       ctx.metrics.hit(streamId);
       return answer(events, range);
     }
@@ -127,14 +127,6 @@ export class HotReader {
 
   async confirm(streamId: string, version: number, verifiedAt: number): Promise<void> {
     await this.ctx.access.run('confirm', (hot) => hot.confirm(streamId, version, verifiedAt));
-  }
-
-  private freshEnough(streamId: string, copy: HotCopyBounds): boolean {
-    const now = this.ctx.now();
-    return (
-      now - copy.verifiedAt < this.ctx.policy.maxStalenessMs &&
-      copy.toVersion >= this.ctx.recent.versionOf(streamId, now)
-    );
   }
 
   private refreshTtl(): number | undefined {

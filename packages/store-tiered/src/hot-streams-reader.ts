@@ -83,11 +83,7 @@ export class HotStreamsReader {
     const now = ctx.now();
     const toCheck: Held[] = [];
     for (const entry of held) {
-      const fresh =
-        !strict &&
-        now - entry.copy.verifiedAt < ctx.policy.maxStalenessMs &&
-        entry.copy.toVersion >= ctx.recent.versionOf(entry.streamId, now);
-      if (fresh) {
+      if (ctx.freshEnough(entry.streamId, entry.copy, now)) {
         ctx.metrics.hit(entry.streamId);
         served.set(entry.streamId, entry.events);
       } else {

@@ -90,4 +90,11 @@ export interface HotTier {
   invalidate(streamId: string): Promise<void>;
   /** Resolves when the hot tier answers; the circuit breaker's probe. */
   ping(): Promise<void>;
+  /**
+   * This tier as one warm storage sees it (`storageId`: the warm store's `storageId()`): its copies
+   * are kept apart from every other storage's, so a copy read from one warm database is never
+   * served, extended or confirmed for another that shares the cache. The tiered store calls it
+   * once and uses only the tier it returns.
+   */
+  forStorage(storageId: string): HotTier;
 }

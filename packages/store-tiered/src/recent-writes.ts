@@ -1,7 +1,9 @@
 /**
  * The versions this store's own appends reached in the last `windowMs`, so that a bounded read
- * never serves a copy older than the caller's own append (read-your-writes). Older entries are not
- * needed: by then the staleness bound alone guarantees the append is visible.
+ * never serves a copy older than the caller's own append (read-your-writes), and the versions its
+ * refused appends were told of (a `ConcurrencyError`'s `actualVersion`), so that the caller's
+ * reload is not served a copy older than what refused it. Older entries are not needed: by then
+ * the staleness bound alone guarantees those versions are visible.
  */
 export class RecentWrites {
   private readonly entries = new Map<string, { version: number; at: number }>();
@@ -15,7 +17,7 @@ export class RecentWrites {
     this.entries.set(streamId, { version: Math.max(version, existing?.version ?? 0), at });
   }
 
-  /** The highest version this store appended to the stream within the window; 0 when none. */
+  /** The highest version recorded for the stream within the window; 0 when none. */
   versionOf(streamId: string, now: number): number {
     const entry = this.entries.get(streamId);
     if (entry === undefined) return 0;

@@ -18,6 +18,19 @@ export function hotCopyKeys(prefix: string, streamId: string): HotCopyKeys {
   return { data: `${tag}:d`, offsets: `${tag}:o` };
 }
 
+/**
+ * The key prefix of one warm storage's copies: the tier's prefix, then the storage id (escaped
+ * like a hash tag, so that it cannot open one), so two storages never share a key.
+ */
+export function storageKeyPrefix(prefix: string, storageId: string): string {
+  if (typeof storageId !== 'string' || storageId.length === 0 || storageId.length > MAX_STORAGE_ID_LENGTH) {
+    throw new ValidationError('storageId', `must be a string of 1 to ${MAX_STORAGE_ID_LENGTH} characters`);
+  }
+  return `${prefix}${escapeTag(storageId)}:`;
+}
+
+const MAX_STORAGE_ID_LENGTH = 255;
+
 export function assertKeyPrefix(prefix: unknown): asserts prefix is string {
   if (typeof prefix !== 'string') throw new ValidationError('options.keyPrefix', 'must be a string');
   if (/[{}]/.test(prefix)) {

@@ -20,7 +20,7 @@ import {
   type RedisHotClient,
   recommendedHotRedisOptions,
 } from './redis-hot-client.js';
-import { assertKeyPrefix, DEFAULT_HOT_KEY_PREFIX, hotCopyKeys } from './redis-hot-keys.js';
+import { assertKeyPrefix, DEFAULT_HOT_KEY_PREFIX, hotCopyKeys, storageKeyPrefix } from './redis-hot-keys.js';
 import { whenReady, withTimeout } from './redis-readiness.js';
 
 export interface RedisHotTierOptions {
@@ -171,6 +171,17 @@ export class RedisHotTier implements HotTier {
 
   async ping(): Promise<void> {
     await this.command('ping', []);
+  }
+
+  /**
+   * The copies of one warm storage, under `<keyPrefix><storageId>:`, on this tier's connection
+   * (closing the returned tier never closes it).
+   */
+  forStorage(storageId: string): RedisHotTier {
+    return new RedisHotTier(this.client, {
+      keyPrefix: storageKeyPrefix(this.keyPrefix, storageId),
+      timeoutMs: this.timeoutMs,
+    });
   }
 
   /** Closes the connection if this tier opened it from a URL; a client you passed in stays open. */

@@ -1,5 +1,5 @@
 import type { HotAccess } from './hot-access.js';
-import type { HotWrite } from './hot-tier.js';
+import type { HotCopyBounds, HotWrite } from './hot-tier.js';
 import type { PendingInvalidations } from './pending-invalidations.js';
 import type { RecentWrites } from './recent-writes.js';
 import type { InvalidationReason } from './tiered-store-events.js';
@@ -30,6 +30,22 @@ export class TierContext {
 
   write(verifiedAt: number): HotWrite {
     return { verifiedAt, ttlSeconds: this.policy.ttlSeconds, maxEvents: this.policy.maxCopyEvents };
+  }
+
+  /**
+   * Whether a bounded read may serve `copy` without asking the warm store: verified within the
+   * bound, reaching every version this store appended or was told of recently, and no stream
+   * whose copy this store could not delete was forgotten within the bound (which copy it was is
+   * no longer known).
+   */
+  freshEnough(streamId: string, copy: HotCopyBounds, now: number): boolean {
+    const { consistency, maxStalenessMs } = this.policy;
+    return (
+      consistency === 'bounded' &&
+      now - copy.verifiedAt < maxStalenessMs &&
+      copy.toVersion >= this.recent.versionOf(streamId, now) &&
+      !this.pending.forgotWithin(now, maxStalenessMs)
+    );
   }
 
   /** Whether a read of this stream may use the hot tier now. */

@@ -17,6 +17,7 @@ import { HotReader } from './hot-reader.js';
 import { HotStreamsReader } from './hot-streams-reader.js';
 import { PendingInvalidations } from './pending-invalidations.js';
 import { RecentWrites } from './recent-writes.js';
+import { StorageScopedHot, warmStorageIdOf } from './storage-scoped-hot.js';
 import { TierContext } from './tier-context.js';
 import type { TieredStoreEventName, TieredStoreListener, TieredStoreStats } from './tiered-store-events.js';
 import { TieredStoreMetrics } from './tiered-store-metrics.js';
@@ -41,7 +42,7 @@ interface HotPaths {
  */
 export class TieredEventStore implements EventStore {
   private readonly metrics = new TieredStoreMetrics();
-  private readonly pending = new PendingInvalidations();
+  private readonly pending: PendingInvalidations;
   private readonly warm: EventStore;
   private readonly warmReader: WarmReader;
   private readonly paths: HotPaths | undefined;
@@ -49,14 +50,33 @@ export class TieredEventStore implements EventStore {
   private readonly passthrough: boolean;
   private closed = false;
 
+  /**
+   * The warm storage's id (the `warmStorageId` option, else the warm store's own), when there is
+   * one: the tiered store's storage is its warm store's.
+   */
+  readonly storageId?: () => Promise<string>;
+
   constructor(options: TieredEventStoreOptions) {
     const normalized = normalizeTieredOptions(options);
     this.warm = normalized.warm;
+    const warmStorageId = warmStorageIdOf(normalized.warm, options.warmStorageId);
+    if (warmStorageId !== undefined) {
+      this.storageId = async () => {
+        this.assertOpen();
+        return warmStorageId();
+      };
+    }
+    this.pending = new PendingInvalidations(normalized.hot?.maxPendingInvalidations ?? 0);
     this.warmReader = new WarmReader(normalized.warm, normalized.cold, this.metrics);
     this.passthrough = normalized.hot === undefined && normalized.cold === undefined;
     const policy = normalized.hot;
     if (policy === undefined) return;
-    const access = new HotAccess(policy.hot, policy, this.metrics, this.pending);
+    const access = new HotAccess(
+      new StorageScopedHot(policy.hot, policy.warmStorageId),
+      policy,
+      this.metrics,
+      this.pending,
+    );
     const ctx = new TierContext(
       policy,
       access,

@@ -6,6 +6,8 @@ import {
 } from './circuit-breaker.js';
 import type { ColdTier } from './cold-tier.js';
 import type { HotTier } from './hot-tier.js';
+import { DEFAULT_MAX_PENDING_INVALIDATIONS } from './pending-invalidations.js';
+import { warmStorageIdOf } from './storage-scoped-hot.js';
 import type { TieredLogger } from './tiered-logger.js';
 
 /**
@@ -23,6 +25,13 @@ export interface TieredEventStoreOptions {
   hot?: HotTier;
   /** Archived events, read through when a requested range begins before what the warm store holds. */
   cold?: ColdTier;
+  /**
+   * The warm storage's id, for a warm store without `storageId()` (required then, with `hot`):
+   * the same in every process over that database, different for every other database. Hot copies
+   * are kept per id, so a Redis shared by several deployments never serves one's events to another.
+   * Overrides the warm store's own `storageId()`.
+   */
+  warmStorageId?: string;
   /** How long an unused copy stays in the hot tier. Required with `hot`. */
   ttlSeconds?: number;
   /** Defaults to `'strict'`. */
@@ -34,17 +43,26 @@ export interface TieredEventStoreOptions {
   /** The most events one stream's copy holds; a longer stream keeps its newest. Defaults to 10,000. */
   maxCopyEvents?: number;
   breaker?: CircuitBreakerOptions;
+  /**
+   * The most streams this store remembers whose copy it could not update or delete (see the
+   * README's "The hard case"); past it, the oldest are forgotten and bounded reads are checked
+   * against the warm store for `maxStalenessMs`. Defaults to 10,000.
+   */
+  maxPendingInvalidations?: number;
   /** Told once when a hot-tier outage starts and once when it ends; defaults to `console`. */
   logger?: TieredLogger;
 }
 
 export interface HotPolicy {
   hot: HotTier;
+  /** The warm storage's id: the option, else the warm store's `storageId()`. */
+  warmStorageId: () => Promise<string>;
   ttlSeconds: number;
   consistency: Consistency;
   maxStalenessMs: number;
   refreshTtlOnRead: boolean;
   maxCopyEvents: number;
+  maxPendingInvalidations: number;
   breaker: NormalizedBreakerOptions;
   logger: TieredLogger | undefined;
 }
@@ -70,6 +88,12 @@ export function normalizeTieredOptions(options: TieredEventStoreOptions): Normal
     'close',
   ]);
   if (cold !== undefined) assertHasMethods(cold, 'options.cold', ['readStream']);
+  if (
+    options.warmStorageId !== undefined &&
+    (typeof options.warmStorageId !== 'string' || options.warmStorageId === '')
+  ) {
+    throw new ValidationError('options.warmStorageId', 'must be a non-empty string');
+  }
   if (hot === undefined) return { warm, cold, hot: undefined };
   assertHasMethods(hot, 'options.hot', [
     'read',
@@ -79,7 +103,15 @@ export function normalizeTieredOptions(options: TieredEventStoreOptions): Normal
     'confirm',
     'invalidate',
     'ping',
+    'forStorage',
   ]);
+  const warmStorageId = warmStorageIdOf(warm, options.warmStorageId);
+  if (warmStorageId === undefined) {
+    throw new ValidationError(
+      'options.warmStorageId',
+      'is required with a hot tier when the warm store has no storageId(): give an id of the warm database, the same in every process over it and different for every other, so hot copies are never served for another database',
+    );
+  }
 
   const ttlSeconds = options.ttlSeconds;
   if (ttlSeconds === undefined)
@@ -97,6 +129,8 @@ export function normalizeTieredOptions(options: TieredEventStoreOptions): Normal
   }
   const maxCopyEvents = options.maxCopyEvents ?? 10_000;
   assertInteger(maxCopyEvents, 'options.maxCopyEvents', 1);
+  const maxPendingInvalidations = options.maxPendingInvalidations ?? DEFAULT_MAX_PENDING_INVALIDATIONS;
+  assertInteger(maxPendingInvalidations, 'options.maxPendingInvalidations', 1);
   const logger = options.logger === undefined ? console : options.logger;
   if (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function') {
     throw new ValidationError('options.logger', 'must have a warn(message, details) method');
@@ -106,11 +140,13 @@ export function normalizeTieredOptions(options: TieredEventStoreOptions): Normal
     cold,
     hot: {
       hot,
+      warmStorageId,
       ttlSeconds,
       consistency,
       maxStalenessMs,
       refreshTtlOnRead,
       maxCopyEvents,
+      maxPendingInvalidations,
       breaker: normalizeBreakerOptions(options.breaker),
       logger,
     },

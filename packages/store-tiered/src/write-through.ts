@@ -37,7 +37,11 @@ export class WriteThrough {
       result = await ctx.warm.append(streamId, events, options);
     } catch (error) {
       if (ConcurrencyError.isInstance(error)) {
-        // The caller will reload and retry: make sure the reload does not meet an old copy.
+        // The caller will reload and retry: make sure the reload does not meet an old copy. Deleting
+        // it is not enough in bounded mode: another reader's promotion of an old copy may land
+        // after the delete, verified recently enough to be served. Remembered like an append of
+        // its own, the version the error reported makes this store check any copy short of it.
+        if (ctx.policy.consistency === 'bounded') ctx.recent.record(streamId, error.actualVersion, ctx.now());
         await ctx.invalidate(streamId, 'conflict');
       } else if (!writesNothing(error)) {
         // The append may have committed before the failure: the copy may be behind.

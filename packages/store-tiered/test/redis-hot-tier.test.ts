@@ -212,4 +212,21 @@ describe('RedisHotTier', () => {
     expect(() => createRedisHotTier(redis, { keyPrefix: 'a{b' })).toThrow(ValidationError);
     expect(() => createRedisHotTier(redis, { timeoutMs: 0 })).toThrow(ValidationError);
   });
+
+  it("forStorage keeps each storage's copies under its own keys, on the same connection", async () => {
+    const one = hot.forStorage('db-1');
+    const braces = hot.forStorage('{db}:%2');
+    await one.promote('s', events('s', 1, 2), write);
+    expect(await hot.peek('s')).toBeUndefined();
+    expect(await braces.peek('s')).toBeUndefined();
+    expect(await hot.forStorage('db-1').peek('s')).toMatchObject({ fromVersion: 1, toVersion: 2 });
+    expect(await redis.exists(`${prefix}db-1:{s}:d`, `${prefix}db-1:{s}:o`)).toBe(2);
+    // Braces in an id are escaped: the stream id stays the hash tag.
+    await braces.promote('s', events('s', 1, 1), write);
+    expect(await redis.exists(`${prefix}%7Bdb%7D:%252:{s}:d`)).toBe(1);
+    expect(() => hot.forStorage('')).toThrow(ValidationError);
+    expect(() => hot.forStorage('x'.repeat(256))).toThrow(ValidationError);
+    await one.close();
+    expect(await hot.forStorage('db-1').peek('s')).toBeDefined();
+  });
 });

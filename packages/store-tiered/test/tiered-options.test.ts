@@ -1,4 +1,4 @@
-import { StoreClosedError, ValidationError } from '@strata/core';
+import { type EventStore, StoreClosedError, ValidationError } from '@strata/core';
 import { createMemoryEventStore } from '@strata/store-memory';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,7 +8,7 @@ import {
   type TieredStoreEventName,
 } from '../src/index.js';
 import { counting } from './support/counting.js';
-import { redisClient } from './support/redis-env.js';
+import { randomKeyPrefix, redisClient } from './support/redis-env.js';
 import { newEvents, tieredFixture } from './support/tiered-fixture.js';
 
 const fixture = tieredFixture();
@@ -47,6 +47,7 @@ describe('createTieredEventStore', () => {
       [{ hot, ttlSeconds: 60, consistency: 'eventual' as 'strict' }, /consistency/],
       [{ hot, ttlSeconds: 60, maxStalenessMs: -1 }, /maxStalenessMs/],
       [{ hot, ttlSeconds: 60, maxCopyEvents: 0 }, /maxCopyEvents/],
+      [{ hot, ttlSeconds: 60, maxPendingInvalidations: 0 }, /maxPendingInvalidations/],
       [{ hot, ttlSeconds: 60, breaker: { failureThreshold: 0 } }, /failureThreshold/],
       [{ hot, ttlSeconds: 60, breaker: { openMs: 1.5 } }, /openMs/],
       [{ hot, ttlSeconds: 60, refreshTtlOnRead: 'yes' as unknown as boolean }, /refreshTtlOnRead/],
@@ -58,6 +59,36 @@ describe('createTieredEventStore', () => {
       expect(() => createTieredEventStore({ warm, ...options })).toThrow(message);
     }
     expect(() => createTieredEventStore({ warm: {} as typeof warm })).toThrow(/options.warm/);
+  });
+
+  it('needs the warm storage id: from the warm store, or the warmStorageId option if it has none', async () => {
+    const memory = createMemoryEventStore();
+    const redis = redisClient();
+    const hot = createRedisHotTier(redis, { keyPrefix: randomKeyPrefix() });
+    // A warm store without the optional storageId().
+    const bare: EventStore = {
+      append: (...args) => memory.append(...args),
+      readStream: (...args) => memory.readStream(...args),
+      readStreams: (...args) => memory.readStreams(...args),
+      readAll: (...args) => memory.readAll(...args),
+      streamVersion: (...args) => memory.streamVersion(...args),
+      close: () => memory.close(),
+    };
+    expect(() => createTieredEventStore({ warm: bare, hot, ttlSeconds: 60 })).toThrow(
+      /options.warmStorageId: is required with a hot tier when the warm store has no storageId\(\)/,
+    );
+    expect(() => createTieredEventStore({ warm: bare, hot, ttlSeconds: 60, warmStorageId: '' })).toThrow(
+      ValidationError,
+    );
+    const named = createTieredEventStore({ warm: bare, hot, ttlSeconds: 60, warmStorageId: 'orders-db' });
+    expect(await named.storageId?.()).toBe('orders-db');
+    const own = createTieredEventStore({ warm: memory, hot, ttlSeconds: 60 });
+    expect(await own.storageId?.()).toBe(await memory.storageId());
+    // Without a hot tier nothing needs it, and the store has none to report.
+    expect(createTieredEventStore({ warm: bare }).storageId).toBeUndefined();
+    await named.close();
+    await own.close();
+    redis.disconnect();
   });
 
   it('counts hits, misses, promotions, write-throughs and invalidations, and emits each as an event', async () => {
@@ -101,7 +132,7 @@ describe('createTieredEventStore', () => {
 
   it('refreshes the TTL of a copy on read only with refreshTtlOnRead', async () => {
     for (const refreshTtlOnRead of [false, true]) {
-      const { store, redis, prefix } = await fixture.open({ ttlSeconds: 300, refreshTtlOnRead });
+      const { store, redis, copyPrefix: prefix } = await fixture.open({ ttlSeconds: 300, refreshTtlOnRead });
       await store.append('s', newEvents(1));
       await store.flush();
       await store.readStream('s');

@@ -143,7 +143,7 @@ describe('tiered reads (strict)', () => {
   });
 
   it('a copy whose head expired is never served as the whole stream', async () => {
-    const { store, sqlite, redis, prefix } = await fixture.open();
+    const { store, sqlite, redis, copyPrefix: prefix } = await fixture.open();
     await store.append('s', newEvents(5));
     await store.readStream('s');
     await store.flush();

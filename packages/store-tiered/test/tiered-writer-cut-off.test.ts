@@ -1,4 +1,4 @@
-import { ConcurrencyError } from '@strata/core';
+import { ConcurrencyError, type EventStore, StoreUnavailableError } from '@strata/core';
 import { OwnRedisServer, TcpProxy } from '@strata/test-servers';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sleep, until } from './support/poll.js';
@@ -100,5 +100,74 @@ describe('a writer cut off from Redis while a reader is not', () => {
     expect(Date.now() - appendedAt).toBeGreaterThanOrEqual(100);
     expect(versions(await b.store.readStream('s'))).toEqual([1, 2, 3, 4]);
     expect(a.store.stats().pendingInvalidations).toBe(1);
+  });
+});
+
+/**
+ * A warm store whose appends commit but, while `lost` is set, answer with the error a dropped
+ * connection gives after the commit: the writer cannot know the version its append reached.
+ */
+function losingAnswers() {
+  const state = { lost: false };
+  const wrapWarm = (warm: EventStore): EventStore =>
+    Object.assign(Object.create(warm) as EventStore, {
+      append: async (...args: Parameters<EventStore['append']>) => {
+        const result = await warm.append(...args);
+        if (state.lost)
+          throw new StoreUnavailableError('sqlite', new Error('connection lost after the commit'));
+        return result;
+      },
+    });
+  return { state, wrapWarm };
+}
+
+describe('past the cap of pending invalidations', () => {
+  /** A's copy of `s` ends at 3; cut off, A appends to `s` and then to more streams than the cap holds. */
+  async function forgetOne(options: OpenOptions) {
+    const answers = losingAnswers();
+    const a = await fixture.open({
+      hotTimeoutMs: 300,
+      breaker: { failureThreshold: 3, openMs: 30 },
+      maxPendingInvalidations: 2,
+      ...options,
+      wrapWarm: answers.wrapWarm,
+      redis: redisClient(proxy.route(server.url), 300),
+    });
+    await a.store.append('s', newEvents(3));
+    await a.store.readStream('s');
+    await a.store.flush();
+    expect((await a.hot.peek('s'))?.toVersion).toBe(3);
+
+    proxy.cut();
+    answers.state.lost = true;
+    for (const streamId of ['s', 't', 'u']) {
+      await expect(a.store.append(streamId, newEvents(1))).rejects.toSatisfy(
+        StoreUnavailableError.isInstance,
+      );
+    }
+    answers.state.lost = false;
+    expect(a.store.stats().pendingInvalidations).toBe(2);
+    proxy.restore();
+    await until(
+      'A deleted the copies it still remembers',
+      () => a.store.stats().pendingInvalidations === 0 && a.store.stats().breaker === 'closed',
+    );
+    // The delete A forgot was never sent: the old copy of `s` is still there.
+    expect((await a.hot.peek('s'))?.toVersion).toBe(3);
+    return a;
+  }
+
+  it('bounded: a stream whose invalidation was forgotten is not served stale, not even within the bound', async () => {
+    const a = await forgetOne({ consistency: 'bounded', maxStalenessMs: 60_000 });
+    expect(versions(await a.store.readStream('s'))).toEqual([1, 2, 3, 4]);
+    expect((await a.store.readStreams(['s'])).get('s')?.map((e) => e.version)).toEqual([1, 2, 3, 4]);
+    expect(a.logged).toContainEqual(expect.stringMatching(/^warn: .*forgot/));
+  });
+
+  it('strict: the version check catches the old copy as it always does', async () => {
+    const a = await forgetOne({});
+    expect(versions(await a.store.readStream('s'))).toEqual([1, 2, 3, 4]);
+    await a.store.flush();
+    expect(a.store.stats().missesByReason.stale).toBe(1);
   });
 });

@@ -4,12 +4,16 @@ import { portOf } from './free-port.js';
 /**
  * A TCP proxy on 127.0.0.1 in front of one server, so a test can cut a client off it without
  * touching the server: `cut()` drops every connection through it and refuses new ones,
- * `restore()` lets connections through again, on the same port.
+ * `restore()` lets connections through again, on the same port. `hold()` makes it a slow link
+ * instead: what clients send waits in the proxy, in order, until `release()`.
  */
 export class TcpProxy {
   readonly host = '127.0.0.1';
   private readonly sockets = new Set<Socket>();
+  /** Each connection's client side and the upstream socket it writes to. */
+  private readonly links = new Map<Socket, Socket>();
   private refusing = false;
+  private holding = false;
   private chunks = 0;
 
   private constructor(
@@ -53,6 +57,25 @@ export class TcpProxy {
     this.refusing = false;
   }
 
+  /**
+   * Delays everything clients send from now on, on open and new connections, until `release()`:
+   * a link as slow as the test wants, without the test depending on how long anything takes.
+   * Answers to what already reached the server still come back.
+   */
+  hold(): void {
+    this.holding = true;
+    for (const [client, upstream] of this.links) {
+      client.unpipe(upstream);
+      client.pause();
+    }
+  }
+
+  /** Sends what was held, in the order it was sent, and lets traffic through again. */
+  release(): void {
+    this.holding = false;
+    for (const [client, upstream] of this.links) client.pipe(upstream);
+  }
+
   async close(): Promise<void> {
     this.cut();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -77,9 +100,13 @@ export class TcpProxy {
       socket.on('error', () => other.destroy());
       socket.on('close', () => {
         this.sockets.delete(socket);
+        this.links.delete(client);
         other.destroySoon();
       });
-      socket.pipe(other);
     }
+    this.links.set(client, upstream);
+    upstream.pipe(client);
+    if (this.holding) client.pause();
+    else client.pipe(upstream);
   }
 }

@@ -13,6 +13,7 @@ beforeAll(async () => {
   proxy = await TcpProxy.start(portOf(echo));
 });
 afterEach(() => {
+  proxy.release();
   proxy.restore();
   for (const client of clients.splice(0)) client.destroy();
 });
@@ -74,4 +75,32 @@ describe('TcpProxy', () => {
     expect(proxy.port).toBe(port);
     expect(await echoOf(await open(), 'back')).toBe('back');
   });
+
+  it('hold() keeps what clients send, on open and new connections, until release() sends it in order', async () => {
+    const before = await open();
+    proxy.hold();
+    const during = await open();
+    const received: string[] = [];
+    for (const socket of [before, during]) socket.on('data', (data) => received.push(data.toString()));
+    before.write('one,');
+    during.write('other');
+    before.write('two');
+    // Nothing comes back while held: the echo server never got the bytes.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received).toEqual([]);
+
+    proxy.release();
+    await until(() => received.join('').length === 'one,twoother'.length);
+    expect(received.filter((text) => text !== 'other').join('')).toBe('one,two');
+    expect(received).toContain('other');
+    expect(await echoOf(await open(), 'after')).toBe('after');
+  });
 });
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

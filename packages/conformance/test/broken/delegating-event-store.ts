@@ -43,6 +43,10 @@ export class DelegatingEventStore implements EventStore {
     return this.inner.streamVersion(streamId);
   }
 
+  storageId(): Promise<string> {
+    return this.inner.storageId();
+  }
+
   close(): Promise<void> {
     return this.inner.close();
   }

@@ -21,8 +21,10 @@ export interface Tiered {
   sqlite: SqliteEventStore;
   warmCalls: Counts;
   hotCalls: Counts;
-  /** The Redis hot tier itself, to reach past the tiered store. */
+  /** The Redis hot tier as the tiered store sees it (this SQLite file's copies), to reach past the store. */
   hot: RedisHotTier;
+  /** The key prefix of this SQLite file's copies. */
+  copyPrefix: string;
   redis: Redis;
   prefix: string;
   path: string;
@@ -67,12 +69,24 @@ export function tieredFixture(): { open(options?: OpenOptions): Promise<Tiered> 
       const prefix = options.prefix ?? randomKeyPrefix();
       const redis = options.redis ?? redisClient();
       const sqlite = createSqliteEventStore({ database: path, synchronous: 'NORMAL' });
-      const warm = counting<EventStore>(options.wrapWarm ? options.wrapWarm(sqlite) : sqlite);
+      // The tiered store asks for the warm storage's id once; the counts are of the calls that
+      // serve reads and appends.
+      const warm = counting<EventStore>(options.wrapWarm ? options.wrapWarm(sqlite) : sqlite, ['storageId']);
       const redisHot = createRedisHotTier(redis, {
         keyPrefix: prefix,
         timeoutMs: options.hotTimeoutMs ?? 2_000,
       });
-      const hot = counting<HotTier>(redisHot);
+      // The copies of this SQLite file, as the tiered store sees them; a store asking for another
+      // storage's copies gets those, uncounted.
+      const storageId = await sqlite.storageId();
+      const scoped = redisHot.forStorage(storageId);
+      const hot = counting<HotTier>(scoped, ['forStorage']);
+      const forStore: HotTier = new Proxy(hot.subject, {
+        get: (obj, property, receiver) =>
+          property === 'forStorage'
+            ? (id: string) => (id === storageId ? hot.subject : redisHot.forStorage(id))
+            : Reflect.get(obj, property, receiver),
+      });
       const logged: string[] = [];
       const logger: TieredLogger = {
         warn: (message) => logged.push(`warn: ${message}`),
@@ -84,14 +98,15 @@ export function tieredFixture(): { open(options?: OpenOptions): Promise<Tiered> 
         logger,
         ...rest,
         warm: warm.subject,
-        hot: hot.subject,
+        hot: forStore,
       });
       const tiered = {
         store,
         sqlite,
         warmCalls: warm.counts,
         hotCalls: hot.counts,
-        hot: redisHot,
+        hot: scoped,
+        copyPrefix: scoped.keyPrefix,
         redis,
         prefix,
         path,
