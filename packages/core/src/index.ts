@@ -2,6 +2,13 @@ export type { AggregateRepositoryOptions, LoadOptions, UpdateOptions } from './a
 export { AggregateRepository } from './aggregate-repository.js';
 export type { AnyAggregate, DomainEvent, EventEnvelope, EventHandlers } from './aggregate-root.js';
 export { AggregateRoot } from './aggregate-root.js';
+export type {
+  AggregateSnapshots,
+  LoadReport,
+  RestoredState,
+  SavedAggregate,
+  SnapshotLookup,
+} from './aggregate-snapshots.js';
 export { withRecordedEvents } from './append-result.js';
 export type { CheckpointStore } from './checkpoint-store.js';
 export {
