@@ -52,13 +52,20 @@ export { recordedEventsOf, type WrittenBatch } from './recorded-events.js';
 export type { PreparedSnapshot } from './snapshot-input.js';
 export {
   assertCheckpointPosition,
+  MAX_LIST_LIMIT,
   MAX_POSITION,
   MAX_VERSION,
   normalizeDeleteSnapshots,
+  normalizeListSnapshotStreams,
   normalizeLoadSnapshot,
   prepareSnapshot,
 } from './snapshot-input.js';
-export type { LoadSnapshotOptions, Snapshot, SnapshotStore } from './snapshot-store.js';
+export type {
+  ListSnapshotStreamsOptions,
+  LoadSnapshotOptions,
+  Snapshot,
+  SnapshotStore,
+} from './snapshot-store.js';
 export { uuidv7 } from './uuid.js';
 export type { ValueType } from './value-codec.js';
 export { ValueCodec } from './value-codec.js';

@@ -1,4 +1,4 @@
-export type { PruneResult, RetentionOptions } from './retention.js';
+export type { PruneOptions, PruneResult, RetentionOptions } from './retention.js';
 export { pruneSnapshots } from './retention.js';
 export type { CompressionCodec, CompressionOptions, SnapshotEnvelope } from './snapshot-compression.js';
 export type { IgnoredReason, SnapshotEvent, SnapshotStats } from './snapshot-events.js';

@@ -32,6 +32,15 @@ export function checkRetention(options: RetentionOptions): void {
   }
 }
 
+export interface PruneOptions {
+  /** Only these streams; default every stream with a snapshot, listed page by page. */
+  streamIds?: Iterable<string>;
+  /** Streams listed per page when `streamIds` is not given. Default 500. */
+  pageSize?: number;
+  /** Milliseconds since the epoch that ages are measured from; default now. */
+  now?: number;
+}
+
 /**
  * Deletes the snapshots that the rules let go, stream by stream, and never the newest snapshot of
  * a stream. Walks each stream's snapshots from the newest down (one `loadSnapshot` per snapshot
@@ -39,17 +48,17 @@ export function checkRetention(options: RetentionOptions): void {
  */
 export async function pruneSnapshots(
   store: SnapshotStore,
-  streamIds: Iterable<string>,
-  options: RetentionOptions,
-  now: number = Date.now(),
+  rules: RetentionOptions,
+  options: PruneOptions = {},
 ): Promise<PruneResult> {
-  checkRetention(options);
-  const keepCount = options.keepCount ?? Number.POSITIVE_INFINITY;
-  const cutoff =
-    options.maxAgeDays === undefined ? Number.NEGATIVE_INFINITY : now - options.maxAgeDays * DAY_MS;
+  checkRetention(rules);
+  const keepCount = rules.keepCount ?? Number.POSITIVE_INFINITY;
+  const now = options.now ?? Date.now();
+  const cutoff = rules.maxAgeDays === undefined ? Number.NEGATIVE_INFINITY : now - rules.maxAgeDays * DAY_MS;
   let streams = 0;
   let deleted = 0;
-  for (const streamId of new Set(streamIds)) {
+  const streamIds = options.streamIds ? new Set(options.streamIds) : listAll(store, options.pageSize ?? 500);
+  for await (const streamId of streamIds) {
     streams++;
     let snapshot = await store.loadSnapshot(streamId);
     for (let kept = 1; snapshot !== undefined; kept++) {
@@ -63,4 +72,21 @@ export async function pruneSnapshots(
     }
   }
   return { streams, deleted };
+}
+
+async function* listAll(store: SnapshotStore, pageSize: number): AsyncGenerator<string> {
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.listSnapshotStreams({
+      limit: pageSize,
+      ...(after === undefined ? {} : { after }),
+    });
+    yield* page;
+    if (page.length < pageSize) return;
+    // A store whose `after` is inclusive would loop forever: stop with a clear error instead.
+    if (after !== undefined && page.includes(after)) {
+      throw new Error(`listSnapshotStreams({ after: "${after}" }) returned "${after}" again; cannot page`);
+    }
+    after = page.at(-1);
+  }
 }

@@ -10,7 +10,7 @@ import {
   ValidationError,
   ValueCodec,
 } from '@strata/core';
-import { type PruneResult, pruneSnapshots, type RetentionOptions } from './retention.js';
+import { type PruneOptions, type PruneResult, pruneSnapshots, type RetentionOptions } from './retention.js';
 import {
   type CompressionOptions,
   compressState,
@@ -55,8 +55,11 @@ export interface Snapshotter extends AggregateSnapshots {
   write(snapshot: { streamId: string; version: number; state: unknown }): Promise<void>;
   /** Resolves once every snapshot being written in the background has been written (or failed). */
   flush(): Promise<void>;
-  /** Applies the retention rules to these streams; never deletes a stream's newest snapshot. */
-  prune(streamIds: Iterable<string>, retention?: RetentionOptions): Promise<PruneResult>;
+  /**
+   * Applies the retention rules (these, or `snapshotting({ retention })`) to every stream with a
+   * snapshot, or to `options.streamIds`; never deletes a stream's newest snapshot.
+   */
+  prune(retention?: RetentionOptions, options?: PruneOptions): Promise<PruneResult>;
 }
 
 /**
@@ -167,14 +170,14 @@ class DefaultSnapshotter implements Snapshotter {
     while (this.inFlight.size > 0) await Promise.all(this.inFlight.values());
   }
 
-  prune(streamIds: Iterable<string>, retention?: RetentionOptions): Promise<PruneResult> {
+  prune(retention?: RetentionOptions, options: PruneOptions = {}): Promise<PruneResult> {
     const rules = retention ?? this.options.retention;
     if (rules === undefined) {
       return Promise.reject(
         new ValidationError('retention', 'give the rules here or in snapshotting({ retention })'),
       );
     }
-    return pruneSnapshots(this.store, streamIds, rules, this.clock());
+    return pruneSnapshots(this.store, rules, { now: this.clock(), ...options });
   }
 
   private async persist(streamId: string, version: number, encoded: unknown): Promise<void> {

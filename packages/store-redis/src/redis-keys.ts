@@ -14,6 +14,7 @@ export const DEFAULT_KEY_PREFIX = 'strata:';
  * - `<prefix>log`, `<prefix>ids`  standalone only: the global log and the store-wide id index
  * - `<prefix>{<slot tag>}:seq`  cluster only: the position counter of one hash slot
  * - `<prefix>checkpoints`  hash name -> position
+ * - `<prefix>snapshot-streams`  sorted set (all scores 0, so ordered by bytes) of streams with snapshots
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
@@ -44,6 +45,10 @@ export class RedisKeys {
 
   get checkpoints(): string {
     return `${this.prefix}checkpoints`;
+  }
+
+  get snapshotStreams(): string {
+    return `${this.prefix}snapshot-streams`;
   }
 
   /** The slot-wide sequence key that lives in the same cluster slot as `streamId`'s keys. */
