@@ -58,7 +58,7 @@ const LOAD_PAGE = 1_000;
  * (strategy `never`: loads never write), from one snapshot at the head written with
  * `snapshotter.write`. Interleaved rounds, the case order rotated each round; the event store's
  * background work is awaited, untimed, before each load. Every load is checked: the version it
- * reached, and for the snapshot case that it was restored from the snapshot.
+ * reached, and for the snapshot cases that the snapshotter restored the snapshot.
  */
 export async function measureLoads(
   open: OpenSnapshotTarget,
