@@ -18,8 +18,9 @@ export interface SnapshotScale {
 }
 
 /**
- * About half a minute per target on two cores, most of it in the 10,000-event loads without a
- * snapshot. Many short rounds: a burst of load from another process hits a slice of every case.
+ * About 10 seconds per target on two cores (twice that on a busy machine), most of it in the
+ * 10,000-event loads without a snapshot. Many short rounds: a burst of load from another process
+ * hits a slice of every case.
  */
 export const SNAPSHOT_FULL_SCALE: SnapshotScale = {
   name: 'full',
