@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, USAGE } from './cli-args.js';
 import { currentLoad, machineInfo, writeResultsFile } from './results-file.js';
+import { SNAPSHOT_BACKENDS, snapshotBackendKeys } from './snapshots/snapshot-backends.js';
+import { runSnapshotSuite, type SnapshotReport } from './snapshots/snapshot-suite.js';
 import { assertKnownTargets, TARGETS, targetKeys } from './target-registry.js';
 import { runThroughputSuite, type ThroughputReport } from './throughput-suite.js';
 import { runTieredSuite, type TieredReport } from './tiered/tiered-suite.js';
@@ -18,6 +20,7 @@ async function main(): Promise<void> {
   assertKnownTargets(args.targets, [
     ...(args.suites.includes('throughput') ? TARGETS.flatMap(targetKeys) : []),
     ...(args.suites.includes('tiered') ? TIERED_BACKENDS.flatMap(tieredBackendKeys) : []),
+    ...(args.suites.includes('snapshots') ? SNAPSHOT_BACKENDS.flatMap(snapshotBackendKeys) : []),
   ]);
   const machine = machineInfo();
   console.log(`Strata bench: ${args.suites.join(' and ')} suite${args.suites.length > 1 ? 's' : ''}`);
@@ -28,12 +31,14 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   let throughput: ThroughputReport | undefined;
   let tiered: TieredReport | undefined;
+  let snapshots: SnapshotReport | undefined;
   if (args.suites.includes('throughput')) throughput = await runThroughputSuite(args);
   if (args.suites.includes('tiered')) tiered = await runTieredSuite(args);
+  if (args.suites.includes('snapshots')) snapshots = await runSnapshotSuite(args);
 
   const endLoad = currentLoad();
   console.log(`\nLoad average at end: ${endLoad}${busyWarning(endLoad, machine.cpus.count)}`);
-  const misses = [...(throughput?.misses ?? []), ...(tiered?.misses ?? [])];
+  const misses = [...(throughput?.misses ?? []), ...(tiered?.misses ?? []), ...(snapshots?.misses ?? [])];
   console.log(
     misses.length === 0 ? 'All goals met.' : `Missed goals:\n${misses.map((m) => `  ${m}`).join('\n')}`,
   );
@@ -46,6 +51,7 @@ async function main(): Promise<void> {
     loadAverage: { start: startLoad, end: endLoad },
     throughput,
     tiered,
+    snapshots,
   });
   console.log(`Results written to ${path}`);
 }

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import type { SnapshotReport } from './snapshots/snapshot-suite.js';
 import type { ThroughputReport } from './throughput-suite.js';
 import type { TieredReport } from './tiered/tiered-suite.js';
 
@@ -16,6 +17,7 @@ export interface ResultsDocument {
   /** Each suite's scale, every sample, goals and skipped targets; absent when the suite did not run. */
   throughput: ThroughputReport | undefined;
   tiered: TieredReport | undefined;
+  snapshots: SnapshotReport | undefined;
 }
 
 /** Writes `<dir>/<timestamp>.json` and returns its path. Bigints never reach here: rates are numbers. */

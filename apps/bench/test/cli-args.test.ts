@@ -5,7 +5,7 @@ import { UsageError } from '../src/usage-error.js';
 describe('parseBenchArgs', () => {
   it('defaults to every workload, every target, full scale', () => {
     expect(parseBenchArgs([])).toEqual({
-      suites: ['throughput', 'tiered'],
+      suites: ['throughput', 'tiered', 'snapshots'],
       quick: false,
       only: ['W1', 'W2', 'W3', 'W4', 'W5'],
       targets: [],
@@ -39,7 +39,9 @@ describe('parseBenchArgs', () => {
   it('reads --suite, one or several, in report order', () => {
     expect(parseBenchArgs(['--suite', 'tiered']).suites).toEqual(['tiered']);
     expect(parseBenchArgs(['--suite=tiered,throughput']).suites).toEqual(['throughput', 'tiered']);
-    expect(parseBenchArgs(['--suite', 'all']).suites).toEqual(['throughput', 'tiered']);
+    expect(parseBenchArgs(['--suite', 'snapshots']).suites).toEqual(['snapshots']);
+    expect(parseBenchArgs(['--suite=snapshots,tiered']).suites).toEqual(['tiered', 'snapshots']);
+    expect(parseBenchArgs(['--suite', 'all']).suites).toEqual(['throughput', 'tiered', 'snapshots']);
   });
 
   it.each([

@@ -1,4 +1,12 @@
-import { AggregateRepository, ConcurrencyError, type EventStore, iterateAll } from '@strata/core';
+import {
+  AggregateRepository,
+  ConcurrencyError,
+  type EventStore,
+  iterateAll,
+  type SnapshotStore,
+} from '@strata/core';
+import { everyNEvents, snapshotting } from '@strata/snapshots';
+import { LoyaltyAccount } from './domain/loyalty.js';
 import { Order, OrderRuleError } from './domain/order.js';
 import { createDemoRegistry } from './domain/registry.js';
 import { User } from './domain/user.js';
@@ -9,9 +17,14 @@ const euros = (cents: number) => `€${(cents / 100).toFixed(2)}`;
 
 /**
  * The demo's story, told against any EventStore: a user places an order, two clerks edit it at
- * once, the conflict is caught and retried, and the state is rebuilt, past and present, from the log.
+ * once, the conflict is caught and retried, the state is rebuilt, past and present, from the log,
+ * and an aggregate with a long history loads from a snapshot.
  */
-export async function tellStory(store: EventStore, print: Print): Promise<void> {
+export async function tellStory(
+  store: EventStore,
+  snapshotStore: SnapshotStore,
+  print: Print,
+): Promise<void> {
   const registry = createDemoRegistry();
   const users = new AggregateRepository(store, {
     streamType: 'user',
@@ -117,4 +130,42 @@ export async function tellStory(store: EventStore, print: Print): Promise<void> 
     const position = String(recorded.position).padStart(3);
     print(`${position}  ${recorded.streamId.padEnd(11)} v${recorded.version}  ${recorded.type}`);
   }
+
+  section('8. A long history loads from a snapshot');
+  let restoredAt = 0;
+  const snapshots = snapshotting({
+    store: snapshotStore,
+    stateVersion: 1,
+    registry,
+    strategy: everyNEvents(500),
+    onEvent: (event) => {
+      if (event.type === 'restored') restoredAt = event.version;
+    },
+  });
+  const loyalty = new AggregateRepository(store, {
+    streamType: 'loyalty',
+    create: (id) => new LoyaltyAccount(id),
+    registry,
+    snapshots,
+  });
+  await loyalty.update('ada', (account) => account.join('ada'), { createIfMissing: true });
+  for (let day = 0; day < 20; day++) {
+    await loyalty.update('ada', (account) => {
+      for (let purchase = 0; purchase < 100; purchase++) account.earn(5, `order-${day}-${purchase}`);
+    });
+  }
+  await snapshots.flush();
+  print(
+    `loyalty-ada earned points on 2,000 purchases; snapshots written every 500 events: ${snapshots.stats.written}`,
+  );
+  const account = await loyalty.load('ada');
+  print(
+    `loaded at version ${account.version} (${account.points} points) from the snapshot at version ${restoredAt}: ` +
+      `replayed ${account.version - restoredAt} events instead of ${account.version}`,
+  );
+  await loyalty.update('ada', (a) => a.earn(25, 'order-late'));
+  const later = await loyalty.load('ada');
+  print(
+    `one more purchase, loaded again: ${later.points} points, replayed ${later.version - restoredAt} event after the snapshot at version ${restoredAt}`,
+  );
 }

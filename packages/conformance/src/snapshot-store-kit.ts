@@ -115,6 +115,66 @@ export function describeSnapshotStore(name: string, options: StoreKitOptions<Sna
       expect(await store.loadSnapshot(other)).toMatchObject({ streamId: other, version: 2 });
     });
 
+    kitTest('lists the streams that have snapshots, in pages that visit each one once', async () => {
+      const store = await open();
+      // Names that differ only by case, or sort differently by bytes and by locale, are different streams.
+      const base = uniqueStreamId('list');
+      const ours = [
+        `${base}-a`,
+        `${base}-A`,
+        `${base}-b`,
+        `${base}-B`,
+        `${base}-é`,
+        `${base}-z`,
+        `${base}-_`,
+      ];
+      for (const [i, streamId] of ours.entries()) {
+        await store.saveSnapshot({ streamId, version: 1, stateVersion: 1, state: i });
+        await store.saveSnapshot({ streamId, version: 2, stateVersion: 1, state: i });
+      }
+      const gone = `${base}-gone`;
+      await store.saveSnapshot({ streamId: gone, version: 3, stateVersion: 1, state: 0 });
+      await store.deleteSnapshots(gone);
+      const trimmed = `${base}-trimmed`;
+      await store.saveSnapshot({ streamId: trimmed, version: 3, stateVersion: 1, state: 0 });
+      await store.deleteSnapshots(trimmed, { beforeVersion: 4 });
+
+      // The storage may hold other tests' streams: page through all of it, with a bound.
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (let page = 0; ; page++) {
+        if (page > 10_000)
+          throw new Error('listSnapshotStreams never ran out of pages: does `after` move on?');
+        const ids = await store.listSnapshotStreams({ limit: 3, ...(after === undefined ? {} : { after }) });
+        expect(ids.length).toBeLessThanOrEqual(3);
+        if (ids.length === 0) break;
+        seen.push(...ids);
+        after = ids.at(-1);
+      }
+      expect(new Set(seen).size).toBe(seen.length);
+      const listed = seen.filter((id) => id.startsWith(base));
+      expect([...listed].sort()).toEqual([...ours].sort());
+      expect(await store.listSnapshotStreams({ limit: 1 })).toHaveLength(1);
+    });
+
+    kitTest(
+      'two writers saving the same stream and version at once both succeed, and one state wins whole',
+      async () => {
+        const store = await open();
+        const streamId = uniqueStreamId('snap');
+        const states = Array.from({ length: 8 }, (_, writer) => ({
+          writer,
+          items: Array.from({ length: 50 }, () => writer),
+        }));
+        await Promise.all(
+          states.map((state) => store.saveSnapshot({ streamId, version: 7, stateVersion: 1, state })),
+        );
+        const loaded = await store.loadSnapshot(streamId);
+        expect(loaded?.version).toBe(7);
+        expect(states).toContainEqual(loaded?.state);
+      },
+    );
+
     kitTest('rejects bad input with a ValidationError and saves nothing', async () => {
       const store = await open();
       const streamId = uniqueStreamId('snap');
@@ -134,6 +194,8 @@ export function describeSnapshotStore(name: string, options: StoreKitOptions<Sna
         ],
         [() => store.loadSnapshot(streamId, { maxVersion: -1 }), 'options.maxVersion'],
         [() => store.deleteSnapshots(streamId, { beforeVersion: 1.5 }), 'options.beforeVersion'],
+        [() => store.listSnapshotStreams({ limit: 0 }), 'options.limit'],
+        [() => store.listSnapshotStreams({ after: '' }), 'options.after'],
       ];
       for (const [run, path] of bad) expect(await validationPath(run)).toBe(path);
       expect(await store.loadSnapshot(streamId)).toBeUndefined();

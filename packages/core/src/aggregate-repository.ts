@@ -1,4 +1,5 @@
 import type { AnyAggregate } from './aggregate-root.js';
+import type { AggregateSnapshots, SnapshotLookup } from './aggregate-snapshots.js';
 import { ConcurrencyError } from './errors/concurrency-error.js';
 import { StreamNotFoundError } from './errors/stream-not-found-error.js';
 import { ValidationError } from './errors/validation-error.js';
@@ -18,6 +19,11 @@ export interface AggregateRepositoryOptions<A extends AnyAggregate> {
   registry?: EventRegistry;
   /** Events read per page while loading; bounds memory for long streams. Defaults to 1000. */
   batchSize?: number;
+  /**
+   * Loads start from a snapshot and saves may take one: `snapshotting({...})` from
+   * `@strata/snapshots`. Used only for aggregates that implement `snapshotState`/`restoreState`.
+   */
+  snapshots?: AggregateSnapshots;
 }
 
 export interface LoadOptions {
@@ -59,8 +65,16 @@ export class AggregateRepository<A extends AnyAggregate> {
 
   /** The aggregate, or `undefined` when it has no events. */
   async find(id: string, options: LoadOptions = {}): Promise<A | undefined> {
-    const aggregate = this.options.create(id);
-    const events = iterateStream(this.store, this.toStreamId(id), {
+    const started = performance.now();
+    const lookup: SnapshotLookup = {
+      streamId: this.toStreamId(id),
+      streamType: this.options.streamType,
+      ...(options.toVersion === undefined ? {} : { toVersion: options.toVersion }),
+    };
+    const { aggregate, snapshotVersion } = await this.restore(id, lookup);
+    let eventsReplayed = 0;
+    const events = iterateStream(this.store, lookup.streamId, {
+      fromVersion: snapshotVersion + 1,
       ...(options.toVersion === undefined ? {} : { toVersion: options.toVersion }),
       ...(this.options.batchSize === undefined ? {} : { batchSize: this.options.batchSize }),
     });
@@ -69,11 +83,41 @@ export class AggregateRepository<A extends AnyAggregate> {
       page.push(this.options.registry ? this.options.registry.deserialize(event) : event);
       if (page.length >= 256) {
         aggregate.applyHistory(page);
+        eventsReplayed += page.length;
         page = [];
       }
     }
     aggregate.applyHistory(page);
+    eventsReplayed += page.length;
+    this.options.snapshots?.loaded({
+      streamId: lookup.streamId,
+      streamType: lookup.streamType,
+      version: aggregate.version,
+      snapshotVersion,
+      eventsReplayed,
+      replayMs: performance.now() - started,
+    });
     return aggregate.version === 0 ? undefined : aggregate;
+  }
+
+  /** A blank aggregate, or one restored from the newest usable snapshot. */
+  private async restore(
+    id: string,
+    lookup: SnapshotLookup,
+  ): Promise<{ aggregate: A; snapshotVersion: number }> {
+    const aggregate = this.options.create(id);
+    const { snapshots } = this.options;
+    if (snapshots === undefined || !aggregate.supportsSnapshots) return { aggregate, snapshotVersion: 0 };
+    const restored = await snapshots.restore(lookup);
+    if (restored === undefined) return { aggregate, snapshotVersion: 0 };
+    try {
+      aggregate.fromSnapshot(restored);
+      return { aggregate, snapshotVersion: restored.version };
+    } catch (error) {
+      snapshots.rejected(lookup, restored.version, error);
+      // restoreState may have half-filled it: start over from a blank one.
+      return { aggregate: this.options.create(id), snapshotVersion: 0 };
+    }
   }
 
   /**
@@ -98,6 +142,14 @@ export class AggregateRepository<A extends AnyAggregate> {
       streamType: this.options.streamType,
     });
     aggregate.markSaved(result.lastVersion);
+    if (this.options.snapshots && aggregate.supportsSnapshots) {
+      this.options.snapshots.saved({
+        streamId: this.toStreamId(aggregate.id),
+        streamType: this.options.streamType,
+        version: result.lastVersion,
+        takeState: () => aggregate.toSnapshot().state,
+      });
+    }
     return result;
   }
 

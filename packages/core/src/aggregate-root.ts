@@ -1,3 +1,4 @@
+import type { RestoredState } from './aggregate-snapshots.js';
 import { SerializationError } from './errors/serialization-error.js';
 import { ValidationError } from './errors/validation-error.js';
 import type { NewEvent, RecordedEvent } from './event.js';
@@ -79,6 +80,54 @@ export abstract class AggregateRoot<E extends DomainEvent = DomainEvent> {
       this.savedVersion = event.version;
     }
   }
+
+  /** True when the subclass implements both `snapshotState` and `restoreState`. */
+  get supportsSnapshots(): boolean {
+    return typeof this.snapshotState === 'function' && typeof this.restoreState === 'function';
+  }
+
+  /** The saved state and its version, for a snapshot. The repository calls this after a save. */
+  toSnapshot(): RestoredState {
+    if (!this.supportsSnapshots) {
+      throw new ValidationError(
+        'aggregate',
+        `${this.constructor.name} cannot be snapshotted: implement snapshotState() and restoreState()`,
+      );
+    }
+    if (this.pending.length > 0) {
+      throw new ValidationError('aggregate', 'cannot snapshot an aggregate with unsaved events');
+    }
+    return { version: this.savedVersion, state: this.snapshotState!() };
+  }
+
+  /** Puts a blank aggregate into a snapshot's state; events after `version` are applied next. */
+  fromSnapshot(snapshot: RestoredState): void {
+    if (!this.supportsSnapshots) {
+      throw new ValidationError(
+        'aggregate',
+        `${this.constructor.name} cannot be restored from a snapshot: implement snapshotState() and restoreState()`,
+      );
+    }
+    if (this.currentVersion !== 0 || this.pending.length > 0) {
+      throw new ValidationError('aggregate', 'only a blank aggregate can be restored from a snapshot');
+    }
+    if (!Number.isSafeInteger(snapshot.version) || snapshot.version < 1) {
+      throw new ValidationError('snapshot.version', 'must be an integer >= 1');
+    }
+    this.restoreState!(snapshot.state);
+    this.currentVersion = snapshot.version;
+    this.savedVersion = snapshot.version;
+  }
+
+  /**
+   * Override together with `restoreState` to let the repository snapshot this aggregate: return
+   * the whole state as plain data (Dates, bigints and registered value objects are fine). Return
+   * a copy, not live objects, since the snapshot is written after the call returns.
+   */
+  protected snapshotState?(): unknown;
+
+  /** Override together with `snapshotState`: sets the state of a blank aggregate from a snapshot. */
+  protected restoreState?(state: unknown): void;
 
   /** Marks pending events as saved at `lastVersion`. The repository calls this after an append. */
   markSaved(lastVersion: number): void {

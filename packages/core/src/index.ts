@@ -2,6 +2,13 @@ export type { AggregateRepositoryOptions, LoadOptions, UpdateOptions } from './a
 export { AggregateRepository } from './aggregate-repository.js';
 export type { AnyAggregate, DomainEvent, EventEnvelope, EventHandlers } from './aggregate-root.js';
 export { AggregateRoot } from './aggregate-root.js';
+export type {
+  AggregateSnapshots,
+  LoadReport,
+  RestoredState,
+  SavedAggregate,
+  SnapshotLookup,
+} from './aggregate-snapshots.js';
 export { withRecordedEvents } from './append-result.js';
 export type { CheckpointStore } from './checkpoint-store.js';
 export {
@@ -55,13 +62,20 @@ export { recordedEventsOf, type WrittenBatch } from './recorded-events.js';
 export type { PreparedSnapshot } from './snapshot-input.js';
 export {
   assertCheckpointPosition,
+  MAX_LIST_LIMIT,
   MAX_POSITION,
   MAX_VERSION,
   normalizeDeleteSnapshots,
+  normalizeListSnapshotStreams,
   normalizeLoadSnapshot,
   prepareSnapshot,
 } from './snapshot-input.js';
-export type { LoadSnapshotOptions, Snapshot, SnapshotStore } from './snapshot-store.js';
+export type {
+  ListSnapshotStreamsOptions,
+  LoadSnapshotOptions,
+  Snapshot,
+  SnapshotStore,
+} from './snapshot-store.js';
 export { uuidv7 } from './uuid.js';
 export type { ValueType } from './value-codec.js';
 export { ValueCodec } from './value-codec.js';

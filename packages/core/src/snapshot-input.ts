@@ -2,7 +2,7 @@ import { ValidationError } from './errors/validation-error.js';
 import { assertJsonValue } from './json-value.js';
 import { assertName } from './prepare-append.js';
 import { assertVersion } from './read-options.js';
-import type { LoadSnapshotOptions, Snapshot } from './snapshot-store.js';
+import type { ListSnapshotStreamsOptions, LoadSnapshotOptions, Snapshot } from './snapshot-store.js';
 
 /** The largest stream version any store must hold (a signed 32-bit integer column). */
 export const MAX_VERSION = 2_147_483_647;
@@ -64,6 +64,22 @@ export function normalizeDeleteSnapshots(
   assertName(streamId, 'streamId');
   if (options.beforeVersion !== undefined) assertVersion(options.beforeVersion, 'options.beforeVersion');
   return { beforeVersion: options.beforeVersion };
+}
+
+/** The most ids one `listSnapshotStreams` page may ask for. */
+export const MAX_LIST_LIMIT = 10_000;
+
+/** Validates `listSnapshotStreams` options; `limit` defaults to 1,000. */
+export function normalizeListSnapshotStreams(options: ListSnapshotStreamsOptions = {}): {
+  after: string | undefined;
+  limit: number;
+} {
+  if (options.after !== undefined) assertName(options.after, 'options.after');
+  const limit = options.limit ?? 1000;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
+    throw new ValidationError('options.limit', `must be an integer from 1 to ${MAX_LIST_LIMIT}`);
+  }
+  return { after: options.after, limit };
 }
 
 /** Validates a checkpoint position to save (checkpoint names are checked with `assertName`). */

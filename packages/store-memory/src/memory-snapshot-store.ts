@@ -1,6 +1,8 @@
 import {
+  type ListSnapshotStreamsOptions,
   type LoadSnapshotOptions,
   normalizeDeleteSnapshots,
+  normalizeListSnapshotStreams,
   normalizeLoadSnapshot,
   prepareSnapshot,
   type Snapshot,
@@ -42,6 +44,17 @@ export class MemorySnapshotStore implements SnapshotStore {
       state: JSON.parse(best.stateJson),
       createdAt: new Date(best.createdAt),
     };
+  }
+
+  async listSnapshotStreams(options?: ListSnapshotStreamsOptions): Promise<string[]> {
+    const { after, limit } = normalizeListSnapshotStreams(options);
+    const ids = [...this.snapshots].filter(
+      ([id, byVersion]) => byVersion.size > 0 && (after === undefined || id > after),
+    );
+    return ids
+      .map(([id]) => id)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, limit);
   }
 
   async deleteSnapshots(streamId: string, options?: { beforeVersion?: number }): Promise<number> {

@@ -1,6 +1,8 @@
 import {
+  type ListSnapshotStreamsOptions,
   type LoadSnapshotOptions,
   normalizeDeleteSnapshots,
+  normalizeListSnapshotStreams,
   normalizeLoadSnapshot,
   prepareSnapshot,
   type Snapshot,
@@ -19,6 +21,8 @@ export class MysqlSnapshotStore implements SnapshotStore {
     loadOfStateVersion: string;
     deleteAll: string;
     deleteBefore: string;
+    listFirst: string;
+    listAfter: string;
   };
 
   /** @internal Created by `MysqlEventStore`. */
@@ -35,6 +39,8 @@ export class MysqlSnapshotStore implements SnapshotStore {
       loadOfStateVersion: load(' AND state_version = ?'),
       deleteAll: `DELETE FROM ${table} WHERE stream_id = ?`,
       deleteBefore: `DELETE FROM ${table} WHERE stream_id = ? AND version < ?`,
+      listFirst: `SELECT DISTINCT stream_id FROM ${table} ORDER BY stream_id LIMIT ?`,
+      listAfter: `SELECT DISTINCT stream_id FROM ${table} WHERE stream_id > ? ORDER BY stream_id LIMIT ?`,
     };
   }
 
@@ -64,6 +70,15 @@ export class MysqlSnapshotStore implements SnapshotStore {
       state: JSON.parse(row[2] as string),
       createdAt: new Date(Number(row[3])),
     };
+  }
+
+  async listSnapshotStreams(options?: ListSnapshotStreamsOptions): Promise<string[]> {
+    const { after, limit } = normalizeListSnapshotStreams(options);
+    const rows =
+      after === undefined
+        ? await this.context.select(this.sql.listFirst, [String(limit)])
+        : await this.context.select(this.sql.listAfter, [after, String(limit)]);
+    return rows.map((row) => String(row[0]));
   }
 
   async deleteSnapshots(streamId: string, options: { beforeVersion?: number } = {}): Promise<number> {

@@ -1,7 +1,9 @@
 import {
+  type ListSnapshotStreamsOptions,
   type LoadSnapshotOptions,
   MAX_VERSION,
   normalizeDeleteSnapshots,
+  normalizeListSnapshotStreams,
   normalizeLoadSnapshot,
   prepareSnapshot,
   type Snapshot,
@@ -18,6 +20,7 @@ export class PostgresSnapshotStore implements SnapshotStore {
   private readonly save: PreparedStatement;
   private readonly load: PreparedStatement;
   private readonly remove: PreparedStatement;
+  private readonly list: PreparedStatement;
 
   constructor(private readonly connection: PostgresConnection) {
     const { snapshots } = connection.tables;
@@ -33,6 +36,12 @@ export class PostgresSnapshotStore implements SnapshotStore {
         ORDER BY version DESC LIMIT 1`,
     );
     this.remove = preparedStatement(`DELETE FROM ${snapshots} WHERE stream_id = $1 AND version < $2::bigint`);
+    // COLLATE "C": byte order, the same on every server whatever its default collation.
+    this.list = preparedStatement(
+      `SELECT DISTINCT stream_id COLLATE "C" AS stream_id FROM ${snapshots}
+        WHERE $1::text IS NULL OR stream_id COLLATE "C" > $1::text
+        ORDER BY 1 LIMIT $2`,
+    );
   }
 
   async saveSnapshot(snapshot: Omit<Snapshot, 'createdAt'> & { createdAt?: Date }): Promise<void> {
@@ -58,6 +67,12 @@ export class PostgresSnapshotStore implements SnapshotStore {
       state: JSON.parse(row[2]),
       createdAt: new Date(Number(row[3])),
     };
+  }
+
+  async listSnapshotStreams(options?: ListSnapshotStreamsOptions): Promise<string[]> {
+    const { after, limit } = normalizeListSnapshotStreams(options);
+    const { rows } = await this.connection.query(this.list.query([after ?? null, limit]));
+    return (rows as Array<[string]>).map((row) => row[0]);
   }
 
   async deleteSnapshots(streamId: string, options: { beforeVersion?: number } = {}): Promise<number> {

@@ -17,6 +17,7 @@ export const DEFAULT_KEY_PREFIX = 'strata:';
  * - `<prefix>{<slot tag>}:seq`  cluster only: the position counter of one hash slot
  * - `<prefix>checkpoints`  hash name -> position
  * - `<prefix>storage`  the storage id, set once (SET NX) by the first store that asks for it
+ * - `<prefix>snapshot-streams`  sorted set (all scores 0, so ordered by bytes) of streams with snapshots
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
@@ -55,6 +56,11 @@ export class RedisKeys {
 
   get storage(): string {
     return `${this.prefix}storage`;
+
+  }
+
+  get snapshotStreams(): string {
+    return `${this.prefix}snapshot-streams`;
   }
 
   /** The slot-wide sequence key that lives in the same cluster slot as `streamId`'s keys. */

@@ -1,6 +1,8 @@
 import {
+  type ListSnapshotStreamsOptions,
   type LoadSnapshotOptions,
   normalizeDeleteSnapshots,
+  normalizeListSnapshotStreams,
   normalizeLoadSnapshot,
   prepareSnapshot,
   type Snapshot,
@@ -16,6 +18,8 @@ interface SnapshotStatements {
   loadOfStateVersion: SqliteStatement;
   deleteAll: SqliteStatement;
   deleteBefore: SqliteStatement;
+  listFirst: SqliteStatement;
+  listAfter: SqliteStatement;
 }
 
 /**
@@ -48,6 +52,14 @@ export class SqliteSnapshotStore implements SnapshotStore {
       state: JSON.parse(row[2]),
       createdAt: new Date(row[3]),
     };
+  }
+
+  async listSnapshotStreams(options?: ListSnapshotStreamsOptions): Promise<string[]> {
+    const { after, limit } = normalizeListSnapshotStreams(options);
+    const rows = this.run((s) =>
+      after === undefined ? s.listFirst.all(limit) : s.listAfter.all(after, limit),
+    ) as Array<[string]>;
+    return rows.map((row) => row[0]);
   }
 
   async deleteSnapshots(streamId: string, options: { beforeVersion?: number } = {}): Promise<number> {
@@ -87,5 +99,10 @@ function prepare(db: SqliteDatabase, table: string): SnapshotStatements {
     loadOfStateVersion: load(' AND state_version = ?'),
     deleteAll: db.prepare(`DELETE FROM ${table} WHERE stream_id = ?`).safeIntegers(false),
     deleteBefore: db.prepare(`DELETE FROM ${table} WHERE stream_id = ? AND version < ?`).safeIntegers(false),
+    // DISTINCT over the primary key's leading column: an index scan, no sort.
+    listFirst: db.prepare(`SELECT DISTINCT stream_id FROM ${table} ORDER BY stream_id LIMIT ?`).raw(true),
+    listAfter: db
+      .prepare(`SELECT DISTINCT stream_id FROM ${table} WHERE stream_id > ? ORDER BY stream_id LIMIT ?`)
+      .raw(true),
   };
 }

@@ -2,6 +2,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { createRedisHotTier, type RedisHotTier, recommendedHotRedisOptions } from '@strata/store-tiered';
 import { Redis } from 'ioredis';
 import { BenchObjectNames } from '../bench-object-names.js';
+import { deleteKeysAndDisconnect } from '../redis-key-cleanup.js';
 
 /** The Redis server; `STRATA_REDIS_URL` overrides the machine's default. */
 export const REDIS_URL = process.env.STRATA_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -32,21 +33,7 @@ export function openBenchHotTier(url: string = REDIS_URL): BenchHotTier {
     hot: createRedisHotTier(redis, { keyPrefix, timeoutMs: HOT_TIMEOUT_MS }),
     keyPrefix,
     ping: () => redis.ping(),
-    async cleanup() {
-      let deleted = 0;
-      try {
-        await ready(redis);
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1_000);
-          cursor = next;
-          if (keys.length > 0) deleted += await redis.unlink(...keys);
-        } while (cursor !== '0');
-      } finally {
-        redis.disconnect();
-      }
-      return deleted;
-    },
+    cleanup: () => deleteKeysAndDisconnect(redis, keyPrefix),
   };
 }
 
@@ -72,16 +59,4 @@ export async function probeRedis(url: string = REDIS_URL): Promise<string | unde
   } finally {
     redis.disconnect();
   }
-}
-
-/** Without an offline queue a command fails until the connection is up: wait for it (3 s at most). */
-async function ready(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') return;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('Redis did not become ready within 3 s')), 3_000);
-    redis.once('ready', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

@@ -9,5 +9,7 @@ export function createDemoRegistry(): EventRegistry {
     .register('order.item_added')
     .register('order.paid')
     .register('order.shipped')
-    .register('order.cancelled');
+    .register('order.cancelled')
+    .register('loyalty.joined')
+    .register('loyalty.points_earned');
 }

@@ -1,0 +1,33 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Deletes every key under `keyPrefix` (and nothing else: `SCAN` + `UNLINK` of that prefix, never
+ * `FLUSHALL`), then disconnects; returns how many keys it deleted.
+ */
+export async function deleteKeysAndDisconnect(redis: Redis, keyPrefix: string): Promise<number> {
+  let deleted = 0;
+  try {
+    await ready(redis);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1_000);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
+
+/** Without an offline queue a command fails until the connection is up: wait for it (3 s at most). */
+async function ready(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('Redis did not become ready within 3 s')), 3_000);
+    redis.once('ready', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

@@ -1,0 +1,11 @@
+export type { PruneOptions, PruneResult, RetentionOptions } from './retention.js';
+export { pruneSnapshots } from './retention.js';
+export type { CompressionCodec, CompressionOptions, SnapshotEnvelope } from './snapshot-compression.js';
+export type { IgnoredReason, SnapshotEvent, SnapshotStats } from './snapshot-events.js';
+export type { SnapshotContext, SnapshotStrategy } from './snapshot-strategy.js';
+export type { Snapshotter, SnapshottingOptions } from './snapshotting.js';
+export { snapshotting } from './snapshotting.js';
+export type { StateUpgrader } from './state-upgraders.js';
+export { allOf, anyOf, everyNEvents, never, timeBased } from './strategies.js';
+export type { AdaptiveOptions } from './strategy-adaptive.js';
+export { adaptive, adaptiveThreshold } from './strategy-adaptive.js';
