@@ -56,7 +56,6 @@ export class RedisKeys {
 
   get storage(): string {
     return `${this.prefix}storage`;
-
   }
 
   get snapshotStreams(): string {

@@ -1,4 +1,4 @@
-import type { LoadSnapshotOptions, Snapshot, SnapshotStore } from '@strata/core';
+import type { ListSnapshotStreamsOptions, LoadSnapshotOptions, Snapshot, SnapshotStore } from '@strata/core';
 import { MemorySnapshotStore } from '@strata/store-memory';
 
 /** `deleteSnapshots` forgets its stream (`DELETE ... WHERE version < ?`): it deletes every stream's snapshots. */
@@ -22,5 +22,9 @@ export class DeletesAcrossStreamsSnapshotStore implements SnapshotStore {
       if (other !== streamId) await this.inner.deleteSnapshots(other, options);
     }
     return deleted;
+  }
+
+  listSnapshotStreams(options?: ListSnapshotStreamsOptions): Promise<string[]> {
+    return this.inner.listSnapshotStreams(options);
   }
 }

@@ -1,4 +1,4 @@
-import type { LoadSnapshotOptions, Snapshot, SnapshotStore } from '@strata/core';
+import type { ListSnapshotStreamsOptions, LoadSnapshotOptions, Snapshot, SnapshotStore } from '@strata/core';
 import { MemorySnapshotStore } from '@strata/store-memory';
 
 /** Given both `stateVersion` and `maxVersion`, `loadSnapshot` applies only `maxVersion`. */
@@ -16,5 +16,9 @@ export class OneSnapshotFilterStore implements SnapshotStore {
 
   deleteSnapshots(streamId: string, options?: { beforeVersion?: number }): Promise<number> {
     return this.inner.deleteSnapshots(streamId, options);
+  }
+
+  listSnapshotStreams(options?: ListSnapshotStreamsOptions): Promise<string[]> {
+    return this.inner.listSnapshotStreams(options);
   }
 }
