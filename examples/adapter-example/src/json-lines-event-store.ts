@@ -27,6 +27,7 @@ import {
   assertStartPosition,
   catchUp,
   cutIncompleteTail,
+  readOrCreateStorageId,
   readStart,
   writeStartOnce,
 } from './json-lines-file.js';
@@ -65,6 +66,7 @@ export class JsonLinesEventStore implements EventStore {
    */
   private catchUps: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private id: Promise<string> | undefined;
 
   /** Use `openJsonLinesEventStore`, which reads where the log starts. */
   constructor(options: JsonLinesEventStoreOptions, lastPosition = 0n) {
@@ -177,6 +179,17 @@ export class JsonLinesEventStore implements EventStore {
     assertName(streamId, 'streamId');
     await this.refresh();
     return this.log.version(streamId);
+  }
+
+  /** The folder's id, kept in `storage-id` beside the log: the same for every store over the folder. */
+  async storageId(): Promise<string> {
+    this.assertOpen();
+    this.id ??= fileOperation(() => readOrCreateStorageId(this.directory));
+    // A failed attempt (the folder unreachable) is not cached: the next call tries again.
+    this.id.catch(() => {
+      this.id = undefined;
+    });
+    return this.id;
   }
 
   async close(): Promise<void> {

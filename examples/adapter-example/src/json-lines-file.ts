@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, open, readFile, truncate, writeFile } from 'node:fs/promises';
+import { access, link, open, readFile, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MAX_POSITION, ValidationError } from '@strata/core';
 import type { BatchLine, EventLog } from './event-log.js';
@@ -96,4 +97,25 @@ export async function readStart(directory: string): Promise<bigint> {
     lastPosition: string;
   };
   return BigInt(lastPosition);
+}
+
+/**
+ * The folder's storage id, made by whichever store gets there first. Written to a temporary file
+ * and linked into place, because a link either appears whole or fails with EEXIST: a second store
+ * can never read a half-written id.
+ */
+export async function readOrCreateStorageId(directory: string): Promise<string> {
+  const path = join(directory, 'storage-id');
+  if (!(await exists(path))) {
+    const draft = join(directory, `storage-id.${randomUUID()}.tmp`);
+    await writeFile(draft, randomUUID());
+    try {
+      await link(draft, path).catch((error: unknown) => {
+        if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+      });
+    } finally {
+      await unlink(draft);
+    }
+  }
+  return readFile(path, 'utf8');
 }

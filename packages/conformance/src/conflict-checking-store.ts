@@ -20,7 +20,13 @@ import { describeError, settle, show } from './outcome.js';
  * re-running a command on a stream that never moved, and it never gives up on `'any'`.
  */
 export class ConflictCheckingStore implements EventStore {
-  constructor(readonly adapter: EventStore) {}
+  /** The adapter's own, when it has one: the optional method must stay optional through the wrapper. */
+  readonly storageId?: () => Promise<string>;
+
+  constructor(readonly adapter: EventStore) {
+    const { storageId } = adapter;
+    if (typeof storageId === 'function') this.storageId = () => storageId.call(adapter);
+  }
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     try {

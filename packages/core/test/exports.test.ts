@@ -20,6 +20,7 @@ describePackageExports(
       '.': [
         'ConcurrencyError',
         'DuplicateEventError',
+        'PositionsExhaustedError',
         'SerializationError',
         'StoreClosedError',
         'StoreUnavailableError',

@@ -51,6 +51,9 @@ afterAll(async () => {
 const options: EventStoreConformanceOptions = {
   create: async () => new RedisEventStore({ client, keyPrefix }),
   scale: { largeStreamEvents: 3000 },
+  // A cluster indexes event ids per stream (README, "Redis Cluster"): the kit reports the
+  // store-wide id races as skipped, naming this, instead of passing them silently.
+  eventIdScope: 'per-stream',
 };
 
 describe('@strata/store-redis on a Redis Cluster of three masters', () => {

@@ -46,8 +46,13 @@ export function addCounts(a: WarmCounts, b: WarmCounts): WarmCounts {
  */
 export class CountingEventStore implements EventStore {
   private counts: WarmCounts = { ...NO_COUNTS };
+  /** The warm store's own, uncounted: the tiered store asks for it once to scope its hot copies. */
+  readonly storageId?: () => Promise<string>;
 
-  constructor(private readonly inner: EventStore) {}
+  constructor(private readonly inner: EventStore) {
+    const { storageId } = inner;
+    if (typeof storageId === 'function') this.storageId = () => storageId.call(inner);
+  }
 
   snapshot(): WarmCounts {
     return { ...this.counts };

@@ -82,7 +82,8 @@ export async function runTieredSuite(args: BenchArgs): Promise<TieredReport> {
         strict: createTieredEventStore(common),
         bounded: createTieredEventStore({ ...common, consistency: 'bounded' }),
         down: createTieredEventStore({ ...common, hot: deadHot, logger: SILENT }),
-        hot: hotTier.hot,
+        // The raw hot-tier case reads the copies the tiered stores keep for this warm storage.
+        hot: hotTier.hot.forStorage(await counting.storageId!()),
         ping: hotTier.ping,
       };
       try {

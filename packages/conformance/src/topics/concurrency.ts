@@ -6,6 +6,7 @@ import { kitTest } from '../kit-test.js';
 import { expectOneWinner, RACE_WRITERS as WRITERS } from '../one-winner-race.js';
 import { describeError, settle } from '../outcome.js';
 import { expectOneIdOwner } from '../shared-id-race.js';
+import { kitTestOfStoreWideIds } from '../skip-without-option.js';
 import { useStoreFixture } from '../store-fixture.js';
 import { idsOf, makeEvents, range, versionsOf } from '../test-events.js';
 import { uniqueEventType, uniqueStreamId } from '../unique-names.js';
@@ -98,7 +99,8 @@ export function describeConcurrency(options: EventStoreConformanceOptions): void
       },
     );
 
-    kitTest(
+    kitTestOfStoreWideIds(
+      options,
       `${WRITERS} appenders of the same event ids to ${WRITERS} different streams: one wins, the rest get DuplicateEventError (x${raceRepetitions})`,
       async () => {
         const store = await fixture.open();

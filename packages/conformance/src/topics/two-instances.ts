@@ -7,7 +7,7 @@ import { markLogPosition, readOwnEvents } from '../log-reader.js';
 import { expectOneWinner, RACE_WRITERS } from '../one-winner-race.js';
 import { expectRejection } from '../outcome.js';
 import { expectOneIdOwner } from '../shared-id-race.js';
-import { skipWithoutOption } from '../skip-without-option.js';
+import { kitTestOfStoreWideIds, skipWithoutOption } from '../skip-without-option.js';
 import { useStoreFixture } from '../store-fixture.js';
 import { idsOf, makeEvents, range, versionsOf } from '../test-events.js';
 import { uniqueEventType, uniqueStreamId } from '../unique-names.js';
@@ -79,7 +79,8 @@ export function describeTwoInstances(options: EventStoreConformanceOptions): voi
       }
     });
 
-    kitTest(
+    kitTestOfStoreWideIds(
+      options,
       `the same event ids appended to different streams through both instances at once: one wins, the rest get DuplicateEventError (x${raceRepetitions})`,
       async () => {
         const store = await fixture.open();

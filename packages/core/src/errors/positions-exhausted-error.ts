@@ -6,6 +6,7 @@ import { hasErrorCode, StrataError } from './strata-error.js';
  * append fails the same way; move on to a new log (archive this one, start a new database).
  */
 export class PositionsExhaustedError extends StrataError {
+  override readonly name: string = 'PositionsExhaustedError';
   static readonly code = 'STRATA_POSITIONS_EXHAUSTED';
   /** Which adapter refused, e.g. `mysql`, `redis`. */
   readonly store: string;
