@@ -42,7 +42,7 @@ describeWithServer('the tiered measurements (memory warm store, Redis hot tier)'
       strict: createTieredEventStore(common),
       bounded: createTieredEventStore({ ...common, consistency: 'bounded' }),
       down: createTieredEventStore({ ...common, hot: deadHot }),
-      hot: hotTier.hot,
+      hot: hotTier.hot.forStorage(await warm.storageId!()),
       ping: hotTier.ping,
     };
   });

@@ -46,8 +46,13 @@ export function addCounts(a: WarmCounts, b: WarmCounts): WarmCounts {
  */
 export class CountingEventStore implements EventStore {
   private counts: WarmCounts = { ...NO_COUNTS };
+  /** The inner store's: a tiered store with a hot tier needs its warm store's storage id. */
+  readonly storageId?: () => Promise<string>;
 
-  constructor(private readonly inner: EventStore) {}
+  constructor(private readonly inner: EventStore) {
+    const own = inner.storageId;
+    if (own !== undefined) this.storageId = () => own.call(inner);
+  }
 
   snapshot(): WarmCounts {
     return { ...this.counts };

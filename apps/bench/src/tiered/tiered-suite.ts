@@ -82,7 +82,8 @@ export async function runTieredSuite(args: BenchArgs): Promise<TieredReport> {
         strict: createTieredEventStore(common),
         bounded: createTieredEventStore({ ...common, consistency: 'bounded' }),
         down: createTieredEventStore({ ...common, hot: deadHot, logger: SILENT }),
-        hot: hotTier.hot,
+        // The copies of this warm storage, as the tiered stores see them.
+        hot: hotTier.hot.forStorage(await warm.store.storageId!()),
         ping: hotTier.ping,
       };
       try {
