@@ -231,7 +231,12 @@ describe('RedisHotTier', () => {
   });
 
   describe('snapshot copies', () => {
-    const value = (version: number) => ({ version, stateVersion: 1, createdAt: 5, stateJson: `{"v":${version}}` });
+    const value = (version: number) => ({
+      version,
+      stateVersion: 1,
+      createdAt: 5,
+      stateJson: `{"v":${version}}`,
+    });
 
     it('a promotion is a compare-and-set: refused after any write or delete since its read, or a read too old', async () => {
       const seen = (await hot.readSnapshot('s', undefined)).seen;
