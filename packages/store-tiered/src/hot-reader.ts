@@ -51,7 +51,12 @@ export class HotReader {
     if (read.kind !== 'covered') return this.missRead(streamId, range, read);
 
     const { copy, events } = read;
-    if (settledBy(range, copy.toVersion) || ctx.freshEnough(streamId, copy, ctx.now())) {
+    if (settledBy(range, copy.toVersion)) {
+      ctx.metrics.hit(streamId);
+      return answer(events, range);
+    }
+    if (ctx.freshEnough(streamId, copy, ctx.now())) {
+      this.joinTrail(streamId, range, events, copy.verifiedAt);
       ctx.metrics.hit(streamId);
       return answer(events, range);
     }
@@ -69,6 +74,7 @@ export class HotReader {
     }
     if (current === copy.toVersion) {
       if (!strict) ctx.background(() => this.confirm(streamId, current, checkStart));
+      this.joinTrail(streamId, range, events, checkStart);
       ctx.metrics.hit(streamId);
       return answer(events, range);
     }
@@ -119,6 +125,27 @@ export class HotReader {
       if (joined.length > 0) ctx.background(() => this.promote(streamId, joined, started));
       else ctx.background(() => this.promoteLastEvent(streamId));
     }
+  }
+
+  /**
+   * A paging reader's page served from a copy known to end the stream (as of `verifiedAt`), right
+   * after pages it missed (the copy starts within the trail's reach, say a tail copy): the pages
+   * and the copy's events to its end are one contiguous range ending the stream, so they become a
+   * copy reaching further back. `events` are the copy's events of `range`, which, the range not
+   * being settled by the copy, run to the copy's end.
+   */
+  private joinTrail(
+    streamId: string,
+    range: NormalizedReadStream,
+    events: RecordedEvent[],
+    verifiedAt: number,
+  ): void {
+    if (range.direction !== 'forward' || range.toVersion !== OPEN_END || range.limit === 0) return;
+    const trail = this.trails.before(streamId, range.fromVersion);
+    if (trail.length === 0) return;
+    this.trails.forget(streamId);
+    const joined = [...trail, ...events];
+    if (isContiguous(joined)) this.ctx.background(() => this.promote(streamId, joined, verifiedAt));
   }
 
   /** Makes the stream's last event its copy: an open-ended backward read reaches the stream's end. */

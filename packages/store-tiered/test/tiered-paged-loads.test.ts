@@ -101,6 +101,21 @@ describe('paged loads (iterateStream, as AggregateRepository.load reads)', () =>
     }
   });
 
+  for (const consistency of ['strict', 'bounded'] as const) {
+    it(`a tail copy does not stop a whole load from being promoted: its missed pages join the copy (${consistency})`, async () => {
+      const { store, sqlite, warmCalls } = await fixture.open({ consistency });
+      await sqlite.append('s', newEvents(2000));
+      // A load from a snapshot at the head leaves a copy of the last event only.
+      await load(store, 's', 2001);
+      await store.flush();
+      await load(store, 's');
+      await store.flush();
+      resetCounts(warmCalls);
+      expect(await load(store, 's')).toEqual(await sqlite.readStream('s'));
+      expect(warmCalls.readStream ?? 0).toBe(0);
+    });
+  }
+
   it('an empty read past the end of a missing stream promotes nothing', async () => {
     const { store } = await fixture.open();
     expect(await load(store, 'nothing', 11)).toEqual([]);
