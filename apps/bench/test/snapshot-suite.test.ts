@@ -18,7 +18,7 @@ describe('snapshotBackends', () => {
     expect(names(['--target', 'redis,sqlite'])).toEqual(['sqlite', 'redis']);
     expect(names(['--target', 'mysql'])).toEqual(['mysql']);
     expect(names(['--target', 'tiered'])).toEqual(['tiered']);
-    expect(SNAPSHOT_BACKENDS.find((b) => b.name === 'tiered')?.note).toMatch(/warm store's `snapshots`/);
+    expect(SNAPSHOT_BACKENDS.find((b) => b.name === 'tiered')?.note).toMatch(/`tiered.snapshots` keeps/);
   });
 });
 

@@ -1,7 +1,16 @@
 import type { NormalizedReadStream, RecordedEvent } from '@strata/core';
 import { HotHints } from './hot-hints.js';
 import type { HotCopyBounds, HotRead } from './hot-tier.js';
-import { answer, ascending, isContiguous, OPEN_END, reachesStreamEnd, settledBy } from './read-range.js';
+import { PageTrails } from './page-trails.js';
+import {
+  answer,
+  ascending,
+  isContiguous,
+  isFullForwardPage,
+  OPEN_END,
+  reachesStreamEnd,
+  settledBy,
+} from './read-range.js';
 import type { TierContext } from './tier-context.js';
 
 /**
@@ -12,8 +21,11 @@ import type { TierContext } from './tier-context.js';
  */
 export class HotReader {
   private readonly hints = new HotHints();
+  private readonly trails: PageTrails;
 
-  constructor(private readonly ctx: TierContext) {}
+  constructor(private readonly ctx: TierContext) {
+    this.trails = new PageTrails(ctx.policy.maxCopyEvents);
+  }
 
   async readStream(streamId: string, range: NormalizedReadStream): Promise<RecordedEvent[]> {
     const { ctx } = this;
@@ -39,7 +51,12 @@ export class HotReader {
     if (read.kind !== 'covered') return this.missRead(streamId, range, read);
 
     const { copy, events } = read;
-    if (settledBy(range, copy.toVersion) || ctx.freshEnough(streamId, copy, ctx.now())) {
+    if (settledBy(range, copy.toVersion)) {
+      ctx.metrics.hit(streamId);
+      return answer(events, range);
+    }
+    if (ctx.freshEnough(streamId, copy, ctx.now())) {
+      this.joinTrail(streamId, range, events, copy.verifiedAt);
       ctx.metrics.hit(streamId);
       return answer(events, range);
     }
@@ -57,6 +74,7 @@ export class HotReader {
     }
     if (current === copy.toVersion) {
       if (!strict) ctx.background(() => this.confirm(streamId, current, checkStart));
+      this.joinTrail(streamId, range, events, checkStart);
       ctx.metrics.hit(streamId);
       return answer(events, range);
     }
@@ -69,13 +87,72 @@ export class HotReader {
     return this.topUp(streamId, range, copy, events);
   }
 
-  /** Reads the warm store and, if the answer reaches the stream's end, makes it the copy. */
+  /** Reads the warm store and, if the answer proves where the stream ends, makes that the copy. */
   async warmAndPromote(streamId: string, range: NormalizedReadStream): Promise<RecordedEvent[]> {
     const started = this.ctx.now();
     const events = await this.ctx.warmReader.readStream(streamId, range);
-    const inOrder = ascending(events, range);
-    if (reachesStreamEnd(inOrder, range)) this.ctx.background(() => this.promote(streamId, inOrder, started));
+    this.learnFrom(streamId, range, ascending(events, range), started);
     return events;
+  }
+
+  /**
+   * What a warm answer (ascending, read from `started` on) makes the copy. An answer that reaches
+   * the stream's end does, joined to the full pages a paging reader read right before it: stored
+   * versions never change, so the trail and the answer are one contiguous range that ended the
+   * stream as of `started`. A full forward page proves nothing yet and joins the trail. An empty
+   * forward answer right after a trail proves the trail ends the stream; with no trail (a load
+   * after a snapshot at the head), the stream's last event is read in the background instead, an
+   * open-ended backward read being an end proof of its own, so the next such read is a hit.
+   */
+  private learnFrom(
+    streamId: string,
+    range: NormalizedReadStream,
+    inOrder: RecordedEvent[],
+    started: number,
+  ): void {
+    const { ctx, trails } = this;
+    const paging = range.direction === 'forward' && range.toVersion === OPEN_END && range.limit !== 0;
+    const trail = paging ? trails.before(streamId, range.fromVersion) : [];
+    const adjacent = inOrder.length === 0 || inOrder[0]!.version === range.fromVersion;
+    const joined = trail.length > 0 && adjacent ? [...trail, ...inOrder] : inOrder;
+    if (reachesStreamEnd(inOrder, range)) {
+      trails.forget(streamId);
+      ctx.background(() => this.promote(streamId, joined, started));
+    } else if (isFullForwardPage(inOrder, range)) {
+      trails.keep(streamId, joined);
+    } else if (paging && inOrder.length === 0 && range.fromVersion > 1) {
+      trails.forget(streamId);
+      if (joined.length > 0) ctx.background(() => this.promote(streamId, joined, started));
+      else ctx.background(() => this.promoteLastEvent(streamId));
+    }
+  }
+
+  /**
+   * A paging reader's page served from a copy known to end the stream (as of `verifiedAt`), right
+   * after pages it missed (the copy starts within the trail's reach, say a tail copy): the pages
+   * and the copy's events to its end are one contiguous range ending the stream, so they become a
+   * copy reaching further back. `events` are the copy's events of `range`, which, the range not
+   * being settled by the copy, run to the copy's end.
+   */
+  private joinTrail(
+    streamId: string,
+    range: NormalizedReadStream,
+    events: RecordedEvent[],
+    verifiedAt: number,
+  ): void {
+    if (range.direction !== 'forward' || range.toVersion !== OPEN_END || range.limit === 0) return;
+    const trail = this.trails.before(streamId, range.fromVersion);
+    if (trail.length === 0) return;
+    this.trails.forget(streamId);
+    const joined = [...trail, ...events];
+    if (isContiguous(joined)) this.ctx.background(() => this.promote(streamId, joined, verifiedAt));
+  }
+
+  /** Makes the stream's last event its copy: an open-ended backward read reaches the stream's end. */
+  private async promoteLastEvent(streamId: string): Promise<void> {
+    const started = this.ctx.now();
+    const last = await this.ctx.warm.readStream(streamId, { direction: 'backward', limit: 1 });
+    if (last.length === 1) await this.promote(streamId, last, started);
   }
 
   /** Stores `events` (ascending, up to the stream's end as of `verifiedAt`) as the stream's copy. */

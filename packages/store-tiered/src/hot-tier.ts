@@ -1,4 +1,11 @@
 import type { RecordedEvent } from '@strata/core';
+import type {
+  HotSnapshot,
+  HotSnapshotRead,
+  SnapshotChange,
+  SnapshotPromoteOutcome,
+  SnapshotWriteOutcome,
+} from './hot-snapshot.js';
 
 /** A `readStream` request, normalized: `toVersion` is `Number.MAX_SAFE_INTEGER` when open-ended. */
 export interface HotReadRange {
@@ -86,8 +93,45 @@ export interface HotTier {
   ): Promise<ExtendOutcome>;
   /** Moves `verifiedAt` up if the copy still ends at `toVersion`; true when it did. */
   confirm(streamId: string, toVersion: number, verifiedAt: number): Promise<boolean>;
-  /** Deletes the stream's copy. */
+  /**
+   * Deletes everything the tier holds of the stream: its copy, and its snapshot copy for a tier
+   * that keeps them (moving the snapshot generation on, see `promoteSnapshot`).
+   */
   invalidate(streamId: string): Promise<void>;
+  /**
+   * The stream's snapshot copy, whether a writer is pending, and what `promoteSnapshot` compares.
+   * The snapshot methods are optional: without them the tiered store's `snapshots` reads and
+   * writes the warm snapshot store only. Refreshes the TTL when `refreshTtlSeconds` is set.
+   */
+  readSnapshot?(streamId: string, refreshTtlSeconds: number | undefined): Promise<HotSnapshotRead>;
+  /**
+   * A snapshot writer's first step, before it writes warm: the copy stops being served, the
+   * generation moves on, and `token` is pending for `leaseMs` (a writer that dies is not waited for
+   * longer).
+   */
+  beginSnapshotWrite?(streamId: string, token: string, leaseMs: number, ttlSeconds: number): Promise<void>;
+  /**
+   * A snapshot writer's last step, after its warm write: `token` stops pending, the generation
+   * moves on, and the copy becomes the newest snapshot overall only if this writer knows it (it was
+   * alone, within its lease, and a copy was there when it began); otherwise there is none.
+   */
+  endSnapshotWrite?(
+    streamId: string,
+    token: string,
+    change: SnapshotChange,
+    ttlSeconds: number,
+  ): Promise<SnapshotWriteOutcome>;
+  /**
+   * Stores `snapshot` (the unfiltered warm answer, `null` for none, read after the `seen` read)
+   * as the copy, unless the generation moved on since `seen`, a writer is pending, the read is too
+   * old, or a copy at least as new is there.
+   */
+  promoteSnapshot?(
+    streamId: string,
+    seen: string,
+    snapshot: HotSnapshot | null,
+    ttlSeconds: number,
+  ): Promise<SnapshotPromoteOutcome>;
   /** Resolves when the hot tier answers; the circuit breaker's probe. */
   ping(): Promise<void>;
   /**

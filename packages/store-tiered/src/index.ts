@@ -1,6 +1,13 @@
 export type { BreakerState, CircuitBreakerOptions } from './circuit-breaker.js';
 export type { ColdRange, ColdTier } from './cold-tier.js';
 export type {
+  HotSnapshot,
+  HotSnapshotRead,
+  SnapshotChange,
+  SnapshotPromoteOutcome,
+  SnapshotWriteOutcome,
+} from './hot-snapshot.js';
+export type {
   ExtendOutcome,
   HotCopyBounds,
   HotRead,
@@ -17,9 +24,11 @@ export type { RedisHotTierOptions } from './redis-hot-tier.js';
 export { createRedisHotTier, RedisHotTier } from './redis-hot-tier.js';
 export { createTieredEventStore, TieredEventStore } from './tiered-event-store.js';
 export type { TieredLogger } from './tiered-logger.js';
+export { TieredSnapshotStore } from './tiered-snapshot-store.js';
 export type {
   InvalidationReason,
   MissReason,
+  TieredSnapshotStats,
   TieredStoreEventName,
   TieredStoreEvents,
   TieredStoreListener,

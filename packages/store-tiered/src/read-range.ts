@@ -52,6 +52,21 @@ export function reachesStreamEnd(events: readonly RecordedEvent[], range: Normal
   return isContiguous(events);
 }
 
+/**
+ * Whether an answer (ascending) is a full page of a forward, open-ended read with a limit: it may
+ * or may not end at the stream's end, so only a later read can tell.
+ */
+export function isFullForwardPage(events: readonly RecordedEvent[], range: NormalizedReadStream): boolean {
+  return (
+    range.direction === 'forward' &&
+    range.toVersion === OPEN_END &&
+    range.limit !== undefined &&
+    range.limit > 0 &&
+    events.length === range.limit &&
+    isContiguous(events)
+  );
+}
+
 export function isContiguous(events: readonly RecordedEvent[]): boolean {
   const first = events[0]?.version ?? 0;
   return events.every((event, i) => event.version === first + i);

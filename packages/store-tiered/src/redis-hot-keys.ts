@@ -19,6 +19,15 @@ export function hotCopyKeys(prefix: string, streamId: string): HotCopyKeys {
 }
 
 /**
+ * The two keys of one stream's snapshot copy, with the same hash tag as its event copy (so one
+ * script can delete both): the snapshot hash (generation, copy) and its pending writers.
+ */
+export function hotSnapshotKeys(prefix: string, streamId: string): { snapshot: string; writers: string } {
+  const tag = `${prefix}{${escapeTag(streamId)}}`;
+  return { snapshot: `${tag}:s`, writers: `${tag}:w` };
+}
+
+/**
  * The key prefix of one warm storage's copies: the tier's prefix, then the storage id (escaped
  * like a hash tag, so that it cannot open one), so two storages never share a key.
  */

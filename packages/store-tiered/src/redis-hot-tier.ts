@@ -3,6 +3,22 @@ import { ValidationError } from '@strata/core';
 import { Redis } from 'ioredis';
 import { formatHeader, formatVerifiedAt, HEADER_LENGTH, parseHeader } from './hot-copy-header.js';
 import { decodeHotEvents, encodeHotEvents } from './hot-event-codec.js';
+import {
+  decodeHotSnapshot,
+  encodeHotSnapshot,
+  type HotSnapshot,
+  type HotSnapshotRead,
+  type SnapshotChange,
+  type SnapshotPromoteOutcome,
+  type SnapshotWriteOutcome,
+} from './hot-snapshot.js';
+import {
+  INVALIDATE_SCRIPT,
+  SNAPSHOT_BEGIN_SCRIPT,
+  SNAPSHOT_END_SCRIPT,
+  SNAPSHOT_PROMOTE_SCRIPT,
+  SNAPSHOT_READ_SCRIPT,
+} from './hot-snapshot-scripts.js';
 import type {
   ExtendOutcome,
   HotCopyBounds,
@@ -13,6 +29,7 @@ import type {
   PromoteOutcome,
 } from './hot-tier.js';
 import { CONFIRM_SCRIPT, EXTEND_SCRIPT, PROMOTE_SCRIPT, READ_SCRIPT } from './hot-tier-scripts.js';
+import type { LuaScript } from './lua-script.js';
 import { isContiguous, OPEN_END } from './read-range.js';
 import {
   DEFAULT_HOT_TIMEOUT_MS,
@@ -20,7 +37,13 @@ import {
   type RedisHotClient,
   recommendedHotRedisOptions,
 } from './redis-hot-client.js';
-import { assertKeyPrefix, DEFAULT_HOT_KEY_PREFIX, hotCopyKeys, storageKeyPrefix } from './redis-hot-keys.js';
+import {
+  assertKeyPrefix,
+  DEFAULT_HOT_KEY_PREFIX,
+  hotCopyKeys,
+  hotSnapshotKeys,
+  storageKeyPrefix,
+} from './redis-hot-keys.js';
 import { whenReady, withTimeout } from './redis-readiness.js';
 
 export interface RedisHotTierOptions {
@@ -166,7 +189,57 @@ export class RedisHotTier implements HotTier {
 
   async invalidate(streamId: string): Promise<void> {
     const { data, offsets } = hotCopyKeys(this.keyPrefix, streamId);
-    await this.command('del', [data, offsets]);
+    const { snapshot } = hotSnapshotKeys(this.keyPrefix, streamId);
+    await this.guarded(() => INVALIDATE_SCRIPT.run(this.client, [data, offsets, snapshot], []));
+  }
+
+  async readSnapshot(streamId: string, refreshTtlSeconds: number | undefined): Promise<HotSnapshotRead> {
+    const reply = (await this.snapshotScript(SNAPSHOT_READ_SCRIPT, streamId, [refreshTtlSeconds ?? 0])) as [
+      string,
+      string,
+      number,
+      string,
+    ];
+    const [value, generation, writers, serverTime] = reply;
+    const copy = value === '' ? undefined : decodeHotSnapshot(value);
+    // A value this tier did not write is never served: the read acts as if there were none, and a
+    // writer's or reader's next step replaces it.
+    return { copy, writing: writers > 0, seen: `${generation}:${serverTime}` };
+  }
+
+  async beginSnapshotWrite(
+    streamId: string,
+    token: string,
+    leaseMs: number,
+    ttlSeconds: number,
+  ): Promise<void> {
+    await this.snapshotScript(SNAPSHOT_BEGIN_SCRIPT, streamId, [token, leaseMs, ttlSeconds]);
+  }
+
+  async endSnapshotWrite(
+    streamId: string,
+    token: string,
+    change: SnapshotChange,
+    ttlSeconds: number,
+  ): Promise<SnapshotWriteOutcome> {
+    const args =
+      change.kind === 'save'
+        ? [token, 'save', encodeHotSnapshot(change.snapshot), change.snapshot.version, ttlSeconds]
+        : change.kind === 'delete'
+          ? [token, 'delete', '', change.beforeVersion ?? '', ttlSeconds]
+          : [token, 'unknown', '', '', ttlSeconds];
+    return (await this.snapshotScript(SNAPSHOT_END_SCRIPT, streamId, args)) as SnapshotWriteOutcome;
+  }
+
+  async promoteSnapshot(
+    streamId: string,
+    seen: string,
+    snapshot: HotSnapshot | null,
+    ttlSeconds: number,
+  ): Promise<SnapshotPromoteOutcome> {
+    const [generation = '', serverTime = ''] = seen.split(':');
+    const args = [generation, serverTime, encodeHotSnapshot(snapshot), snapshot?.version ?? 0, ttlSeconds];
+    return (await this.snapshotScript(SNAPSHOT_PROMOTE_SCRIPT, streamId, args)) as SnapshotPromoteOutcome;
   }
 
   async ping(): Promise<void> {
@@ -203,6 +276,15 @@ export class RedisHotTier implements HotTier {
   ): Promise<unknown> {
     const { data, offsets } = hotCopyKeys(this.keyPrefix, streamId);
     return this.guarded(() => script.run(this.client, [data, offsets], args, buffers));
+  }
+
+  private snapshotScript(
+    script: LuaScript,
+    streamId: string,
+    args: readonly HotArgument[],
+  ): Promise<unknown> {
+    const { snapshot, writers } = hotSnapshotKeys(this.keyPrefix, streamId);
+    return this.guarded(() => script.run(this.client, [snapshot, writers], args));
   }
 
   private command(name: string, args: (string | number)[]): Promise<unknown> {

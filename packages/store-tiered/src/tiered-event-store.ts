@@ -10,6 +10,7 @@ import {
   type ReadStreamOptions,
   type ReadStreamsOptions,
   type RecordedEvent,
+  type SnapshotStore,
   StoreClosedError,
 } from '@strata/core';
 import { HotAccess } from './hot-access.js';
@@ -19,6 +20,7 @@ import { PendingInvalidations } from './pending-invalidations.js';
 import { RecentWrites } from './recent-writes.js';
 import { StorageScopedHot, warmStorageIdOf } from './storage-scoped-hot.js';
 import { TierContext } from './tier-context.js';
+import { TieredSnapshotStore } from './tiered-snapshot-store.js';
 import type { TieredStoreEventName, TieredStoreListener, TieredStoreStats } from './tiered-store-events.js';
 import { TieredStoreMetrics } from './tiered-store-metrics.js';
 import { normalizeTieredOptions, type TieredEventStoreOptions } from './tiered-store-options.js';
@@ -56,6 +58,13 @@ export class TieredEventStore implements EventStore {
    */
   readonly storageId?: () => Promise<string>;
 
+  /**
+   * The snapshots, when there is a warm snapshot store (the `warmSnapshots` option, else the warm
+   * store's own `snapshots`): the warm one, with each stream's newest snapshot kept in the hot tier
+   * too (see the README's "Snapshots").
+   */
+  readonly snapshots: TieredSnapshotStore | undefined;
+
   constructor(options: TieredEventStoreOptions) {
     const normalized = normalizeTieredOptions(options);
     this.warm = normalized.warm;
@@ -70,7 +79,10 @@ export class TieredEventStore implements EventStore {
     this.warmReader = new WarmReader(normalized.warm, normalized.cold, this.metrics);
     this.passthrough = normalized.hot === undefined && normalized.cold === undefined;
     const policy = normalized.hot;
-    if (policy === undefined) return;
+    if (policy === undefined) {
+      this.snapshots = this.snapshotsOver(normalized.warmSnapshots, undefined);
+      return;
+    }
     const access = new HotAccess(
       new StorageScopedHot(policy.hot, policy.warmStorageId),
       policy,
@@ -93,6 +105,16 @@ export class TieredEventStore implements EventStore {
       streams: new HotStreamsReader(ctx, reader),
       writer: new WriteThrough(ctx),
     };
+    this.snapshots = this.snapshotsOver(normalized.warmSnapshots, ctx);
+  }
+
+  private snapshotsOver(
+    warm: SnapshotStore | undefined,
+    ctx: TierContext | undefined,
+  ): TieredSnapshotStore | undefined {
+    return warm === undefined
+      ? undefined
+      : new TieredSnapshotStore(warm, ctx, this.metrics, () => this.assertOpen());
   }
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {

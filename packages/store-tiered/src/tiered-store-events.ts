@@ -58,4 +58,18 @@ export interface TieredStoreStats {
   breaker: BreakerState;
   /** How often the breaker opened. */
   breakerOpenings: number;
+  /** The same for `store.snapshots` (see `TieredSnapshotStats`). */
+  snapshots: TieredSnapshotStats;
+}
+
+/** What `store.snapshots` did: loads answered from the hot tier or warm, and copies written. */
+export interface TieredSnapshotStats {
+  /** Loads answered from the hot copy. */
+  hits: number;
+  /** Loads answered by the warm snapshot store. */
+  misses: number;
+  /** Warm answers stored as the copy. */
+  promotions: number;
+  /** Saves and deletes after which the copy is the newest snapshot (or none) without a warm read. */
+  writeThroughs: number;
 }

@@ -1,13 +1,14 @@
 import type { BreakerState } from './circuit-breaker.js';
 import type {
   MissReason,
+  TieredSnapshotStats,
   TieredStoreEventName,
   TieredStoreEvents,
   TieredStoreListener,
   TieredStoreStats,
 } from './tiered-store-events.js';
 
-type Counters = Omit<TieredStoreStats, 'missesByReason' | 'pendingInvalidations' | 'breaker'>;
+type Counters = Omit<TieredStoreStats, 'missesByReason' | 'pendingInvalidations' | 'breaker' | 'snapshots'>;
 
 /** The store's counters and its listeners; a listener that throws never breaks a store call. */
 export class TieredStoreMetrics {
@@ -28,6 +29,8 @@ export class TieredStoreMetrics {
     stale: 0,
     unavailable: 0,
   };
+  /** Counted by `TieredSnapshotStore`. */
+  readonly snapshots: TieredSnapshotStats = { hits: 0, misses: 0, promotions: 0, writeThroughs: 0 };
   private readonly listeners = new Map<TieredStoreEventName, Set<(payload: never) => void>>();
 
   on<K extends TieredStoreEventName>(event: K, listener: TieredStoreListener<K>): () => void {
@@ -89,7 +92,13 @@ export class TieredStoreMetrics {
   }
 
   snapshot(breaker: BreakerState, pendingInvalidations: number): TieredStoreStats {
-    return { ...this.counters, missesByReason: { ...this.missReasons }, pendingInvalidations, breaker };
+    return {
+      ...this.counters,
+      missesByReason: { ...this.missReasons },
+      pendingInvalidations,
+      breaker,
+      snapshots: { ...this.snapshots },
+    };
   }
 
   private emit<K extends TieredStoreEventName>(event: K, payload: TieredStoreEvents[K]): void {

@@ -1,4 +1,4 @@
-import { type EventStore, ValidationError } from '@strata/core';
+import { type EventStore, type SnapshotStore, ValidationError } from '@strata/core';
 import {
   type CircuitBreakerOptions,
   type NormalizedBreakerOptions,
@@ -51,6 +51,16 @@ export interface TieredEventStoreOptions {
   maxPendingInvalidations?: number;
   /** Told once when a hot-tier outage starts and once when it ends; defaults to `console`. */
   logger?: TieredLogger;
+  /**
+   * The warm snapshot store (of the warm store's own database) behind `store.snapshots`; defaults
+   * to the warm store's `snapshots`, when it has one.
+   */
+  warmSnapshots?: SnapshotStore;
+  /**
+   * How long a snapshot writer may take between its two hot-tier steps (its warm write) before
+   * readers stop waiting for it; defaults to 30,000 ms. See the README's "Snapshots".
+   */
+  snapshotWriteLeaseMs?: number;
 }
 
 export interface HotPolicy {
@@ -65,10 +75,13 @@ export interface HotPolicy {
   maxPendingInvalidations: number;
   breaker: NormalizedBreakerOptions;
   logger: TieredLogger | undefined;
+  snapshotWriteLeaseMs: number;
 }
 
 export interface NormalizedTieredOptions {
   warm: EventStore;
+  /** The option, else the warm store's `snapshots`; `undefined` when neither is there. */
+  warmSnapshots: SnapshotStore | undefined;
   cold: ColdTier | undefined;
   /** `undefined` without a hot tier. */
   hot: HotPolicy | undefined;
@@ -94,7 +107,11 @@ export function normalizeTieredOptions(options: TieredEventStoreOptions): Normal
   ) {
     throw new ValidationError('options.warmStorageId', 'must be a non-empty string');
   }
-  if (hot === undefined) return { warm, cold, hot: undefined };
+  if (options.warmSnapshots !== undefined) {
+    assertHasMethods(options.warmSnapshots, 'options.warmSnapshots', SNAPSHOT_METHODS);
+  }
+  const warmSnapshots = options.warmSnapshots ?? ownSnapshots(warm);
+  if (hot === undefined) return { warm, warmSnapshots, cold, hot: undefined };
   assertHasMethods(hot, 'options.hot', [
     'read',
     'peek',
@@ -131,12 +148,15 @@ export function normalizeTieredOptions(options: TieredEventStoreOptions): Normal
   assertInteger(maxCopyEvents, 'options.maxCopyEvents', 1);
   const maxPendingInvalidations = options.maxPendingInvalidations ?? DEFAULT_MAX_PENDING_INVALIDATIONS;
   assertInteger(maxPendingInvalidations, 'options.maxPendingInvalidations', 1);
+  const snapshotWriteLeaseMs = options.snapshotWriteLeaseMs ?? DEFAULT_SNAPSHOT_WRITE_LEASE_MS;
+  assertInteger(snapshotWriteLeaseMs, 'options.snapshotWriteLeaseMs', 1);
   const logger = options.logger === undefined ? console : options.logger;
   if (typeof logger !== 'object' || logger === null || typeof logger.warn !== 'function') {
     throw new ValidationError('options.logger', 'must have a warn(message, details) method');
   }
   return {
     warm,
+    warmSnapshots,
     cold,
     hot: {
       hot,
@@ -149,8 +169,21 @@ export function normalizeTieredOptions(options: TieredEventStoreOptions): Normal
       maxPendingInvalidations,
       breaker: normalizeBreakerOptions(options.breaker),
       logger,
+      snapshotWriteLeaseMs,
     },
   };
+}
+
+export const DEFAULT_SNAPSHOT_WRITE_LEASE_MS = 30_000;
+
+const SNAPSHOT_METHODS = ['saveSnapshot', 'loadSnapshot', 'listSnapshotStreams', 'deleteSnapshots'];
+
+/** The warm store's own snapshot store, if it exposes a whole one as `snapshots`. */
+function ownSnapshots(warm: EventStore): SnapshotStore | undefined {
+  const own = (warm as { snapshots?: unknown }).snapshots;
+  if (typeof own !== 'object' || own === null) return undefined;
+  const methods = own as Record<string, unknown>;
+  return SNAPSHOT_METHODS.every((m) => typeof methods[m] === 'function') ? (own as SnapshotStore) : undefined;
 }
 
 function assertHasMethods(value: unknown, path: string, methods: string[]): void {

@@ -7,6 +7,7 @@ describePackageExports(
     '.': [
       'createTieredEventStore',
       'TieredEventStore',
+      'TieredSnapshotStore',
       'createRedisHotTier',
       'RedisHotTier',
       'recommendedHotRedisOptions',

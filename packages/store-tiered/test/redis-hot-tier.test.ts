@@ -229,4 +229,45 @@ describe('RedisHotTier', () => {
     await one.close();
     expect(await hot.forStorage('db-1').peek('s')).toBeDefined();
   });
+
+  describe('snapshot copies', () => {
+    const value = (version: number) => ({
+      version,
+      stateVersion: 1,
+      createdAt: 5,
+      stateJson: `{"v":${version}}`,
+    });
+
+    it('a promotion is a compare-and-set: refused after any write or delete since its read, or a read too old', async () => {
+      const seen = (await hot.readSnapshot('s', undefined)).seen;
+      expect(await hot.promoteSnapshot('s', seen, value(3), 60)).toBe('stored');
+      expect((await hot.readSnapshot('s', undefined)).copy).toEqual(value(3));
+      // Not newer than the copy: kept.
+      expect(await hot.promoteSnapshot('s', seen, value(2), 60)).toBe('kept');
+
+      // invalidate deletes the snapshot copy with the events' and moves the generation on.
+      const before = (await hot.readSnapshot('s', undefined)).seen;
+      await hot.invalidate('s');
+      expect((await hot.readSnapshot('s', undefined)).copy).toBeUndefined();
+      expect(await hot.promoteSnapshot('s', before, value(3), 60)).toBe('refused');
+
+      // A read older than the promotion window (server time) is refused whatever the generation.
+      const [generation, serverTime] = (await hot.readSnapshot('s', undefined)).seen.split(':');
+      const old = `${generation}:${Number(serverTime) - 30_001}`;
+      expect(await hot.promoteSnapshot('s', old, value(3), 60)).toBe('refused');
+      expect(await hot.promoteSnapshot('s', `${generation}:${serverTime}`, null, 60)).toBe('stored');
+      expect((await hot.readSnapshot('s', undefined)).copy).toBeNull();
+    });
+
+    it('keeps the snapshot keys with the stream’s hash tag, alive at least the generation lifetime', async () => {
+      const seen = (await hot.readSnapshot('s{x}', undefined)).seen;
+      await hot.promoteSnapshot('s{x}', seen, value(1), 5);
+      const ttl = await redis.ttl(`${prefix}{s%7Bx%7D}:s`);
+      expect(ttl).toBeGreaterThan(55);
+      await hot.beginSnapshotWrite('s{x}', 'w', 1_000, 5);
+      expect(await redis.exists(`${prefix}{s%7Bx%7D}:w`)).toBe(1);
+      expect(await hot.endSnapshotWrite('s{x}', 'w', { kind: 'save', snapshot: value(2) }, 5)).toBe('stored');
+      expect(await redis.hexists(`${prefix}{s%7Bx%7D}:w`, 'w')).toBe(0);
+    });
+  });
 });

@@ -1,5 +1,5 @@
-import { type EventStore, StoreClosedError, ValidationError } from '@strata/core';
-import { createMemoryEventStore } from '@strata/store-memory';
+import { type EventStore, type SnapshotStore, StoreClosedError, ValidationError } from '@strata/core';
+import { createMemoryEventStore, MemorySnapshotStore } from '@strata/store-memory';
 import { describe, expect, it } from 'vitest';
 import {
   createRedisHotTier,
@@ -53,12 +53,41 @@ describe('createTieredEventStore', () => {
       [{ hot, ttlSeconds: 60, refreshTtlOnRead: 'yes' as unknown as boolean }, /refreshTtlOnRead/],
       [{ hot: {} as typeof hot, ttlSeconds: 60 }, /options.hot/],
       [{ cold: {} as never }, /options.cold/],
+      [{ hot, ttlSeconds: 60, snapshotWriteLeaseMs: 0 }, /snapshotWriteLeaseMs/],
+      [{ warmSnapshots: { saveSnapshot() {} } as never }, /options.warmSnapshots/],
     ];
     for (const [options, message] of bad) {
       expect(() => createTieredEventStore({ warm, ...options })).toThrow(ValidationError);
       expect(() => createTieredEventStore({ warm, ...options })).toThrow(message);
     }
     expect(() => createTieredEventStore({ warm: {} as typeof warm })).toThrow(/options.warm/);
+  });
+
+  it('has snapshots exactly when there is a warm snapshot store; a hot tier without snapshot methods passes them to it', async () => {
+    const memory = createMemoryEventStore();
+    // The memory store keeps its snapshots apart (no `snapshots` property): only the option gives them.
+    expect(createTieredEventStore({ warm: memory }).snapshots).toBeUndefined();
+    const warmSnapshots = counting<SnapshotStore>(new MemorySnapshotStore());
+    const hot = createRedisHotTier(redisClient());
+    const plain = Object.fromEntries(
+      ['read', 'peek', 'promote', 'extend', 'confirm', 'invalidate', 'ping', 'forStorage'].map((m) => [
+        m,
+        (hot as unknown as Record<string, unknown>)[m],
+      ]),
+    ) as unknown as typeof hot;
+    const store = createTieredEventStore({
+      warm: memory,
+      warmSnapshots: warmSnapshots.subject,
+      hot: plain,
+      ttlSeconds: 60,
+      warmStorageId: 'x',
+    });
+    const snapshots = store.snapshots!;
+    await snapshots.saveSnapshot({ streamId: 's', version: 1, stateVersion: 1, state: {} });
+    expect(await snapshots.loadSnapshot('s')).toMatchObject({ version: 1 });
+    expect(warmSnapshots.counts).toEqual({ saveSnapshot: 1, loadSnapshot: 1 });
+    await store.close();
+    await expect(snapshots.loadSnapshot('s')).rejects.toSatisfy(StoreClosedError.isInstance);
   });
 
   it('needs the warm storage id: from the warm store, or the warmStorageId option if it has none', async () => {
@@ -123,6 +152,7 @@ describe('createTieredEventStore', () => {
       coldReads: 0,
       breaker: 'closed',
       breakerOpenings: 0,
+      snapshots: { hits: 0, misses: 0, promotions: 0, writeThroughs: 0 },
     });
     for (const off of unsubscribe) off();
     await store.readStream('s');

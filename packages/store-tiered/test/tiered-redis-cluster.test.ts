@@ -43,11 +43,27 @@ describe('the hot tier on a Redis Cluster', () => {
       expect(perNode.reduce((a, b) => a + b, 0)).toBe(60);
       expect(perNode.every((n) => n > 0)).toBe(true);
 
+      // The snapshot scripts touch a stream's snapshot keys only: its hash tag, its node.
+      const snapshots = store.snapshots!;
+      const snap = (streamId: string, version: number) => ({
+        streamId,
+        version,
+        stateVersion: 1,
+        state: { streamId },
+      });
+      for (const id of streams) await snapshots.saveSnapshot(snap(id, 3));
+      for (const id of streams) await snapshots.loadSnapshot(id);
+      await store.flush();
+      for (const id of streams) expect(await snapshots.loadSnapshot(id)).toMatchObject(snap(id, 3));
+      expect(store.stats().snapshots).toMatchObject({ promotions: 30, hits: 30 });
+
       await cluster.killNode(cluster.ports[0]!);
       for (let round = 0; round < 3; round++) {
         for (const id of streams) {
           await store.append(id, newEvents(1));
           expect(await store.readStream(id)).toEqual(await warm.readStream(id));
+          await snapshots.saveSnapshot(snap(id, 4 + round));
+          expect(await snapshots.loadSnapshot(id)).toEqual(await warm.snapshots.loadSnapshot(id));
         }
       }
       expect([...(await store.readStreams(streams)).values()].map((events) => events.length)).toEqual(

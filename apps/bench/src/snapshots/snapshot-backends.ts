@@ -146,8 +146,8 @@ export const tieredSnapshotBackend: SnapshotBackend = {
   label: 'tiered (Redis hot over MySQL warm)',
   keys: ['tiered'],
   note:
-    'tiered: the tiered store has no snapshot store of its own yet; its snapshots are its MySQL warm ' +
-    "store's `snapshots`. Loads read events through the tiered store (strict), the snapshot from MySQL.",
+    'tiered: events and snapshots both through the tiered store (strict): `tiered.snapshots` keeps ' +
+    "each stream's newest snapshot in Redis over the MySQL warm store's `snapshots`.",
   async probe() {
     return (await probeRedis(REDIS_URL)) ?? (await probeMysql(MYSQL_URL));
   },
@@ -163,7 +163,7 @@ export const tieredSnapshotBackend: SnapshotBackend = {
     });
     return {
       events,
-      snapshots: warm.store.snapshots,
+      snapshots: events.snapshots!,
       locations: [
         { kind: 'mysql table prefix', name: warm.location },
         { kind: 'redis key prefix', name: hotTier.keyPrefix },
@@ -173,6 +173,8 @@ export const tieredSnapshotBackend: SnapshotBackend = {
         const s = events.stats();
         return (
           `hot tier: ${s.hits} hits, ${s.misses} misses, ${s.promotions} promotions, ${s.writeThroughs} write-throughs, ` +
+          `snapshots ${s.snapshots.hits} hits, ${s.snapshots.misses} misses, ${s.snapshots.promotions} promotions, ` +
+          `${s.snapshots.writeThroughs} write-throughs, ` +
           `${s.hotErrors} failed calls, ${s.breakerOpenings} breaker openings` +
           (logged.length > 0 ? `; logged: ${logged.join(' | ')}` : '')
         );

@@ -14,6 +14,7 @@ export interface TieredFixture {
    * hot-tier outage, once its circuit breaker has opened.
    */
   down: TieredEventStore;
+  /** The hot tier scoped to the warm store's storage: the copies the tiered stores read and write. */
   hot: RedisHotTier;
   /** A PING on the hot tier's Redis connection: the round trip under every hit. */
   ping(): Promise<unknown>;

@@ -1,4 +1,4 @@
-import type { EventStore } from '@strata/core';
+import type { EventStore, SnapshotStore } from '@strata/core';
 import { createSqliteEventStore, type SqliteEventStore } from '@strata/store-sqlite';
 import type { Redis } from 'ioredis';
 import { afterEach } from 'vitest';
@@ -20,6 +20,8 @@ export interface Tiered {
   /** The SQLite store under it, and the counts of the calls the tiered store made to it. */
   sqlite: SqliteEventStore;
   warmCalls: Counts;
+  /** The calls the tiered store's `snapshots` made to the SQLite snapshot store. */
+  snapshotCalls: Counts;
   hotCalls: Counts;
   /** The Redis hot tier as the tiered store sees it (this SQLite file's copies), to reach past the store. */
   hot: RedisHotTier;
@@ -87,6 +89,7 @@ export function tieredFixture(): { open(options?: OpenOptions): Promise<Tiered> 
             ? (id: string) => (id === storageId ? hot.subject : redisHot.forStorage(id))
             : Reflect.get(obj, property, receiver),
       });
+      const snapshots = counting<SnapshotStore>(sqlite.snapshots);
       const logged: string[] = [];
       const logger: TieredLogger = {
         warn: (message) => logged.push(`warn: ${message}`),
@@ -96,6 +99,7 @@ export function tieredFixture(): { open(options?: OpenOptions): Promise<Tiered> 
       const store = createTieredEventStore({
         ttlSeconds: 600,
         logger,
+        warmSnapshots: snapshots.subject,
         ...rest,
         warm: warm.subject,
         hot: forStore,
@@ -104,6 +108,7 @@ export function tieredFixture(): { open(options?: OpenOptions): Promise<Tiered> 
         store,
         sqlite,
         warmCalls: warm.counts,
+        snapshotCalls: snapshots.counts,
         hotCalls: hot.counts,
         hot: scoped,
         copyPrefix: scoped.keyPrefix,
