@@ -76,43 +76,48 @@ export const sqliteSnapshotBackend: SnapshotBackend = {
   },
 };
 
-export const postgresSnapshotBackend: SnapshotBackend = {
-  name: 'postgres',
-  label: 'PostgreSQL',
-  keys: ['postgres'],
-  probe: () => probePostgres(POSTGRES_URL),
-  async open() {
-    const { store, location, cleanup } = await openPostgresBenchStore('snap');
-    const locations = [{ kind: 'postgres schema', name: location } as const];
-    return {
-      events: store,
-      snapshots: store.snapshots,
-      locations,
-      settle: nothingToSettle,
-      health: noHealth,
-      cleanup,
-    };
-  },
-};
+/** A store on a server under a schema or table prefix of its own, with its own snapshot store. */
+function serverSnapshotBackend(
+  name: 'postgres' | 'mysql',
+  label: string,
+  probe: () => Promise<string | undefined>,
+  openStore: typeof openPostgresBenchStore | typeof openMysqlBenchStore,
+  kind: BenchLocation['kind'],
+): SnapshotBackend {
+  return {
+    name,
+    label,
+    keys: [name],
+    probe,
+    async open() {
+      const { store, location, cleanup } = await openStore('snap');
+      return {
+        events: store,
+        snapshots: store.snapshots,
+        locations: [{ kind, name: location }],
+        settle: nothingToSettle,
+        health: noHealth,
+        cleanup,
+      };
+    },
+  };
+}
 
-export const mysqlSnapshotBackend: SnapshotBackend = {
-  name: 'mysql',
-  label: 'MySQL (MariaDB)',
-  keys: ['mysql'],
-  probe: () => probeMysql(MYSQL_URL),
-  async open() {
-    const { store, location, cleanup } = await openMysqlBenchStore('snap');
-    const locations = [{ kind: 'mysql table prefix', name: location } as const];
-    return {
-      events: store,
-      snapshots: store.snapshots,
-      locations,
-      settle: nothingToSettle,
-      health: noHealth,
-      cleanup,
-    };
-  },
-};
+export const postgresSnapshotBackend = serverSnapshotBackend(
+  'postgres',
+  'PostgreSQL',
+  () => probePostgres(POSTGRES_URL),
+  openPostgresBenchStore,
+  'postgres schema',
+);
+
+export const mysqlSnapshotBackend = serverSnapshotBackend(
+  'mysql',
+  'MySQL (MariaDB)',
+  () => probeMysql(MYSQL_URL),
+  openMysqlBenchStore,
+  'mysql table prefix',
+);
 
 export const redisSnapshotBackend: SnapshotBackend = {
   name: 'redis',

@@ -1,10 +1,9 @@
+import { latencyColumns, ms } from '../latency-columns.js';
 import { formatTextTable, type TextColumn } from '../text-table.js';
 import { formatOverhead, formatShare } from '../tiered/tiered-goals.js';
 import { LOAD_CASE_LABELS, type LoadCaseResult, type SeededSnapshot } from './load-latency.js';
 import { SAVE_CASE_LABELS, SAVE_MODES, type SaveCaseResult } from './save-cost.js';
 import { loadSpeedup } from './snapshot-goals.js';
-
-const ms = (n: number) => n.toFixed(3);
 
 /** Labels of the targets by name, for the first column. */
 export type TargetLabels = ReadonlyMap<string, string>;
@@ -17,9 +16,7 @@ export function formatLoadTable(results: readonly LoadCaseResult[], labels: Targ
     { header: 'Target', align: 'left', cell: (r) => labels.get(r.target) ?? r.target },
     { header: 'Events', align: 'right', cell: (r) => r.size.toLocaleString('en-US') },
     { header: 'Case', align: 'left', cell: (r) => LOAD_CASE_LABELS[r.loadCase] },
-    { header: 'p50 ms', align: 'right', cell: (r) => ms(r.latency.p50) },
-    { header: 'p99 ms', align: 'right', cell: (r) => ms(r.latency.p99) },
-    { header: 'max ms', align: 'right', cell: (r) => ms(r.latency.max) },
+    ...latencyColumns(),
     {
       header: 'Speed-up',
       align: 'right',
@@ -41,9 +38,7 @@ export function formatSaveTable(results: readonly SaveCaseResult[], labels: Targ
     { header: 'Target', align: 'left', cell: (r) => labels.get(r.target) ?? r.target },
     { header: 'Save of 1 event', align: 'left', cell: (r) => SAVE_CASE_LABELS[r.saveCase] },
     { header: 'Mode', align: 'left', cell: (r) => r.mode },
-    { header: 'p50 ms', align: 'right', cell: (r) => ms(r.latency.p50) },
-    { header: 'p99 ms', align: 'right', cell: (r) => ms(r.latency.p99) },
-    { header: 'max ms', align: 'right', cell: (r) => ms(r.latency.max) },
+    ...latencyColumns(),
     {
       header: 'Overhead p50',
       align: 'right',

@@ -1,9 +1,9 @@
+import { latencyColumns, ms } from '../latency-columns.js';
 import { formatTextTable, type TextColumn } from '../text-table.js';
 import { APPEND_CASE_LABELS, APPEND_MODES, type AppendCaseResult } from './append-latency.js';
 import { READ_CASE_LABELS, type ReadCaseResult } from './read-latency.js';
 import { formatOverhead, formatShare } from './tiered-goals.js';
 
-const ms = (n: number) => n.toFixed(3);
 const perOp = (n: number) => n.toFixed(2);
 
 /** Labels of the warm tiers by backend name, for the first column. */
@@ -17,9 +17,7 @@ export function formatReadTable(results: readonly ReadCaseResult[], labels: Back
     { header: 'Warm tier', align: 'left', cell: (r) => labels.get(r.backend) ?? r.backend },
     { header: 'Events', align: 'right', cell: (r) => r.size.toLocaleString('en-US') },
     { header: 'readStream', align: 'left', cell: (r) => READ_CASE_LABELS[r.readCase] },
-    { header: 'p50 ms', align: 'right', cell: (r) => ms(r.latency.p50) },
-    { header: 'p99 ms', align: 'right', cell: (r) => ms(r.latency.p99) },
-    { header: 'max ms', align: 'right', cell: (r) => ms(r.latency.max) },
+    ...latencyColumns(),
     {
       header: 'vs warm',
       align: 'right',
@@ -45,9 +43,7 @@ export function formatAppendTable(results: readonly AppendCaseResult[], labels: 
     { header: 'Warm tier', align: 'left', cell: (r) => labels.get(r.backend) ?? r.backend },
     { header: 'Append of 1 event', align: 'left', cell: (r) => APPEND_CASE_LABELS[r.appendCase] },
     { header: 'Mode', align: 'left', cell: (r) => r.mode },
-    { header: 'p50 ms', align: 'right', cell: (r) => ms(r.latency.p50) },
-    { header: 'p99 ms', align: 'right', cell: (r) => ms(r.latency.p99) },
-    { header: 'max ms', align: 'right', cell: (r) => ms(r.latency.max) },
+    ...latencyColumns(),
     {
       header: 'Overhead p50',
       align: 'right',
