@@ -1,4 +1,4 @@
-import { latencyColumns, ms } from '../latency-columns.js';
+import { latencyColumns } from '../latency-columns.js';
 import { formatTextTable, type TextColumn } from '../text-table.js';
 import { APPEND_CASE_LABELS, APPEND_MODES, type AppendCaseResult } from './append-latency.js';
 import { READ_CASE_LABELS, type ReadCaseResult } from './read-latency.js';
