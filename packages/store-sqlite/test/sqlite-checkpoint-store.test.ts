@@ -1,4 +1,4 @@
-import { ValidationError } from '@strata/core';
+import { CheckpointConflictError, CheckpointFencedError, ValidationError } from '@strata/core';
 import { describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../src/index.js';
 import { tempDatabases } from './temp-database.js';
@@ -34,6 +34,62 @@ describe('SqliteCheckpointStore (store.checkpoints)', () => {
       );
     }
     await expect(store.checkpoints.loadCheckpoint('')).rejects.toSatisfy(ValidationError.isInstance);
+    await store.close();
+  });
+
+  it('saves inside an onAppend transaction: the checkpoint commits and rolls back with the append', async () => {
+    const store = createSqliteEventStore({ database: databases.path() });
+    const { checkpoints } = store;
+    await checkpoints.saveCheckpoint('inline', 0n, { fence: 1n });
+    let failAfterSave = false;
+    store.onAppend(({ db, events }) => {
+      const last = events[events.length - 1]!;
+      const previous = events[0]!.position - 1n;
+      checkpoints.saveCheckpointInTransaction(db, 'inline', last.position, {
+        expectedPosition: previous,
+        fence: 1n,
+      });
+      if (failAfterSave) throw new Error('read model refused');
+    });
+    const first = await store.append('s', [{ type: 't', data: 1 }]);
+    expect(await checkpoints.loadCheckpointState('inline')).toEqual({
+      position: first.lastPosition,
+      fence: 1n,
+    });
+
+    failAfterSave = true;
+    await expect(store.append('s', [{ type: 't', data: 2 }])).rejects.toThrow('read model refused');
+    expect(await checkpoints.loadCheckpoint('inline')).toBe(first.lastPosition);
+
+    // A refused save throws inside the hook, so the append rolls back too.
+    failAfterSave = false;
+    await checkpoints.saveCheckpoint('inline', 99n);
+    await expect(store.append('s', [{ type: 't', data: 3 }])).rejects.toSatisfy(
+      CheckpointConflictError.isInstance,
+    );
+    expect(await store.streamVersion('s')).toBe(1);
+    await checkpoints.saveCheckpoint('inline', first.lastPosition, { fence: 2n });
+    await expect(store.append('s', [{ type: 't', data: 4 }])).rejects.toSatisfy(
+      CheckpointFencedError.isInstance,
+    );
+    expect(await store.streamVersion('s')).toBe(1);
+    await store.close();
+  });
+
+  it("saves inside a transaction of the caller's own connection, and a rollback undoes it", async () => {
+    const path = databases.path();
+    const store = createSqliteEventStore({ database: path });
+    await store.checkpoints.saveCheckpoint('own', 5n);
+    const db = databases.raw(path);
+    db.exec('BEGIN IMMEDIATE');
+    store.checkpoints.saveCheckpointInTransaction(db, 'own', 6n, { expectedPosition: 5n });
+    db.exec('ROLLBACK');
+    expect(await store.checkpoints.loadCheckpoint('own')).toBe(5n);
+    db.exec('BEGIN IMMEDIATE');
+    store.checkpoints.saveCheckpointInTransaction(db, 'own', 6n, { expectedPosition: 5n });
+    db.exec('COMMIT');
+    expect(await store.checkpoints.loadCheckpoint('own')).toBe(6n);
+    expect(() => store.checkpoints.saveCheckpointInTransaction(db, 'own', 7n)).toThrow(ValidationError);
     await store.close();
   });
 });
