@@ -103,7 +103,9 @@ describe.skipIf(!reachable)('MysqlCheckpointStore (store.checkpoints)', () => {
     const { checkpoints } = tables.open({ connection: pool });
     // The same millisecond each time, so updated_at does not change either.
     vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-01-02T03:04:05.678Z') });
-    onTestFinished(() => vi.useRealTimers());
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const name = `same-${randomUUID()}`;
     await checkpoints.saveCheckpoint(name, 3n, { fence: 2n });
     for (let i = 0; i < 5; i++)
