@@ -1,3 +1,6 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CheckpointConflictError, CheckpointFencedError, ValidationError } from '@strata/core';
 import { describe, expect, it } from 'vitest';
 import { createSqliteEventStore } from '../src/index.js';
@@ -92,4 +95,38 @@ describe('SqliteCheckpointStore (store.checkpoints)', () => {
     expect(() => store.checkpoints.saveCheckpointInTransaction(db, 'own', 7n)).toThrow(ValidationError);
     await store.close();
   });
+
+  it('processes advancing one checkpoint by compare-and-set never both win a step', async () => {
+    const path = databases.path();
+    const setup = createSqliteEventStore({ database: path });
+    await setup.checkpoints.saveCheckpoint('raced', 0n);
+    await setup.close();
+    const [racers, steps] = [3, 15];
+    const script = fileURLToPath(new URL('./checkpoint-racer.ts', import.meta.url));
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const children: ChildProcess[] = [];
+    const ready: Promise<void>[] = [];
+    const done: Promise<{ wins?: number; conflicts?: number; error?: string }>[] = [];
+    for (let i = 0; i < racers; i++) {
+      const child = fork(script, [path, String(steps)], { execArgv: ['--import', tsx], stdio: 'inherit' });
+      children.push(child);
+      ready.push(new Promise((resolve) => child.once('message', () => resolve())));
+      done.push(
+        new Promise((resolve, reject) => {
+          child.once('error', reject);
+          child.on('message', (message) => {
+            if (message !== 'ready') resolve(message as { wins?: number });
+          });
+        }),
+      );
+    }
+    await Promise.all(ready);
+    for (const child of children) child.send('go');
+    const results = await Promise.all(done);
+    expect(results.map((result) => result.error)).toEqual(Array(racers).fill(undefined));
+    // Every step some process won moved the checkpoint by exactly one: no two won the same step.
+    const store = createSqliteEventStore({ database: path });
+    expect(await store.checkpoints.loadCheckpoint('raced')).toBe(BigInt(racers * steps));
+    await store.close();
+  }, 60_000);
 });
