@@ -1,7 +1,8 @@
+export { describeCheckpointStore } from './checkpoint-store-kit.js';
 export type { EventStoreConformanceOptions } from './conformance-options.js';
 export { describeEventStore } from './describe-event-store.js';
 export type { StoreKitOptions } from './snapshot-store-kit.js';
-export { describeCheckpointStore, describeSnapshotStore } from './snapshot-store-kit.js';
+export { describeSnapshotStore } from './snapshot-store-kit.js';
 export { describeAppendBasics } from './topics/append-basics.js';
 export { describeBatchAtomicity } from './topics/batch-atomicity.js';
 export { describeConcurrency } from './topics/concurrency.js';

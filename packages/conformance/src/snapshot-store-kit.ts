@@ -1,4 +1,4 @@
-import { type CheckpointStore, type SnapshotStore, StrataError, ValidationError } from '@strata/core';
+import { type SnapshotStore, ValidationError } from '@strata/core';
 import { afterEach, describe, expect } from 'vitest';
 import { kitTest } from './kit-test.js';
 import { uniqueStreamId } from './unique-names.js';
@@ -10,7 +10,7 @@ export interface StoreKitOptions<S> {
   dispose?: (store: S) => Promise<void>;
 }
 
-function useStores<S>(options: StoreKitOptions<S>): () => Promise<S> {
+export function useStores<S>(options: StoreKitOptions<S>): () => Promise<S> {
   const opened: S[] = [];
   afterEach(async () => {
     for (const store of opened.splice(0)) await options.dispose?.(store);
@@ -22,7 +22,7 @@ function useStores<S>(options: StoreKitOptions<S>): () => Promise<S> {
   };
 }
 
-async function validationPath(run: () => Promise<unknown>): Promise<string | undefined> {
+export async function validationPath(run: () => Promise<unknown>): Promise<string | undefined> {
   try {
     await run();
   } catch (error) {
@@ -199,49 +199,6 @@ export function describeSnapshotStore(name: string, options: StoreKitOptions<Sna
       ];
       for (const [run, path] of bad) expect(await validationPath(run)).toBe(path);
       expect(await store.loadSnapshot(streamId)).toBeUndefined();
-    });
-  });
-}
-
-/** The `CheckpointStore` contract: positions saved per name, exactly, up to 2^63 - 1. */
-export function describeCheckpointStore(name: string, options: StoreKitOptions<CheckpointStore>): void {
-  describe(name, () => {
-    const open = useStores(options);
-
-    kitTest('saves, overwrites, loads and deletes positions by name', async () => {
-      const store = await open();
-      const name = uniqueStreamId('checkpoint');
-      expect(await store.loadCheckpoint(name)).toBeUndefined();
-      await store.saveCheckpoint(name, 42n);
-      expect(await store.loadCheckpoint(name)).toBe(42n);
-      await store.saveCheckpoint(name, 0n);
-      expect(await store.loadCheckpoint(name)).toBe(0n);
-      await store.saveCheckpoint(name, 2n ** 63n - 1n);
-      expect(await store.loadCheckpoint(name)).toBe(2n ** 63n - 1n);
-      await store.deleteCheckpoint(name);
-      expect(await store.loadCheckpoint(name)).toBeUndefined();
-      await store.deleteCheckpoint(name);
-    });
-
-    kitTest('keeps names apart, in saving and in deleting', async () => {
-      const store = await open();
-      const [a, b] = [uniqueStreamId('checkpoint'), uniqueStreamId('checkpoint')];
-      await store.saveCheckpoint(a, 1n);
-      await store.saveCheckpoint(b, 2n);
-      expect([await store.loadCheckpoint(a), await store.loadCheckpoint(b)]).toEqual([1n, 2n]);
-      await store.deleteCheckpoint(a);
-      expect([await store.loadCheckpoint(a), await store.loadCheckpoint(b)]).toEqual([undefined, 2n]);
-    });
-
-    kitTest('rejects bad names and positions with a ValidationError', async () => {
-      const store = await open();
-      const name = uniqueStreamId('checkpoint');
-      expect(await validationPath(() => store.saveCheckpoint('', 1n))).toBe('name');
-      expect(await validationPath(() => store.saveCheckpoint(name, -1n))).toBe('position');
-      expect(await validationPath(() => store.saveCheckpoint(name, 2n ** 63n))).toBe('position');
-      expect(await validationPath(() => store.saveCheckpoint(name, 5 as unknown as bigint))).toBe('position');
-      expect(await store.loadCheckpoint(name)).toBeUndefined();
-      await expect(store.loadCheckpoint('')).rejects.toSatisfy(StrataError.isInstance);
     });
   });
 }

@@ -10,8 +10,12 @@ export type {
   SnapshotLookup,
 } from './aggregate-snapshots.js';
 export { withRecordedEvents } from './append-result.js';
-export type { CheckpointStore } from './checkpoint-store.js';
+export type { PreparedCheckpointSave } from './checkpoint-input.js';
+export { checkpointAfter, checkpointRefusal, prepareSaveCheckpoint } from './checkpoint-input.js';
+export type { CheckpointState, CheckpointStore, SaveCheckpointOptions } from './checkpoint-store.js';
 export {
+  CheckpointConflictError,
+  CheckpointFencedError,
   ConcurrencyError,
   DuplicateEventError,
   PositionsExhaustedError,

@@ -18,6 +18,8 @@ describePackageExports(
   {
     errorClasses: {
       '.': [
+        'CheckpointConflictError',
+        'CheckpointFencedError',
         'ConcurrencyError',
         'DuplicateEventError',
         'PositionsExhaustedError',

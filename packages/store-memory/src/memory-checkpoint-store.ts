@@ -1,18 +1,36 @@
-import { assertCheckpointPosition, assertName, type CheckpointStore } from '@strata/core';
+import {
+  assertName,
+  type CheckpointState,
+  type CheckpointStore,
+  checkpointAfter,
+  checkpointRefusal,
+  prepareSaveCheckpoint,
+  type SaveCheckpointOptions,
+} from '@strata/core';
 
-/** Projection checkpoints in memory. */
+/**
+ * Projection checkpoints in memory. Each save checks its guards and writes without an `await` in
+ * between, so no other call can slip in.
+ */
 export class MemoryCheckpointStore implements CheckpointStore {
-  private readonly checkpoints = new Map<string, bigint>();
+  private readonly checkpoints = new Map<string, CheckpointState>();
 
   async loadCheckpoint(name: string): Promise<bigint | undefined> {
-    assertName(name, 'name');
-    return this.checkpoints.get(name);
+    return (await this.loadCheckpointState(name))?.position;
   }
 
-  async saveCheckpoint(name: string, position: bigint): Promise<void> {
+  async loadCheckpointState(name: string): Promise<CheckpointState | undefined> {
     assertName(name, 'name');
-    assertCheckpointPosition(position);
-    this.checkpoints.set(name, position);
+    const state = this.checkpoints.get(name);
+    return state === undefined ? undefined : { ...state };
+  }
+
+  async saveCheckpoint(name: string, position: bigint, options?: SaveCheckpointOptions): Promise<void> {
+    const save = prepareSaveCheckpoint(name, position, options);
+    const current = this.checkpoints.get(name);
+    const refusal = checkpointRefusal(save, current);
+    if (refusal !== undefined) throw refusal;
+    this.checkpoints.set(name, checkpointAfter(save, current));
   }
 
   async deleteCheckpoint(name: string): Promise<void> {

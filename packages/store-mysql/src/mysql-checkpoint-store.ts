@@ -1,37 +1,155 @@
-import { assertCheckpointPosition, assertName, type CheckpointStore } from '@strata/core';
+import {
+  assertName,
+  type CheckpointState,
+  type CheckpointStore,
+  checkpointAfter,
+  checkpointRefusal,
+  type PreparedCheckpointSave,
+  prepareSaveCheckpoint,
+  type SaveCheckpointOptions,
+} from '@strata/core';
+import type { MysqlQueryable, MysqlValue } from './mysql-driver.js';
+import { isDuplicateKey, toStoreError } from './mysql-errors.js';
 import { toBigInt } from './mysql-event-row.js';
 import type { MysqlStoreContext } from './mysql-store-context.js';
 
-/** Projection checkpoints in the event store's database; get it as `store.checkpoints`. */
+interface CheckpointSql {
+  load: string;
+  lockedLoad: string;
+  update: string;
+  insert: string;
+  delete: string;
+}
+
+/**
+ * Projection checkpoints in the event store's database; get it as `store.checkpoints`. A guarded
+ * save is a conditional UPDATE or INSERT: InnoDB's row lock makes the check and the write one step,
+ * whichever connection races it. To move a checkpoint with a read-model write, use
+ * `saveCheckpointInTransaction` in that write's transaction (an `onAppend` hook's `connection`, or
+ * one of your own).
+ */
 export class MysqlCheckpointStore implements CheckpointStore {
-  private readonly sql: { load: string; save: string; delete: string };
+  private readonly sql: CheckpointSql;
 
   /** @internal Created by `MysqlEventStore`. */
   constructor(private readonly context: MysqlStoreContext) {
     const table = context.tables.checkpoints;
+    // Positions and fences as text: exact whatever the pool's big-number settings.
+    const columns = 'CAST(position AS CHAR), CAST(fence AS CHAR)';
     this.sql = {
-      // As text: exact whatever the pool's big-number settings.
-      load: `SELECT CAST(position AS CHAR) FROM ${table} WHERE name = ?`,
-      save: `REPLACE INTO ${table} (name, position, updated_at) VALUES (?, CAST(? AS UNSIGNED), ?)`,
+      load: `SELECT ${columns} FROM ${table} WHERE name = ?`,
+      // A locking read sees the newest row even inside a caller's REPEATABLE READ transaction.
+      lockedLoad: `SELECT ${columns} FROM ${table} WHERE name = ? FOR UPDATE`,
+      // Values: position, fence, updated_at, name, expected (NULL: any) twice, fence twice.
+      update: `UPDATE ${table}
+        SET position = CAST(? AS UNSIGNED), fence = COALESCE(CAST(? AS UNSIGNED), fence), updated_at = ?
+        WHERE name = ? AND (? IS NULL OR position = CAST(? AS UNSIGNED))
+          AND (? IS NULL OR fence IS NULL OR fence <= CAST(? AS UNSIGNED))`,
+      insert: `INSERT INTO ${table} (position, fence, updated_at, name)
+        VALUES (CAST(? AS UNSIGNED), CAST(? AS UNSIGNED), ?, ?)`,
       delete: `DELETE FROM ${table} WHERE name = ?`,
     };
   }
 
   async loadCheckpoint(name: string): Promise<bigint | undefined> {
-    assertName(name, 'name');
-    const rows = await this.context.select(this.sql.load, [name]);
-    const row = rows[0];
-    return row === undefined ? undefined : toBigInt(row[0]);
+    return (await this.loadCheckpointState(name))?.position;
   }
 
-  async saveCheckpoint(name: string, position: bigint): Promise<void> {
+  async loadCheckpointState(name: string): Promise<CheckpointState | undefined> {
     assertName(name, 'name');
-    assertCheckpointPosition(position);
-    await this.context.write(this.sql.save, [name, position.toString(), Date.now()]);
+    return stateOf(await this.context.select(this.sql.load, [name]));
+  }
+
+  async saveCheckpoint(name: string, position: bigint, options?: SaveCheckpointOptions): Promise<void> {
+    const save = prepareSaveCheckpoint(name, position, options);
+    await this.context.ready();
+    await this.guardedSave(this.context.db, save);
+  }
+
+  /**
+   * The same guarded save on `connection`, inside the transaction the caller has open on it (an
+   * `onAppend` hook's `connection`, or a connection of your own to the same tables): the checkpoint
+   * commits or rolls back with the caller's writes, and its row stays locked until then, so a
+   * racing save waits and re-checks. A refused save writes nothing; the caller decides whether to
+   * roll the rest back. Do not use the store's pool here: each statement would take any connection.
+   */
+  async saveCheckpointInTransaction(
+    connection: MysqlQueryable,
+    name: string,
+    position: bigint,
+    options?: SaveCheckpointOptions,
+  ): Promise<void> {
+    const save = prepareSaveCheckpoint(name, position, options);
+    await this.context.ready();
+    await this.guardedSave(connection, save);
   }
 
   async deleteCheckpoint(name: string): Promise<void> {
     assertName(name, 'name');
     await this.context.write(this.sql.delete, [name]);
   }
+
+  /**
+   * Writes if the guards hold, else reads the row to say why. A pass that neither writes nor finds
+   * a refusal saw the row change between its statements, which takes another save or a delete
+   * that succeeded: every extra pass means another caller made progress.
+   */
+  private async guardedSave(db: MysqlQueryable, save: PreparedCheckpointSave): Promise<void> {
+    const position = save.position.toString();
+    const fence = save.fence?.toString() ?? null;
+    const timeout = this.context.options.queryTimeoutMs;
+    const run = async (sql: string, values: MysqlValue[], rowsAsArray = false): Promise<unknown> => {
+      const [result] = await db.execute({ sql, rowsAsArray, timeout }, values);
+      return result;
+    };
+    try {
+      for (;;) {
+        if (save.expectedPosition !== null) {
+          const expected = save.expectedPosition?.toString() ?? null;
+          const values = [position, fence, Date.now(), save.name, expected, expected, fence, fence];
+          if (affectedRows(await run(this.sql.update, values)) > 0) return;
+        }
+        if (save.expectedPosition === undefined || save.expectedPosition === null) {
+          if (await this.insert(run, [position, fence, Date.now(), save.name])) return;
+        }
+        const current = stateOf((await run(this.sql.lockedLoad, [save.name], true)) as unknown[][]);
+        const refusal = checkpointRefusal(save, current);
+        if (refusal !== undefined) throw refusal;
+        // Without CLIENT_FOUND_ROWS, MySQL counts changed rows, not matched ones: an UPDATE that
+        // wrote what was already there (same position and fence, same millisecond) reports 0.
+        if (current !== undefined && sameState(current, checkpointAfter(save, current))) return;
+      }
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  /** Whether the row was created; false when another saver created it first. */
+  private async insert(
+    run: (sql: string, values: MysqlValue[]) => Promise<unknown>,
+    values: MysqlValue[],
+  ): Promise<boolean> {
+    try {
+      await run(this.sql.insert, values);
+      return true;
+    } catch (error) {
+      // A duplicate key rolls back only this statement, also inside a caller's transaction.
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+}
+
+function affectedRows(header: unknown): number {
+  return (header as { affectedRows: number }).affectedRows;
+}
+
+function stateOf(rows: unknown[][]): CheckpointState | undefined {
+  const row = rows[0];
+  if (row === undefined) return undefined;
+  return { position: toBigInt(row[0]), fence: row[1] === null ? null : toBigInt(row[1]) };
+}
+
+function sameState(a: CheckpointState, b: CheckpointState): boolean {
+  return a.position === b.position && a.fence === b.fence;
 }

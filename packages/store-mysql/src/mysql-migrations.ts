@@ -121,6 +121,22 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       `INSERT IGNORE INTO ${t.storage} (one, id) VALUES (1, '${randomBytes(16).toString('hex')}')`,
     ],
   },
+  {
+    version: 4,
+    name: 'checkpoint-fences',
+    // The highest lease fencing token that wrote each checkpoint; NULL until a fenced save. MySQL
+    // has no ADD COLUMN IF NOT EXISTS: the statement is built only while the column is missing.
+    statements: ({ tables: t }) => [
+      `SET @strata_add_fence = IF(
+        (SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = DATABASE()
+          AND table_name = '${t.prefix}checkpoints' AND column_name = 'fence') = 0,
+        'ALTER TABLE ${t.checkpoints} ADD COLUMN fence BIGINT UNSIGNED NULL',
+        'DO 0')`,
+      'PREPARE strata_add_fence FROM @strata_add_fence',
+      'EXECUTE strata_add_fence',
+      'DEALLOCATE PREPARE strata_add_fence',
+    ],
+  },
 ];
 
 /**

@@ -1,42 +1,119 @@
-import { assertCheckpointPosition, assertName, type CheckpointStore } from '@strata/core';
+import {
+  assertName,
+  type CheckpointState,
+  type CheckpointStore,
+  checkpointRefusal,
+  type PreparedCheckpointSave,
+  prepareSaveCheckpoint,
+  type SaveCheckpointOptions,
+} from '@strata/core';
 import type { PostgresConnection } from './postgres-connection.js';
+import { toStoreError } from './postgres-errors.js';
+import type { PostgresClient, PostgresQueryConfig, PostgresQueryResult } from './postgres-pool.js';
 import { type PreparedStatement, preparedStatement } from './postgres-statement.js';
+
+type Run = (config: PostgresQueryConfig) => Promise<PostgresQueryResult>;
 
 /**
  * Projection checkpoints in the event store's database. Get it as `store.checkpoints`; it shares
- * the store's pool, table prefix and lifetime. To move a checkpoint atomically with a read-model
- * write, write both from an `onAppend` hook or in one transaction of your own on the same tables.
+ * the store's pool, table prefix and lifetime. A guarded save is a conditional UPDATE or INSERT:
+ * the row lock makes the check and the write one step, whichever connection races it. To move a
+ * checkpoint with a read-model write, use `saveCheckpointInTransaction` in that write's transaction
+ * (an `onAppend` hook's `client`, or one of your own).
  */
 export class PostgresCheckpointStore implements CheckpointStore {
   private readonly load: PreparedStatement;
-  private readonly save: PreparedStatement;
+  private readonly update: PreparedStatement;
+  private readonly insert: PreparedStatement;
   private readonly remove: PreparedStatement;
 
   constructor(private readonly connection: PostgresConnection) {
     const { checkpoints } = connection.tables;
-    this.load = preparedStatement(`SELECT position FROM ${checkpoints} WHERE name = $1`);
-    this.save = preparedStatement(
-      `INSERT INTO ${checkpoints} (name, position, updated_at) VALUES ($1, $2, $3)
-       ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = EXCLUDED.updated_at`,
+    this.load = preparedStatement(`SELECT position, fence FROM ${checkpoints} WHERE name = $1`);
+    // $5 NULL: any position. The fence may only stay or rise.
+    this.update = preparedStatement(
+      `UPDATE ${checkpoints} SET position = $2, fence = COALESCE($3, fence), updated_at = $4
+       WHERE name = $1 AND ($5::bigint IS NULL OR position = $5::bigint)
+         AND ($3::bigint IS NULL OR fence IS NULL OR fence <= $3::bigint)`,
+    );
+    // A second creator waits on the first one's unique index entry, then does nothing.
+    this.insert = preparedStatement(
+      `INSERT INTO ${checkpoints} (name, position, fence, updated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (name) DO NOTHING`,
     );
     this.remove = preparedStatement(`DELETE FROM ${checkpoints} WHERE name = $1`);
   }
 
   async loadCheckpoint(name: string): Promise<bigint | undefined> {
-    assertName(name, 'name');
-    const { rows } = await this.connection.query(this.load.query([name]));
-    const row = rows[0] as [string] | undefined;
-    return row === undefined ? undefined : BigInt(row[0]);
+    return (await this.loadCheckpointState(name))?.position;
   }
 
-  async saveCheckpoint(name: string, position: bigint): Promise<void> {
+  async loadCheckpointState(name: string): Promise<CheckpointState | undefined> {
     assertName(name, 'name');
-    assertCheckpointPosition(position);
-    await this.connection.query(this.save.query([name, position.toString(), Date.now()]));
+    return stateOf(await this.connection.query(this.load.query([name])));
+  }
+
+  async saveCheckpoint(name: string, position: bigint, options?: SaveCheckpointOptions): Promise<void> {
+    const save = prepareSaveCheckpoint(name, position, options);
+    await this.guardedSave((config) => this.connection.query(config), save);
+  }
+
+  /**
+   * The same guarded save on `client`, inside the transaction the caller has open on it (an
+   * `onAppend` hook's `client`, or a client of your own over the same tables): the checkpoint
+   * commits or rolls back with the caller's writes. Under READ COMMITTED (PostgreSQL's default) a
+   * racing save waits for this transaction and then re-checks; under REPEATABLE READ or
+   * SERIALIZABLE it fails with a serialization error (a `StoreUnavailableError`), to be retried as
+   * a whole. A refused save writes nothing; the caller decides whether to roll the rest back.
+   */
+  async saveCheckpointInTransaction(
+    client: PostgresClient,
+    name: string,
+    position: bigint,
+    options?: SaveCheckpointOptions,
+  ): Promise<void> {
+    const save = prepareSaveCheckpoint(name, position, options);
+    this.connection.assertOpen();
+    await this.guardedSave(async (config) => {
+      try {
+        return await client.query(config);
+      } catch (error) {
+        throw toStoreError(error);
+      }
+    }, save);
   }
 
   async deleteCheckpoint(name: string): Promise<void> {
     assertName(name, 'name');
     await this.connection.query(this.remove.query([name]));
   }
+
+  /**
+   * Writes if the guards hold, else reads the row to say why. A pass that neither writes nor finds
+   * a refusal saw the row change between its statements, which takes another save or a delete
+   * that succeeded: every extra pass means another caller made progress.
+   */
+  private async guardedSave(run: Run, save: PreparedCheckpointSave): Promise<void> {
+    const position = save.position.toString();
+    const fence = save.fence?.toString() ?? null;
+    for (;;) {
+      if (save.expectedPosition !== null) {
+        const expected = save.expectedPosition?.toString() ?? null;
+        const updated = await run(this.update.query([save.name, position, fence, Date.now(), expected]));
+        if (updated.rowCount === 1) return;
+      }
+      if (save.expectedPosition === undefined || save.expectedPosition === null) {
+        const inserted = await run(this.insert.query([save.name, position, fence, Date.now()]));
+        if (inserted.rowCount === 1) return;
+      }
+      const refusal = checkpointRefusal(save, stateOf(await run(this.load.query([save.name]))));
+      if (refusal !== undefined) throw refusal;
+    }
+  }
+}
+
+function stateOf({ rows }: PostgresQueryResult): CheckpointState | undefined {
+  const row = rows[0] as [string, string | null] | undefined;
+  if (row === undefined) return undefined;
+  return { position: BigInt(row[0]), fence: row[1] === null ? null : BigInt(row[1]) };
 }

@@ -63,6 +63,12 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         VALUES (1, md5(random()::text || clock_timestamp()::text || pg_backend_pid()::text))`,
     ],
   },
+  {
+    version: 3,
+    name: 'checkpoint-fences',
+    // The highest lease fencing token that wrote each checkpoint; NULL until a fenced save.
+    statements: (t) => [`ALTER TABLE ${t.checkpoints} ADD COLUMN fence bigint`],
+  },
 ];
 
 /**

@@ -7,6 +7,7 @@ import {
   type EventStoreConformanceOptions,
 } from '@strata/conformance';
 import {
+  CheckpointFencedError,
   DuplicateEventError,
   MAX_POSITION,
   PositionsExhaustedError,
@@ -220,6 +221,12 @@ describe('@strata/store-redis on a Redis Cluster of three masters', () => {
     }
     await checkpoints.saveCheckpoint('projection', 42n);
     expect(await checkpoints.loadCheckpoint('projection')).toBe(42n);
+    // Guarded saves run as a script on the slot that holds the checkpoints hash.
+    await checkpoints.saveCheckpoint('projection', 43n, { expectedPosition: 42n, fence: 2n });
+    await expect(
+      checkpoints.saveCheckpoint('projection', 44n, { expectedPosition: 43n, fence: 1n }),
+    ).rejects.toSatisfy(CheckpointFencedError.isInstance);
+    expect(await checkpoints.loadCheckpointState('projection')).toEqual({ position: 43n, fence: 2n });
   });
 
   // Last: it takes a master down and brings it back.

@@ -67,4 +67,10 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       INSERT INTO ${t.storage} (one, id) VALUES (1, lower(hex(randomblob(16))));
     `,
   },
+  {
+    version: 3,
+    name: 'checkpoint-fences',
+    // The highest lease fencing token that wrote each checkpoint; NULL until a fenced save.
+    sql: (t) => `ALTER TABLE ${t.checkpoints} ADD COLUMN fence INTEGER;`,
+  },
 ];

@@ -17,7 +17,7 @@ function tables(db: ReturnType<typeof databases.raw>): string[] {
 describe('migrate', () => {
   it('creates the schema once; running it again is a no-op', () => {
     const db = databases.raw(databases.path());
-    expect(migrate(db)).toEqual({ applied: [1, 2] });
+    expect(migrate(db)).toEqual({ applied: [1, 2, 3] });
     expect(migrate(db)).toEqual({ applied: [] });
     expect(tables(db)).toEqual([
       'strata_checkpoints',
@@ -30,6 +30,7 @@ describe('migrate', () => {
     expect(db.prepare('SELECT version, name FROM strata_migrations').all()).toEqual([
       { version: 1, name: 'initial-schema' },
       { version: 2, name: 'storage-id' },
+      { version: 3, name: 'checkpoint-fences' },
     ]);
     const indexes = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
@@ -55,8 +56,8 @@ describe('migrate', () => {
       expect(() => migrate(db, { tablePrefix })).toThrow(ValidationError);
       expect(() => createSqliteEventStore({ database: db, tablePrefix })).toThrow(ValidationError);
     }
-    expect(migrate(db, { tablePrefix: `_${'a'.repeat(30)}` }).applied).toEqual([1, 2]);
-    expect(migrate(db, { tablePrefix: 'A1' }).applied).toEqual([1, 2]);
+    expect(migrate(db, { tablePrefix: `_${'a'.repeat(30)}` }).applied).toEqual([1, 2, 3]);
+    expect(migrate(db, { tablePrefix: 'A1' }).applied).toEqual([1, 2, 3]);
   });
 
   it('makes the storage id once per database and prefix: every store over it reports it', async () => {
@@ -80,11 +81,34 @@ describe('migrate', () => {
     await old.append('s', [{ type: 'a', data: {} }]);
     await old.close();
     const raw = databases.raw(path);
-    raw.exec('DROP TABLE strata_storage; DELETE FROM strata_migrations WHERE version = 2');
-    expect(migrate(raw).applied).toEqual([2]);
+    raw.exec(
+      'DROP TABLE strata_storage; ALTER TABLE strata_checkpoints DROP COLUMN fence; ' +
+        'DELETE FROM strata_migrations WHERE version >= 2',
+    );
+    expect(migrate(raw).applied).toEqual([2, 3]);
     const upgraded = createSqliteEventStore({ database: path });
     expect(await upgraded.storageId()).toMatch(/^[0-9a-f]{32}$/);
     expect(await upgraded.streamVersion('s')).toBe(1);
+    await upgraded.close();
+  });
+
+  it('gives a database made before checkpoint fences its fence column, keeping its checkpoints', async () => {
+    const path = databases.path();
+    const old = createSqliteEventStore({ database: path });
+    await old.checkpoints.saveCheckpoint('orders', 2n ** 60n);
+    await old.close();
+    const raw = databases.raw(path);
+    raw.exec(
+      'ALTER TABLE strata_checkpoints DROP COLUMN fence; DELETE FROM strata_migrations WHERE version = 3',
+    );
+    expect(migrate(raw).applied).toEqual([3]);
+    const upgraded = createSqliteEventStore({ database: path });
+    expect(await upgraded.checkpoints.loadCheckpointState('orders')).toEqual({
+      position: 2n ** 60n,
+      fence: null,
+    });
+    await upgraded.checkpoints.saveCheckpoint('orders', 1n, { expectedPosition: 2n ** 60n, fence: 7n });
+    expect(await upgraded.checkpoints.loadCheckpointState('orders')).toEqual({ position: 1n, fence: 7n });
     await upgraded.close();
   });
 
@@ -131,7 +155,7 @@ describe('migrate', () => {
     for (const child of children) child.disconnect();
 
     expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
-    expect(results.map((result) => result.applied?.length).sort()).toEqual([0, 0, 2]);
+    expect(results.map((result) => result.applied?.length).sort()).toEqual([0, 0, 3]);
     const store = createSqliteEventStore({ database: path });
     const events = await store.readStream('shared');
     expect(events.map((event) => event.version)).toEqual(

@@ -1,4 +1,4 @@
-import type { CheckpointStore } from '@strata/core';
+import type { CheckpointState, CheckpointStore, SaveCheckpointOptions } from '@strata/core';
 import { MemoryCheckpointStore } from '@strata/store-memory';
 
 /** `deleteCheckpoint(name)` deletes every name's checkpoint (`DELETE FROM checkpoints` without its WHERE). */
@@ -10,8 +10,12 @@ export class DeletesEveryCheckpointStore implements CheckpointStore {
     return this.inner.loadCheckpoint(name);
   }
 
-  async saveCheckpoint(name: string, position: bigint): Promise<void> {
-    await this.inner.saveCheckpoint(name, position);
+  loadCheckpointState(name: string): Promise<CheckpointState | undefined> {
+    return this.inner.loadCheckpointState(name);
+  }
+
+  async saveCheckpoint(name: string, position: bigint, options?: SaveCheckpointOptions): Promise<void> {
+    await this.inner.saveCheckpoint(name, position, options);
     this.names.add(name);
   }
 

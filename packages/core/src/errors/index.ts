@@ -1,3 +1,5 @@
+export { CheckpointConflictError } from './checkpoint-conflict-error.js';
+export { CheckpointFencedError } from './checkpoint-fenced-error.js';
 export { ConcurrencyError } from './concurrency-error.js';
 export { DuplicateEventError } from './duplicate-event-error.js';
 export { PositionsExhaustedError } from './positions-exhausted-error.js';
