@@ -1,0 +1,8 @@
+import { fileURLToPath } from 'node:url';
+import { describePackageExports } from '@strata/vitest-preset/exports-check';
+
+describePackageExports(
+  fileURLToPath(new URL('..', import.meta.url)),
+  { '.': ['defineProjector', 'ProjectionRunner', 'PoisonEventError', 'wakeOnAppend', 'isTransient'] },
+  { errorClasses: { '.': ['PoisonEventError'] } },
+);
