@@ -68,7 +68,7 @@ export function defineProjector<E extends DomainEvent = DomainEvent>(
   if (eventTypes.length === 0) {
     throw new ValidationError('eventTypes', 'name the event types handleBatch reads');
   }
-  eventTypes.forEach((type, i) => assertName(type, `eventTypes[${i}]`));
+  for (const [i, type] of eventTypes.entries()) assertName(type, `eventTypes[${i}]`);
   const streamTypes = options.streamTypes === undefined ? undefined : new Set(options.streamTypes);
   const decode = (event: RecordedEvent) => (registry ? registry.deserialize(event) : event);
   return {
