@@ -29,7 +29,11 @@ describe('a chain is checked when it is registered', () => {
     ]);
     expect(chain.stepsFrom('user.registered', 3)).toBeUndefined();
     expect(chain.renamedTo('UserCreated')).toBe('user.registered');
-    expect(chain.storedNamesOf('user.registered')).toEqual(['user.registered', 'UserCreated', 'UserSignedUp']);
+    expect(chain.storedNamesOf('user.registered')).toEqual([
+      'user.registered',
+      'UserCreated',
+      'UserSignedUp',
+    ]);
     expect(chain.storedNamesOf('order.placed')).toEqual(['order.placed']);
   });
 
@@ -41,7 +45,10 @@ describe('a chain is checked when it is registered', () => {
   });
 
   it('refuses a missing step in the middle of a chain, naming the type and version', () => {
-    const error = chainError({ 'user.registered': 4 }, [bump('user.registered', 1), bump('user.registered', 3)]);
+    const error = chainError({ 'user.registered': 4 }, [
+      bump('user.registered', 1),
+      bump('user.registered', 3),
+    ]);
     expect(error.eventType).toBe('user.registered');
     expect(error.schemaVersion).toBe(1);
     expect(error.message).toMatch(/"user\.registered" at version 2/);
@@ -65,7 +72,10 @@ describe('a chain is checked when it is registered', () => {
   });
 
   it('refuses two upcasters from one version', () => {
-    const error = chainError({ 'user.registered': 2 }, [bump('user.registered', 1), bump('user.registered', 1)]);
+    const error = chainError({ 'user.registered': 2 }, [
+      bump('user.registered', 1),
+      bump('user.registered', 1),
+    ]);
     expect([error.eventType, error.schemaVersion]).toEqual(['user.registered', 1]);
     expect(error.message).toMatch(/two upcasters/);
   });
@@ -96,7 +106,10 @@ describe('a chain is checked when it is registered', () => {
   });
 
   it('refuses a chain that runs past the current version', () => {
-    const error = chainError({ 'user.registered': 2 }, [bump('user.registered', 1), bump('user.registered', 2)]);
+    const error = chainError({ 'user.registered': 2 }, [
+      bump('user.registered', 1),
+      bump('user.registered', 2),
+    ]);
     expect([error.eventType, error.schemaVersion]).toEqual(['user.registered', 2]);
     expect(error.message).toMatch(/current version is 2/);
   });
@@ -128,7 +141,10 @@ describe('a chain is checked when it is registered', () => {
   });
 
   it('refuses renaming a type that is still current', () => {
-    const error = chainError({ a: 2, b: 1 }, [bump('a', 1), { type: 'a', fromVersion: 1, toType: 'b', toVersion: 1 }]);
+    const error = chainError({ a: 2, b: 1 }, [
+      bump('a', 1),
+      { type: 'a', fromVersion: 1, toType: 'b', toVersion: 1 },
+    ]);
     expect(error.eventType).toBe('a');
   });
 
