@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from '@strata/core';
 import { MemoryEventStore } from '@strata/store-memory';
+import { createSqliteEventStore } from '@strata/store-sqlite';
 import { describe, expect, it } from 'vitest';
 import { defineUpcasters, withUpcasting } from '../src/index.js';
 
@@ -37,8 +38,9 @@ const chain = defineUpcasters({ 'user.registered': 3, 'user.renamed': 1 }, [
 const current = { first: 'Ada', last: 'Lovelace', locale: 'en' };
 
 /** One stream holding every stored shape, written past the wrapper, as an older program did. */
-async function seeded(): Promise<{ inner: EventStore; store: EventStore; streamId: string; after: bigint }> {
-  const inner = new MemoryEventStore();
+async function seeded(
+  inner: EventStore = new MemoryEventStore(),
+): Promise<{ inner: EventStore; store: EventStore; streamId: string; after: bigint }> {
   const store = withUpcasting(inner, chain);
   const before = await inner.append('other', [{ type: 'unrelated', data: {} }]);
   const streamId = `user-${crypto.randomUUID()}`;
@@ -65,6 +67,27 @@ const expected = [
   [5, 'user.renamed', 1, { to: 'Ada King' }],
   [6, 'not.managed', 7, { x: 1 }],
 ];
+
+describe.each([
+  ['MemoryEventStore', () => new MemoryEventStore()],
+  ['SqliteEventStore', () => createSqliteEventStore({ database: ':memory:' })],
+])('every read path over %s', (_, create: () => EventStore) => {
+  it('readStream, readStreams and readAll return current events with the stored ids, versions and positions', async () => {
+    const { inner, store, streamId, after } = await seeded(create());
+    expect(shapes(await store.readStream(streamId))).toEqual(expected);
+    expect(shapes(await store.readStream(streamId, { direction: 'backward', fromVersion: 2 }))).toEqual(
+      expected.slice(1).reverse(),
+    );
+    expect(shapes((await store.readStreams([streamId], { fromVersion: 2 })).get(streamId)!)).toEqual(
+      expected.slice(1),
+    );
+    expect(shapes(await store.readAll({ after }))).toEqual(expected);
+    expect(shapes(await store.readAll({ after, types: ['user.registered'] }))).toEqual(expected.slice(0, 4));
+    const where = (e: RecordedEvent) => [e.id, e.version, e.position];
+    expect((await store.readAll({ after })).map(where)).toEqual((await inner.readAll({ after })).map(where));
+    await inner.close();
+  });
+});
 
 describe('reads return every event at its current schema version', () => {
   it('readStream, forward, backward and in ranges', async () => {
