@@ -7,4 +7,7 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // esbuild renames classes that refer to themselves (`class _UpcasterChainError`), and Node prints
+  // an error with its class's name: keep the source names.
+  keepNames: true,
 });
