@@ -1,4 +1,4 @@
-import { assertName, EventRegistry, MAX_SCHEMA_VERSION, ValidationError } from '@strata/core';
+import { assertName, type EventRegistry, MAX_SCHEMA_VERSION, ValidationError } from '@strata/core';
 import type { Upcaster } from './upcaster.js';
 import { UpcasterChainError } from './upcaster-chain-error.js';
 
@@ -77,7 +77,7 @@ export function defineUpcasters(
 }
 
 function currentVersions(current: EventRegistry | Readonly<Record<string, number>>): Map<string, number> {
-  const entries = current instanceof EventRegistry ? [...current.types] : Object.entries(current);
+  const entries = isRegistry(current) ? [...current.types] : Object.entries(current);
   const versions = new Map<string, number>();
   for (const [type, version] of entries) {
     assertName(type, 'current');
@@ -85,6 +85,12 @@ function currentVersions(current: EventRegistry | Readonly<Record<string, number
     versions.set(type, version);
   }
   return versions;
+}
+
+/** By shape, not `instanceof`: a program can end up with two copies of `@strata/core`. */
+function isRegistry(current: EventRegistry | Readonly<Record<string, number>>): current is EventRegistry {
+  const registry = current as Partial<EventRegistry>;
+  return typeof registry.isRegistered === 'function' && registry.types instanceof Map;
 }
 
 function assertSchemaVersion(version: unknown, path: string): asserts version is number {
