@@ -19,6 +19,7 @@ export function upcastEvent(chain: UpcasterChain, event: RecordedEvent): Recorde
     );
   }
   let { type, schemaVersion, data } = event;
+  const where = `event ${event.id} (stream "${event.streamId}", version ${event.version})`;
   for (const step of steps) {
     if (step.upcast !== undefined) {
       try {
@@ -26,8 +27,17 @@ export function upcastEvent(chain: UpcasterChain, event: RecordedEvent): Recorde
       } catch (error) {
         throw new SerializationError(
           type,
-          `the upcaster from schema version ${schemaVersion} failed on event ${event.id} (stream "${event.streamId}", version ${event.version})`,
-          { cause: error },
+          `the upcaster from schema version ${schemaVersion} failed on ${where}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      // The usual slip, a block body without `return`: never hand on an event without data.
+      if (data === undefined) {
+        throw new SerializationError(
+          type,
+          `the upcaster from schema version ${schemaVersion} returned undefined for ${where}`,
         );
       }
     }

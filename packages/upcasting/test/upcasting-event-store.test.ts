@@ -185,6 +185,21 @@ describe('reads return every event at its current schema version', () => {
   });
 });
 
+describe('an upcaster that returns nothing', () => {
+  it('is a SerializationError naming the event, not an event without data', async () => {
+    const forgetful = defineUpcasters({ 'user.registered': 2 }, [
+      { type: 'user.registered', fromVersion: 1, upcast: () => undefined },
+    ]);
+    const inner = new MemoryEventStore();
+    await inner.append('s', [{ type: 'user.registered', data: {} }]);
+    const read = withUpcasting(inner, forgetful).readStream('s');
+    await expect(read).rejects.toSatisfy(SerializationError.isInstance);
+    await expect(read).rejects.toThrow(
+      /upcaster from schema version 1 returned undefined for event .* \(stream "s", version 1\)/,
+    );
+  });
+});
+
 describe('appends stamp the current schema version', () => {
   it('stamps it on new events, and AppendResult.events are current', async () => {
     const inner = new MemoryEventStore();
