@@ -1,0 +1,135 @@
+import {
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type ReadStreamsOptions,
+  type RecordedEvent,
+  StoreClosedError,
+  ValidationError,
+} from '@strata/core';
+import { upcastEvents } from './upcast-event.js';
+import type { UpcasterChain } from './upcaster-chain.js';
+
+/**
+ * `store`, read through `chain`: every read returns events at their type's current schema version,
+ * and every append stamps it. Upcasting happens on read and leaves the stored events as they are.
+ * Closing the wrapper leaves `store` open: close it yourself.
+ */
+export function withUpcasting(store: EventStore, chain: UpcasterChain): EventStore {
+  return new UpcastingEventStore(store, chain);
+}
+
+class UpcastingEventStore implements EventStore {
+  storageId?: () => Promise<string>;
+  private closed = false;
+
+  constructor(
+    private readonly inner: EventStore,
+    private readonly chain: UpcasterChain,
+  ) {
+    if (inner.storageId !== undefined) {
+      this.storageId = () => {
+        this.assertOpen();
+        return inner.storageId!();
+      };
+    }
+  }
+
+  async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    // Every event it writes is current, so the result's events need no upcasting: pass it on as it is.
+    return this.inner.append(streamId, this.stamped(events), options);
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return upcastEvents(this.chain, await this.inner.readStream(streamId, options));
+  }
+
+  async readStreams(
+    streamIds: string[],
+    options?: ReadStreamsOptions,
+  ): Promise<Map<string, RecordedEvent[]>> {
+    this.assertOpen();
+    const streams = await this.inner.readStreams(streamIds, options);
+    for (const [streamId, events] of streams) {
+      const upcast = upcastEvents(this.chain, events);
+      if (upcast !== events) streams.set(streamId, upcast);
+    }
+    return streams;
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return upcastEvents(this.chain, await this.inner.readAll(this.storedTypes(options)));
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    this.assertOpen();
+    return this.inner.streamVersion(streamId);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StoreClosedError('UpcastingEventStore');
+  }
+
+  /**
+   * The events with their current schema version stamped; refuses old versions and old type names
+   * before anything is written. Anything malformed is left for the store's own validation.
+   */
+  private stamped(events: NewEvent[]): NewEvent[] {
+    if (!Array.isArray(events)) return events;
+    let stamped: NewEvent[] | undefined;
+    events.forEach((event, i) => {
+      if (typeof event !== 'object' || event === null) return;
+      const currentVersion = this.chain.current.get(event.type);
+      if (currentVersion === undefined) {
+        const renamedTo = this.chain.renamedTo(event.type);
+        if (renamedTo !== undefined) {
+          throw new ValidationError(
+            `events[${i}].type`,
+            `"${event.type}" is an old name of "${renamedTo}"; append "${renamedTo}" at its current schema version ${this.chain.current.get(renamedTo)}`,
+          );
+        }
+        return;
+      }
+      if (event.schemaVersion === currentVersion) return;
+      if (event.schemaVersion !== undefined) {
+        throw new ValidationError(
+          `events[${i}].schemaVersion`,
+          `"${event.type}" is at schema version ${currentVersion}; an event at ${event.schemaVersion} is not appended (upcast it first)`,
+        );
+      }
+      stamped ??= [...events];
+      stamped[i] = { ...event, schemaVersion: currentVersion };
+    });
+    return stamped ?? events;
+  }
+
+  /** The filter over stored names: a current type also matches the old names that upcast to it. */
+  private storedTypes(options: ReadAllOptions | undefined): ReadAllOptions | undefined {
+    const types = options?.types;
+    if (!Array.isArray(types)) return options;
+    let aliased = false;
+    types.forEach((type, i) => {
+      const renamedTo = this.chain.renamedTo(type);
+      if (renamedTo !== undefined) {
+        throw new ValidationError(
+          `options.types[${i}]`,
+          `"${type}" is an old name of "${renamedTo}": its events are read as "${renamedTo}", so filter by that`,
+        );
+      }
+      if (this.chain.storedNamesOf(type).length > 1) aliased = true;
+    });
+    if (!aliased) return options;
+    const names = new Set(types.flatMap((type) => this.chain.storedNamesOf(type)));
+    return { ...options, types: [...names] };
+  }
+}
