@@ -9,8 +9,9 @@ describe('SqliteDeadLetterStore (store.deadLetters)', () => {
   it('keeps dead letters in the file: another store over it lists, counts and removes them', async () => {
     const path = databases.path();
     const store = createSqliteEventStore({ database: path });
-    const { lastPosition, events } = await store.append('order-1', [{ type: 'order.placed', data: {} }]);
-    const event = events[0]!;
+    const { lastPosition } = await store.append('order-1', [{ type: 'order.placed', data: {} }]);
+    const [event] = await store.readStream('order-1');
+    if (event === undefined) throw new Error('the append wrote nothing');
     await store.deadLetters.addDeadLetter({
       projector: 'order-list',
       position: lastPosition,
