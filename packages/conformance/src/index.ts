@@ -1,5 +1,6 @@
 export { describeCheckpointStore } from './checkpoint-store-kit.js';
 export type { EventStoreConformanceOptions } from './conformance-options.js';
+export { describeDeadLetterStore } from './dead-letter-store-kit.js';
 export { describeEventStore } from './describe-event-store.js';
 export type { StoreKitOptions } from './snapshot-store-kit.js';
 export { describeSnapshotStore } from './snapshot-store-kit.js';

@@ -14,6 +14,19 @@ export type { PreparedCheckpointSave } from './checkpoint-input.js';
 export { checkpointAfter, checkpointRefusal, prepareSaveCheckpoint } from './checkpoint-input.js';
 export type { CheckpointState, CheckpointStore, SaveCheckpointOptions } from './checkpoint-store.js';
 export {
+  assertDeadLetterKey,
+  deadLetterErrorOf,
+  MAX_DEAD_LETTER_TEXT,
+  normalizeListDeadLetters,
+  prepareDeadLetter,
+} from './dead-letter-input.js';
+export type {
+  DeadLetter,
+  DeadLetterError,
+  DeadLetterStore,
+  ListDeadLettersOptions,
+} from './dead-letter-store.js';
+export {
   CheckpointConflictError,
   CheckpointFencedError,
   ConcurrencyError,
@@ -49,6 +62,7 @@ export type { PreparedAppend, PreparedEvent } from './prepare-append.js';
 export {
   assertName,
   DEFAULT_STREAM_TYPE,
+  hasUnstorableCharacters,
   MAX_NAME_LENGTH,
   MAX_PAYLOAD_BYTES,
   MAX_SCHEMA_VERSION,

@@ -132,6 +132,11 @@ export function utf8ByteLength(text: string): number {
   return bytes;
 }
 
+/** Lone surrogates and U+0000: text no store can keep exactly (PostgreSQL refuses U+0000). */
+export function hasUnstorableCharacters(value: string): boolean {
+  return LONE_SURROGATE.test(value) || value.includes(NUL);
+}
+
 /** Stream ids, stream types, event types and event ids: non-empty strings of at most 255 characters. */
 export function assertName(value: unknown, path: string): asserts value is string {
   if (typeof value !== 'string') throw new ValidationError(path, 'must be a string');
@@ -139,7 +144,7 @@ export function assertName(value: unknown, path: string): asserts value is strin
   if (value.length > MAX_NAME_LENGTH) {
     throw new ValidationError(path, `must be at most ${MAX_NAME_LENGTH} characters (got ${value.length})`);
   }
-  if (LONE_SURROGATE.test(value) || value.includes(NUL)) {
+  if (hasUnstorableCharacters(value)) {
     throw new ValidationError(
       path,
       'must be well-formed UTF-16 without U+0000 (no store can keep those exactly)',

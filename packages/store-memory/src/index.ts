@@ -1,4 +1,5 @@
 export { MemoryCheckpointStore } from './memory-checkpoint-store.js';
+export { MemoryDeadLetterStore } from './memory-dead-letter-store.js';
 export type { MemoryEventStoreOptions } from './memory-event-store.js';
 export { createMemoryEventStore, MemoryEventStore } from './memory-event-store.js';
 export { MemorySnapshotStore } from './memory-snapshot-store.js';

@@ -1,5 +1,6 @@
 export type { MysqlAppendContext, MysqlAppendHook } from './mysql-append-hook.js';
 export { MysqlCheckpointStore } from './mysql-checkpoint-store.js';
+export { MysqlDeadLetterStore } from './mysql-dead-letter-store.js';
 export type {
   MysqlConnection,
   MysqlPool,

@@ -21,6 +21,7 @@ import type { MysqlAppendHook } from './mysql-append-hook.js';
 import { MysqlAppendQueue } from './mysql-append-queue.js';
 import { MysqlAppendSql } from './mysql-append-sql.js';
 import { MysqlCheckpointStore } from './mysql-checkpoint-store.js';
+import { MysqlDeadLetterStore } from './mysql-dead-letter-store.js';
 import type { MysqlPool, MysqlValue } from './mysql-driver.js';
 import { STORE_NAME } from './mysql-errors.js';
 import { findStoredEvents } from './mysql-event-lookup.js';
@@ -42,13 +43,15 @@ const MAX_POSITION = 2n ** 64n - 1n;
  * `EventStore` on MySQL 8 or MariaDB through mysql2. Appends made concurrently through one store
  * share transactions; positions are taken under one short lock as the last step before COMMIT, so
  * `readAll` never skips an event that commits late (see docs/global-ordering.md).
- * `snapshots` and `checkpoints` use the same pool and table prefix.
+ * `snapshots`, `checkpoints` and `deadLetters` use the same pool and table prefix.
  */
 export class MysqlEventStore implements EventStore {
   /** Snapshots in the same database. */
   readonly snapshots: MysqlSnapshotStore;
   /** Projection checkpoints in the same database. */
   readonly checkpoints: MysqlCheckpointStore;
+  /** Projectors' dead letters in the same database. */
+  readonly deadLetters: MysqlDeadLetterStore;
   private readonly context: MysqlStoreContext;
   private readonly readSql: MysqlReadSql;
   private readonly streamTypes = new StreamTypeCache();
@@ -62,6 +65,7 @@ export class MysqlEventStore implements EventStore {
     this.readSql = new MysqlReadSql(this.context.tables);
     this.snapshots = new MysqlSnapshotStore(this.context);
     this.checkpoints = new MysqlCheckpointStore(this.context);
+    this.deadLetters = new MysqlDeadLetterStore(this.context);
   }
 
   /** The pool the store runs on: the one passed in, or the one it created from the connection string. */

@@ -137,6 +137,28 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       'DEALLOCATE PREPARE strata_add_fence',
     ],
   },
+  {
+    version: 5,
+    name: 'dead-letters',
+    // One row per (projector, position): adding a letter again replaces it. Error texts hold up to
+    // 16,384 characters, more than TEXT's 64 KiB in utf8mb4.
+    statements: ({ tables: t, idCollation }) => [
+      `CREATE TABLE IF NOT EXISTS ${t.deadLetters} (
+        projector VARCHAR(255) NOT NULL,
+        position BIGINT UNSIGNED NOT NULL,
+        event_id VARCHAR(255) NOT NULL,
+        stream_id VARCHAR(255) NOT NULL,
+        version BIGINT UNSIGNED NOT NULL,
+        event_type VARCHAR(255) NOT NULL,
+        error_name MEDIUMTEXT NOT NULL,
+        error_message MEDIUMTEXT NOT NULL,
+        error_stack MEDIUMTEXT NULL,
+        attempts INT UNSIGNED NOT NULL,
+        failed_at BIGINT NOT NULL,
+        PRIMARY KEY (projector, position)
+      ) ${TABLE_OPTIONS(idCollation)}`,
+    ],
+  },
 ];
 
 /**

@@ -14,6 +14,8 @@ export interface MysqlTableNames {
   sequence: string;
   snapshots: string;
   checkpoints: string;
+  /** Projectors' dead letters. */
+  deadLetters: string;
   migrations: string;
   /** One row: the storage's id. */
   storage: string;
@@ -42,6 +44,7 @@ export function tableNames(tablePrefix: string = DEFAULT_TABLE_PREFIX): MysqlTab
     sequence: quote('sequence'),
     snapshots: quote('snapshots'),
     checkpoints: quote('checkpoints'),
+    deadLetters: quote('dead_letters'),
     migrations: quote('migrations'),
     storage: quote('storage'),
     appendOne: quote('append_one'),

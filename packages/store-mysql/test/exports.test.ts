@@ -9,6 +9,7 @@ describePackageExports(
       'MysqlEventStore',
       'MysqlSnapshotStore',
       'MysqlCheckpointStore',
+      'MysqlDeadLetterStore',
       'migrate',
       'DEFAULT_TABLE_PREFIX',
     ],

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeCheckpointStore, describeSnapshotStore } from '@strata/conformance';
+import { describeCheckpointStore, describeDeadLetterStore, describeSnapshotStore } from '@strata/conformance';
 import { ValidationError } from '@strata/core';
 import { describe, expect, it } from 'vitest';
 import { mysqlReachable } from './mysql-test-server.js';
@@ -86,4 +86,5 @@ describe.skipIf(!reachable)('MySQL snapshot and checkpoint stores (conformance k
   const tables = useTestTables();
   describeSnapshotStore('MysqlSnapshotStore', { create: async () => tables.open().snapshots });
   describeCheckpointStore('MysqlCheckpointStore', { create: async () => tables.open().checkpoints });
+  describeDeadLetterStore('MysqlDeadLetterStore', { create: async () => tables.open().deadLetters });
 });

@@ -1,5 +1,6 @@
 export type { PostgresAppendContext, PostgresAppendHook } from './postgres-append-hooks.js';
 export { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
+export { PostgresDeadLetterStore } from './postgres-dead-letter-store.js';
 export { createPostgresEventStore, PostgresEventStore } from './postgres-event-store.js';
 export type { MigrateResult } from './postgres-migrate.js';
 export type {

@@ -23,6 +23,7 @@ import { AppendQueue } from './postgres-append-queue.js';
 import { PostgresAppendWriter } from './postgres-append-writer.js';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
 import { PostgresConnection } from './postgres-connection.js';
+import { PostgresDeadLetterStore } from './postgres-dead-letter-store.js';
 import { STORE_NAME } from './postgres-errors.js';
 import { type MigrateResult, migrate } from './postgres-migrate.js';
 import { type PostgresReadStatements, readStatements } from './postgres-read-statements.js';
@@ -54,6 +55,8 @@ export class PostgresEventStore implements EventStore {
   readonly snapshots: PostgresSnapshotStore;
   /** Projection checkpoints in the same database, pool and table prefix. */
   readonly checkpoints: PostgresCheckpointStore;
+  /** Projectors' dead letters in the same database, pool and table prefix. */
+  readonly deadLetters: PostgresDeadLetterStore;
   private readonly reads: PostgresReadStatements;
   private readonly hooks = new Set<PostgresAppendHook>();
   private readonly queue: AppendQueue;
@@ -69,6 +72,7 @@ export class PostgresEventStore implements EventStore {
     this.queue = new AppendQueue(writer.write, options.batchSize, GROUPS_IN_FLIGHT);
     this.snapshots = new PostgresSnapshotStore(connection);
     this.checkpoints = new PostgresCheckpointStore(connection);
+    this.deadLetters = new PostgresDeadLetterStore(connection);
   }
 
   /** Opens a store; runs `migrate()` first unless `options.migrate` is false. */

@@ -69,6 +69,27 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     // The highest lease fencing token that wrote each checkpoint; NULL until a fenced save.
     statements: (t) => [`ALTER TABLE ${t.checkpoints} ADD COLUMN fence bigint`],
   },
+  {
+    version: 4,
+    name: 'dead-letters',
+    // One row per (projector, position): adding a letter again replaces it.
+    statements: (t) => [
+      `CREATE TABLE ${t.deadLetters} (
+        projector text NOT NULL,
+        position bigint NOT NULL,
+        event_id text NOT NULL,
+        stream_id text NOT NULL,
+        version integer NOT NULL,
+        event_type text NOT NULL,
+        error_name text NOT NULL,
+        error_message text NOT NULL,
+        error_stack text,
+        attempts integer NOT NULL,
+        failed_at bigint NOT NULL,
+        PRIMARY KEY (projector, position)
+      )`,
+    ],
+  },
 ];
 
 /**

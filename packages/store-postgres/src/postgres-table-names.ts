@@ -15,6 +15,8 @@ export interface PostgresTableNames {
   streams: string;
   snapshots: string;
   checkpoints: string;
+  /** Projectors' dead letters. */
+  deadLetters: string;
   migrations: string;
   /** One row: the storage's id. */
   storage: string;
@@ -55,6 +57,7 @@ export function tableNames(
     streams: qualified('streams'),
     snapshots: qualified('snapshots'),
     checkpoints: qualified('checkpoints'),
+    deadLetters: qualified('dead_letters'),
     migrations: qualified('migrations'),
     storage: qualified('storage'),
     positionSequence: qualified('position_seq'),

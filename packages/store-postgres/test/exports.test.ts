@@ -9,6 +9,7 @@ describePackageExports(
       'PostgresEventStore',
       'PostgresSnapshotStore',
       'PostgresCheckpointStore',
+      'PostgresDeadLetterStore',
     ],
   },
   {

@@ -1,4 +1,4 @@
-import { describeCheckpointStore, describeSnapshotStore } from '@strata/conformance';
+import { describeCheckpointStore, describeDeadLetterStore, describeSnapshotStore } from '@strata/conformance';
 import { StoreClosedError, ValidationError } from '@strata/core';
 import { expect, it } from 'vitest';
 import { describePostgres, openStore, storeInFreshSchema } from './support/postgres-test-env.js';
@@ -113,4 +113,5 @@ describePostgres('PostgreSQL snapshot and checkpoint stores (conformance kit)', 
 
   describeSnapshotStore('PostgresSnapshotStore', { create: async () => env.store.snapshots });
   describeCheckpointStore('PostgresCheckpointStore', { create: async () => env.store.checkpoints });
+  describeDeadLetterStore('PostgresDeadLetterStore', { create: async () => env.store.deadLetters });
 });

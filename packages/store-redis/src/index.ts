@@ -1,4 +1,5 @@
 export { RedisCheckpointStore } from './redis-checkpoint-store.js';
+export { RedisDeadLetterStore } from './redis-dead-letter-store.js';
 export { createRedisEventStore, RedisEventStore } from './redis-event-store.js';
 export { RedisSnapshotStore } from './redis-snapshot-store.js';
 export type { RedisClient, RedisStoreOptions } from './redis-store-options.js';

@@ -22,6 +22,7 @@ import { readLog } from './log-reader.js';
 import { readNewestScript } from './read-range-script.js';
 import { RedisCheckpointStore } from './redis-checkpoint-store.js';
 import { RedisConnection, STORE_NAME } from './redis-connection.js';
+import { RedisDeadLetterStore } from './redis-dead-letter-store.js';
 import { RedisSnapshotStore } from './redis-snapshot-store.js';
 import type { RedisStoreOptions } from './redis-store-options.js';
 import { unsupportedInCluster } from './redis-unsupported.js';
@@ -39,11 +40,14 @@ export class RedisEventStore implements EventStore {
   readonly snapshots: RedisSnapshotStore;
   /** Projection checkpoints over the same connection and key prefix; closed with the store. */
   readonly checkpoints: RedisCheckpointStore;
+  /** Projectors' dead letters over the same connection and key prefix; closed with the store. */
+  readonly deadLetters: RedisDeadLetterStore;
 
   constructor(options: RedisStoreOptions) {
     this.connection = new RedisConnection(options);
     this.snapshots = new RedisSnapshotStore(options, this.connection);
     this.checkpoints = new RedisCheckpointStore(options, this.connection);
+    this.deadLetters = new RedisDeadLetterStore(options, this.connection);
   }
 
   /** `'cluster'` or `'standalone'`: which key layout and guarantees this store uses. */

@@ -11,6 +11,9 @@ export const DEFAULT_KEY_PREFIX = 'strata:';
  * - `<prefix>{<stream>}:t`  the stream type, fixed by the first append
  * - `<prefix>{<stream>}:i`  hash event id -> location (cluster mode: ids are checked per stream)
  * - `<prefix>{<stream>}:s`  hash version -> snapshot
+ * - `<prefix>{<projector>}:dl`  hash position -> dead letter (JSON), and `<prefix>{<projector>}:dlo`
+ *   the same positions in a sorted set (scores 0, members zero-padded to 19 digits: byte order is
+ *   position order), for paging
  * - `<prefix>log`, `<prefix>ids`  standalone only: the global log and the store-wide id index
  * - `<prefix>start`  standalone only, optional: the position before the log's first event (a
  *   decimal string; absent means 0). Set it before the first append to continue another log.
@@ -36,6 +39,14 @@ export class RedisKeys {
 
   snapshots(streamId: string): string {
     return `${this.prefix}{${hashTagOf(streamId)}}:s`;
+  }
+
+  deadLetters(projector: string): string {
+    return `${this.prefix}{${hashTagOf(projector)}}:dl`;
+  }
+
+  deadLetterOrder(projector: string): string {
+    return `${this.prefix}{${hashTagOf(projector)}}:dlo`;
   }
 
   get log(): string {

@@ -9,6 +9,7 @@ describePackageExports(
       'createRedisEventStore',
       'RedisSnapshotStore',
       'RedisCheckpointStore',
+      'RedisDeadLetterStore',
       'recommendedRedisOptions',
     ],
   },

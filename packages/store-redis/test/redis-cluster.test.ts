@@ -19,6 +19,7 @@ import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   RedisCheckpointStore,
+  RedisDeadLetterStore,
   RedisEventStore,
   RedisSnapshotStore,
   recommendedRedisOptions,
@@ -227,6 +228,28 @@ describe('@strata/store-redis on a Redis Cluster of three masters', () => {
       checkpoints.saveCheckpoint('projection', 44n, { expectedPosition: 43n, fence: 1n }),
     ).rejects.toSatisfy(CheckpointFencedError.isInstance);
     expect(await checkpoints.loadCheckpointState('projection')).toEqual({ position: 43n, fence: 2n });
+    // Dead letters: a projector's hash and order set share its slot, so the scripts run.
+    const deadLetters = new RedisDeadLetterStore({ client, keyPrefix });
+    for (const projector of ['list-a', 'list-b', 'list-c']) {
+      for (const position of [12n, 3n]) {
+        await deadLetters.addDeadLetter({
+          projector,
+          position,
+          eventId: `e-${position}`,
+          streamId: 's',
+          version: 1,
+          eventType: 't',
+          error: { name: 'Error', message: 'poison', stack: null },
+          attempts: 1,
+        });
+      }
+      expect((await deadLetters.listDeadLetters(projector)).map((letter) => letter.position)).toEqual([
+        3n,
+        12n,
+      ]);
+      expect(await deadLetters.removeDeadLetter(projector, 3n)).toBe(true);
+      expect(await deadLetters.countDeadLetters(projector)).toBe(1);
+    }
   });
 
   // Last: it takes a master down and brings it back.

@@ -1,8 +1,13 @@
-import { describeCheckpointStore, describeSnapshotStore } from '@strata/conformance';
+import { describeCheckpointStore, describeDeadLetterStore, describeSnapshotStore } from '@strata/conformance';
 import { StoreClosedError, ValidationError } from '@strata/core';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
-import { RedisCheckpointStore, RedisEventStore, RedisSnapshotStore } from '../src/index.js';
+import {
+  RedisCheckpointStore,
+  RedisDeadLetterStore,
+  RedisEventStore,
+  RedisSnapshotStore,
+} from '../src/index.js';
 import {
   deleteKeys,
   describeWithRedis,
@@ -100,6 +105,9 @@ describeWithRedis('Redis snapshot and checkpoint stores (conformance kit)', awai
   describeCheckpointStore('RedisCheckpointStore', {
     create: async () => new RedisCheckpointStore({ client, keyPrefix: kitPrefix }),
   });
+  describeDeadLetterStore('RedisDeadLetterStore', {
+    create: async () => new RedisDeadLetterStore({ client, keyPrefix: kitPrefix }),
+  });
 });
 
 describeWithRedis(
@@ -118,5 +126,6 @@ describeWithRedis(
 
     describeSnapshotStore('store.snapshots', { create: async () => store.snapshots });
     describeCheckpointStore('store.checkpoints', { create: async () => store.checkpoints });
+    describeDeadLetterStore('store.deadLetters', { create: async () => store.deadLetters });
   },
 );

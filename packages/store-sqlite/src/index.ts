@@ -1,6 +1,7 @@
 export type { SqliteAppendContext, SqliteAppendHook } from './sqlite-append-hooks.js';
 export type { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 export type { SqliteDatabase, SqliteRunResult, SqliteStatement } from './sqlite-database.js';
+export type { SqliteDeadLetterStore } from './sqlite-dead-letter-store.js';
 export { createSqliteEventStore, SqliteEventStore } from './sqlite-event-store.js';
 export type { MigrateOptions, MigrateResult } from './sqlite-migrate.js';
 export { migrate } from './sqlite-migrate.js';

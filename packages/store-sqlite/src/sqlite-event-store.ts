@@ -27,6 +27,7 @@ import { AppendHookFailure, type SqliteAppendHook, SqliteAppendHooks } from './s
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteDeadLetterStore } from './sqlite-dead-letter-store.js';
 import {
   isUniqueViolation,
   STORE_NAME,
@@ -53,13 +54,15 @@ class AppendConflict {
 /**
  * The embedded default `EventStore`: one SQLite file (WAL mode) through better-sqlite3. Several
  * stores, in one process or several, can share the file; SQLite's write lock orders their appends.
- * `snapshots` and `checkpoints` live in the same file, under the same table prefix.
+ * `snapshots`, `checkpoints` and `deadLetters` live in the same file, under the same table prefix.
  */
 export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implements EventStore {
   /** Snapshots in the same database. */
   readonly snapshots: SqliteSnapshotStore;
   /** Projection checkpoints in the same database. */
   readonly checkpoints: SqliteCheckpointStore;
+  /** Projectors' dead letters in the same database. */
+  readonly deadLetters: SqliteDeadLetterStore;
   private readonly connection: SqliteConnection<DB>;
   private readonly hooks = new SqliteAppendHooks<DB>();
   private statements: SqliteEventStatements | undefined;
@@ -69,6 +72,7 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
     this.connection = new SqliteConnection(options);
     this.snapshots = new SqliteSnapshotStore(this.connection);
     this.checkpoints = new SqliteCheckpointStore(this.connection);
+    this.deadLetters = new SqliteDeadLetterStore(this.connection);
   }
 
   /**

@@ -73,4 +73,25 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     // The highest lease fencing token that wrote each checkpoint; NULL until a fenced save.
     sql: (t) => `ALTER TABLE ${t.checkpoints} ADD COLUMN fence INTEGER;`,
   },
+  {
+    version: 4,
+    name: 'dead-letters',
+    // One row per (projector, position): adding a letter again replaces it.
+    sql: (t) => `
+      CREATE TABLE ${t.deadLetters} (
+        projector TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        stream_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        event_type TEXT NOT NULL,
+        error_name TEXT NOT NULL,
+        error_message TEXT NOT NULL,
+        error_stack TEXT,
+        attempts INTEGER NOT NULL,
+        failed_at INTEGER NOT NULL,
+        PRIMARY KEY (projector, position)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

@@ -10,6 +10,8 @@ export interface SqliteTableNames {
   streams: string;
   snapshots: string;
   checkpoints: string;
+  /** Projectors' dead letters. */
+  deadLetters: string;
   migrations: string;
   /** One row: the storage's id. */
   storage: string;
@@ -33,6 +35,7 @@ export function tableNames(tablePrefix: string = DEFAULT_TABLE_PREFIX): SqliteTa
     streams: `"${tablePrefix}streams"`,
     snapshots: `"${tablePrefix}snapshots"`,
     checkpoints: `"${tablePrefix}checkpoints"`,
+    deadLetters: `"${tablePrefix}dead_letters"`,
     migrations: `"${tablePrefix}migrations"`,
     storage: `"${tablePrefix}storage"`,
     prefix: tablePrefix,

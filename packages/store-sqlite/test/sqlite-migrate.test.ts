@@ -17,10 +17,11 @@ function tables(db: ReturnType<typeof databases.raw>): string[] {
 describe('migrate', () => {
   it('creates the schema once; running it again is a no-op', () => {
     const db = databases.raw(databases.path());
-    expect(migrate(db)).toEqual({ applied: [1, 2, 3] });
+    expect(migrate(db)).toEqual({ applied: [1, 2, 3, 4] });
     expect(migrate(db)).toEqual({ applied: [] });
     expect(tables(db)).toEqual([
       'strata_checkpoints',
+      'strata_dead_letters',
       'strata_events',
       'strata_migrations',
       'strata_snapshots',
@@ -31,6 +32,7 @@ describe('migrate', () => {
       { version: 1, name: 'initial-schema' },
       { version: 2, name: 'storage-id' },
       { version: 3, name: 'checkpoint-fences' },
+      { version: 4, name: 'dead-letters' },
     ]);
     const indexes = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
@@ -56,8 +58,8 @@ describe('migrate', () => {
       expect(() => migrate(db, { tablePrefix })).toThrow(ValidationError);
       expect(() => createSqliteEventStore({ database: db, tablePrefix })).toThrow(ValidationError);
     }
-    expect(migrate(db, { tablePrefix: `_${'a'.repeat(30)}` }).applied).toEqual([1, 2, 3]);
-    expect(migrate(db, { tablePrefix: 'A1' }).applied).toEqual([1, 2, 3]);
+    expect(migrate(db, { tablePrefix: `_${'a'.repeat(30)}` }).applied).toEqual([1, 2, 3, 4]);
+    expect(migrate(db, { tablePrefix: 'A1' }).applied).toEqual([1, 2, 3, 4]);
   });
 
   it('makes the storage id once per database and prefix: every store over it reports it', async () => {
@@ -83,9 +85,9 @@ describe('migrate', () => {
     const raw = databases.raw(path);
     raw.exec(
       'DROP TABLE strata_storage; ALTER TABLE strata_checkpoints DROP COLUMN fence; ' +
-        'DELETE FROM strata_migrations WHERE version >= 2',
+        'DROP TABLE strata_dead_letters; DELETE FROM strata_migrations WHERE version >= 2',
     );
-    expect(migrate(raw).applied).toEqual([2, 3]);
+    expect(migrate(raw).applied).toEqual([2, 3, 4]);
     const upgraded = createSqliteEventStore({ database: path });
     expect(await upgraded.storageId()).toMatch(/^[0-9a-f]{32}$/);
     expect(await upgraded.streamVersion('s')).toBe(1);
@@ -99,9 +101,10 @@ describe('migrate', () => {
     await old.close();
     const raw = databases.raw(path);
     raw.exec(
-      'ALTER TABLE strata_checkpoints DROP COLUMN fence; DELETE FROM strata_migrations WHERE version = 3',
+      'ALTER TABLE strata_checkpoints DROP COLUMN fence; DROP TABLE strata_dead_letters; ' +
+        'DELETE FROM strata_migrations WHERE version >= 3',
     );
-    expect(migrate(raw).applied).toEqual([3]);
+    expect(migrate(raw).applied).toEqual([3, 4]);
     const upgraded = createSqliteEventStore({ database: path });
     expect(await upgraded.checkpoints.loadCheckpointState('orders')).toEqual({
       position: 2n ** 60n,
@@ -155,7 +158,7 @@ describe('migrate', () => {
     for (const child of children) child.disconnect();
 
     expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
-    expect(results.map((result) => result.applied?.length).sort()).toEqual([0, 0, 3]);
+    expect(results.map((result) => result.applied?.length).sort()).toEqual([0, 0, 4]);
     const store = createSqliteEventStore({ database: path });
     const events = await store.readStream('shared');
     expect(events.map((event) => event.version)).toEqual(

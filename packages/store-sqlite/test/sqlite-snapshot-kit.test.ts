@@ -1,4 +1,4 @@
-import { describeCheckpointStore, describeSnapshotStore } from '@strata/conformance';
+import { describeCheckpointStore, describeDeadLetterStore, describeSnapshotStore } from '@strata/conformance';
 import { createSqliteEventStore, type SqliteEventStore } from '../src/index.js';
 import { tempDatabases } from './temp-database.js';
 
@@ -19,5 +19,9 @@ const dispose = async (picked: object) => owners.get(picked)?.close();
 describeSnapshotStore('SqliteSnapshotStore (conformance kit)', { create: open((s) => s.snapshots), dispose });
 describeCheckpointStore('SqliteCheckpointStore (conformance kit)', {
   create: open((s) => s.checkpoints),
+  dispose,
+});
+describeDeadLetterStore('SqliteDeadLetterStore (conformance kit)', {
+  create: open((s) => s.deadLetters),
   dispose,
 });
