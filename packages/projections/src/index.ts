@@ -1,4 +1,3 @@
-export type { PoisonEvent, PoisonSink } from './poison-event.js';
 export { PoisonEventError } from './poison-event-error.js';
 export type { ProjectionRunnerOptions } from './projection-runner.js';
 export { ProjectionRunner } from './projection-runner.js';

@@ -1,5 +1,12 @@
-import { type CheckpointStore, type EventStore, type RecordedEvent, ValidationError } from '@strata/core';
-import { errorData, type PoisonSink } from './poison-event.js';
+import {
+  type CheckpointStore,
+  type DeadLetter,
+  type DeadLetterStore,
+  deadLetterErrorOf,
+  type EventStore,
+  type RecordedEvent,
+  ValidationError,
+} from '@strata/core';
 import { PoisonEventError } from './poison-event-error.js';
 import {
   type ProjectionLag,
@@ -26,8 +33,11 @@ export interface ProjectionRunnerOptions {
   /** Events read and applied per step; `handleBatch` receives up to this many. Default 100. */
   batchSize?: number;
   retry?: RetryOptions;
-  /** Where poison events go. Without it, the runner stops at the first one instead of skipping it. */
-  deadLetters?: PoisonSink;
+  /**
+   * Where poison events go (any adapter's `store.deadLetters`). Without it, the runner stops at the
+   * first one instead of skipping it.
+   */
+  deadLetters?: DeadLetterStore;
   /** `'skip'` (default): dead-letter the poison event and go on. `'stop'`: dead-letter it and stop. */
   onPoison?: 'skip' | 'stop';
   /** Idle polling: the delay starts at `minMs` after an empty read and doubles up to `maxMs`. */
@@ -56,7 +66,7 @@ export class ProjectionRunner {
   private readonly projector: Projector;
   private readonly batchSize: number;
   private readonly retry: ResolvedRetry;
-  private readonly deadLetters: PoisonSink | undefined;
+  private readonly deadLetters: DeadLetterStore | undefined;
   private readonly onPoison: 'skip' | 'stop';
   private readonly minPollMs: number;
   private readonly maxPollMs: number;
@@ -264,16 +274,79 @@ export class ProjectionRunner {
       throw new PoisonEventError(this.projector.name, event, error);
     }
     await this.withTransientRetries(() =>
-      this.deadLetters!.add({
-        projector: this.projector.name,
-        event,
-        error: errorData(error),
-        attempts: this.retry.maxAttempts,
-        failedAt: new Date(),
-      }),
+      this.deadLetters!.addDeadLetter(this.letterOf(event, error, this.retry.maxAttempts)),
     );
     this.deadLettered++;
     if (this.onPoison === 'stop') throw new PoisonEventError(this.projector.name, event, error);
+  }
+
+  /**
+   * Applies each of the projector's dead letters again (after its handler was fixed): a letter
+   * whose event now applies is removed, one that still fails stays with its new error and one more
+   * attempt. The events apply out of log order, after events that came later: handlers that
+   * depend on order must allow for it. Runs beside a running runner; one pass, a page at a time.
+   */
+  async retryDeadLetters(): Promise<{ fixed: number; stillFailing: number }> {
+    const deadLetters = this.requireDeadLetters();
+    const name = this.projector.name;
+    let fixed = 0;
+    let stillFailing = 0;
+    let after: bigint | undefined;
+    for (;;) {
+      const page = await deadLetters.listDeadLetters(name, {
+        limit: 100,
+        ...(after === undefined ? {} : { after }),
+      });
+      if (page.length === 0) return { fixed, stillFailing };
+      for (const letter of page) {
+        const [event] = await this.store.readAll({ after: letter.position - 1n, limit: 1 });
+        if (event === undefined || event.position !== letter.position || event.id !== letter.eventId) {
+          throw new ValidationError(
+            'deadLetters',
+            `the log has no event ${letter.eventId} at position ${letter.position}: was the letter written for another store?`,
+          );
+        }
+        const error = await this.tryApply([event]);
+        if (error === undefined) {
+          await deadLetters.removeDeadLetter(name, letter.position);
+          fixed++;
+        } else {
+          await deadLetters.addDeadLetter(
+            this.letterOf(event, error, letter.attempts + this.retry.maxAttempts),
+          );
+          stillFailing++;
+        }
+      }
+      after = page.at(-1)!.position;
+    }
+  }
+
+  /** Removes one dead letter without applying its event; says whether it was there. */
+  discardDeadLetter(position: bigint): Promise<boolean> {
+    return this.requireDeadLetters().removeDeadLetter(this.projector.name, position);
+  }
+
+  private requireDeadLetters(): DeadLetterStore {
+    if (this.deadLetters === undefined) {
+      throw new ValidationError(
+        'deadLetters',
+        'this runner has no dead-letter store; pass one as options.deadLetters',
+      );
+    }
+    return this.deadLetters;
+  }
+
+  private letterOf(event: RecordedEvent, error: unknown, attempts: number): Omit<DeadLetter, 'failedAt'> {
+    return {
+      projector: this.projector.name,
+      position: event.position,
+      eventId: event.id,
+      streamId: event.streamId,
+      version: event.version,
+      eventType: event.type,
+      error: deadLetterErrorOf(error),
+      attempts,
+    };
   }
 
   private async withTransientRetries<T>(work: () => Promise<T>): Promise<T> {

@@ -6,11 +6,10 @@ import {
   StoreUnavailableError,
   ValidationError,
 } from '@strata/core';
-import { createMemoryEventStore, MemoryCheckpointStore } from '@strata/store-memory';
+import { createMemoryEventStore, MemoryCheckpointStore, MemoryDeadLetterStore } from '@strata/store-memory';
 import { describe, expect, it, vi } from 'vitest';
 import {
   defineProjector,
-  type PoisonEvent,
   PoisonEventError,
   ProjectionRunner,
   type ProjectionRunnerOptions,
@@ -36,12 +35,6 @@ function setup(projector: Projector, options: Partial<ProjectionRunnerOptions> =
   const checkpoints = new MemoryCheckpointStore();
   const runner = new ProjectionRunner({ store, checkpoints, projector, retry: fast, ...options });
   return { store, checkpoints, runner };
-}
-
-/** A dead-letter store in memory, for the runner's `deadLetters`. */
-function poisonBox() {
-  const letters: PoisonEvent[] = [];
-  return { letters, add: async (poison: PoisonEvent) => void letters.push(poison) };
 }
 
 describe('defineProjector', () => {
@@ -140,19 +133,57 @@ describe('ProjectionRunner', () => {
         },
       },
     });
-    const box = poisonBox();
-    const { store, runner } = setup(projector, { deadLetters: box, retry: { ...fast, maxAttempts: 2 } });
+    const deadLetters = new MemoryDeadLetterStore();
+    const { store, runner } = setup(projector, { deadLetters, retry: { ...fast, maxAttempts: 2 } });
     await appendCounts(store, 's', 5);
     await runner.catchUp();
     expect(applied).toEqual([1, 2, 4, 5]);
-    expect(box.letters).toHaveLength(1);
-    expect(box.letters[0]).toMatchObject({
+    const letters = await deadLetters.listDeadLetters('picky');
+    expect(letters).toHaveLength(1);
+    const third = (await store.readStream('s'))[2]!;
+    expect(letters[0]).toMatchObject({
       projector: 'picky',
+      position: third.position,
+      eventId: third.id,
+      streamId: 's',
+      version: 3,
+      eventType: 'counted',
       attempts: 2,
       error: { name: 'TypeError', message: 'cannot handle 3' },
-      event: { version: 3 },
     });
     expect(runner.status().deadLettered).toBe(1);
+  });
+
+  it('retries dead letters once the handler is fixed, and discards the ones you give up on', async () => {
+    const broken = new Set([2, 4]);
+    const applied: number[] = [];
+    const projector = defineProjector({
+      name: 'mendable',
+      handlers: {
+        counted: (data: unknown) => {
+          const { by } = data as { by: number };
+          if (broken.has(by)) throw new Error(`${by} fails`);
+          applied.push(by);
+        },
+      },
+    });
+    const deadLetters = new MemoryDeadLetterStore();
+    const { store, runner } = setup(projector, { deadLetters });
+    await appendCounts(store, 's', 5);
+    await runner.catchUp();
+    expect(applied).toEqual([1, 3, 5]);
+    expect((await deadLetters.listDeadLetters('mendable')).map((l) => l.version)).toEqual([2, 4]);
+
+    broken.delete(2);
+    expect(await runner.retryDeadLetters()).toEqual({ fixed: 1, stillFailing: 1 });
+    expect(applied).toEqual([1, 3, 5, 2]);
+    const [left] = await deadLetters.listDeadLetters('mendable');
+    expect(left).toMatchObject({ version: 4, attempts: 6, error: { message: '4 fails' } });
+
+    expect(await runner.discardDeadLetter(left!.position)).toBe(true);
+    expect(await deadLetters.countDeadLetters('mendable')).toBe(0);
+    expect(await runner.retryDeadLetters()).toEqual({ fixed: 0, stillFailing: 0 });
+    await expect(setup(projector).runner.retryDeadLetters()).rejects.toThrow(ValidationError);
   });
 
   it('narrows a failing batch down to the one event that fails alone', async () => {
@@ -166,12 +197,12 @@ describe('ProjectionRunner', () => {
         applied.push(...values);
       },
     });
-    const box = poisonBox();
-    const { store, runner } = setup(projector, { deadLetters: box, batchSize: 8 });
+    const deadLetters = new MemoryDeadLetterStore();
+    const { store, runner } = setup(projector, { deadLetters, batchSize: 8 });
     await appendCounts(store, 's', 8);
     await runner.catchUp();
     expect(applied.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 7, 8]);
-    expect(box.letters.map((l) => l.event.version)).toEqual([6]);
+    expect((await deadLetters.listDeadLetters('bulk-picky')).map((l) => l.version)).toEqual([6]);
   });
 
   it('without a dead-letter store, stops before a poison event and applies it once the handler is fixed', async () => {
@@ -211,23 +242,23 @@ describe('ProjectionRunner', () => {
         },
       },
     });
-    const box = poisonBox();
+    const deadLetters = new MemoryDeadLetterStore();
     const errors: unknown[] = [];
     const { store, runner } = setup(projector, {
-      deadLetters: box,
+      deadLetters,
       retry: { ...fast, transientRetries: 3 },
       onError: (error) => void errors.push(error),
     });
     await appendCounts(store, 's', 2);
     await runner.catchUp();
     expect(applied).toEqual([1, 2]);
-    expect(box.letters).toEqual([]);
+    expect(await deadLetters.countDeadLetters('flaky')).toBe(0);
     expect(errors).toHaveLength(2);
 
     failures = 100;
     await appendCounts(store, 's', 1);
     await expect(runner.catchUp()).rejects.toSatisfy(StoreUnavailableError.isInstance);
-    expect(box.letters).toEqual([]);
+    expect(await deadLetters.countDeadLetters('flaky')).toBe(0);
   });
 
   it('lets only one of two runners advance the checkpoint; the other stops with CheckpointConflictError', async () => {
