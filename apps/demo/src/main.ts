@@ -10,7 +10,7 @@ const store = createSqliteEventStore({ database: path });
 
 console.log(`Strata demo: an event-sourced shop on SQLite (${path})`);
 try {
-  await tellStory(store, store.snapshots, (line) => console.log(line));
+  await tellStory(store, store, (line) => console.log(line));
   console.log('\nDone. Every state above was rebuilt from the events in that file.');
 } finally {
   await store.close();

@@ -1,13 +1,15 @@
 import {
   AggregateRepository,
+  type CheckpointStore,
   ConcurrencyError,
   type EventStore,
   iterateAll,
   type SnapshotStore,
 } from '@strata/core';
+import { defineProjector, ProjectionRunner } from '@strata/projections';
 import { everyNEvents, snapshotting } from '@strata/snapshots';
 import { LoyaltyAccount } from './domain/loyalty.js';
-import { Order, OrderRuleError } from './domain/order.js';
+import { Order, type OrderEvent, OrderRuleError } from './domain/order.js';
 import { createDemoRegistry } from './domain/registry.js';
 import { User } from './domain/user.js';
 
@@ -15,16 +17,18 @@ export type Print = (line: string) => void;
 
 const euros = (cents: number) => `€${(cents / 100).toFixed(2)}`;
 
+/** The stores the story keeps beside its events: every adapter offers both. */
+export interface SideStores {
+  snapshots: SnapshotStore;
+  checkpoints: CheckpointStore;
+}
+
 /**
  * The demo's story, told against any EventStore: a user places an order, two clerks edit it at
  * once, the conflict is caught and retried, the state is rebuilt, past and present, from the log,
- * and an aggregate with a long history loads from a snapshot.
+ * an aggregate with a long history loads from a snapshot, and a read model follows the log.
  */
-export async function tellStory(
-  store: EventStore,
-  snapshotStore: SnapshotStore,
-  print: Print,
-): Promise<void> {
+export async function tellStory(store: EventStore, side: SideStores, print: Print): Promise<void> {
   const registry = createDemoRegistry();
   const users = new AggregateRepository(store, {
     streamType: 'user',
@@ -134,7 +138,7 @@ export async function tellStory(
   section('8. A long history loads from a snapshot');
   let restoredAt = 0;
   const snapshots = snapshotting({
-    store: snapshotStore,
+    store: side.snapshots,
     stateVersion: 1,
     registry,
     strategy: everyNEvents(500),
@@ -168,4 +172,37 @@ export async function tellStory(
   print(
     `one more purchase, loaded again: ${later.points} points, replayed ${later.version - restoredAt} event after the snapshot at version ${restoredAt}`,
   );
+
+  section('9. A read model that follows the log');
+  const soldBySku = new Map<string, number>();
+  const itemsSold = defineProjector<OrderEvent>({
+    name: 'items-sold-by-sku',
+    registry,
+    handlers: {
+      'order.item_added': ({ sku, quantity }) => {
+        soldBySku.set(sku, (soldBySku.get(sku) ?? 0) + quantity);
+      },
+    },
+  });
+  // The read model lives in memory, so it is rebuilt from the first event on every run.
+  await side.checkpoints.deleteCheckpoint(itemsSold.name);
+  const runner = new ProjectionRunner({ store, checkpoints: side.checkpoints, projector: itemsSold });
+  print(`items-sold-by-sku starts ${(await runner.lag()).events} events behind the log`);
+  await runner.catchUp();
+  const sold = () => [...soldBySku].map(([sku, n]) => `${sku} ×${n}`).join(', ');
+  print(`caught up at position ${runner.status().checkpoint}: ${sold()}`);
+  await orders.update(
+    '1002',
+    (o) => {
+      o.place('ada');
+      o.addItem({ sku: 'pen', quantity: 10, unitPriceCents: 120 });
+    },
+    { createIfMissing: true },
+  );
+  const lag = await runner.lag();
+  print(
+    `order-1002 adds 10 pens: the read model is ${lag.events} event behind (${lag.seconds.toFixed(3)} s)`,
+  );
+  await runner.catchUp();
+  print(`caught up again: ${sold()}`);
 }

@@ -1,25 +1,31 @@
-import type { EventStore, SnapshotStore } from '@strata/core';
-import { createMemoryEventStore, MemorySnapshotStore } from '@strata/store-memory';
+import type { EventStore } from '@strata/core';
+import { createMemoryEventStore, MemoryCheckpointStore, MemorySnapshotStore } from '@strata/store-memory';
 import { createSqliteEventStore } from '@strata/store-sqlite';
 import { describe, expect, it } from 'vitest';
-import { tellStory } from '../src/story.js';
+import { type SideStores, tellStory } from '../src/story.js';
 
-const stores: Array<[string, () => { store: EventStore; snapshots: SnapshotStore }]> = [
+const stores: Array<[string, () => { store: EventStore; side: SideStores }]> = [
   [
     'SQLite',
     () => {
       const store = createSqliteEventStore({ database: ':memory:' });
-      return { store, snapshots: store.snapshots };
+      return { store, side: store };
     },
   ],
-  ['the memory store', () => ({ store: createMemoryEventStore(), snapshots: new MemorySnapshotStore() })],
+  [
+    'the memory store',
+    () => ({
+      store: createMemoryEventStore(),
+      side: { snapshots: new MemorySnapshotStore(), checkpoints: new MemoryCheckpointStore() },
+    }),
+  ],
 ];
 
 describe.each(stores)('the demo story on %s', (_name, createStore) => {
   it('detects the conflict, retries it, and rebuilds past and present state', async () => {
     const lines: string[] = [];
-    const { store, snapshots } = createStore();
-    await tellStory(store, snapshots, (line) => lines.push(line));
+    const { store, side } = createStore();
+    await tellStory(store, side, (line) => lines.push(line));
     const output = lines.join('\n');
     expect(output).toContain("clerk B's save was refused: expected version 3, stream is at 4");
     expect(output).toContain('conflict at version 5: reloaded, retry 1');
