@@ -1,4 +1,3 @@
-import { createRedisEventStore } from '@strata/store-redis';
 import { expect, it } from 'vitest';
 import { BenchObjectNames } from '../src/bench-object-names.js';
 import type { RedisMinimalStore } from '../src/targets/redis-minimal-store.js';
