@@ -4,7 +4,7 @@ import { median, type SampleSummary, summarize } from './median-stats.js';
 import { storeSubject } from './store-subject.js';
 import type { Workload, WorkloadId } from './workloads/workload.js';
 
-export type Side = 'adapter' | 'raw';
+export type Side = 'adapter' | 'raw' | 'minimal';
 
 export interface WorkloadResult {
   target: string;
@@ -23,6 +23,14 @@ export interface WorkloadResult {
   pairedRatios: number[];
   goal: number | undefined;
   pass: boolean | undefined;
+  /** Events per second of the minimal hand-written store (issue 12); `undefined` where there is none. */
+  minimal: SampleSummary | undefined;
+  /** Median over runs of adapter/minimal within each run of the three sides, as `ratio`. */
+  minimalRatio: number | undefined;
+  minimalPairedRatios: number[];
+  /** Issue 12's target for `minimalRatio`: reported, never failing the run. */
+  minimalTarget: number | undefined;
+  minimalPass: boolean | undefined;
   rawReference: number | undefined;
   seconds: number;
 }
@@ -37,8 +45,9 @@ export interface RunnerOptions {
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /**
- * Runs every workload on every target. Adapter and raw runs alternate (A R, R A, A R, ...) so
- * machine noise and ordering effects (page cache, CPU boost, GC) hit both sides equally.
+ * Runs every workload on every target. Adapter, raw and minimal runs alternate, the order reversed
+ * every other run (A R M, M R A, A R M, ...; A R, R A with two sides), so machine noise and
+ * ordering effects (page cache, CPU boost, GC) hit every side equally.
  */
 export async function runBench(
   targets: readonly BenchTarget[],
@@ -72,20 +81,25 @@ async function benchWorkload(
 ): Promise<WorkloadResult> {
   const started = performance.now();
   const hasRaw = target.rawBaseline !== undefined;
-  const sides: Side[] = hasRaw ? ['adapter', 'raw'] : ['adapter'];
+  const hasMinimal = target.minimal !== undefined;
+  const sides = sidesOf(target);
   if (options.warmup !== undefined) {
     for (const side of sides) await measureOnce(target, workload, side, options.warmup);
   }
-  const samples: Record<Side, number[]> = { adapter: [], raw: [] };
+  const samples: Record<Side, number[]> = { adapter: [], raw: [], minimal: [] };
   for (let run = 0; run < options.scale.runs; run++) {
-    const order = run % 2 === 0 ? sides : [...sides].reverse();
-    for (const side of order) samples[side].push(await measureOnce(target, workload, side, options.scale));
+    for (const side of runOrder(sides, run))
+      samples[side].push(await measureOnce(target, workload, side, options.scale));
   }
   const adapter = summarize(samples.adapter);
   const raw = hasRaw ? summarize(samples.raw) : undefined;
   const pairedRatios = samples.raw.map((r, i) => (samples.adapter[i] ?? 0) / r);
   const ratio = raw === undefined ? undefined : median(pairedRatios);
   const goal = hasRaw ? target.goals[workload.id] : undefined;
+  const minimal = hasMinimal ? summarize(samples.minimal) : undefined;
+  const minimalPairedRatios = samples.minimal.map((m, i) => (samples.adapter[i] ?? 0) / m);
+  const minimalRatio = minimal === undefined ? undefined : median(minimalPairedRatios);
+  const minimalTarget = target.minimal?.targets[workload.id];
   return {
     target: target.name,
     targetLabel: target.label,
@@ -98,9 +112,28 @@ async function benchWorkload(
     pairedRatios,
     goal,
     pass: goal === undefined || ratio === undefined ? undefined : ratio >= goal,
+    minimal,
+    minimalRatio,
+    minimalPairedRatios,
+    minimalTarget,
+    minimalPass:
+      minimalTarget === undefined || minimalRatio === undefined ? undefined : minimalRatio >= minimalTarget,
     rawReference: target.rawReference[workload.id],
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** The sides a target measures: the adapter, then its raw and minimal baselines where it has them. */
+export function sidesOf(target: BenchTarget): Side[] {
+  const sides: Side[] = ['adapter'];
+  if (target.rawBaseline !== undefined) sides.push('raw');
+  if (target.minimal !== undefined) sides.push('minimal');
+  return sides;
+}
+
+/** The order of the sides in run `run`: as listed on even runs, reversed on odd ones. */
+export function runOrder(sides: readonly Side[], run: number): Side[] {
+  return run % 2 === 0 ? [...sides] : [...sides].reverse();
 }
 
 export function scaleFor(target: BenchTarget, scale: BenchScale): BenchScale {
@@ -134,6 +167,11 @@ async function measureOnce(
 
 async function openSide(database: TargetDatabase, side: Side): Promise<BenchSubject> {
   if (side === 'adapter') return storeSubject(await database.createStore());
+  if (side === 'minimal') {
+    if (database.openMinimal === undefined)
+      throw new Error('the target declares a minimal store but its database cannot open one');
+    return database.openMinimal();
+  }
   if (database.openRaw === undefined)
     throw new Error('the target declares a raw baseline but its database cannot open one');
   return database.openRaw();
@@ -142,5 +180,6 @@ async function openSide(database: TargetDatabase, side: Side): Promise<BenchSubj
 function progressLine(result: WorkloadResult): string {
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const raw = result.raw === undefined ? '' : `  raw ${fmt(result.raw.median)}/s`;
-  return `  ${result.target} ${result.workload}: adapter ${fmt(result.adapter.median)}/s${raw}  (${result.seconds.toFixed(1)} s)`;
+  const minimal = result.minimal === undefined ? '' : `  minimal ${fmt(result.minimal.median)}/s`;
+  return `  ${result.target} ${result.workload}: adapter ${fmt(result.adapter.median)}/s${raw}${minimal}  (${result.seconds.toFixed(1)} s)`;
 }

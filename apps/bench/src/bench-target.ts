@@ -34,7 +34,9 @@ export interface TargetDatabase {
   createStore(): Promise<EventStore>;
   /** The bare driver doing the store's SQL; absent when there is no raw equivalent (memory). */
   openRaw?(): Promise<BenchSubject>;
-  /** Preloads events as fast as the backend allows; the result must be readable by both sides. */
+  /** The minimal hand-written event store (issue 12), under its own table or key prefix; present when the target declares `minimal`. */
+  openMinimal?(): Promise<BenchSubject>;
+  /** Preloads events as fast as the backend allows; the result must be readable by every side. */
   seed(plan: SeedPlan): Promise<void>;
   /** Removes everything `setup` created. */
   teardown(): Promise<void>;
@@ -57,6 +59,12 @@ export interface BenchTarget {
   readonly rawReference: Partial<Record<WorkloadId, number>>;
   /** What the raw side is (e.g. `better-sqlite3 running the store's SQL`); `undefined` when there is none. */
   readonly rawBaseline: string | undefined;
+  /**
+   * The second baseline (issue 12): a minimal hand-written event store on the same engine, one
+   * table or key layout with none of the store's extra indexes and bookkeeping. Its ratios are
+   * reported against `targets`, never failing the run: they are the goals of the work to come.
+   */
+  readonly minimal?: MinimalBaseline;
   /** Notes printed under the table (e.g. how concurrency behaves on this backend). */
   readonly notes: readonly string[];
   /**
@@ -80,4 +88,12 @@ export interface BenchTarget {
 export interface ScalingGoal {
   readonly faster: WorkloadId;
   readonly than: WorkloadId;
+}
+
+/** What the minimal store is on this engine, and the adapter/minimal ratios issue 12 aims for. */
+export interface MinimalBaseline {
+  /** e.g. `one table, BEGIN IMMEDIATE, SELECT MAX(version), one multi-row INSERT, COMMIT`. */
+  readonly description: string;
+  /** Minimum adapter/minimal ratio per workload: reported as PASS or MISS, never failing the run. */
+  readonly targets: Partial<Record<WorkloadId, number>>;
 }

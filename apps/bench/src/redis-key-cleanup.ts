@@ -5,18 +5,23 @@ import type { Redis } from 'ioredis';
  * `FLUSHALL`), then disconnects; returns how many keys it deleted.
  */
 export async function deleteKeysAndDisconnect(redis: Redis, keyPrefix: string): Promise<number> {
-  let deleted = 0;
   try {
-    await ready(redis);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1_000);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-    } while (cursor !== '0');
+    return await deleteKeys(redis, keyPrefix);
   } finally {
     redis.disconnect();
   }
+}
+
+/** Deletes every key under `keyPrefix` and nothing else, as above, keeping the connection open. */
+export async function deleteKeys(redis: Redis, keyPrefix: string): Promise<number> {
+  let deleted = 0;
+  await ready(redis);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1_000);
+    cursor = next;
+    if (keys.length > 0) deleted += await redis.unlink(...keys);
+  } while (cursor !== '0');
   return deleted;
 }
 

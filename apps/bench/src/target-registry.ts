@@ -2,6 +2,7 @@ import type { BenchTarget } from './bench-target.js';
 import { memoryTarget } from './targets/memory-target.js';
 import { mysqlTarget } from './targets/mysql-target.js';
 import { postgresTarget } from './targets/postgres-target.js';
+import { defaultRedisTarget } from './targets/redis-target.js';
 import { sqliteFullTarget, sqliteNormalTarget } from './targets/sqlite-target.js';
 import { UsageError } from './usage-error.js';
 
@@ -20,6 +21,7 @@ export function throughputTargetsFor(options: TargetOptions = {}): readonly Benc
     sqliteFullTarget,
     postgresTarget(undefined, undefined, { partitions }),
     mysqlTarget(undefined, undefined, { partitions }),
+    defaultRedisTarget,
   ];
 }
 

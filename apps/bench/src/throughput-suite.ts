@@ -2,7 +2,7 @@ import { runBench, scaleFor, type WorkloadResult } from './bench-runner.js';
 import { type BenchScale, FULL_SCALE, QUICK_SCALE, WARMUP_SCALE } from './bench-scale.js';
 import type { BenchTarget } from './bench-target.js';
 import type { BenchArgs } from './cli-args.js';
-import { formatMisses, formatResultsTable } from './results-table.js';
+import { formatMinimalTargets, formatMisses, formatResultsTable } from './results-table.js';
 import { formatScalingLine, judgeScaling, type ScalingResult } from './scaling-goals.js';
 import { probeTargets, selectByKeys, targetKeys, throughputTargetsFor } from './target-registry.js';
 import { WORKLOADS } from './workloads/workload-registry.js';
@@ -15,6 +15,8 @@ export interface ThroughputReport {
   skipped: { target: string; reason: string }[];
   /** One line per missed goal. */
   misses: string[];
+  /** Issue 12's targets against the minimal store, `PASS` or `MISS` per line: reported, not goals of this run. */
+  minimalTargets: string[];
 }
 
 export function throughputTargets(args: BenchArgs): BenchTarget[] {
@@ -39,13 +41,14 @@ export async function runThroughputSuite(args: BenchArgs): Promise<ThroughputRep
   for (const { target, reason } of skipped) console.log(`  ${target.name}: NOT RUN: ${reason}`);
   for (const t of targets) {
     console.log(`  ${t.name}: ${t.label}; raw baseline: ${t.rawBaseline ?? 'none'}`);
+    if (t.minimal !== undefined) console.log(`    minimal store: ${t.minimal.description}`);
     const own = scaleFor(t, scale);
     for (const w of workloads) {
       if (w.describe(own) !== w.describe(scale))
         console.log(`    scaled for this target: ${w.id} ${w.describe(own)}`);
     }
   }
-  console.log('\nRunning (adapter and raw runs alternate: A R, R A, ...):');
+  console.log('\nRunning (adapter, raw and minimal runs alternate: A R M, M R A, ...):');
 
   const results = await runBench(targets, workloads, {
     scale,
@@ -57,10 +60,17 @@ export async function runThroughputSuite(args: BenchArgs): Promise<ThroughputRep
   console.log('Rates are medians over the runs; "±" is half their min-max range.');
   console.log('Ratio = median over runs of adapter/raw in each back-to-back pair; 1.00x means the adapter');
   console.log('adds nothing over the raw baseline. "Raw ref": raw events/s measured earlier.');
+  console.log('vs minimal = the same for adapter/minimal: the minimal hand-written event store of issue 12');
+  console.log('(one table or key layout, no event-id or type index, no streams table, no gap-safe readAll).');
   for (const note of new Set(targets.flatMap((t) => t.notes))) console.log(`Note: ${note}`);
   const scaling = judgeScaling(targets, results);
   if (scaling.length > 0)
     console.log(`\nScaling goals:\n${scaling.map((s) => `  ${formatScalingLine(s)}`).join('\n')}`);
+  const minimalTargets = formatMinimalTargets(results);
+  if (minimalTargets.length > 0) {
+    console.log('\nMinimal-store targets (issue 12; reported, they do not fail this run):');
+    for (const line of minimalTargets) console.log(`  ${line}`);
+  }
   for (const { target, reason } of skipped) console.log(`Not run: ${target.name}: ${reason}`);
   return {
     scale,
@@ -68,5 +78,6 @@ export async function runThroughputSuite(args: BenchArgs): Promise<ThroughputRep
     scaling,
     skipped: skipped.map(({ target, reason }) => ({ target: target.name, reason })),
     misses: [...formatMisses(results), ...scaling.filter((s) => !s.pass).map(formatScalingLine)],
+    minimalTargets,
   };
 }

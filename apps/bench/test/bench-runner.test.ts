@@ -8,8 +8,10 @@ import { TINY_SCALE } from './support/tiny-scale.js';
 
 const TINY = TINY_SCALE;
 
-/** Memory stores on both sides, recording which side ran on which database and in what order. */
-function recordingTarget(log: string[]): BenchTarget {
+type Baselines = { raw: boolean; minimal: boolean };
+
+/** Memory stores on every side, recording which side ran on which database and in what order. */
+function recordingTarget(log: string[], baselines: Baselines = { raw: true, minimal: false }): BenchTarget {
   let databases = 0;
   return {
     name: 'recording',
@@ -17,7 +19,10 @@ function recordingTarget(log: string[]): BenchTarget {
     label: 'recording',
     goals: { W1: 0.5 },
     rawReference: {},
-    rawBaseline: 'a second memory store',
+    rawBaseline: baselines.raw ? 'a second memory store' : undefined,
+    ...(baselines.minimal
+      ? { minimal: { description: 'a third memory store', targets: { W1: 0.8, W4: 0.9 } } }
+      : {}),
     notes: [],
     async setup() {
       const id = ++databases;
@@ -29,6 +34,10 @@ function recordingTarget(log: string[]): BenchTarget {
         },
         openRaw: async () => {
           log.push(`raw@${id}`);
+          return storeSubject(createMemoryEventStore({ storage }));
+        },
+        openMinimal: async () => {
+          log.push(`minimal@${id}`);
           return storeSubject(createMemoryEventStore({ storage }));
         },
         async seed(plan) {
@@ -69,13 +78,82 @@ describe('runBench', () => {
     expect(results[0]!.goal).toBe(0.5);
   });
 
+  it('interleaves three sides (A R M, M R A, A R M), each on a fresh database, and pairs both ratios per run', async () => {
+    const log: string[] = [];
+    const [w1] = WORKLOADS;
+    const [result] = await runBench([recordingTarget(log, { raw: true, minimal: true })], [w1!], {
+      scale: TINY,
+      warmup: undefined,
+      onProgress() {},
+    });
+    expect(log.filter((entry) => !entry.startsWith('teardown'))).toEqual([
+      'adapter@1',
+      'raw@2',
+      'minimal@3',
+      'minimal@4',
+      'raw@5',
+      'adapter@6',
+      'adapter@7',
+      'raw@8',
+      'minimal@9',
+    ]);
+    expect(log.filter((entry) => entry.startsWith('teardown'))).toHaveLength(9);
+    const { adapter, raw, minimal, pairedRatios, minimalPairedRatios } = result!;
+    expect(minimal?.samples).toHaveLength(3);
+    // Both ratios pair the adapter's run with the baselines' runs of the same round.
+    expect(pairedRatios).toEqual(raw!.samples.map((r, i) => adapter.samples[i]! / r));
+    expect(minimalPairedRatios).toEqual(minimal!.samples.map((m, i) => adapter.samples[i]! / m));
+    expect(result!.minimalRatio).toBe([...minimalPairedRatios].sort((a, b) => a - b)[1]);
+    expect(result!.minimalTarget).toBe(0.8);
+    expect(result!.minimalPass).toBe(result!.minimalRatio! >= 0.8);
+    // The same-SQL ratio keeps its own goal.
+    expect(result!.goal).toBe(0.5);
+  });
+
+  it('runs the adapter against the minimal store alone where there is no raw baseline (A M, M A, ...)', async () => {
+    const log: string[] = [];
+    const [w1] = WORKLOADS;
+    const [result] = await runBench([recordingTarget(log, { raw: false, minimal: true })], [w1!], {
+      scale: TINY,
+      warmup: undefined,
+      onProgress() {},
+    });
+    expect(log.filter((entry) => !entry.startsWith('teardown'))).toEqual([
+      'adapter@1',
+      'minimal@2',
+      'minimal@3',
+      'adapter@4',
+      'adapter@5',
+      'minimal@6',
+    ]);
+    expect(result!.raw).toBeUndefined();
+    expect(result!.ratio).toBeUndefined();
+    expect(result!.goal).toBeUndefined();
+    expect(result!.minimalRatio).toBeGreaterThan(0);
+  });
+
+  it('leaves the minimal columns empty for a target without a minimal store', async () => {
+    const [w1] = WORKLOADS;
+    const [result] = await runBench([recordingTarget([])], [w1!], {
+      scale: TINY,
+      warmup: undefined,
+      onProgress() {},
+    });
+    expect(result!.minimal).toBeUndefined();
+    expect(result!.minimalRatio).toBeUndefined();
+    expect(result!.minimalPass).toBeUndefined();
+  });
+
   it('runs every workload to completion, including the seeded reads', async () => {
-    const results = await runBench([recordingTarget([])], WORKLOADS, {
+    const results = await runBench([recordingTarget([], { raw: true, minimal: true })], WORKLOADS, {
       scale: TINY,
       warmup: undefined,
       onProgress() {},
     });
     expect(results.map((r) => r.workload)).toEqual(['W1', 'W2', 'W3', 'W4', 'W5']);
-    for (const r of results) expect(r.adapter.median).toBeGreaterThan(0);
+    for (const r of results) {
+      expect(r.adapter.median).toBeGreaterThan(0);
+      expect(r.minimal?.median).toBeGreaterThan(0);
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BenchObjectNames } from '../src/bench-object-names.js';
 import { createMysqlTables, dropMysqlTables, seedMysql } from '../src/targets/mysql-bench-schema.js';
+import { MysqlMinimalStore } from '../src/targets/mysql-minimal-store.js';
 import { MysqlRawBaseline, mysqlPool } from '../src/targets/mysql-raw-baseline.js';
 import { MYSQL_URL, mysqlTarget, probeMysql } from '../src/targets/mysql-target.js';
 import { benchEvent } from '../src/workloads/bench-events.js';
@@ -65,7 +66,7 @@ describeWithServer('the mysql target', unreachable, () => {
     expect(JSON.stringify(raw.columns[0])).toMatch(/auto_increment/);
   });
 
-  it('seeds both sides with the same events, which the store and the raw baseline both read back', async () => {
+  it('seeds every side with the same events, which the store, the raw baseline and the minimal store read back', async () => {
     const prefix = `${names.next('seed')}_`;
     await createMysqlTables(MYSQL_URL, admin, prefix);
     await seedMysql(admin, prefix, { streamIds: ['s-a', 's-b', "s'c"], eventsPerStream: 4 });
@@ -89,6 +90,22 @@ describeWithServer('the mysql target', unreachable, () => {
       const appended = await store.append('s-a', [benchEvent(0)], { expectedVersion: 4 });
       expect(appended.lastPosition).toBe(13n);
 
+      // The minimal store holds the same events in the same global order.
+      const minimal = await MysqlMinimalStore.open(MYSQL_URL, prefix);
+      try {
+        const same = (e: {
+          streamId: string;
+          version: number;
+          type: string;
+          data: unknown;
+          metadata: unknown;
+        }) => [e.streamId, e.version, e.type, e.data, e.metadata];
+        expect((await minimal.readAllEvents(0n, 100)).map(same)).toEqual(log.slice(0, 12).map(same));
+        expect(await minimal.readStream("s'c")).toBe(4);
+      } finally {
+        await minimal.close();
+      }
+
       await raw.append('s-new', [benchEvent(1), benchEvent(2)], 0);
       await expect(raw.append('s-new', [benchEvent(3)], 1)).rejects.toThrow('is at 2');
       expect(await raw.readStream('s-new')).toBe(2);
@@ -98,13 +115,13 @@ describeWithServer('the mysql target', unreachable, () => {
     }
   });
 
-  it('runs every workload on both sides and drops every table it made', async () => {
+  it('runs every workload on every side and drops every table it made', async () => {
     const target = mysqlTarget(MYSQL_URL, names);
     const before = await tablesOfThisRun();
     await expectEveryWorkloadRuns(target);
     expect(await tablesOfThisRun()).toEqual(before);
   });
-  it('with partitions, runs every workload on a partitioned store; the raw table stays one plain table', async () => {
+  it('with partitions, runs every workload on a partitioned store; the raw and minimal tables stay plain', async () => {
     // Names of its own, so that only this target's tables are looked at.
     const own = new BenchObjectNames('strata_bench_');
     const prefix = `strata_bench_${own.tag}_`;
@@ -121,12 +138,14 @@ describeWithServer('the mysql target', unreachable, () => {
         [prefix, prefix],
       );
       for (const row of rows as { name: string; n: number }[])
-        seen.push(`${row.name.endsWith('raw_events') ? 'raw' : 'store'}:${Number(row.n)}`);
+        seen.push(
+          `${row.name.replace(/^.*_(raw|minimal)_events$/, '$1').replace(/^.*_events$/, 'store')}:${Number(row.n)}`,
+        );
     });
     try {
       await expectEveryWorkloadRuns(target);
-      // A table without partitions has no partition names.
-      expect(new Set(seen)).toEqual(new Set(['store:4', 'raw:0']));
+      // A table without partitions has no partition names: the baselines stay one plain table.
+      expect(new Set(seen)).toEqual(new Set(['store:4', 'raw:0', 'minimal:0']));
     } finally {
       await dropMysqlTables(admin, prefix);
     }

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BenchObjectNames } from '../src/bench-object-names.js';
 import { postgresRawSchemaSql, seedPostgres } from '../src/targets/postgres-bench-schema.js';
+import { PostgresMinimalStore, postgresMinimalSchemaSql } from '../src/targets/postgres-minimal-store.js';
 import { PostgresRawBaseline } from '../src/targets/postgres-raw-baseline.js';
 import { POSTGRES_URL, postgresTarget, probePostgres } from '../src/targets/postgres-target.js';
 import { benchEvent } from '../src/workloads/bench-events.js';
@@ -55,10 +56,11 @@ describeWithServer('the postgres target', unreachable, () => {
     expect(await shape('raw_events')).toEqual(store);
   });
 
-  it('seeds both sides with the same events, which the store and the raw baseline both read back', async () => {
+  it('seeds every side with the same events, which the store, the raw baseline and the minimal store read back', async () => {
     const schema = names.next('seed');
     await (await createPostgresEventStore({ connectionString: POSTGRES_URL, schema, poolSize: 1 })).close();
     for (const sql of postgresRawSchemaSql(schema)) await admin.query(sql);
+    for (const sql of postgresMinimalSchemaSql(schema)) await admin.query(sql);
     await seedPostgres(admin, schema, { streamIds: ['s-a', 's-b', "s'c"], eventsPerStream: 4 });
 
     const store = await createPostgresEventStore({ connectionString: POSTGRES_URL, schema, poolSize: 2 });
@@ -78,6 +80,22 @@ describeWithServer('the postgres target', unreachable, () => {
       expect(log.map((e) => e.streamId).slice(0, 4)).toEqual(['s-a', 's-b', "s'c", 's-a']);
       expect(await raw.readAll(0n, 100)).toEqual({ count: 12, lastPosition: 12n });
 
+      // The minimal store holds the same events in the same global order.
+      const minimal = await PostgresMinimalStore.open(POSTGRES_URL, schema);
+      try {
+        const same = (e: {
+          streamId: string;
+          version: number;
+          type: string;
+          data: unknown;
+          metadata: unknown;
+        }) => [e.streamId, e.version, e.type, e.data, e.metadata];
+        expect((await minimal.readAllEvents(0n, 100)).map(same)).toEqual(log.slice(0, 12).map(same));
+        expect(await minimal.readStream("s'c")).toBe(4);
+      } finally {
+        await minimal.close();
+      }
+
       await raw.append('s-new', [benchEvent(1), benchEvent(2)], 0);
       await expect(raw.append('s-new', [benchEvent(3)], 1)).rejects.toThrow('is at 2');
       expect(await raw.readStream('s-new')).toBe(2);
@@ -87,7 +105,7 @@ describeWithServer('the postgres target', unreachable, () => {
     }
   });
 
-  it('runs every workload on both sides and drops every schema it made', async () => {
+  it('runs every workload on every side and drops every schema it made', async () => {
     const target = postgresTarget(POSTGRES_URL, names);
     const before = await schemasOfThisRun();
     await expectEveryWorkloadRuns(target);

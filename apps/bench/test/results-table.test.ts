@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkloadResult } from '../src/bench-runner.js';
 import { summarize } from '../src/median-stats.js';
-import { formatMisses, formatResultsTable } from '../src/results-table.js';
+import { formatMinimalTargets, formatMisses, formatResultsTable } from '../src/results-table.js';
 
 function result(overrides: Partial<WorkloadResult>): WorkloadResult {
   return {
@@ -16,6 +16,11 @@ function result(overrides: Partial<WorkloadResult>): WorkloadResult {
     pairedRatios: [0.8],
     goal: 0.8,
     pass: true,
+    minimal: summarize([20_000, 25_000, 30_000]),
+    minimalRatio: 0.4,
+    minimalPairedRatios: [0.4],
+    minimalTarget: 0.8,
+    minimalPass: false,
     rawReference: 13_336,
     seconds: 1,
     ...overrides,
@@ -23,13 +28,30 @@ function result(overrides: Partial<WorkloadResult>): WorkloadResult {
 }
 
 describe('formatResultsTable', () => {
-  it('prints rates, ratio, goal and verdict, and "-" where a target has no raw baseline', () => {
+  it('prints rates, both ratios, goal and verdict, and "-" where a target has no raw or minimal baseline', () => {
+    const noMinimal = {
+      minimal: undefined,
+      minimalRatio: undefined,
+      minimalPairedRatios: [],
+      minimalTarget: undefined,
+      minimalPass: undefined,
+    };
     const table = formatResultsTable([
       result({}),
-      result({ workload: 'W3', ratio: 0.5, pass: false }),
+      result({ workload: 'W3', ratio: 0.5, pass: false, minimalRatio: 1.25 }),
       result({
         target: 'memory',
         targetLabel: 'memory',
+        raw: undefined,
+        ratio: undefined,
+        goal: undefined,
+        pass: undefined,
+        rawReference: undefined,
+        ...noMinimal,
+      }),
+      result({
+        target: 'redis',
+        targetLabel: 'redis',
         raw: undefined,
         ratio: undefined,
         goal: undefined,
@@ -39,15 +61,35 @@ describe('formatResultsTable', () => {
     ]);
     const lines = table.split('\n');
     expect(lines[0]).toMatch(
-      /^Target\s+Workload\s+Adapter ev\/s\s+Raw ev\/s\s+Raw ref\s+Ratio\s+Goal\s+Result$/,
+      /^Target\s+Workload\s+Adapter ev\/s\s+Raw ev\/s\s+Raw ref\s+Ratio\s+Goal\s+Result\s+Minimal ev\/s\s+vs minimal$/,
     );
     expect(lines[2]).toMatch(
-      /sqlite synchronous=NORMAL\s+W1\s+10,000 ±10%\s+12,500 ±0%\s+13,336\s+0\.80x\s+>=0\.80x\s+pass/,
+      /sqlite synchronous=NORMAL\s+W1\s+10,000 ±10%\s+12,500 ±0%\s+13,336\s+0\.80x\s+>=0\.80x\s+pass\s+25,000 ±20%\s+0\.40x$/,
     );
-    expect(lines[3]).toMatch(/W3 .* 0\.50x\s+>=0\.80x\s+MISS$/);
+    expect(lines[3]).toMatch(/W3 .* 0\.50x\s+>=0\.80x\s+MISS\s+25,000 ±20%\s+1\.25x$/);
     // Targets are separated by a blank line.
     expect(lines[4]).toBe('');
-    expect(lines[5]).toMatch(/^memory\s+W1\s+10,000 ±10%\s+-\s+-$/);
+    expect(lines[5]).toMatch(/^memory\s+W1\s+10,000 ±10%\s+-\s+-\s+-\s+-$/);
+    expect(lines[7]).toMatch(/^redis\s+W1\s+10,000 ±10%\s+-\s+-\s+25,000 ±20%\s+0\.40x$/);
+  });
+});
+
+describe('formatMinimalTargets', () => {
+  it('prints PASS or MISS with both numbers for each result with a target, and skips the rest', () => {
+    expect(
+      formatMinimalTargets([
+        result({}),
+        result({ workload: 'W4', minimalRatio: 0.95, minimalTarget: 0.9, minimalPass: true }),
+        result({ workload: 'W2', minimalRatio: 0.7, minimalTarget: undefined, minimalPass: undefined }),
+      ]),
+    ).toEqual([
+      'MISS sqlite synchronous=NORMAL W1: 0.40x of the minimal store (target >=0.80x)',
+      'PASS sqlite synchronous=NORMAL W4: 0.95x of the minimal store (target >=0.90x)',
+    ]);
+  });
+
+  it('never turns a missed minimal-store target into a missed goal of the run', () => {
+    expect(formatMisses([result({ minimalRatio: 0.1, minimalPass: false })])).toEqual([]);
   });
 });
 

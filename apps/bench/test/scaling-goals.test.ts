@@ -31,6 +31,11 @@ function result(targetName: string, workload: WorkloadResult['workload'], rates:
     pairedRatios: [],
     goal: undefined,
     pass: undefined,
+    minimal: undefined,
+    minimalRatio: undefined,
+    minimalPairedRatios: [],
+    minimalTarget: undefined,
+    minimalPass: undefined,
     rawReference: undefined,
     seconds: 1,
   };

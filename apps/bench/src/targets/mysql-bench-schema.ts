@@ -3,6 +3,7 @@ import { createMysqlEventStore } from '@strata/store-mysql';
 import type { Pool } from 'mysql2/promise';
 import type { SeedPlan } from '../bench-target.js';
 import { benchEvent } from '../workloads/bench-events.js';
+import { mysqlMinimalSchemaSql, mysqlMinimalTable } from './mysql-minimal-store.js';
 
 /** The raw side's table, beside the store's tables under the run's prefix. */
 export const MYSQL_RAW_TABLE = 'raw_events';
@@ -39,10 +40,11 @@ export async function createMysqlTables(
     );
   }
   await admin.query(`ALTER TABLE ${raw} MODIFY position BIGINT UNSIGNED NOT NULL AUTO_INCREMENT`);
+  await admin.query(mysqlMinimalSchemaSql(prefix));
 }
 
 /**
- * Fills the store's tables and the raw table with the same events (`benchEvent(n)`, round-robin
+ * Fills the store's tables, the raw table and the minimal store's table with the same events (`benchEvent(n)`, round-robin
  * over the streams so the global log interleaves them), in multi-row INSERTs. Not timed.
  */
 export async function seedMysql(
@@ -90,7 +92,13 @@ export async function seedMysql(
   await admin.query(`INSERT INTO \`${prefix}streams\` (stream_id, stream_type, version) VALUES ?`, [streams]);
   await admin.query(`UPDATE \`${prefix}sequence\` SET position = ? WHERE id = 1`, [total]);
   await admin.query(`INSERT INTO \`${prefix}${MYSQL_RAW_TABLE}\` SELECT * FROM ${events} ORDER BY position`);
-  await admin.query(`ANALYZE TABLE ${events}, \`${prefix}streams\`, \`${prefix}${MYSQL_RAW_TABLE}\``);
+  await admin.query(
+    `INSERT INTO ${mysqlMinimalTable(prefix)} (stream_id, stream_type, event_type, data, metadata, version, occurred_at)
+     SELECT stream_id, stream_type, event_type, data, metadata, version, occurred_at FROM ${events} ORDER BY position`,
+  );
+  await admin.query(
+    `ANALYZE TABLE ${events}, \`${prefix}streams\`, \`${prefix}${MYSQL_RAW_TABLE}\`, ${mysqlMinimalTable(prefix)}`,
+  );
 }
 
 /**

@@ -3,7 +3,9 @@ import { createConnection, type Pool } from 'mysql2/promise';
 import { BenchObjectNames } from '../bench-object-names.js';
 import type { BenchTarget } from '../bench-target.js';
 import { ServerSeedCache } from '../server-seed-cache.js';
+import { SERVER_MINIMAL_TARGETS } from './minimal-event.js';
 import { createMysqlTables, dropMysqlTables, seedMysql } from './mysql-bench-schema.js';
+import { MysqlMinimalStore } from './mysql-minimal-store.js';
 import { MYSQL_POOL_SIZE, MysqlRawBaseline, mysqlPool } from './mysql-raw-baseline.js';
 import { SERVER_RAW_NOTE, SERVER_SCALE_NOTE } from './server-notes.js';
 import { scaleForServer } from './server-scale.js';
@@ -59,6 +61,12 @@ export function mysqlTarget(
     rawReference: RAW_REFERENCE,
     rawBaseline:
       'mysql2: BEGIN, SELECT MAX(version), one multi-row INSERT, COMMIT per append; plain SELECTs for reads',
+    minimal: {
+      description:
+        'mysql2: one table <prefix>minimal_events (AUTO_INCREMENT position, unique (stream_id, version)): BEGIN, ' +
+        'SELECT COALESCE(MAX(version), 0), one multi-row INSERT, COMMIT',
+      targets: SERVER_MINIMAL_TARGETS,
+    },
     notes: [SERVER_RAW_NOTE, SERVER_SCALE_NOTE],
     scaleFor: scaleForServer,
     probe: () => probeMysql(url),
@@ -77,6 +85,10 @@ export function mysqlTarget(
         async openRaw() {
           if (prefix === fresh) await createMysqlTables(url, adminPool(), prefix, partitions);
           return MysqlRawBaseline.open(url, prefix);
+        },
+        async openMinimal() {
+          if (prefix === fresh) await createMysqlTables(url, adminPool(), prefix, partitions);
+          return MysqlMinimalStore.open(url, prefix);
         },
         async seed(plan) {
           prefix = await seeds.nameFor(plan);

@@ -3,7 +3,9 @@ import pg from 'pg';
 import { BenchObjectNames } from '../bench-object-names.js';
 import type { BenchTarget } from '../bench-target.js';
 import { ServerSeedCache } from '../server-seed-cache.js';
+import { SERVER_MINIMAL_TARGETS } from './minimal-event.js';
 import { postgresRawSchemaSql, seedPostgres } from './postgres-bench-schema.js';
+import { PostgresMinimalStore, postgresMinimalSchemaSql } from './postgres-minimal-store.js';
 import { POSTGRES_POOL_SIZE, PostgresRawBaseline } from './postgres-raw-baseline.js';
 import { SERVER_RAW_NOTE, SERVER_SCALE_NOTE } from './server-notes.js';
 import { scaleForServer } from './server-scale.js';
@@ -45,6 +47,7 @@ export function postgresTarget(
         await createPostgresEventStore({ connectionString: url, schema, poolSize: 1, partitions })
       ).close();
       for (const sql of postgresRawSchemaSql(schema)) await adminPool().query(sql);
+      for (const sql of postgresMinimalSchemaSql(schema)) await adminPool().query(sql);
       await seedPostgres(adminPool(), schema, plan, partitions !== undefined);
     } catch (error) {
       await dropSchema(schema);
@@ -62,6 +65,12 @@ export function postgresTarget(
     rawReference: RAW_REFERENCE,
     rawBaseline:
       'pg: BEGIN, SELECT max(version), one multi-row INSERT, COMMIT per append; plain SELECTs for reads',
+    minimal: {
+      description:
+        'pg: one table minimal_events (identity position, unique (stream_id, version)) in the run schema: BEGIN, ' +
+        'SELECT COALESCE(MAX(version), 0), one multi-row INSERT, COMMIT',
+      targets: SERVER_MINIMAL_TARGETS,
+    },
     notes: [SERVER_RAW_NOTE, SERVER_SCALE_NOTE],
     scaleFor: scaleForServer,
     probe: () => probePostgres(url),
@@ -79,6 +88,11 @@ export function postgresTarget(
         async openRaw() {
           if (schema === fresh) for (const sql of postgresRawSchemaSql(schema)) await adminPool().query(sql);
           return PostgresRawBaseline.open(url, schema);
+        },
+        async openMinimal() {
+          if (schema === fresh)
+            for (const sql of postgresMinimalSchemaSql(schema)) await adminPool().query(sql);
+          return PostgresMinimalStore.open(url, schema);
         },
         async seed(plan) {
           schema = await seeds.nameFor(plan);

@@ -3,14 +3,20 @@ import { migrate } from '@strata/store-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
 import type { SeedPlan } from '../bench-target.js';
 import { benchEvent } from '../workloads/bench-events.js';
+import { MINIMAL_TABLE } from './minimal-event.js';
+import { SQLITE_MINIMAL_SCHEMA } from './sqlite-minimal-store.js';
 import { SQLITE_RAW_SQL } from './sqlite-raw-sql.js';
 
-/** An empty database file in WAL mode with the store's tables, created by the store's own migrations. */
+/**
+ * An empty database file in WAL mode with the store's tables, created by the store's own
+ * migrations, and the minimal store's table beside them.
+ */
 export function createSqliteSchema(path: string): void {
   const db = new BetterSqlite3(path);
   try {
     db.pragma('journal_mode = WAL');
     migrate(db);
+    db.exec(SQLITE_MINIMAL_SCHEMA);
   } finally {
     db.close();
   }
@@ -19,7 +25,8 @@ export function createSqliteSchema(path: string): void {
 /**
  * Preloads a plan in one transaction with the store's own insert statements, so the seeded rows
  * are exactly what appends would have written, in a fraction of the time. Streams are filled
- * round-robin so the global log interleaves them as a real one does. The WAL is checkpointed into
+ * round-robin so the global log interleaves them as a real one does; the minimal store's table gets
+ * a copy of them. The WAL is checkpointed into
  * the main file, so the file alone can be copied.
  */
 export function seedSqlite(path: string, plan: SeedPlan): void {
@@ -39,6 +46,12 @@ export function seedSqlite(path: string, plan: SeedPlan): void {
         }
       }
       for (const streamId of plan.streamIds) insertStream.run(streamId, 'default', plan.eventsPerStream);
+      // The minimal store gets the same events in the same global order.
+      db.exec(
+        `INSERT INTO "${MINIMAL_TABLE}" (stream_id, stream_type, event_type, data, metadata, version, occurred_at)
+         SELECT stream_id, stream_type, event_type, data, metadata, version, occurred_at
+           FROM "strata_events" ORDER BY position`,
+      );
     }).immediate();
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {

@@ -3,7 +3,9 @@ import type { BenchScale } from '../bench-scale.js';
 import type { BenchTarget } from '../bench-target.js';
 import { SeedTemplateCache } from '../seed-template-cache.js';
 import { createTempDatabaseFile } from '../temp-database.js';
+import { SQLITE_MINIMAL_TARGETS } from './minimal-event.js';
 import { createSqliteSchema, seedSqlite } from './sqlite-bulk-seed.js';
+import { SqliteMinimalStore } from './sqlite-minimal-store.js';
 import { SqliteRawBaseline, type SqliteSynchronous } from './sqlite-raw-baseline.js';
 
 /** Raw better-sqlite3 (WAL) events/s measured on the reference machine (2 cores), for comparison. */
@@ -30,6 +32,12 @@ export function sqliteTarget(synchronous: SqliteSynchronous): BenchTarget {
     goals: { W1: 0.8, W3: 0.8, W4: 0.9, W5: 0.9 },
     rawReference: RAW_REFERENCE[synchronous],
     rawBaseline: `better-sqlite3 running the store's SQL (WAL, synchronous=${synchronous})`,
+    minimal: {
+      description:
+        'one table minimal_events (rowid position, unique (stream_id, version)) in the same file: BEGIN IMMEDIATE, ' +
+        'SELECT COALESCE(MAX(version), 0), one multi-row INSERT, COMMIT',
+      targets: SQLITE_MINIMAL_TARGETS,
+    },
     notes: [
       'SQLite W2: better-sqlite3 is synchronous, so the 8 appenders interleave at their awaits but ' +
         'every transaction runs alone; W2 shows the cost of promise-level concurrency, not parallel writes.',
@@ -40,7 +48,7 @@ export function sqliteTarget(synchronous: SqliteSynchronous): BenchTarget {
     },
     async setup() {
       const file = await createTempDatabaseFile(name, 'bench.db');
-      // The schema comes from the store's own migrations, so both sides run on identical tables.
+      // The schema comes from the store's own migrations, so adapter and raw run on identical tables.
       createSqliteSchema(file.path);
       return {
         async createStore() {
@@ -50,6 +58,7 @@ export function sqliteTarget(synchronous: SqliteSynchronous): BenchTarget {
           return store;
         },
         openRaw: async () => SqliteRawBaseline.open(file.path, synchronous),
+        openMinimal: async () => SqliteMinimalStore.open(file.path, synchronous),
         seed: (plan) => templates.copyTo(file.path, plan),
         teardown: () => file.remove(),
       };

@@ -1,0 +1,147 @@
+import type { NewEvent, RecordedEvent } from '@strata/core';
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { BenchSubject, ReadAllPage } from '../bench-target.js';
+import {
+  MINIMAL_STREAM_TYPE,
+  MINIMAL_TABLE,
+  minimalConflict,
+  minimalEvent,
+  minimalPayload,
+} from './minimal-event.js';
+import { MYSQL_POOL_SIZE, mysqlPool } from './mysql-raw-baseline.js';
+
+const SELECT_COLUMNS = 'position, stream_id, stream_type, event_type, data, metadata, version, occurred_at';
+
+/** The minimal store's table under a run's prefix. */
+export const mysqlMinimalTable = (prefix: string): string => `\`${prefix}${MINIMAL_TABLE}\``;
+
+/**
+ * Issue 12's minimal event store on MySQL/MariaDB: one InnoDB table clustered on an AUTO_INCREMENT
+ * position, JSON as text, a unique (stream_id, version), nothing else. Identifiers compare as
+ * binary, as stream ids in the contract do (the store's own id columns do too).
+ */
+export function mysqlMinimalSchemaSql(prefix: string): string {
+  return `CREATE TABLE ${mysqlMinimalTable(prefix)} (
+    position BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+    stream_id VARCHAR(255) NOT NULL,
+    stream_type VARCHAR(255) NOT NULL,
+    event_type VARCHAR(255) NOT NULL,
+    data LONGTEXT NOT NULL,
+    metadata LONGTEXT NOT NULL,
+    version BIGINT UNSIGNED NOT NULL,
+    occurred_at BIGINT NOT NULL,
+    PRIMARY KEY (position),
+    UNIQUE KEY stream_version (stream_id, version)
+  ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`;
+}
+
+/**
+ * The minimal store with mysql2, a pool of as many connections as the store's: per append `BEGIN`,
+ * `SELECT COALESCE(MAX(version), 0)`, one multi-row prepared `INSERT`, `COMMIT`; reads are one
+ * indexed `SELECT` each.
+ */
+export class MysqlMinimalStore implements BenchSubject {
+  private readonly table: string;
+
+  private constructor(
+    private readonly pool: Pool,
+    prefix: string,
+  ) {
+    this.table = mysqlMinimalTable(prefix);
+  }
+
+  /** Opens a pool with every connection already established, as the adapter side's is by then. */
+  static async open(url: string, prefix: string): Promise<MysqlMinimalStore> {
+    const pool = mysqlPool(url, MYSQL_POOL_SIZE);
+    const connections = await Promise.all(
+      Array.from({ length: MYSQL_POOL_SIZE }, () => pool.getConnection()),
+    );
+    for (const connection of connections) connection.release();
+    return new MysqlMinimalStore(pool, prefix);
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
+    const connection = await this.pool.getConnection();
+    try {
+      await connection.query('BEGIN');
+      const [rows] = await connection.execute<RowDataPacket[][]>(
+        {
+          sql: `SELECT COALESCE(MAX(version), 0) FROM ${this.table} WHERE stream_id = ?`,
+          rowsAsArray: true,
+        },
+        [streamId],
+      );
+      const current = Number(rows[0]?.[0] ?? 0);
+      if (current !== expectedVersion) throw minimalConflict(streamId, current, expectedVersion);
+      const now = Date.now();
+      const values = events.flatMap((event, i) => {
+        const { data, metadata } = minimalPayload(event);
+        return [streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata, current + i + 1, now];
+      });
+      const tuples = Array<string>(events.length).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ');
+      await connection.execute(
+        `INSERT INTO ${this.table} (stream_id, stream_type, event_type, data, metadata, version, occurred_at)
+         VALUES ${tuples}`,
+        values,
+      );
+      await connection.query('COMMIT');
+    } catch (error) {
+      await connection.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      connection.release();
+    }
+  }
+
+  /** The whole stream, decoded, in version order. */
+  async readStreamEvents(streamId: string): Promise<RecordedEvent[]> {
+    const [rows] = await this.pool.execute<RowDataPacket[][]>(
+      {
+        sql: `SELECT ${SELECT_COLUMNS} FROM ${this.table} WHERE stream_id = ? ORDER BY version`,
+        rowsAsArray: true,
+      },
+      [streamId],
+    );
+    return decode(rows);
+  }
+
+  async readStream(streamId: string): Promise<number> {
+    return (await this.readStreamEvents(streamId)).length;
+  }
+
+  /** Up to `limit` events after position `after`, decoded, in position order. */
+  async readAllEvents(after: bigint, limit: number): Promise<RecordedEvent[]> {
+    const [rows] = await this.pool.execute<RowDataPacket[][]>(
+      {
+        sql: `SELECT ${SELECT_COLUMNS} FROM ${this.table} WHERE position > ? ORDER BY position LIMIT ?`,
+        rowsAsArray: true,
+      },
+      [after.toString(), String(limit)],
+    );
+    return decode(rows);
+  }
+
+  async readAll(after: bigint, limit: number): Promise<ReadAllPage> {
+    const events = await this.readAllEvents(after, limit);
+    return { count: events.length, lastPosition: events[events.length - 1]?.position };
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+function decode(rows: readonly unknown[][]) {
+  return rows.map((row) =>
+    minimalEvent(
+      BigInt(row[0] as string | number),
+      row[1] as string,
+      row[2] as string,
+      row[3] as string,
+      row[4] as string,
+      row[5] as string,
+      Number(row[6]),
+      Number(row[7]),
+    ),
+  );
+}

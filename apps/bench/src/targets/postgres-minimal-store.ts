@@ -1,0 +1,148 @@
+import type { NewEvent, RecordedEvent } from '@strata/core';
+import pg from 'pg';
+import type { BenchSubject, ReadAllPage } from '../bench-target.js';
+import {
+  MINIMAL_STREAM_TYPE,
+  MINIMAL_TABLE,
+  minimalConflict,
+  minimalEvent,
+  minimalPayload,
+} from './minimal-event.js';
+import { POSTGRES_POOL_SIZE } from './postgres-raw-baseline.js';
+
+const SELECT_COLUMNS = 'position, stream_id, stream_type, event_type, data, metadata, version, occurred_at';
+
+/**
+ * Issue 12's minimal event store on PostgreSQL, in `schema`: one table with a `bigint` identity
+ * position as the primary key, JSON as text, a unique (stream_id, version), nothing else.
+ */
+export function postgresMinimalSchemaSql(schema: string): string[] {
+  return [
+    `CREATE SCHEMA IF NOT EXISTS "${schema}"`,
+    `CREATE TABLE "${schema}".${MINIMAL_TABLE} (
+      position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      stream_id text NOT NULL,
+      stream_type text NOT NULL,
+      event_type text NOT NULL,
+      data text NOT NULL,
+      metadata text NOT NULL,
+      version integer NOT NULL,
+      occurred_at bigint NOT NULL,
+      UNIQUE (stream_id, version)
+    )`,
+  ];
+}
+
+interface Row {
+  position: string;
+  stream_id: string;
+  stream_type: string;
+  event_type: string;
+  data: string;
+  metadata: string;
+  version: number;
+  occurred_at: string;
+}
+
+/**
+ * The minimal store with pg, a pool of as many connections as the store's: per append `BEGIN`,
+ * `SELECT COALESCE(MAX(version), 0)`, one multi-row `INSERT` with bind parameters, `COMMIT`; reads
+ * are one indexed `SELECT` each.
+ */
+export class PostgresMinimalStore implements BenchSubject {
+  private readonly table: string;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    schema: string,
+  ) {
+    this.table = `"${schema}".${MINIMAL_TABLE}`;
+  }
+
+  /** Opens a pool with every connection already established, as the adapter side's is by then. */
+  static async open(url: string, schema: string): Promise<PostgresMinimalStore> {
+    const pool = new pg.Pool({ connectionString: url, max: POSTGRES_POOL_SIZE });
+    pool.on('error', () => {});
+    const clients = await Promise.all(Array.from({ length: POSTGRES_POOL_SIZE }, () => pool.connect()));
+    for (const client of clients) client.release();
+    return new PostgresMinimalStore(pool, schema);
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ version: number }>(
+        `SELECT COALESCE(MAX(version), 0) AS version FROM ${this.table} WHERE stream_id = $1`,
+        [streamId],
+      );
+      const current = Number(rows[0]!.version);
+      if (current !== expectedVersion) throw minimalConflict(streamId, current, expectedVersion);
+      const now = Date.now();
+      const values: unknown[] = [streamId, MINIMAL_STREAM_TYPE, now];
+      const tuples = events.map((event, i) => {
+        const { data, metadata } = minimalPayload(event);
+        values.push(event.type, data, metadata, current + i + 1);
+        const p = 4 + i * 4;
+        return `($1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}, $3)`;
+      });
+      await client.query(
+        `INSERT INTO ${this.table} (stream_id, stream_type, event_type, data, metadata, version, occurred_at)
+         VALUES ${tuples.join(', ')}`,
+        values,
+      );
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The whole stream, decoded, in version order. */
+  async readStreamEvents(streamId: string): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<Row>(
+      `SELECT ${SELECT_COLUMNS} FROM ${this.table} WHERE stream_id = $1 ORDER BY version`,
+      [streamId],
+    );
+    return decode(rows);
+  }
+
+  async readStream(streamId: string): Promise<number> {
+    return (await this.readStreamEvents(streamId)).length;
+  }
+
+  /** Up to `limit` events after position `after`, decoded, in position order. */
+  async readAllEvents(after: bigint, limit: number): Promise<RecordedEvent[]> {
+    const { rows } = await this.pool.query<Row>(
+      `SELECT ${SELECT_COLUMNS} FROM ${this.table} WHERE position > $1 ORDER BY position LIMIT $2`,
+      [after.toString(), limit],
+    );
+    return decode(rows);
+  }
+
+  async readAll(after: bigint, limit: number): Promise<ReadAllPage> {
+    const events = await this.readAllEvents(after, limit);
+    return { count: events.length, lastPosition: events[events.length - 1]?.position };
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+function decode(rows: readonly Row[]) {
+  return rows.map((row) =>
+    minimalEvent(
+      BigInt(row.position),
+      row.stream_id,
+      row.stream_type,
+      row.event_type,
+      row.data,
+      row.metadata,
+      row.version,
+      Number(row.occurred_at),
+    ),
+  );
+}

@@ -1,0 +1,149 @@
+import type { NewEvent, RecordedEvent } from '@strata/core';
+import BetterSqlite3 from 'better-sqlite3';
+import type { BenchSubject, ReadAllPage } from '../bench-target.js';
+import {
+  MINIMAL_STREAM_TYPE,
+  MINIMAL_TABLE,
+  minimalConflict,
+  minimalEvent,
+  minimalPayload,
+} from './minimal-event.js';
+import { configureSqliteConnection, type SqliteSynchronous } from './sqlite-raw-baseline.js';
+
+const TABLE = `"${MINIMAL_TABLE}"`;
+
+/**
+ * Issue 12's minimal event store on SQLite: one table whose `INTEGER PRIMARY KEY` is the rowid (a
+ * 64-bit position SQLite assigns, no AUTOINCREMENT table) and a unique (stream_id, version).
+ */
+export const SQLITE_MINIMAL_SCHEMA = `CREATE TABLE IF NOT EXISTS ${TABLE} (
+  position INTEGER PRIMARY KEY,
+  stream_id TEXT NOT NULL,
+  stream_type TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  occurred_at INTEGER NOT NULL,
+  UNIQUE (stream_id, version)
+)`;
+
+const INSERT_COLUMNS = '(stream_id, stream_type, event_type, data, metadata, version, occurred_at)';
+const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?)';
+const SELECT_COLUMNS = 'position, stream_id, stream_type, event_type, data, metadata, version, occurred_at';
+
+/** The insert of `rows` events in one statement. */
+export function sqliteMinimalInsert(rows: number): string {
+  return `INSERT INTO ${TABLE} ${INSERT_COLUMNS} VALUES ${Array<string>(rows).fill(ROW_PLACEHOLDERS).join(', ')}`;
+}
+
+type Row = [
+  position: bigint,
+  streamId: string,
+  streamType: string,
+  type: string,
+  data: string,
+  metadata: string,
+  version: number,
+  occurredAt: number,
+];
+
+/**
+ * The minimal store with better-sqlite3: per append `BEGIN IMMEDIATE`, `SELECT COALESCE(MAX(version),
+ * 0)` on the unique index, one multi-row `INSERT`, `COMMIT`; reads are one indexed `SELECT` each.
+ * The connection has the store's settings (WAL, the same `synchronous`).
+ */
+export class SqliteMinimalStore implements BenchSubject {
+  private readonly begin: BetterSqlite3.Statement;
+  private readonly commit: BetterSqlite3.Statement;
+  private readonly rollback: BetterSqlite3.Statement;
+  private readonly head: BetterSqlite3.Statement<[string], [number]>;
+  private readonly inserts = new Map<number, BetterSqlite3.Statement>();
+  private readonly readForward: BetterSqlite3.Statement<[string], Row>;
+  private readonly readAllPage: BetterSqlite3.Statement<[bigint, number], Row>;
+
+  /** Opens `path` (its schema made by `SQLITE_MINIMAL_SCHEMA`) with the store's connection settings. */
+  static open(path: string, synchronous: SqliteSynchronous): SqliteMinimalStore {
+    const db = new BetterSqlite3(path);
+    configureSqliteConnection(db, synchronous);
+    return new SqliteMinimalStore(db);
+  }
+
+  private constructor(private readonly db: BetterSqlite3.Database) {
+    this.begin = db.prepare('BEGIN IMMEDIATE');
+    this.commit = db.prepare('COMMIT');
+    this.rollback = db.prepare('ROLLBACK');
+    this.head = db
+      .prepare<[string], [number]>(`SELECT COALESCE(MAX(version), 0) FROM ${TABLE} WHERE stream_id = ?`)
+      .raw(true);
+    this.readForward = db
+      .prepare<[string], Row>(`SELECT ${SELECT_COLUMNS} FROM ${TABLE} WHERE stream_id = ? ORDER BY version`)
+      .raw(true)
+      .safeIntegers(true);
+    this.readAllPage = db
+      .prepare<[bigint, number], Row>(
+        `SELECT ${SELECT_COLUMNS} FROM ${TABLE} WHERE position > ? ORDER BY position LIMIT ?`,
+      )
+      .raw(true)
+      .safeIntegers(true);
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
+    this.begin.run();
+    try {
+      const current = this.head.get(streamId)![0];
+      if (current !== expectedVersion) throw minimalConflict(streamId, current, expectedVersion);
+      const now = Date.now();
+      const values: unknown[] = [];
+      events.forEach((event, i) => {
+        const { data, metadata } = minimalPayload(event);
+        values.push(streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata, current + i + 1, now);
+      });
+      this.insertOf(events.length).run(values);
+      this.commit.run();
+    } catch (error) {
+      if (this.db.inTransaction) this.rollback.run();
+      throw error;
+    }
+  }
+
+  /** The whole stream, decoded, in version order. */
+  async readStreamEvents(streamId: string): Promise<RecordedEvent[]> {
+    return decode(this.readForward.all(streamId));
+  }
+
+  async readStream(streamId: string): Promise<number> {
+    return (await this.readStreamEvents(streamId)).length;
+  }
+
+  /** Up to `limit` events after position `after`, decoded, in position order. */
+  async readAllEvents(after: bigint, limit: number): Promise<RecordedEvent[]> {
+    return decode(this.readAllPage.all(after, limit));
+  }
+
+  async readAll(after: bigint, limit: number): Promise<ReadAllPage> {
+    const events = await this.readAllEvents(after, limit);
+    return { count: events.length, lastPosition: events[events.length - 1]?.position };
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  /** One prepared multi-row insert per batch size, as a hand-written layer would cache them. */
+  private insertOf(rows: number): BetterSqlite3.Statement {
+    let statement = this.inserts.get(rows);
+    if (statement === undefined) {
+      statement = this.db.prepare(sqliteMinimalInsert(rows));
+      this.inserts.set(rows, statement);
+    }
+    return statement;
+  }
+}
+
+function decode(rows: readonly Row[]) {
+  // Safe integers for the position only; the other integer columns are small.
+  return rows.map((row) =>
+    minimalEvent(row[0], row[1], row[2], row[3], row[4], row[5], Number(row[6]), Number(row[7])),
+  );
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSqliteEventStore } from '@strata/store-sqlite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSqliteSchema, seedSqlite } from '../src/targets/sqlite-bulk-seed.js';
+import { SqliteMinimalStore } from '../src/targets/sqlite-minimal-store.js';
+import { sqliteTarget } from '../src/targets/sqlite-target.js';
+import { expectEveryWorkloadRuns } from './support/every-workload.js';
+
+describe('the sqlite target', () => {
+  let dir: string;
+  let previousTmpdir: string | undefined;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'strata-bench-test-'));
+    // The target's run files and seed templates go under the OS temp directory: make it this one.
+    previousTmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = dir;
+  });
+  afterEach(() => {
+    if (previousTmpdir === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previousTmpdir;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('seeds the minimal store with the events the store reads, in the same global order', async () => {
+    const path = join(dir, 'seeded.db');
+    createSqliteSchema(path);
+    seedSqlite(path, { streamIds: ['s-a', "s'b", 's-c'], eventsPerStream: 4 });
+    const store = createSqliteEventStore({ database: path });
+    const minimal = SqliteMinimalStore.open(path, 'NORMAL');
+    try {
+      const same = (e: {
+        streamId: string;
+        version: number;
+        type: string;
+        data: unknown;
+        metadata: unknown;
+      }) => [e.streamId, e.version, e.type, e.data, e.metadata];
+      const log = await store.readAll({ limit: 100 });
+      expect(log).toHaveLength(12);
+      expect((await minimal.readAllEvents(0n, 100)).map(same)).toEqual(log.map(same));
+      // The minimal store goes on from the seeded versions.
+      await expect(minimal.append("s'b", [log[0]!], 3)).rejects.toThrow("stream s'b is at 4, not 3");
+    } finally {
+      await minimal.close();
+      await store.close();
+    }
+  });
+
+  it('runs every workload on every side and removes every file it made', async () => {
+    for (const synchronous of ['NORMAL', 'FULL'] as const) {
+      const target = sqliteTarget(synchronous);
+      try {
+        await expectEveryWorkloadRuns(target);
+      } finally {
+        await target.dispose?.();
+      }
+    }
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});
