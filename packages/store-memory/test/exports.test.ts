@@ -10,6 +10,7 @@ describePackageExports(
       'createMemoryEventStore',
       'MemorySnapshotStore',
       'MemoryCheckpointStore',
+      'MemoryKeyStore',
     ],
   },
   {
