@@ -11,6 +11,7 @@ const EXPORTED = [
   'describeEventStore',
   'describeSnapshotStore',
   'describeCheckpointStore',
+  'describeKeyStore',
   'describeAppendBasics',
   'describeBatchAtomicity',
   'describeConcurrency',

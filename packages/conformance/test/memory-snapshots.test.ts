@@ -1,5 +1,6 @@
-import { MemoryCheckpointStore, MemorySnapshotStore } from '@strata/store-memory';
-import { describeCheckpointStore, describeSnapshotStore } from '../src/index.js';
+import { MemoryCheckpointStore, MemoryKeyStore, MemorySnapshotStore } from '@strata/store-memory';
+import { describeCheckpointStore, describeKeyStore, describeSnapshotStore } from '../src/index.js';
 
 describeSnapshotStore('MemorySnapshotStore', { create: async () => new MemorySnapshotStore() });
 describeCheckpointStore('MemoryCheckpointStore', { create: async () => new MemoryCheckpointStore() });
+describeKeyStore('MemoryKeyStore', { create: async () => new MemoryKeyStore() });
