@@ -10,7 +10,7 @@ import { ALGORITHM, open, type Sealed, seal } from './aes-gcm.js';
 import { type DataKey, newDataKey, unwrapDataKey } from './data-key.js';
 import { DataKeyCache } from './data-key-cache.js';
 import { type CheckedOptions, checkOptions, type EncryptionOptions } from './encryption-options.js';
-import { looksLikeEnvelope, readEnvelope, toEnvelope } from './field-envelope.js';
+import { looksLikeEnvelope, readEnvelope, subjectDigest, toEnvelope } from './field-envelope.js';
 import { valueAt, withValueAt } from './field-paths.js';
 import { IntegrityError, type IntegrityTarget } from './integrity-error.js';
 import { type RewrapOptions, type RewrapProgress, rewrapAll } from './rewrap.js';
@@ -125,7 +125,7 @@ export class Encryption {
         plaintext,
         fieldAad(key, subjectId, { streamId, type: event.type }, field.path),
       );
-      data = withValueAt(data, field.keys, toEnvelope(key.keyId, key.version, sealed));
+      data = withValueAt(data, field.keys, toEnvelope(key.keyId, key.version, subjectId, sealed));
     }
     return { event: { ...event, data }, key };
   }
@@ -156,12 +156,11 @@ export class Encryption {
       const target = this.#target(event, path);
       const envelope = readEnvelope(value);
       if (typeof envelope === 'string') throw new IntegrityError(target, envelope);
-      const key = keys.get(envelope.keyVersion);
-      let plain: unknown;
-      // Gone, or made again after a forget (same version, new id): the subject was forgotten.
-      if (key === null || key === undefined || key.keyId !== envelope.keyId)
-        plain = JSON.parse(this.#options.redactedJson);
-      else plain = this.#open(key, envelope.sealed, subjectId, event, path, target);
+      const key = keys.get(envelope.keyVersion) ?? null;
+      const plain =
+        key === null || this.#forgottenKey(key, envelope, subjectId, target)
+          ? JSON.parse(this.#options.redactedJson)
+          : this.#open(key, envelope.sealed, subjectId, event, path, target);
       data = withValueAt(data, fieldKeys, plain);
     }
     return { ...event, data };
@@ -179,7 +178,7 @@ export class Encryption {
       Buffer.from(JSON.stringify(value), 'utf8'),
       Buffer.from(JSON.stringify([key.keyId, key.version, ...aad])),
     );
-    return toEnvelope(key.keyId, key.version, sealed) as unknown as Record<string, unknown>;
+    return toEnvelope(key.keyId, key.version, subjectId, sealed) as unknown as Record<string, unknown>;
   }
 
   /** The value `sealValue` encrypted; `undefined` when the subject is forgotten. */
@@ -193,7 +192,7 @@ export class Encryption {
     const envelope = readEnvelope(stored);
     if (typeof envelope === 'string') throw new IntegrityError(target, envelope);
     const key = await this.#readKey(subjectId, envelope.keyVersion, target);
-    if (key === null || key.keyId !== envelope.keyId) return undefined;
+    if (key === null || this.#forgottenKey(key, envelope, subjectId, target)) return undefined;
     try {
       const aadBytes = Buffer.from(JSON.stringify([key.keyId, key.version, ...aad]));
       return { value: JSON.parse(open(key.bytes, envelope.sealed, aadBytes).toString('utf8')) };
@@ -263,6 +262,24 @@ export class Encryption {
       );
     }
     return JSON.parse(plaintext.toString('utf8'));
+  }
+
+  /**
+   * True when the subject's key of the envelope's version is a newer one, made after the key that
+   * sealed it was destroyed; an envelope of another subject is an integrity failure instead.
+   */
+  #forgottenKey(
+    key: DataKey,
+    envelope: { keyId: string; subject: string },
+    subjectId: string,
+    target: IntegrityTarget,
+  ): boolean {
+    if (key.keyId === envelope.keyId) return false;
+    if (envelope.subject === subjectDigest(subjectId)) return true;
+    throw new IntegrityError(
+      target,
+      'the ciphertext was sealed for another subject: moved from another event',
+    );
   }
 
   #target(event: RecordedEvent, field: string): IntegrityTarget {
