@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { StrataError, ValidationError } from '@strata/core';
+import { ValidationError } from '@strata/core';
 import { MemoryKeyStore } from '@strata/store-memory';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEncryption, ENVELOPE_MARK, IntegrityError, masterKey, withEncryption } from '../src/index.js';
