@@ -36,6 +36,9 @@ export interface EncryptionOptions {
   cache?: DataKeyCacheOptions;
 }
 
+/** How many event types' parsed paths a `fields` function's answers are kept for. */
+const MAX_PARSED_TYPES = 1_000;
+
 export interface CheckedOptions {
   keyStore: KeyStore;
   masterKeys: ReadonlyMap<string, MasterKey>;
@@ -93,6 +96,8 @@ function fieldLookup(fields: EncryptionOptions['fields']): CheckedOptions['field
     const parsed = new Map<string, readonly FieldPath[] | undefined>();
     return (type) => {
       if (!parsed.has(type)) {
+        // Bounded: a program that makes up type names must not grow this map for ever.
+        if (parsed.size >= MAX_PARSED_TYPES) parsed.clear();
         const paths = fields(type);
         parsed.set(
           type,
