@@ -11,9 +11,28 @@ export interface Sealed {
   tag: Buffer;
 }
 
+/**
+ * Random bytes are drawn 4 KiB at a time and handed out 12 at a time: one call to the system's
+ * generator per 341 IVs instead of one per value, which was a tenth of an append's own cost. Each
+ * IV is still fresh random bytes, used once.
+ */
+const IV_POOL_BYTES = IV_BYTES * 341;
+let ivPool = Buffer.alloc(0);
+let ivPoolOffset = 0;
+
+function freshIv(): Buffer {
+  if (ivPoolOffset + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_POOL_BYTES);
+    ivPoolOffset = 0;
+  }
+  const iv = ivPool.subarray(ivPoolOffset, ivPoolOffset + IV_BYTES);
+  ivPoolOffset += IV_BYTES;
+  return iv;
+}
+
 /** Encrypts `plaintext` under `key` with a fresh 96-bit IV, authenticating `aad` with it. */
 export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Sealed {
-  const iv = randomBytes(IV_BYTES);
+  const iv = freshIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);

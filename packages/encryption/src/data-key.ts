@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { WrappedDataKey } from '@strata/core';
 import { open, packSealed, seal, unpackSealed } from './aes-gcm.js';
+import { subjectDigest } from './field-envelope.js';
 import { IntegrityError, type IntegrityTarget } from './integrity-error.js';
 import { MasterKey } from './master-key.js';
 
@@ -10,6 +11,8 @@ export interface DataKey {
   readonly version: number;
   readonly keyId: string;
   readonly bytes: Buffer;
+  /** `subjectDigest(subjectId)`, computed once per key rather than once per field. */
+  readonly subjectDigest: string;
 }
 
 /** Binds a wrapped key to its subject, version, id and master key: a key row moved or edited fails. */
@@ -25,7 +28,13 @@ export function newDataKey(
   version: number,
   master: MasterKey,
 ): { key: DataKey; wrapped: WrappedDataKey } {
-  const key: DataKey = { subjectId, version, keyId: randomUUID(), bytes: randomBytes(32) };
+  const key: DataKey = {
+    subjectId,
+    version,
+    keyId: randomUUID(),
+    bytes: randomBytes(32),
+    subjectDigest: subjectDigest(subjectId),
+  };
   return { key, wrapped: wrapDataKey(key, master) };
 }
 
@@ -51,7 +60,8 @@ export function unwrapDataKey(
   }
   try {
     const bytes = open(MasterKey.bytesOf(master), unpackSealed(wrapped.wrappedKey), wrapAad(wrapped));
-    return { subjectId: wrapped.subjectId, version: wrapped.version, keyId: wrapped.keyId, bytes };
+    const { subjectId, version, keyId } = wrapped;
+    return { subjectId, version, keyId, bytes, subjectDigest: subjectDigest(subjectId) };
   } catch (error) {
     throw new IntegrityError(
       about,

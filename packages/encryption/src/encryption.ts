@@ -125,7 +125,7 @@ export class Encryption {
         plaintext,
         fieldAad(key, subjectId, { streamId, type: event.type }, field.path),
       );
-      data = withValueAt(data, field.keys, toEnvelope(key.keyId, key.version, subjectId, sealed));
+      data = withValueAt(data, field.keys, toEnvelope(key.keyId, key.version, key.subjectDigest, sealed));
     }
     return { event: { ...event, data }, key };
   }
@@ -178,7 +178,10 @@ export class Encryption {
       Buffer.from(JSON.stringify(value), 'utf8'),
       Buffer.from(JSON.stringify([key.keyId, key.version, ...aad])),
     );
-    return toEnvelope(key.keyId, key.version, subjectId, sealed) as unknown as Record<string, unknown>;
+    return toEnvelope(key.keyId, key.version, key.subjectDigest, sealed) as unknown as Record<
+      string,
+      unknown
+    >;
   }
 
   /** The value `sealValue` encrypted; `undefined` when the subject is forgotten. */

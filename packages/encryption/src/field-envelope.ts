@@ -31,7 +31,7 @@ export function subjectDigest(subjectId: string): string {
 export function toEnvelope(
   keyId: string,
   keyVersion: number,
-  subjectId: string,
+  subject: string,
   sealed: Sealed,
 ): FieldEnvelope {
   return {
@@ -39,7 +39,7 @@ export function toEnvelope(
     alg: ALGORITHM,
     kid: keyId,
     kv: keyVersion,
-    sub: subjectDigest(subjectId),
+    sub: subject,
     iv: sealed.iv.toString('base64'),
     tag: sealed.tag.toString('base64'),
     ct: sealed.ciphertext.toString('base64'),
