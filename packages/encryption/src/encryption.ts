@@ -3,6 +3,7 @@ import {
   assertName,
   type NewEvent,
   type RecordedEvent,
+  uuidv7,
   ValidationError,
   type WrappedDataKey,
 } from '@strata/core';
@@ -15,11 +16,11 @@ import { valueAt, withValueAt } from './field-paths.js';
 import { IntegrityError, type IntegrityTarget } from './integrity-error.js';
 import { type RewrapOptions, type RewrapProgress, rewrapAll } from './rewrap.js';
 
-/** Binds a field's ciphertext to its key, subject, stream, event type and path. */
+/** Binds a field's ciphertext to its key, subject, event (id, stream, type) and path. */
 function fieldAad(
   key: { keyId: string; version: number },
   subjectId: string,
-  event: { streamId: string; type: string },
+  event: { id: string; streamId: string; type: string },
   path: string,
 ): Buffer {
   return Buffer.from(
@@ -30,6 +31,7 @@ function fieldAad(
       key.keyId,
       key.version,
       subjectId,
+      event.id,
       event.streamId,
       event.type,
       path,
@@ -117,17 +119,19 @@ export class Encryption {
     }
     const subjectId = this.#subjectOf({ ...event, streamId }, path);
     const key = await this.#writeKey(subjectId);
+    // The id the store would give it, given here so that each ciphertext is bound to its event.
+    const id = event.id ?? uuidv7();
     let data = event.data;
     for (const field of present) {
       const plaintext = Buffer.from(JSON.stringify(valueAt(data, field.keys)), 'utf8');
       const sealed = seal(
         key.bytes,
         plaintext,
-        fieldAad(key, subjectId, { streamId, type: event.type }, field.path),
+        fieldAad(key, subjectId, { id, streamId, type: event.type }, field.path),
       );
       data = withValueAt(data, field.keys, toEnvelope(key.keyId, key.version, key.subjectDigest, sealed));
     }
-    return { event: { ...event, data }, key };
+    return { event: { ...event, id, data }, key };
   }
 
   /** The stored event with its encrypted fields opened, or redacted when its subject is forgotten. */

@@ -159,6 +159,16 @@ describe('tampering and wrong keys', () => {
       field: 'phone',
     });
 
+    // Another event of the same stream, type and subject: the event id is bound too.
+    const toSibling = tampered(inner, (e) =>
+      e.id === stored[1]!.id ? { ...e, data: { ...(e.data as object), email: envelopeOf(0, 'email') } } : e,
+    );
+    const sibling = await withEncryption(toSibling, encryption)
+      .readStream('user-u-1')
+      .catch((e: unknown) => e);
+    expect(IntegrityError.isInstance(sibling)).toBe(true);
+    expect(sibling).toMatchObject({ eventId: stored[1]!.id, field: 'email' });
+
     // Another user's event: another subject, so another key and another binding.
     const toOtherUser = tampered(inner, (e) =>
       e.id === stored[2]!.id ? { ...e, data: { ...(e.data as object), email: envelopeOf(0, 'email') } } : e,
