@@ -2,6 +2,7 @@ export { describeCheckpointStore } from './checkpoint-store-kit.js';
 export type { EventStoreConformanceOptions } from './conformance-options.js';
 export { describeDeadLetterStore } from './dead-letter-store-kit.js';
 export { describeEventStore } from './describe-event-store.js';
+export { describeKeyStore } from './key-store-kit.js';
 export type { StoreKitOptions } from './snapshot-store-kit.js';
 export { describeSnapshotStore } from './snapshot-store-kit.js';
 export { describeAppendBasics } from './topics/append-basics.js';

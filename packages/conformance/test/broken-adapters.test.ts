@@ -39,7 +39,7 @@ const BROKEN: [fixture: string, topic: string][] = [
   ['lock-timeout-as-conflict', 'concurrency'],
   ['storage-id-per-instance', 'storage id (storageId(), optional)'],
 ];
-/** Broken snapshot and checkpoint stores (all in test/fixtures/store-kits.fixture.ts), and the kit that must catch each. */
+/** Broken snapshot, checkpoint and key stores (all in test/fixtures/store-kits.fixture.ts), and the kit that must catch each. */
 const STORE_KIT_BROKEN: [kit: string, store: string, failingTest: string][] = [
   ['snapshot', 'deletes-across-streams', "deleting one stream's snapshots leaves every other stream's"],
   ['snapshot', 'one-snapshot-filter', 'loads the newest snapshot, at or below maxVersion'],
@@ -57,6 +57,12 @@ const STORE_KIT_BROKEN: [kit: string, store: string, failingTest: string][] = [
   ['dead-letter', 'duplicates-dead-letters', 'adding the same projector and position again replaces'],
   ['dead-letter', 'removes-across-projectors', 'keeps projectors apart in listing, counting and removing'],
   ['dead-letter', 'orders-dead-letters-as-text', 'pages through letters with an exclusive after'],
+  ['key', 'check-then-create', 'writers creating one subject key at once: one key is stored'],
+  ['key', 'overwrites-on-create', 'a create of an existing version keeps the stored key'],
+  ['key', 'overwrites-on-create', 'writers creating one subject key at once: one key is stored'],
+  ['key', 'rewrap-resurrects', 'a re-wrap of a destroyed key writes nothing'],
+  ['key', 'lists-by-text', 'lists every key once, in (subject, version) order'],
+  ['key', 'destroys-by-prefix', 'keeps subjects apart, in creating and in destroying'],
 ];
 // Not here: a readStreams that sends one query per stream gives the right answers, only slowly;
 // the kit checks behaviour, not round trips.

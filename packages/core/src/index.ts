@@ -57,6 +57,8 @@ export type { IterateAllOptions, IterateStreamOptions } from './iterate.js';
 export { iterateAll, iterateStream } from './iterate.js';
 // For adapter authors: the shared checks that keep every adapter's semantics identical.
 export { assertJsonValue } from './json-value.js';
+export { assertKeyVersion, compareKeys, normalizeListKeys, prepareDataKey } from './key-input.js';
+export type { KeyStore, ListKeysOptions, WrappedDataKey } from './key-store.js';
 export { assertPositionAvailable } from './position-ceiling.js';
 export type { PreparedAppend, PreparedEvent } from './prepare-append.js';
 export {

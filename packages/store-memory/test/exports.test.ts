@@ -11,6 +11,7 @@ describePackageExports(
       'MemorySnapshotStore',
       'MemoryCheckpointStore',
       'MemoryDeadLetterStore',
+      'MemoryKeyStore',
     ],
   },
   {

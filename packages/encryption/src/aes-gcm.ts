@@ -1,0 +1,65 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/** The one algorithm, as named in every envelope. */
+export const ALGORITHM = 'AES-256-GCM';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export interface Sealed {
+  iv: Buffer;
+  ciphertext: Buffer;
+  tag: Buffer;
+}
+
+/**
+ * Random bytes are drawn 4 KiB at a time and handed out 12 at a time: one call to the system's
+ * generator per 341 IVs instead of one per value, which was a tenth of an append's own cost. Each
+ * IV is still fresh random bytes, used once.
+ */
+const IV_POOL_BYTES = IV_BYTES * 341;
+let ivPool = Buffer.alloc(0);
+let ivPoolOffset = 0;
+
+function freshIv(): Buffer {
+  if (ivPoolOffset + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_POOL_BYTES);
+    ivPoolOffset = 0;
+  }
+  const iv = ivPool.subarray(ivPoolOffset, ivPoolOffset + IV_BYTES);
+  ivPoolOffset += IV_BYTES;
+  return iv;
+}
+
+/** Encrypts `plaintext` under `key` with a fresh 96-bit IV, authenticating `aad` with it. */
+export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Sealed {
+  const iv = freshIv();
+  const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
+  cipher.setAAD(aad);
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return { iv, ciphertext, tag: cipher.getAuthTag() };
+}
+
+/** The plaintext, or a throw when the ciphertext, the IV, the tag, the AAD or the key is not the one sealed. */
+export function open(key: Buffer, sealed: Sealed, aad: Buffer): Buffer {
+  if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) {
+    throw new Error(`the IV must be ${IV_BYTES} bytes and the tag ${TAG_BYTES}`);
+  }
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv, { authTagLength: TAG_BYTES });
+  decipher.setAAD(aad);
+  decipher.setAuthTag(sealed.tag);
+  return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+}
+
+/** `iv | tag | ciphertext` as base64, for a wrapped data key. */
+export function packSealed(sealed: Sealed): string {
+  return Buffer.concat([sealed.iv, sealed.tag, sealed.ciphertext]).toString('base64');
+}
+
+export function unpackSealed(text: string): Sealed {
+  const bytes = Buffer.from(text, 'base64');
+  return {
+    iv: bytes.subarray(0, IV_BYTES),
+    tag: bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES),
+    ciphertext: bytes.subarray(IV_BYTES + TAG_BYTES),
+  };
+}

@@ -1,0 +1,122 @@
+import {
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+  prepareAppend,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type ReadStreamsOptions,
+  type RecordedEvent,
+  StoreClosedError,
+  withRecordedEvents,
+} from '@strata/core';
+import type { DataKey } from './data-key.js';
+import type { Encryption } from './encryption.js';
+
+/**
+ * `store` with the fields `encryption` names encrypted before every append and opened on every
+ * read (redacted once their subject is forgotten). Closing the wrapper leaves `store` open.
+ */
+export function withEncryption(store: EventStore, encryption: Encryption): EventStore {
+  return new EncryptingEventStore(store, encryption);
+}
+
+class EncryptingEventStore implements EventStore {
+  storageId?: () => Promise<string>;
+  #closed = false;
+  readonly #inner: EventStore;
+  readonly #encryption: Encryption;
+
+  constructor(inner: EventStore, encryption: Encryption) {
+    this.#inner = inner;
+    this.#encryption = encryption;
+    if (inner.storageId !== undefined) {
+      this.storageId = () => {
+        this.#assertOpen();
+        return inner.storageId!();
+      };
+    }
+  }
+
+  async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    this.#assertOpen();
+    if (!Array.isArray(events) || !events.some((event) => this.#encrypts(event))) {
+      return this.#inner.append(streamId, events, options);
+    }
+    // Bad input is refused as the store would refuse it, naming the plaintext path, before any key is made.
+    prepareAppend(streamId, events, options);
+    const sealed: NewEvent[] = [];
+    const keys = new Map<number, DataKey>();
+    for (let i = 0; i < events.length; i++) {
+      const result = await this.#encryption.sealEvent(streamId, events[i]!, `events[${i}]`);
+      sealed.push(result.event);
+      if (result.key !== undefined) keys.set(i, result.key);
+    }
+    const result = await this.#inner.append(streamId, sealed, options);
+    const recorded = result.events;
+    if (recorded === undefined) return result;
+    return withRecordedEvents(result, () =>
+      recorded.map((event, i) => {
+        const key = keys.get(i);
+        if (key === undefined) return event;
+        return this.#encryption.openEventWith(event, key.subjectId, new Map([[key.version, key]]));
+      }),
+    );
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    this.#assertOpen();
+    return this.#opened(await this.#inner.readStream(streamId, options));
+  }
+
+  async readStreams(
+    streamIds: string[],
+    options?: ReadStreamsOptions,
+  ): Promise<Map<string, RecordedEvent[]>> {
+    this.#assertOpen();
+    const streams = await this.#inner.readStreams(streamIds, options);
+    for (const [streamId, events] of streams) streams.set(streamId, await this.#opened(events));
+    return streams;
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    this.#assertOpen();
+    return this.#opened(await this.#inner.readAll(options));
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    this.#assertOpen();
+    return this.#inner.streamVersion(streamId);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  toString(): string {
+    return 'EncryptingEventStore';
+  }
+
+  #encrypts(event: unknown): boolean {
+    const type = (event as { type?: unknown } | null)?.type;
+    return typeof type === 'string' && this.#encryption.encrypts(type);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreClosedError('EncryptingEventStore');
+  }
+
+  /** Opens events one after another, so each subject's key is loaded once and then cached. */
+  async #opened(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    let result: RecordedEvent[] | undefined;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      const opened = await this.#encryption.openEvent(event);
+      if (opened === event && result === undefined) continue;
+      result ??= events.slice(0, i);
+      result.push(opened);
+    }
+    return result ?? events;
+  }
+}

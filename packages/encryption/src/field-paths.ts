@@ -1,0 +1,49 @@
+import { ValidationError } from '@strata/core';
+
+/** A configured field: its dotted path and the keys along it. */
+export interface FieldPath {
+  readonly path: string;
+  readonly keys: readonly string[];
+}
+
+/** `card.number` as `['card', 'number']`; object keys only (an array is encrypted whole). */
+export function parseFieldPath(path: unknown, where: string): FieldPath {
+  if (typeof path !== 'string' || path.length === 0) throw new ValidationError(where, 'must be a field path');
+  const keys = path.split('.');
+  if (keys.some((key) => key.length === 0)) {
+    throw new ValidationError(where, `"${path}" has an empty segment: name object keys joined by dots`);
+  }
+  return { path, keys };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value at `keys`, or `undefined` when the path does not lead to an own property. */
+export function valueAt(data: unknown, keys: readonly string[]): unknown {
+  let at: unknown = data;
+  for (const key of keys) {
+    if (!isPlainObject(at) || !Object.hasOwn(at, key)) return undefined;
+    at = at[key];
+  }
+  return at;
+}
+
+/**
+ * A copy of `data` with `value` at `keys`; only the objects along the path are copied, so the
+ * caller's data is never changed. The path must exist (`valueAt` found it).
+ */
+export function withValueAt(data: unknown, keys: readonly string[], value: unknown): unknown {
+  const [key, ...rest] = keys as [string, ...string[]];
+  const object = data as Record<string, unknown>;
+  const copy: Record<string, unknown> = { ...object };
+  // A `__proto__` key is an own property of JSON data: define it, never assign it.
+  Object.defineProperty(copy, key, {
+    value: rest.length === 0 ? value : withValueAt(object[key], rest, value),
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return copy;
+}

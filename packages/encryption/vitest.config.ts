@@ -1,0 +1,3 @@
+import { strataVitestConfig } from '@strata/vitest-preset';
+
+export default strataVitestConfig();
