@@ -1,5 +1,5 @@
 import { defineProjector, ProjectionRunner } from '@strata/projections';
-import { MemoryCheckpointStore } from '@strata/store-memory';
+import { MemoryCheckpointStore, MemoryDeadLetterStore } from '@strata/store-memory';
 import { expect, it } from 'vitest';
 import { paymentProcessed, setup, userCreated } from './fixtures.js';
 
@@ -19,7 +19,7 @@ it('after forget, a projection rebuilt from the log sees the marker, and the run
   ]);
 
   const checkpoints = new MemoryCheckpointStore();
-  const deadLetters: unknown[] = [];
+  const deadLetters = new MemoryDeadLetterStore();
   const build = () => {
     const users = new Map<string, { email: string; spent: number; lastCard: string }>();
     const projector = defineProjector<Events>({
@@ -38,7 +38,7 @@ it('after forget, a projection rebuilt from the log sees the marker, and the run
       store,
       checkpoints,
       projector,
-      deadLetters: { add: async (poison: unknown) => void deadLetters.push(poison) },
+      deadLetters,
     });
     return { users, runner };
   };
@@ -53,7 +53,7 @@ it('after forget, a projection rebuilt from the log sees the marker, and the run
   const after = build();
   expect(await after.runner.catchUp()).toBe(4);
   expect(after.runner.status()).toMatchObject({ state: 'stopped', eventsProcessed: 4, deadLettered: 0 });
-  expect(deadLetters).toEqual([]);
+  expect(await deadLetters.countDeadLetters('user-directory')).toBe(0);
   expect(after.users.get('u-1')).toEqual({ email: '[redacted]', spent: 1250, lastCard: 'ted]' });
   expect(after.users.get('u-2')).toEqual({ email: 'grace@example.com', spent: 1250, lastCard: '0004' });
 });
