@@ -1,0 +1,21 @@
+// Runs a package's README example as a user would: the first ```ts block, compiled with esbuild,
+// run by node from a folder inside the package, so the package resolves to its built output
+// through its own exports map, and its dependencies resolve as they do for users.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { transformSync } from 'esbuild';
+
+export function runReadmeExample(packageDir) {
+  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+  const example = readme.match(/```ts\n([\s\S]*?)```/)?.[1];
+  if (example === undefined) throw new Error(`${packageDir}/README.md has no \`\`\`ts example`);
+  const { code } = transformSync(example, { loader: 'ts', format: 'esm', target: 'node20' });
+  const dir = mkdtempSync(join(packageDir, '.readme-'));
+  try {
+    writeFileSync(join(dir, 'example.mjs'), code);
+    return execFileSync(process.execPath, [join(dir, 'example.mjs')], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
