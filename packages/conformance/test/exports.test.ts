@@ -12,6 +12,7 @@ const EXPORTED = [
   'describeSnapshotStore',
   'describeCheckpointStore',
   'describeDeadLetterStore',
+  'describeLeaseProvider',
   'describeAppendBasics',
   'describeBatchAtomicity',
   'describeConcurrency',

@@ -51,12 +51,14 @@ export type {
   ReadStreamsOptions,
 } from './event-store.js';
 export { assertExpectedVersion, satisfiesExpectedVersion } from './expected-version.js';
+export { HeldLease } from './held-lease.js';
 export type { StoredEventLocation } from './idempotent-retry.js';
 export { resolveIdempotentRetry } from './idempotent-retry.js';
 export type { IterateAllOptions, IterateStreamOptions } from './iterate.js';
 export { iterateAll, iterateStream } from './iterate.js';
 // For adapter authors: the shared checks that keep every adapter's semantics identical.
 export { assertJsonValue } from './json-value.js';
+export type { Lease, LeaseEnd, LeaseProvider } from './lease-provider.js';
 export { assertPositionAvailable } from './position-ceiling.js';
 export type { PreparedAppend, PreparedEvent } from './prepare-append.js';
 export {

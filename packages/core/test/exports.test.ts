@@ -12,6 +12,7 @@ describePackageExports(
       'prepareAppend',
       'withRecordedEvents',
       'iterateAll',
+      'HeldLease',
     ],
     './testing': ['given'],
   },

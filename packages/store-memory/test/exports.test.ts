@@ -11,6 +11,8 @@ describePackageExports(
       'MemorySnapshotStore',
       'MemoryCheckpointStore',
       'MemoryDeadLetterStore',
+      'MemoryLeaseProvider',
+      'MemoryLeaseTable',
     ],
   },
   {
