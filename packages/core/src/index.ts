@@ -31,6 +31,7 @@ export {
   CheckpointFencedError,
   ConcurrencyError,
   DuplicateEventError,
+  LeaseHeldError,
   PositionsExhaustedError,
   SerializationError,
   StoreClosedError,

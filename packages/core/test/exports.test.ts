@@ -23,6 +23,7 @@ describePackageExports(
         'CheckpointFencedError',
         'ConcurrencyError',
         'DuplicateEventError',
+        'LeaseHeldError',
         'PositionsExhaustedError',
         'SerializationError',
         'StoreClosedError',
