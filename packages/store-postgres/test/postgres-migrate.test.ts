@@ -38,13 +38,7 @@ describePostgres('migrate()', () => {
       const { rows } = await admin.query(
         `SELECT version FROM "${schema}".strata_migrations ORDER BY version`,
       );
-      expect(rows).toEqual([
-        { version: 1 },
-        { version: 2 },
-        { version: 3 },
-        { version: 4 },
-        { version: 5 },
-      ]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
       const ids = await Promise.all(stores.map((store) => store.storageId()));
       expect(new Set(ids).size).toBe(1);
       expect(ids[0]).toMatch(/^[0-9a-f]{32}$/);
