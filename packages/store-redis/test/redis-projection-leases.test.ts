@@ -166,5 +166,38 @@ describeWithRedis(
       });
       await stop(standby);
     }, 180_000);
+
+    it('a holder paused past its TTL (SIGSTOP) is fenced out when it resumes: it stands by, the other goes on', async () => {
+      const holder = spawnRunner('paused');
+      const { fence: pausedFence } = await holder.reached('running');
+      const standby = spawnRunner('standby');
+      await standby.reached('standby');
+      const first = await appendCounted(300);
+      await vi.waitFor(async () => expect((await readModel()).length).toBeGreaterThan(40), {
+        timeout: LIVENESS_MS,
+        interval: 10,
+      });
+      // Frozen, it neither renews nor knows: its key expires and the standby takes the lease.
+      holder.child.kill('SIGSTOP');
+      const taken = await standby.reached('running');
+      expect(BigInt(taken.fence!)).toBeGreaterThan(BigInt(pausedFence!));
+      await caughtUpTo(first);
+      holder.child.kill('SIGCONT');
+      // Resumed, it finds its lease gone (or its save fenced) and stands by instead of going on.
+      await vi.waitFor(() => expect(holder.reports.at(-1)?.state).toBe('standby'), {
+        timeout: LIVENESS_MS,
+        interval: 20,
+      });
+      const last = await appendCounted(50);
+      await caughtUpTo(last);
+      const rows = await readModel();
+      expect(rows).toHaveLength(350);
+      // At most the batch it had in hand when frozen, and one event it may finish on resuming.
+      expect(rows.filter((row) => row.applications > 1).length).toBeLessThanOrEqual(11);
+      expect(rows.filter((row) => row.applications > 2)).toEqual([]);
+      expect((await store.checkpoints.loadCheckpointState(projectorName))?.fence).toBe(BigInt(taken.fence!));
+      await stop(standby);
+      await stop(holder);
+    }, 180_000);
   },
 );
