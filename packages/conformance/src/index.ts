@@ -3,6 +3,8 @@ export type { EventStoreConformanceOptions } from './conformance-options.js';
 export { describeDeadLetterStore } from './dead-letter-store-kit.js';
 export { describeEventStore } from './describe-event-store.js';
 export { describeKeyStore } from './key-store-kit.js';
+export type { LeaseProviderKitOptions } from './lease-provider-kit.js';
+export { describeLeaseProvider } from './lease-provider-kit.js';
 export type { StoreKitOptions } from './snapshot-store-kit.js';
 export { describeSnapshotStore } from './snapshot-store-kit.js';
 export { describeAppendBasics } from './topics/append-basics.js';

@@ -13,6 +13,7 @@ const EXPORTED = [
   'describeCheckpointStore',
   'describeDeadLetterStore',
   'describeKeyStore',
+  'describeLeaseProvider',
   'describeAppendBasics',
   'describeBatchAtomicity',
   'describeConcurrency',

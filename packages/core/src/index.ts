@@ -31,6 +31,7 @@ export {
   CheckpointFencedError,
   ConcurrencyError,
   DuplicateEventError,
+  LeaseHeldError,
   PositionsExhaustedError,
   SerializationError,
   StoreClosedError,
@@ -51,6 +52,7 @@ export type {
   ReadStreamsOptions,
 } from './event-store.js';
 export { assertExpectedVersion, satisfiesExpectedVersion } from './expected-version.js';
+export { HeldLease } from './held-lease.js';
 export type { StoredEventLocation } from './idempotent-retry.js';
 export { resolveIdempotentRetry } from './idempotent-retry.js';
 export type { IterateAllOptions, IterateStreamOptions } from './iterate.js';
@@ -59,6 +61,7 @@ export { iterateAll, iterateStream } from './iterate.js';
 export { assertJsonValue } from './json-value.js';
 export { assertKeyVersion, compareKeys, normalizeListKeys, prepareDataKey } from './key-input.js';
 export type { KeyStore, ListKeysOptions, WrappedDataKey } from './key-store.js';
+export type { Lease, LeaseEnd, LeaseProvider } from './lease-provider.js';
 export { assertPositionAvailable } from './position-ceiling.js';
 export type { PreparedAppend, PreparedEvent } from './prepare-append.js';
 export {

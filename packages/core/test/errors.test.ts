@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConcurrencyError,
   DuplicateEventError,
+  LeaseHeldError,
   PositionsExhaustedError,
   SerializationError,
   StoreClosedError,
@@ -63,6 +64,7 @@ describe('errors', () => {
       new ValidationError('events', 'bad'),
       new UnsupportedOperationError('redis', 'readAll', 'a cluster keeps no global log'),
       new PositionsExhaustedError('mysql'),
+      new LeaseHeldError('order-list'),
     ];
     expect(new Set(errors.map((e) => e.code)).size).toBe(errors.length);
     for (const error of errors) expect(error).toBeInstanceOf(StrataError);

@@ -1,9 +1,14 @@
 import {
+  CheckpointConflictError,
+  CheckpointFencedError,
   type CheckpointStore,
   type DeadLetter,
   type DeadLetterStore,
   deadLetterErrorOf,
   type EventStore,
+  type Lease,
+  LeaseHeldError,
+  type LeaseProvider,
   type RecordedEvent,
   ValidationError,
 } from '@strata/core';
@@ -44,7 +49,19 @@ export interface ProjectionRunnerOptions {
   polling?: { minMs?: number; maxMs?: number };
   /** Called with every error the runner meets, retried or not; for logs and metrics. */
   onError?: (error: unknown, context: { projector: string; retry: number }) => void;
+  /**
+   * One active runner per projector across processes: the runner follows the log only while it
+   * holds the lease named after the projector (any adapter's `store.leases`), and passes the
+   * lease's fence with every checkpoint save. Without it, nothing keeps two runners apart but the
+   * checkpoint's compare-and-set.
+   */
+  lease?: LeaseProvider;
+  /** How often a standby runner tries to acquire the lease, in milliseconds. Default 1,000. */
+  standbyRetryMs?: number;
 }
+
+/** Thrown inside a step when the lease went away mid-batch: the step stops without saving. */
+class LeaseLost extends Error {}
 
 /** The outcome of one step: what it read, and whether the log may hold more right away. */
 interface StepResult {
@@ -71,6 +88,10 @@ export class ProjectionRunner {
   private readonly minPollMs: number;
   private readonly maxPollMs: number;
   private readonly onError: ProjectionRunnerOptions['onError'];
+  private readonly leases: LeaseProvider | undefined;
+  private readonly standbyRetryMs: number;
+  /** The lease this runner holds now, if any. */
+  private lease: Lease | undefined;
   private readonly signal = new WakeSignal();
   private readonly meter = new ThroughputMeter();
   private state: ProjectionState = 'stopped';
@@ -100,13 +121,16 @@ export class ProjectionRunner {
       throw new ValidationError('polling', 'needs 0 < minMs <= maxMs');
     }
     this.onError = options.onError;
+    this.leases = options.lease;
+    this.standbyRetryMs = options.standbyRetryMs ?? 1_000;
+    if (!(this.standbyRetryMs > 0)) throw new ValidationError('standbyRetryMs', 'must be above 0');
   }
 
   /** Starts following the log in the background; a no-op while running. */
   start(): void {
     if (this.loop !== undefined) return;
     this.stopping = false;
-    this.state = 'running';
+    this.state = this.leases === undefined ? 'running' : 'standby';
     this.lastError = undefined;
     // Another runner may have moved the checkpoint while this one was stopped or failed.
     this.checkpointLoaded = false;
@@ -115,12 +139,12 @@ export class ProjectionRunner {
     });
   }
 
-  /** Finishes the batch in hand, saves its checkpoint and stops. */
+  /** Finishes the batch in hand, saves its checkpoint, releases the lease (if any) and stops. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.signal.wake();
     await this.loop;
-    if (this.state === 'running') this.state = 'stopped';
+    if (this.state === 'running' || this.state === 'standby') this.state = 'stopped';
   }
 
   /** Wakes an idle runner at once: call it after appending in this process (see `wakeOnAppend`). */
@@ -135,11 +159,18 @@ export class ProjectionRunner {
   async catchUp(): Promise<number> {
     if (this.loop !== undefined) throw new ValidationError('runner', 'is running; stop it before catchUp()');
     this.checkpointLoaded = false;
-    let total = 0;
-    for (;;) {
-      const { read, more } = await this.withTransientRetries(() => this.step());
-      total += read;
-      if (!more) return total;
+    if (this.leases !== undefined && !(await this.takeLease())) {
+      throw new LeaseHeldError(this.projector.name);
+    }
+    try {
+      let total = 0;
+      for (;;) {
+        const { read, more } = await this.withTransientRetries(() => this.step());
+        total += read;
+        if (!more) return total;
+      }
+    } finally {
+      await this.dropLease();
     }
   }
 
@@ -152,6 +183,7 @@ export class ProjectionRunner {
       deadLettered: this.deadLettered,
       eventsPerSecond: this.meter.perSecond(),
       lastError: this.lastError,
+      leaseFence: this.lease?.held ? this.lease.fence : undefined,
     };
   }
 
@@ -182,14 +214,38 @@ export class ProjectionRunner {
   }
 
   private async follow(): Promise<void> {
+    try {
+      await this.followWhileHeld();
+    } finally {
+      await this.dropLease();
+    }
+  }
+
+  private async followWhileHeld(): Promise<void> {
     let idleMs = this.minPollMs;
     while (!this.stopping) {
+      if (this.leases !== undefined && !this.lease?.held) {
+        this.lease = undefined;
+        this.state = 'standby';
+        if (!(await this.takeLease())) {
+          await this.signal.sleep(this.standbyRetryMs);
+          continue;
+        }
+        this.state = 'running';
+        idleMs = this.minPollMs;
+      }
       let result: StepResult;
       try {
         result = await this.withTransientRetries(() => this.step());
       } catch (error) {
         // Stopping cuts a transient retry short: that is a clean stop, not a failure.
         if (this.stopping) return;
+        if (this.lease !== undefined && this.lostLeaseBy(error)) {
+          // A newer holder runs the projector: give the lease up and wait as a standby.
+          this.report(error, 0);
+          await this.dropLease();
+          continue;
+        }
         this.state = 'failed';
         this.lastError = error;
         return;
@@ -201,6 +257,62 @@ export class ProjectionRunner {
       await this.signal.sleep(idleMs);
       idleMs = Math.min(this.maxPollMs, idleMs * 2);
     }
+  }
+
+  /**
+   * Tries to acquire the lease; on success, claims the checkpoint with the lease's fence (a save of
+   * the position it already has), so a stale holder's later save is refused rather than moving it.
+   */
+  private async takeLease(): Promise<boolean> {
+    let lease: Lease | undefined;
+    try {
+      lease = await this.leases!.acquire(this.projector.name);
+    } catch (error) {
+      this.report(error, 0);
+      return false;
+    }
+    if (lease === undefined) return false;
+    this.lease = lease;
+    // A loss wakes an idle runner, so it stops at once rather than after its poll delay.
+    void lease.ended.then(() => this.signal.wake());
+    try {
+      await this.withTransientRetries(() => this.claimCheckpoint(lease));
+    } catch (error) {
+      this.report(error, 0);
+      await this.dropLease();
+      return false;
+    }
+    return true;
+  }
+
+  private async claimCheckpoint(lease: Lease): Promise<void> {
+    const name = this.projector.name;
+    for (;;) {
+      const current = await this.checkpoints.loadCheckpointState(name);
+      const position = current?.position ?? 0n;
+      try {
+        await this.checkpoints.saveCheckpoint(name, position, {
+          expectedPosition: current?.position ?? null,
+          fence: lease.fence,
+        });
+        this.checkpoint = position;
+        this.checkpointLoaded = true;
+        return;
+      } catch (error) {
+        // The previous holder saved in between: claim from where it got to.
+        if (!CheckpointConflictError.isInstance(error)) throw error;
+      }
+    }
+  }
+
+  private lostLeaseBy(error: unknown): boolean {
+    return error instanceof LeaseLost || CheckpointFencedError.isInstance(error) || !this.lease?.held;
+  }
+
+  private async dropLease(): Promise<void> {
+    const lease = this.lease;
+    this.lease = undefined;
+    await lease?.release();
   }
 
   /** Reads one batch after the checkpoint, applies it and moves the checkpoint past it. */
@@ -221,15 +333,28 @@ export class ProjectionRunner {
       if (events.length > 0) await this.applyIsolatingPoison(events);
     } else {
       // One event at a time: a retry never applies an event that already succeeded again.
-      for (const event of events) await this.applyIsolatingPoison([event]);
+      for (const event of events) {
+        this.assertLeaseHeld();
+        await this.applyIsolatingPoison([event]);
+      }
     }
+    this.assertLeaseHeld();
     const last = page.at(-1)!.position;
-    // Compare-and-set: a second runner that moved the checkpoint meanwhile makes this one stop.
-    await this.checkpoints.saveCheckpoint(name, last, { expectedPosition: this.checkpoint ?? null });
+    // Compare-and-set: a second runner that moved the checkpoint meanwhile makes this one stop; the
+    // fence refuses the save once a newer lease holder has claimed the checkpoint.
+    await this.checkpoints.saveCheckpoint(name, last, {
+      expectedPosition: this.checkpoint ?? null,
+      ...(this.lease === undefined ? {} : { fence: this.lease.fence }),
+    });
     this.checkpoint = last;
     this.eventsProcessed += events.length;
     this.meter.record(events.length);
     return { read: page.length, more: page.length === this.batchSize };
+  }
+
+  /** A runner that lost its lease stops before the next event, and never saves. */
+  private assertLeaseHeld(): void {
+    if (this.lease !== undefined && !this.lease.held) throw new LeaseLost();
   }
 
   private wanted(event: RecordedEvent): boolean {

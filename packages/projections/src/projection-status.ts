@@ -1,10 +1,11 @@
 /**
  * - `stopped`: not running (never started, or stopped cleanly).
- * - `running`: following the log.
+ * - `running`: following the log (under a lease: holding it).
+ * - `standby`: waiting for the lease another runner holds; takes over when it is free.
  * - `failed`: stopped by an error it could not get past (see `lastError`); `start()` resumes from
  *   the checkpoint.
  */
-export type ProjectionState = 'stopped' | 'running' | 'failed';
+export type ProjectionState = 'stopped' | 'running' | 'standby' | 'failed';
 
 export interface ProjectionStatus {
   name: string;
@@ -18,6 +19,8 @@ export interface ProjectionStatus {
   /** Events processed per second over the last minute. */
   eventsPerSecond: number;
   lastError: unknown;
+  /** The fence of the lease this runner holds; `undefined` without a lease or while on standby. */
+  leaseFence: bigint | undefined;
 }
 
 /** How far a projector is behind the log's head, measured by reading the log after its checkpoint. */

@@ -12,6 +12,8 @@ describePackageExports(
       'MemoryCheckpointStore',
       'MemoryDeadLetterStore',
       'MemoryKeyStore',
+      'MemoryLeaseProvider',
+      'MemoryLeaseTable',
     ],
   },
   {

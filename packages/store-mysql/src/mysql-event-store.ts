@@ -26,6 +26,7 @@ import type { MysqlPool, MysqlValue } from './mysql-driver.js';
 import { STORE_NAME } from './mysql-errors.js';
 import { findStoredEvents } from './mysql-event-lookup.js';
 import { type EventRow, toRecordedEvent } from './mysql-event-row.js';
+import { MysqlLeaseProvider } from './mysql-lease-provider.js';
 import type { MigrateResult } from './mysql-migrate.js';
 import { MysqlReadSql } from './mysql-read-sql.js';
 import { MysqlSnapshotStore } from './mysql-snapshot-store.js';
@@ -52,6 +53,8 @@ export class MysqlEventStore implements EventStore {
   readonly checkpoints: MysqlCheckpointStore;
   /** Projectors' dead letters in the same database. */
   readonly deadLetters: MysqlDeadLetterStore;
+  /** Leases (`GET_LOCK`) on the same database, pool and table prefix: one active runner per projector. */
+  readonly leases: MysqlLeaseProvider;
   private readonly context: MysqlStoreContext;
   private readonly readSql: MysqlReadSql;
   private readonly streamTypes = new StreamTypeCache();
@@ -66,6 +69,7 @@ export class MysqlEventStore implements EventStore {
     this.snapshots = new MysqlSnapshotStore(this.context);
     this.checkpoints = new MysqlCheckpointStore(this.context);
     this.deadLetters = new MysqlDeadLetterStore(this.context);
+    this.leases = new MysqlLeaseProvider(this.context);
   }
 
   /** The pool the store runs on: the one passed in, or the one it created from the connection string. */
@@ -177,6 +181,8 @@ export class MysqlEventStore implements EventStore {
   async close(): Promise<void> {
     await this.context.close(async () => {
       await this.openQueue?.close();
+      // Held leases keep pool connections checked out: they go before the pool ends.
+      await this.leases.close();
     });
   }
 

@@ -159,6 +159,17 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       ) ${TABLE_OPTIONS(idCollation)}`,
     ],
   },
+  {
+    version: 6,
+    name: 'lease-fences',
+    // One row per lease name: the fence of its last acquisition, bumped under the lease's GET_LOCK.
+    statements: ({ tables: t, idCollation }) => [
+      `CREATE TABLE IF NOT EXISTS ${t.leaseFences} (
+        name VARCHAR(255) NOT NULL PRIMARY KEY,
+        fence BIGINT UNSIGNED NOT NULL
+      ) ${TABLE_OPTIONS(idCollation)}`,
+    ],
+  },
 ];
 
 /**

@@ -16,6 +16,8 @@ export interface MysqlTableNames {
   checkpoints: string;
   /** Projectors' dead letters. */
   deadLetters: string;
+  /** The last fencing token handed out per lease name. */
+  leaseFences: string;
   migrations: string;
   /** One row: the storage's id. */
   storage: string;
@@ -45,6 +47,7 @@ export function tableNames(tablePrefix: string = DEFAULT_TABLE_PREFIX): MysqlTab
     snapshots: quote('snapshots'),
     checkpoints: quote('checkpoints'),
     deadLetters: quote('dead_letters'),
+    leaseFences: quote('lease_fences'),
     migrations: quote('migrations'),
     storage: quote('storage'),
     appendOne: quote('append_one'),

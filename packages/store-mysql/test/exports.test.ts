@@ -10,6 +10,8 @@ describePackageExports(
       'MysqlSnapshotStore',
       'MysqlCheckpointStore',
       'MysqlDeadLetterStore',
+      'MysqlLeaseProvider',
+      'MysqlLease',
       'migrate',
       'DEFAULT_TABLE_PREFIX',
     ],

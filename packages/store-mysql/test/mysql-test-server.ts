@@ -35,6 +35,8 @@ const TABLES = [
   'checkpoints',
   'migrations',
   'storage',
+  'dead_letters',
+  'lease_fences',
 ];
 
 /** Drops the tables (and the procedure) a store with `prefix` created, and nothing else. */

@@ -25,6 +25,7 @@ import { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
 import { PostgresConnection } from './postgres-connection.js';
 import { PostgresDeadLetterStore } from './postgres-dead-letter-store.js';
 import { STORE_NAME } from './postgres-errors.js';
+import { PostgresLeaseProvider } from './postgres-lease-provider.js';
 import { type MigrateResult, migrate } from './postgres-migrate.js';
 import { type PostgresReadStatements, readStatements } from './postgres-read-statements.js';
 import { decodeEvents } from './postgres-row-codec.js';
@@ -57,6 +58,8 @@ export class PostgresEventStore implements EventStore {
   readonly checkpoints: PostgresCheckpointStore;
   /** Projectors' dead letters in the same database, pool and table prefix. */
   readonly deadLetters: PostgresDeadLetterStore;
+  /** Leases (advisory locks) on the same database, pool and table prefix: one active runner per projector. */
+  readonly leases: PostgresLeaseProvider;
   private readonly reads: PostgresReadStatements;
   private readonly hooks = new Set<PostgresAppendHook>();
   private readonly queue: AppendQueue;
@@ -73,6 +76,7 @@ export class PostgresEventStore implements EventStore {
     this.snapshots = new PostgresSnapshotStore(connection);
     this.checkpoints = new PostgresCheckpointStore(connection);
     this.deadLetters = new PostgresDeadLetterStore(connection);
+    this.leases = new PostgresLeaseProvider(connection);
   }
 
   /** Opens a store; runs `migrate()` first unless `options.migrate` is false. */
@@ -186,7 +190,11 @@ export class PostgresEventStore implements EventStore {
    * passed in stays open. Later calls throw `StoreClosedError`.
    */
   close(): Promise<void> {
-    this.closing ??= this.queue.drain().then(() => this.connection.close());
+    // Held leases keep pool connections checked out: they go before the pool ends.
+    this.closing ??= this.queue
+      .drain()
+      .then(() => this.leases.close())
+      .then(() => this.connection.close());
     return this.closing;
   }
 

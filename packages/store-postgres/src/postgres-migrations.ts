@@ -90,6 +90,17 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       )`,
     ],
   },
+  {
+    version: 5,
+    name: 'lease-fences',
+    // One row per lease name: the fence of its last acquisition, bumped under the lease's lock.
+    statements: (t) => [
+      `CREATE TABLE ${t.leaseFences} (
+        name text NOT NULL PRIMARY KEY,
+        fence bigint NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /**

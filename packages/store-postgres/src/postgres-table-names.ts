@@ -17,6 +17,8 @@ export interface PostgresTableNames {
   checkpoints: string;
   /** Projectors' dead letters. */
   deadLetters: string;
+  /** The last fencing token handed out per lease name. */
+  leaseFences: string;
   migrations: string;
   /** One row: the storage's id. */
   storage: string;
@@ -30,6 +32,8 @@ export interface PostgresTableNames {
   positionLockKey: bigint;
   /** Key of the session advisory lock that serializes `migrate()`. */
   migrationLockKey: bigint;
+  /** Key of the session advisory lock that is the lease of this name. */
+  leaseLockKey(name: string): bigint;
   /** Quoted name of an index or partition: `"<prefix><suffix>"`, unqualified (for CREATE INDEX). */
   local(suffix: string): string;
   /** Quoted, qualified name of an object in the store's schema. */
@@ -58,6 +62,7 @@ export function tableNames(
     snapshots: qualified('snapshots'),
     checkpoints: qualified('checkpoints'),
     deadLetters: qualified('dead_letters'),
+    leaseFences: qualified('lease_fences'),
     migrations: qualified('migrations'),
     storage: qualified('storage'),
     positionSequence: qualified('position_seq'),
@@ -67,6 +72,8 @@ export function tableNames(
     raw: { events: `${tablePrefix}events`, migrations: `${tablePrefix}migrations` },
     positionLockKey: lockKey(`strata:position:${scope}`),
     migrationLockKey: lockKey(`strata:migrate:${scope}`),
+    // Two names whose keys collide only exclude each other; fences stay per name.
+    leaseLockKey: (name) => lockKey(`strata:lease:${scope}:${name}`),
     local,
     qualified,
   };

@@ -10,6 +10,8 @@ describePackageExports(
       'PostgresSnapshotStore',
       'PostgresCheckpointStore',
       'PostgresDeadLetterStore',
+      'PostgresLeaseProvider',
+      'PostgresLease',
     ],
   },
   {

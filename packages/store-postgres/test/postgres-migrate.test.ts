@@ -34,11 +34,11 @@ describePostgres('migrate()', () => {
     );
     try {
       const results = await Promise.all(stores.map((store) => store.migrate()));
-      expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [1, 2, 3, 4]]);
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [1, 2, 3, 4, 5]]);
       const { rows } = await admin.query(
         `SELECT version FROM "${schema}".strata_migrations ORDER BY version`,
       );
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
+      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
       const ids = await Promise.all(stores.map((store) => store.storageId()));
       expect(new Set(ids).size).toBe(1);
       expect(ids[0]).toMatch(/^[0-9a-f]{32}$/);
@@ -68,7 +68,7 @@ describePostgres('migrate()', () => {
       expect(rows).toEqual([]);
       const error = await store.append('s', [{ type: 't', data: 1 }]).catch((e: unknown) => e);
       expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
-      expect(await store.migrate()).toEqual({ applied: [1, 2, 3, 4] });
+      expect(await store.migrate()).toEqual({ applied: [1, 2, 3, 4, 5] });
       expect(await store.append('s', [{ type: 't', data: 1 }])).toMatchObject({ firstVersion: 1 });
     } finally {
       await store.close();
@@ -105,10 +105,11 @@ describePostgres('migrate()', () => {
     await admin.query(`DROP TABLE "${schema}".strata_storage`);
     await admin.query(`ALTER TABLE "${schema}".strata_checkpoints DROP COLUMN fence`);
     await admin.query(`DROP TABLE "${schema}".strata_dead_letters`);
+    await admin.query(`DROP TABLE "${schema}".strata_lease_fences`);
     await admin.query(`DELETE FROM "${schema}".strata_migrations WHERE version >= 2`);
     const upgraded = await openStore(schema, { migrate: false });
     try {
-      expect(await upgraded.migrate()).toEqual({ applied: [2, 3, 4] });
+      expect(await upgraded.migrate()).toEqual({ applied: [2, 3, 4, 5] });
       expect(await upgraded.storageId()).toMatch(/^[0-9a-f]{32}$/);
       expect(await upgraded.streamVersion('s')).toBe(1);
     } finally {
@@ -123,10 +124,11 @@ describePostgres('migrate()', () => {
     await old.close();
     await admin.query(`ALTER TABLE "${schema}".strata_checkpoints DROP COLUMN fence`);
     await admin.query(`DROP TABLE "${schema}".strata_dead_letters`);
+    await admin.query(`DROP TABLE "${schema}".strata_lease_fences`);
     await admin.query(`DELETE FROM "${schema}".strata_migrations WHERE version >= 3`);
     const upgraded = await openStore(schema, { migrate: false });
     try {
-      expect(await upgraded.migrate()).toEqual({ applied: [3, 4] });
+      expect(await upgraded.migrate()).toEqual({ applied: [3, 4, 5] });
       const { checkpoints } = upgraded;
       expect(await checkpoints.loadCheckpointState('orders')).toEqual({ position: 2n ** 62n, fence: null });
       await checkpoints.saveCheckpoint('orders', 1n, { expectedPosition: 2n ** 62n, fence: 7n });

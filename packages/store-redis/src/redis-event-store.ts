@@ -23,6 +23,7 @@ import { readNewestScript } from './read-range-script.js';
 import { RedisCheckpointStore } from './redis-checkpoint-store.js';
 import { RedisConnection, STORE_NAME } from './redis-connection.js';
 import { RedisDeadLetterStore } from './redis-dead-letter-store.js';
+import { RedisLeaseProvider } from './redis-lease-provider.js';
 import { RedisSnapshotStore } from './redis-snapshot-store.js';
 import type { RedisStoreOptions } from './redis-store-options.js';
 import { unsupportedInCluster } from './redis-unsupported.js';
@@ -42,12 +43,15 @@ export class RedisEventStore implements EventStore {
   readonly checkpoints: RedisCheckpointStore;
   /** Projectors' dead letters over the same connection and key prefix; closed with the store. */
   readonly deadLetters: RedisDeadLetterStore;
+  /** Leases (`SET NX PX` with a fence counter) over the same connection and key prefix; released on close. */
+  readonly leases: RedisLeaseProvider;
 
   constructor(options: RedisStoreOptions) {
     this.connection = new RedisConnection(options);
     this.snapshots = new RedisSnapshotStore(options, this.connection);
     this.checkpoints = new RedisCheckpointStore(options, this.connection);
     this.deadLetters = new RedisDeadLetterStore(options, this.connection);
+    this.leases = new RedisLeaseProvider(options, this.connection);
   }
 
   /** `'cluster'` or `'standalone'`: which key layout and guarantees this store uses. */
@@ -131,6 +135,7 @@ export class RedisEventStore implements EventStore {
 
   /** Closes the connection the store opened from `url`; a client you passed in stays open. */
   async close(): Promise<void> {
+    await this.leases.close();
     await this.connection.close();
   }
 }

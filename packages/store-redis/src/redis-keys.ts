@@ -14,6 +14,8 @@ export const DEFAULT_KEY_PREFIX = 'strata:';
  * - `<prefix>{<projector>}:dl`  hash position -> dead letter (JSON), and `<prefix>{<projector>}:dlo`
  *   the same positions in a sorted set (scores 0, members zero-padded to 19 digits: byte order is
  *   position order), for paging
+ * - `<prefix>{<lease>}:lease`  a lease's holder token, with a TTL; `<prefix>{<lease>}:lf` its fence
+ *   counter (INCR), both under the lease name's hash tag
  * - `<prefix>log`, `<prefix>ids`  standalone only: the global log and the store-wide id index
  * - `<prefix>start`  standalone only, optional: the position before the log's first event (a
  *   decimal string; absent means 0). Set it before the first append to continue another log.
@@ -43,6 +45,15 @@ export class RedisKeys {
 
   deadLetters(projector: string): string {
     return `${this.prefix}{${hashTagOf(projector)}}:dl`;
+  }
+
+  /** The lease's holder token (with its TTL), and beside it (same slot) the counter of its fences. */
+  lease(name: string): string {
+    return `${this.prefix}{${hashTagOf(name)}}:lease`;
+  }
+
+  leaseFence(name: string): string {
+    return `${this.prefix}{${hashTagOf(name)}}:lf`;
   }
 
   deadLetterOrder(projector: string): string {

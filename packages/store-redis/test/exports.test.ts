@@ -10,6 +10,7 @@ describePackageExports(
       'RedisSnapshotStore',
       'RedisCheckpointStore',
       'RedisDeadLetterStore',
+      'RedisLeaseProvider',
       'recommendedRedisOptions',
     ],
   },

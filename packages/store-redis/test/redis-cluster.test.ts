@@ -2,6 +2,7 @@ import {
   describeConcurrency,
   describeExpectedVersion,
   describeLargeStream,
+  describeLeaseProvider,
   describeReadStream,
   describeReadStreams,
   type EventStoreConformanceOptions,
@@ -16,11 +17,12 @@ import {
 } from '@strata/core';
 import { OwnRedisCluster } from '@strata/test-servers';
 import { Cluster, Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   RedisCheckpointStore,
   RedisDeadLetterStore,
   RedisEventStore,
+  RedisLeaseProvider,
   RedisSnapshotStore,
   recommendedRedisOptions,
 } from '../src/index.js';
@@ -65,6 +67,26 @@ describe('@strata/store-redis on a Redis Cluster of three masters', () => {
     describeReadStream(options);
     describeReadStreams(options);
     describeLargeStream(options);
+  });
+
+  describe('leases', () => {
+    // One Cluster client per provider: two of them are two processes.
+    const clients = new Map<RedisLeaseProvider, Cluster>();
+    afterEach(() => {
+      for (const own of clients.values()) own.disconnect();
+      clients.clear();
+    });
+    describeLeaseProvider('RedisLeaseProvider on a Cluster', {
+      create: async () => {
+        const own = clusterClient();
+        own.on('error', () => {});
+        const provider = new RedisLeaseProvider({ client: own, keyPrefix, ttlMs: 1_000 });
+        clients.set(provider, own);
+        return provider;
+      },
+      // A killed process stops renewing and its connections go: the key expires within the TTL.
+      cut: async (provider) => clients.get(provider as RedisLeaseProvider)?.disconnect(),
+    });
   });
 
   it('computes the same slot as Redis for every key shape, braces and non-ASCII included', async () => {

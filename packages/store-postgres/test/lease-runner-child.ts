@@ -1,0 +1,61 @@
+// A projection runner in a process of its own, for postgres-projection-leases.test.ts: it runs the
+// projector it is given under `store.leases`, applying events of one type into a read model table
+// by an upsert that counts applications, reports its state to the parent, and stops when told to.
+import type { RecordedEvent } from '@strata/core';
+import { defineProjector, ProjectionRunner } from '@strata/projections';
+import pg from 'pg';
+import { createPostgresEventStore } from '../src/index.js';
+
+const [url, schema, runnerId, name, eventType] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
+const store = await createPostgresEventStore({ connectionString: url, schema, poolSize: 4, migrate: false });
+const readModel = new pg.Pool({ connectionString: url, max: 2 });
+readModel.on('error', () => {});
+
+const projector = defineProjector({
+  name,
+  handlers: {
+    [eventType]: async (_data: unknown, event: RecordedEvent) => {
+      await readModel.query(
+        `INSERT INTO "${schema}".read_model (position, applications, runner) VALUES ($1, 1, $2)
+         ON CONFLICT (position) DO UPDATE SET applications = read_model.applications + 1`,
+        [event.position.toString(), runnerId],
+      );
+      // Slow enough that a kill lands in the middle of a batch.
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    },
+  },
+});
+const runner = new ProjectionRunner({
+  store,
+  checkpoints: store.checkpoints,
+  projector,
+  batchSize: 10,
+  polling: { minMs: 5, maxMs: 50 },
+  lease: store.leases,
+  standbyRetryMs: 100,
+});
+runner.start();
+
+let reported = '';
+const reporter = setInterval(() => {
+  const { state, leaseFence } = runner.status();
+  const now = `${state}:${leaseFence ?? ''}`;
+  if (now === reported) return;
+  reported = now;
+  process.send?.({ state, fence: leaseFence?.toString() });
+}, 20);
+
+process.on('message', async (message) => {
+  if (message !== 'stop') return;
+  clearInterval(reporter);
+  await runner.stop();
+  await store.close();
+  await readModel.end();
+  process.send?.({ state: 'exited' }, () => process.exit(0));
+});
