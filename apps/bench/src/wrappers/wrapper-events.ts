@@ -10,7 +10,7 @@ export const ENCRYPTED_FIELDS = ['email', 'phone'] as const;
 export type StoredVersion = 1 | 2 | 3;
 
 /**
- * Version 1 named the field `full_name`, version 2 renamed it `name`, version 3 added `plan`.
+ * Version 1 named the field `full_name`, version 2 renamed it `name`, version 3 added `plan` (`basic` for older customers, as for these).
  * Both steps are what real upcasters do (a rename and a default), so an old event pays for a
  * copy of its payload per step.
  */
@@ -46,7 +46,7 @@ export function customerEvent(
     ...(version === 1 ? { full_name: name } : { name }),
     address: { street: `${n} Long Acre Road`, city: 'London', postcode: 'WC2E 9LH', country: 'GB' },
     marketingOptIn: n % 2 === 0,
-    ...(version === 3 ? { plan: 'standard' } : {}),
+    ...(version === 3 ? { plan: 'basic' } : {}),
     note: 'Registered through the partner portal in spring.',
   };
   return { type: CUSTOMER_EVENT, data, schemaVersion: version };
