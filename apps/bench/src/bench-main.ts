@@ -8,6 +8,8 @@ import { runThroughputSuite, type ThroughputReport } from './throughput-suite.js
 import { runTieredSuite, type TieredReport } from './tiered/tiered-suite.js';
 import { TIERED_BACKENDS, tieredBackendKeys } from './tiered/tiered-warm-backends.js';
 import { UsageError } from './usage-error.js';
+import { WRAPPER_BACKENDS, wrapperBackendKeys } from './wrappers/wrapper-backends.js';
+import { runWrapperSuite, type WrapperReport } from './wrappers/wrapper-suite.js';
 
 const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
     ...(args.suites.includes('throughput') ? TARGETS.flatMap(targetKeys) : []),
     ...(args.suites.includes('tiered') ? TIERED_BACKENDS.flatMap(tieredBackendKeys) : []),
     ...(args.suites.includes('snapshots') ? SNAPSHOT_BACKENDS.flatMap(snapshotBackendKeys) : []),
+    ...(args.suites.includes('wrappers') ? WRAPPER_BACKENDS.flatMap(wrapperBackendKeys) : []),
   ]);
   const machine = machineInfo();
   console.log(`Strata bench: ${args.suites.join(' and ')} suite${args.suites.length > 1 ? 's' : ''}`);
@@ -32,13 +35,20 @@ async function main(): Promise<void> {
   let throughput: ThroughputReport | undefined;
   let tiered: TieredReport | undefined;
   let snapshots: SnapshotReport | undefined;
+  let wrappers: WrapperReport | undefined;
   if (args.suites.includes('throughput')) throughput = await runThroughputSuite(args);
   if (args.suites.includes('tiered')) tiered = await runTieredSuite(args);
   if (args.suites.includes('snapshots')) snapshots = await runSnapshotSuite(args);
+  if (args.suites.includes('wrappers')) wrappers = await runWrapperSuite(args);
 
   const endLoad = currentLoad();
   console.log(`\nLoad average at end: ${endLoad}${busyWarning(endLoad, machine.cpus.count)}`);
-  const misses = [...(throughput?.misses ?? []), ...(tiered?.misses ?? []), ...(snapshots?.misses ?? [])];
+  const misses = [
+    ...(throughput?.misses ?? []),
+    ...(tiered?.misses ?? []),
+    ...(snapshots?.misses ?? []),
+    ...(wrappers?.misses ?? []),
+  ];
   console.log(
     misses.length === 0 ? 'All goals met.' : `Missed goals:\n${misses.map((m) => `  ${m}`).join('\n')}`,
   );
@@ -52,6 +62,7 @@ async function main(): Promise<void> {
     throughput,
     tiered,
     snapshots,
+    wrappers,
   });
   console.log(`Results written to ${path}`);
 }

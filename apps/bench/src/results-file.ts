@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { SnapshotReport } from './snapshots/snapshot-suite.js';
 import type { ThroughputReport } from './throughput-suite.js';
 import type { TieredReport } from './tiered/tiered-suite.js';
+import type { WrapperReport } from './wrappers/wrapper-suite.js';
 
 export interface ResultsDocument {
   startedAt: string;
@@ -18,6 +19,7 @@ export interface ResultsDocument {
   throughput: ThroughputReport | undefined;
   tiered: TieredReport | undefined;
   snapshots: SnapshotReport | undefined;
+  wrappers: WrapperReport | undefined;
 }
 
 /** Writes `<dir>/<timestamp>.json` and returns its path. Bigints never reach here: rates are numbers. */

@@ -5,7 +5,7 @@ import { UsageError } from '../src/usage-error.js';
 describe('parseBenchArgs', () => {
   it('defaults to every workload, every target, full scale', () => {
     expect(parseBenchArgs([])).toEqual({
-      suites: ['throughput', 'tiered', 'snapshots'],
+      suites: ['throughput', 'tiered', 'snapshots', 'wrappers'],
       quick: false,
       only: ['W1', 'W2', 'W3', 'W4', 'W5'],
       targets: [],
@@ -41,7 +41,14 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs(['--suite=tiered,throughput']).suites).toEqual(['throughput', 'tiered']);
     expect(parseBenchArgs(['--suite', 'snapshots']).suites).toEqual(['snapshots']);
     expect(parseBenchArgs(['--suite=snapshots,tiered']).suites).toEqual(['tiered', 'snapshots']);
-    expect(parseBenchArgs(['--suite', 'all']).suites).toEqual(['throughput', 'tiered', 'snapshots']);
+    expect(parseBenchArgs(['--suite', 'wrappers']).suites).toEqual(['wrappers']);
+    expect(parseBenchArgs(['--suite=wrappers,snapshots']).suites).toEqual(['snapshots', 'wrappers']);
+    expect(parseBenchArgs(['--suite', 'all']).suites).toEqual([
+      'throughput',
+      'tiered',
+      'snapshots',
+      'wrappers',
+    ]);
   });
 
   it.each([

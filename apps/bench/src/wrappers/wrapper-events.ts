@@ -1,0 +1,53 @@
+import type { NewEvent } from '@strata/core';
+import { defineUpcasters, type UpcasterChain } from '@strata/upcasting';
+
+/** The event every case writes and reads: current at schema version 3, two fields encrypted. */
+export const CUSTOMER_EVENT = 'CustomerRegistered';
+export const CURRENT_VERSION = 3;
+export const ENCRYPTED_FIELDS = ['email', 'phone'] as const;
+
+/** Schema versions a stored event may have: current, one version old, two versions old. */
+export type StoredVersion = 1 | 2 | 3;
+
+/**
+ * Version 1 named the field `full_name`, version 2 renamed it `name`, version 3 added `plan` (`basic` for older customers, as for these).
+ * Both steps are what real upcasters do (a rename and a default), so an old event pays for a
+ * copy of its payload per step.
+ */
+export function customerUpcasters(): UpcasterChain {
+  return defineUpcasters({ [CUSTOMER_EVENT]: CURRENT_VERSION }, [
+    {
+      type: CUSTOMER_EVENT,
+      fromVersion: 1,
+      upcast: ({ full_name, ...rest }: { full_name: string }) => ({ ...rest, name: full_name }),
+    },
+    { type: CUSTOMER_EVENT, fromVersion: 2, upcast: (data: object) => ({ ...data, plan: 'basic' }) },
+  ]);
+}
+
+/** The customer a stream belongs to: the subject whose data key encrypts its fields. */
+export const subjectOfCustomer = (event: { data: unknown }): string =>
+  (event.data as { customerId: string }).customerId;
+
+/**
+ * One `CustomerRegistered` event at the given schema version: about 300 bytes of JSON at every
+ * version (the test checks it), `email` and `phone` among them.
+ */
+export function customerEvent(
+  customerId: string,
+  n: number,
+  version: StoredVersion = CURRENT_VERSION,
+): NewEvent {
+  const name = `Customer ${n}`;
+  const data: Record<string, unknown> = {
+    customerId,
+    email: `customer-${n}@example.com`,
+    phone: `+44 20 7946 ${String(n % 10_000).padStart(4, '0')}`,
+    ...(version === 1 ? { full_name: name } : { name }),
+    address: { street: `${n} Long Acre Road`, city: 'London', postcode: 'WC2E 9LH', country: 'GB' },
+    marketingOptIn: n % 2 === 0,
+    ...(version === 3 ? { plan: 'basic' } : {}),
+    note: 'Registered through the partner portal in spring.',
+  };
+  return { type: CUSTOMER_EVENT, data, schemaVersion: version };
+}

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseBenchArgs } from '../src/cli-args.js';
+import { APPEND_CASES, WRAPPER_CASES } from '../src/wrappers/wrapper-cases.js';
+import { WRAPPER_OPERATIONS } from '../src/wrappers/wrapper-measure.js';
+import { WRAPPER_QUICK_SCALE } from '../src/wrappers/wrapper-scale.js';
+import { runWrapperSuite, wrapperBackends } from '../src/wrappers/wrapper-suite.js';
+import { leftovers } from './support/bench-leftovers.js';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('wrapperBackends', () => {
+  it('runs SQLite and PostgreSQL by default and selects them by name', () => {
+    const names = (argv: string[]) => wrapperBackends(parseBenchArgs(argv)).map((b) => b.name);
+    expect(names([])).toEqual(['sqlite', 'postgres']);
+    expect(names(['--target', 'postgres'])).toEqual(['postgres']);
+    expect(names(['--target', 'sqlite,mysql'])).toEqual(['sqlite']);
+  });
+});
+
+describe('a --quick run of the sqlite target', () => {
+  it('measures every case in every round, judges the single wrappers, prints it all and deletes its file', async () => {
+    const printed: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => {
+      printed.push(String(line));
+    });
+    const report = await runWrapperSuite(
+      parseBenchArgs(['--suite', 'wrappers', '--quick', '--target', 'sqlite']),
+    );
+
+    const scale = WRAPPER_QUICK_SCALE;
+    expect(report.skipped).toEqual([]);
+    expect(report.runs.map((r) => r.target)).toEqual(['sqlite']);
+    const expectedEvents = {
+      append: scale.appendsPerRound,
+      'readStream-10': scale.streamReadsPerRound[10] * 10,
+      'readStream-100': scale.streamReadsPerRound[100] * 100,
+      readAll: scale.pagesPerRound * scale.pageSize,
+    };
+    for (const operation of WRAPPER_OPERATIONS) {
+      const rows = report.rates.filter((r) => r.operation === operation);
+      expect(rows.map((r) => r.wrapperCase)).toEqual(operation === 'append' ? APPEND_CASES : WRAPPER_CASES);
+      for (const row of rows) {
+        // Every block handled as many events as asked: a short read cannot pass as a fast one.
+        expect(row.eventsPerBlock).toBe(expectedEvents[operation]);
+        expect(row.eventsPerSecond).toHaveLength(scale.rounds);
+        for (const rate of row.eventsPerSecond) expect(rate).toBeGreaterThan(0);
+      }
+    }
+    // Every case but the plain store has a cost; the composed one is not judged.
+    expect(report.costs).toHaveLength(report.rates.length - WRAPPER_OPERATIONS.length);
+    const judged = report.costs.filter((c) => c.wrapperCase !== 'both');
+    expect(report.goals).toHaveLength(judged.length);
+    expect(report.misses).toHaveLength(report.goals.filter((g) => !g.pass).length);
+
+    const output = printed.join('\n');
+    expect(output).toMatch(
+      /SQLite .* readAll +withEncryption \(2 fields\) +[\d,]+ ±\d+% +\d+\.\d\dx +-?\d+\.\d% {2}<=25%/,
+    );
+    expect(output).toMatch(/SQLite .* readStream-10 +withUpcasting, 2 versions old /);
+    expect(output).toMatch(
+      /^Wrapper goals:\n {2}SQLite .*: append, withUpcasting, current events: costs at most 5\.0%/m,
+    );
+    expect(output).toMatch(/ (PASS|MISS)$/m);
+
+    for (const location of report.runs[0]!.locations) expect(await leftovers(location)).toBe(0);
+  });
+});
