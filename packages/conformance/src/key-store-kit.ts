@@ -1,4 +1,4 @@
-import { type KeyStore, StrataError, type WrappedDataKey } from '@strata/core';
+import { compareKeys, type KeyStore, StrataError, type WrappedDataKey } from '@strata/core';
 import { describe, expect } from 'vitest';
 import { kitTest } from './kit-test.js';
 import { type StoreKitOptions, useStores, validationPath } from './snapshot-store-kit.js';
@@ -14,9 +14,16 @@ function keyOf(subjectId: string, version: number, masterKeyId = 'master-1'): Wr
   return { subjectId, version, keyId: uniqueEventId(), masterKeyId, wrappedKey: bytes.toString('base64') };
 }
 
+/** (subjectId, version) with subject ids by code points: the order of UTF-8 bytes. */
+function compareKeysByCodePoints(a: WrappedDataKey, b: WrappedDataKey): number {
+  const bySubject = Buffer.compare(Buffer.from(a.subjectId), Buffer.from(b.subjectId));
+  return bySubject !== 0 ? bySubject : a.version - b.version;
+}
+
 /**
  * The `KeyStore` contract: wrapped data keys per (subject, version), created if absent atomically,
- * destroyed per subject for good, listed in a stable order for a resumable re-wrap, and re-wrapped
+ * destroyed per subject for good, listed in a stable order for a resumable re-wrap (subject ids by
+ * UTF-16 code units or by code points, as the store sorts them), and re-wrapped
  * by compare-and-set that never brings a destroyed key back.
  */
 export function describeKeyStore(name: string, options: StoreKitOptions<KeyStore>): void {
@@ -97,6 +104,37 @@ export function describeKeyStore(name: string, options: StoreKitOptions<KeyStore
       expect(listed.map((key) => `${key.subjectId}@${key.version}`)).toEqual(expected);
       expect(listed[0]).toEqual(keys[3]);
     });
+
+    kitTest(
+      'pages past characters above U+FFFF, visiting every key once, in one of the two orders',
+      async () => {
+        const store = await open();
+        const prefix = uniqueStreamId('key-astral');
+        // UTF-16 code units put U+1F600 (a surrogate pair, 0xD83D…) before U+E000; code points (and
+        // UTF-8 bytes, a binary collation, Redis lex order) put it after U+FFFF. Either order is
+        // allowed; resuming in one while sorting in the other skips keys.
+        const tails = ['\uE000', '\u{1F600}', '\uFFFF', 'z', '\u{10FFFF}', '\uE000\u{1F600}'];
+        const keys = tails.map((tail) => keyOf(`${prefix}-${tail}`, 1));
+        keys.push(keyOf(`${prefix}-\u{1F600}`, 2));
+        for (const key of keys) await store.createKey(key);
+        const listed: WrappedDataKey[] = [];
+        let after = { subjectId: prefix, version: Number.MAX_SAFE_INTEGER };
+        for (let pages = 0; pages <= keys.length; pages++) {
+          const page = await store.listKeys({ after, limit: 1 });
+          const own = page.filter((key) => key.subjectId.startsWith(prefix));
+          listed.push(...own);
+          if (own.length < page.length || page.length < 1) break;
+          after = page.at(-1)!;
+        }
+        const label = (key: WrappedDataKey) => `${key.subjectId}@${key.version}`;
+        expect(listed.map(label).sort(), 'every key listed exactly once').toEqual(keys.map(label).sort());
+        const byUnits = [...keys].sort(compareKeys).map(label);
+        const byCodePoints = [...keys].sort(compareKeysByCodePoints).map(label);
+        expect([byUnits, byCodePoints], 'subjects by UTF-16 code units or by code points').toContainEqual(
+          listed.map(label),
+        );
+      },
+    );
 
     kitTest('a re-wrap replaces the wrapping only from the expected master key', async () => {
       const store = await open();

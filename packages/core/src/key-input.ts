@@ -59,7 +59,10 @@ export function normalizeListKeys(options: ListKeysOptions | undefined): {
   return { after: after === undefined ? undefined : { ...after }, limit };
 }
 
-/** The order of `listKeys`: subject ids by UTF-16 code units, then versions. */
+/**
+ * Subject ids by UTF-16 code units, then versions: `MemoryKeyStore`'s order of `listKeys`, one of the
+ * two the contract allows (the other compares subject ids by code points, as UTF-8 bytes sort).
+ */
 export function compareKeys(
   a: { subjectId: string; version: number },
   b: { subjectId: string; version: number },

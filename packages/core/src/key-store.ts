@@ -30,8 +30,11 @@ export interface ListKeysOptions {
  *   and version at once, exactly one key is stored and both get it back.
  * - `destroyKeys` deletes every version of the subject for good; nothing brings a destroyed key
  *   back, and a re-wrap that races with it writes nothing (`rewrapKey` returns `false`).
- * - `listKeys` pages through every key in (subjectId, version) order, the order of UTF-16 code
- *   units, so a re-wrap visits each key once and can resume from its last key.
+ * - `listKeys` pages through every key in one stable (subjectId, version) order: versions as
+ *   numbers, subject ids by UTF-16 code units or by code points (UTF-8 bytes, what a binary SQL
+ *   collation or Redis lex order sorts by), as the store's own index does; the two differ only
+ *   where characters above U+FFFF meet U+E000–U+FFFF. Resuming `after` the last key of a page
+ *   visits each key exactly once, so a re-wrap can stop and resume.
  */
 export interface KeyStore {
   /** Stores `key` unless the subject already has that version; returns the key that is stored. */
@@ -42,7 +45,7 @@ export interface KeyStore {
   latestKey(subjectId: string): Promise<WrappedDataKey | undefined>;
   /** Deletes every version of the subject's key; returns how many. */
   destroyKeys(subjectId: string): Promise<number>;
-  /** One page of keys in (subjectId, version) order. */
+  /** One page of keys in the store's stable (subjectId, version) order, after `options.after`. */
   listKeys(options?: ListKeysOptions): Promise<WrappedDataKey[]>;
   /**
    * Replaces the wrapping of an existing key (same subject, version and keyId) if it is still

@@ -10,6 +10,7 @@ export type {
   MysqlValue,
 } from './mysql-driver.js';
 export { createMysqlEventStore, MysqlEventStore } from './mysql-event-store.js';
+export { MysqlKeyStore } from './mysql-key-store.js';
 export { MysqlLease, MysqlLeaseProvider } from './mysql-lease-provider.js';
 export type { MigrateOptions, MigrateResult } from './mysql-migrate.js';
 export { migrate } from './mysql-migrate.js';

@@ -26,6 +26,7 @@ import type { MysqlPool, MysqlValue } from './mysql-driver.js';
 import { STORE_NAME } from './mysql-errors.js';
 import { findStoredEvents } from './mysql-event-lookup.js';
 import { type EventRow, toRecordedEvent } from './mysql-event-row.js';
+import { MysqlKeyStore } from './mysql-key-store.js';
 import { MysqlLeaseProvider } from './mysql-lease-provider.js';
 import type { MigrateResult } from './mysql-migrate.js';
 import { MysqlReadSql } from './mysql-read-sql.js';
@@ -44,7 +45,7 @@ const MAX_POSITION = 2n ** 64n - 1n;
  * `EventStore` on MySQL 8 or MariaDB through mysql2. Appends made concurrently through one store
  * share transactions; positions are taken under one short lock as the last step before COMMIT, so
  * `readAll` never skips an event that commits late (see docs/global-ordering.md).
- * `snapshots`, `checkpoints` and `deadLetters` use the same pool and table prefix.
+ * `snapshots`, `checkpoints`, `deadLetters` and `keys` use the same pool and table prefix.
  */
 export class MysqlEventStore implements EventStore {
   /** Snapshots in the same database. */
@@ -53,6 +54,8 @@ export class MysqlEventStore implements EventStore {
   readonly checkpoints: MysqlCheckpointStore;
   /** Projectors' dead letters in the same database. */
   readonly deadLetters: MysqlDeadLetterStore;
+  /** Wrapped data keys for field-level encryption, on the same pool and table prefix. */
+  readonly keys: MysqlKeyStore;
   /** Leases (`GET_LOCK`) on the same database, pool and table prefix: one active runner per projector. */
   readonly leases: MysqlLeaseProvider;
   private readonly context: MysqlStoreContext;
@@ -69,6 +72,7 @@ export class MysqlEventStore implements EventStore {
     this.snapshots = new MysqlSnapshotStore(this.context);
     this.checkpoints = new MysqlCheckpointStore(this.context);
     this.deadLetters = new MysqlDeadLetterStore(this.context);
+    this.keys = new MysqlKeyStore(this.context);
     this.leases = new MysqlLeaseProvider(this.context);
   }
 

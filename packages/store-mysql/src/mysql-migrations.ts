@@ -170,6 +170,22 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
       ) ${TABLE_OPTIONS(idCollation)}`,
     ],
   },
+  {
+    version: 7,
+    name: 'data-keys',
+    // One row per (subject, version): a create never replaces a stored key. The binary id
+    // collation keeps subjects that differ in case or trailing spaces apart.
+    statements: ({ tables: t, idCollation }) => [
+      `CREATE TABLE IF NOT EXISTS ${t.dataKeys} (
+        subject_id VARCHAR(255) NOT NULL,
+        version BIGINT UNSIGNED NOT NULL,
+        key_id VARCHAR(255) NOT NULL,
+        master_key_id VARCHAR(255) NOT NULL,
+        wrapped_key VARCHAR(4096) NOT NULL,
+        PRIMARY KEY (subject_id, version)
+      ) ${TABLE_OPTIONS(idCollation)}`,
+    ],
+  },
 ];
 
 /**

@@ -16,6 +16,8 @@ export interface MysqlTableNames {
   checkpoints: string;
   /** Projectors' dead letters. */
   deadLetters: string;
+  /** Wrapped data keys per subject. */
+  dataKeys: string;
   /** The last fencing token handed out per lease name. */
   leaseFences: string;
   migrations: string;
@@ -47,6 +49,7 @@ export function tableNames(tablePrefix: string = DEFAULT_TABLE_PREFIX): MysqlTab
     snapshots: quote('snapshots'),
     checkpoints: quote('checkpoints'),
     deadLetters: quote('dead_letters'),
+    dataKeys: quote('data_keys'),
     leaseFences: quote('lease_fences'),
     migrations: quote('migrations'),
     storage: quote('storage'),

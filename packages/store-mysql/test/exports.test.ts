@@ -10,6 +10,7 @@ describePackageExports(
       'MysqlSnapshotStore',
       'MysqlCheckpointStore',
       'MysqlDeadLetterStore',
+      'MysqlKeyStore',
       'MysqlLeaseProvider',
       'MysqlLease',
       'migrate',

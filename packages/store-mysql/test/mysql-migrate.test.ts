@@ -23,7 +23,7 @@ describe.skipIf(!reachable)('migrate', () => {
     const pools = [createPool({ uri: MYSQL_URL }), createPool({ uri: MYSQL_URL })];
     try {
       const results = await Promise.all(pools.map((pool) => migrate(pool, { tablePrefix })));
-      expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2, 3, 4, 5, 6]]);
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [1, 2, 3, 4, 5, 6, 7]]);
       expect(await migrate(pools[0]!, { tablePrefix })).toEqual({ applied: [] });
       const store = createMysqlEventStore({ connection: pools[1]!, tablePrefix, migrate: false });
       await store.append('s', [{ type: 't', data: 1 }]);
@@ -57,7 +57,7 @@ describe.skipIf(!reachable)('migrate', () => {
       const error = await store.append('s', [{ type: 't', data: 1 }]).catch((e: unknown) => e);
       expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
       expect(String((error as Error).message)).toMatch(/migrate/);
-      expect((await store.migrate()).applied).toEqual([1, 2, 3, 4, 5, 6]);
+      expect((await store.migrate()).applied).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(await store.append('s', [{ type: 't', data: 1 }])).toMatchObject({ lastVersion: 1 });
     } finally {
       await store.close();
@@ -125,7 +125,7 @@ describe.skipIf(!reachable)('migrate', () => {
       // Migration 3 cut off after its insert and run again (with the later ones): the first id
       // stays, still one row.
       await stores[0]!.pool.query({ sql: `DELETE FROM \`${a}migrations\` WHERE version >= 3` });
-      expect((await migrate(stores[0]!.pool, { tablePrefix: a })).applied).toEqual([3, 4, 5, 6]);
+      expect((await migrate(stores[0]!.pool, { tablePrefix: a })).applied).toEqual([3, 4, 5, 6, 7]);
       const reopened = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix: a });
       expect(await reopened.storageId()).toBe(one);
       await reopened.close();
@@ -143,10 +143,10 @@ describe.skipIf(!reachable)('migrate', () => {
       await old.checkpoints.saveCheckpoint('orders', 2n ** 62n);
       await old.pool.query({ sql: `ALTER TABLE \`${prefix}checkpoints\` DROP COLUMN fence` });
       await old.pool.query({ sql: `DELETE FROM \`${prefix}migrations\` WHERE version >= 4` });
-      expect((await migrate(old.pool, { tablePrefix: prefix })).applied).toEqual([4, 5, 6]);
+      expect((await migrate(old.pool, { tablePrefix: prefix })).applied).toEqual([4, 5, 6, 7]);
       // Cut off after the ALTER, before it was recorded: the rerun finds the column and goes on.
       await old.pool.query({ sql: `DELETE FROM \`${prefix}migrations\` WHERE version >= 4` });
-      expect((await migrate(old.pool, { tablePrefix: prefix })).applied).toEqual([4, 5, 6]);
+      expect((await migrate(old.pool, { tablePrefix: prefix })).applied).toEqual([4, 5, 6, 7]);
       const upgraded = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix: prefix, migrate: false });
       try {
         const { checkpoints } = upgraded;
@@ -156,6 +156,31 @@ describe.skipIf(!reachable)('migrate', () => {
       } finally {
         await upgraded.close();
       }
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('adds the data-key table to tables at the lease-fences layout, keeping their dead letters', async () => {
+    const prefix = fresh();
+    const old = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix: prefix });
+    try {
+      await old.deadLetters.addDeadLetter({
+        projector: 'list',
+        position: 1n,
+        eventId: 'e',
+        streamId: 's',
+        version: 1,
+        eventType: 't',
+        error: { name: 'Error', message: 'boom', stack: null },
+        attempts: 1,
+      });
+      await old.pool.query({ sql: `DROP TABLE \`${prefix}data_keys\`` });
+      await old.pool.query({ sql: `DELETE FROM \`${prefix}migrations\` WHERE version >= 7` });
+      expect((await migrate(old.pool, { tablePrefix: prefix })).applied).toEqual([7]);
+      expect(await old.deadLetters.countDeadLetters('list')).toBe(1);
+      const key = { subjectId: 'user-1', version: 1, keyId: 'k1', masterKeyId: 'm1', wrappedKey: 'AAAA' };
+      expect(await old.keys.createKey(key)).toEqual(key);
     } finally {
       await old.close();
     }

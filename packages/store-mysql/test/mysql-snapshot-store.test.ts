@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { describeCheckpointStore, describeDeadLetterStore, describeSnapshotStore } from '@strata/conformance';
+import {
+  describeCheckpointStore,
+  describeDeadLetterStore,
+  describeKeyStore,
+  describeSnapshotStore,
+} from '@strata/conformance';
 import { ValidationError } from '@strata/core';
 import { describe, expect, it } from 'vitest';
 import { mysqlReachable } from './mysql-test-server.js';
@@ -87,4 +92,5 @@ describe.skipIf(!reachable)('MySQL snapshot and checkpoint stores (conformance k
   describeSnapshotStore('MysqlSnapshotStore', { create: async () => tables.open().snapshots });
   describeCheckpointStore('MysqlCheckpointStore', { create: async () => tables.open().checkpoints });
   describeDeadLetterStore('MysqlDeadLetterStore', { create: async () => tables.open().deadLetters });
+  describeKeyStore('MysqlKeyStore', { create: async () => tables.open().keys });
 });

@@ -37,6 +37,7 @@ const TABLES = [
   'storage',
   'dead_letters',
   'lease_fences',
+  'data_keys',
 ];
 
 /** Drops the tables (and the procedure) a store with `prefix` created, and nothing else. */

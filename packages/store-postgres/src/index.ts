@@ -2,6 +2,7 @@ export type { PostgresAppendContext, PostgresAppendHook } from './postgres-appen
 export { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
 export { PostgresDeadLetterStore } from './postgres-dead-letter-store.js';
 export { createPostgresEventStore, PostgresEventStore } from './postgres-event-store.js';
+export { PostgresKeyStore } from './postgres-key-store.js';
 export { PostgresLease, PostgresLeaseProvider } from './postgres-lease-provider.js';
 export type { MigrateResult } from './postgres-migrate.js';
 export type {

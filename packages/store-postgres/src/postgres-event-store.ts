@@ -25,6 +25,7 @@ import { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
 import { PostgresConnection } from './postgres-connection.js';
 import { PostgresDeadLetterStore } from './postgres-dead-letter-store.js';
 import { STORE_NAME } from './postgres-errors.js';
+import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresLeaseProvider } from './postgres-lease-provider.js';
 import { type MigrateResult, migrate } from './postgres-migrate.js';
 import { type PostgresReadStatements, readStatements } from './postgres-read-statements.js';
@@ -58,6 +59,8 @@ export class PostgresEventStore implements EventStore {
   readonly checkpoints: PostgresCheckpointStore;
   /** Projectors' dead letters in the same database, pool and table prefix. */
   readonly deadLetters: PostgresDeadLetterStore;
+  /** Wrapped data keys for field-level encryption, in the same database, pool and table prefix. */
+  readonly keys: PostgresKeyStore;
   /** Leases (advisory locks) on the same database, pool and table prefix: one active runner per projector. */
   readonly leases: PostgresLeaseProvider;
   private readonly reads: PostgresReadStatements;
@@ -76,6 +79,7 @@ export class PostgresEventStore implements EventStore {
     this.snapshots = new PostgresSnapshotStore(connection);
     this.checkpoints = new PostgresCheckpointStore(connection);
     this.deadLetters = new PostgresDeadLetterStore(connection);
+    this.keys = new PostgresKeyStore(connection);
     this.leases = new PostgresLeaseProvider(connection);
   }
 

@@ -101,6 +101,22 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
       )`,
     ],
   },
+  {
+    version: 6,
+    name: 'data-keys',
+    // One row per (subject, version): a create never replaces a stored key. COLLATE "C" gives
+    // listKeys one stable byte order whatever the database's default collation.
+    statements: (t) => [
+      `CREATE TABLE ${t.dataKeys} (
+        subject_id text COLLATE "C" NOT NULL,
+        version bigint NOT NULL,
+        key_id text NOT NULL,
+        master_key_id text NOT NULL,
+        wrapped_key text NOT NULL,
+        PRIMARY KEY (subject_id, version)
+      )`,
+    ],
+  },
 ];
 
 /**

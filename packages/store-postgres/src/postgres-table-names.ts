@@ -17,6 +17,8 @@ export interface PostgresTableNames {
   checkpoints: string;
   /** Projectors' dead letters. */
   deadLetters: string;
+  /** Wrapped data keys per subject. */
+  dataKeys: string;
   /** The last fencing token handed out per lease name. */
   leaseFences: string;
   migrations: string;
@@ -62,6 +64,7 @@ export function tableNames(
     snapshots: qualified('snapshots'),
     checkpoints: qualified('checkpoints'),
     deadLetters: qualified('dead_letters'),
+    dataKeys: qualified('data_keys'),
     leaseFences: qualified('lease_fences'),
     migrations: qualified('migrations'),
     storage: qualified('storage'),

@@ -10,6 +10,7 @@ describePackageExports(
       'PostgresSnapshotStore',
       'PostgresCheckpointStore',
       'PostgresDeadLetterStore',
+      'PostgresKeyStore',
       'PostgresLeaseProvider',
       'PostgresLease',
     ],

@@ -34,11 +34,18 @@ describePostgres('migrate()', () => {
     );
     try {
       const results = await Promise.all(stores.map((store) => store.migrate()));
-      expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [1, 2, 3, 4, 5]]);
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [1, 2, 3, 4, 5, 6]]);
       const { rows } = await admin.query(
         `SELECT version FROM "${schema}".strata_migrations ORDER BY version`,
       );
-      expect(rows).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
+      expect(rows).toEqual([
+        { version: 1 },
+        { version: 2 },
+        { version: 3 },
+        { version: 4 },
+        { version: 5 },
+        { version: 6 },
+      ]);
       const ids = await Promise.all(stores.map((store) => store.storageId()));
       expect(new Set(ids).size).toBe(1);
       expect(ids[0]).toMatch(/^[0-9a-f]{32}$/);
@@ -68,7 +75,7 @@ describePostgres('migrate()', () => {
       expect(rows).toEqual([]);
       const error = await store.append('s', [{ type: 't', data: 1 }]).catch((e: unknown) => e);
       expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
-      expect(await store.migrate()).toEqual({ applied: [1, 2, 3, 4, 5] });
+      expect(await store.migrate()).toEqual({ applied: [1, 2, 3, 4, 5, 6] });
       expect(await store.append('s', [{ type: 't', data: 1 }])).toMatchObject({ firstVersion: 1 });
     } finally {
       await store.close();
@@ -106,10 +113,11 @@ describePostgres('migrate()', () => {
     await admin.query(`ALTER TABLE "${schema}".strata_checkpoints DROP COLUMN fence`);
     await admin.query(`DROP TABLE "${schema}".strata_dead_letters`);
     await admin.query(`DROP TABLE "${schema}".strata_lease_fences`);
+    await admin.query(`DROP TABLE "${schema}".strata_data_keys`);
     await admin.query(`DELETE FROM "${schema}".strata_migrations WHERE version >= 2`);
     const upgraded = await openStore(schema, { migrate: false });
     try {
-      expect(await upgraded.migrate()).toEqual({ applied: [2, 3, 4, 5] });
+      expect(await upgraded.migrate()).toEqual({ applied: [2, 3, 4, 5, 6] });
       expect(await upgraded.storageId()).toMatch(/^[0-9a-f]{32}$/);
       expect(await upgraded.streamVersion('s')).toBe(1);
     } finally {
@@ -125,14 +133,42 @@ describePostgres('migrate()', () => {
     await admin.query(`ALTER TABLE "${schema}".strata_checkpoints DROP COLUMN fence`);
     await admin.query(`DROP TABLE "${schema}".strata_dead_letters`);
     await admin.query(`DROP TABLE "${schema}".strata_lease_fences`);
+    await admin.query(`DROP TABLE "${schema}".strata_data_keys`);
     await admin.query(`DELETE FROM "${schema}".strata_migrations WHERE version >= 3`);
     const upgraded = await openStore(schema, { migrate: false });
     try {
-      expect(await upgraded.migrate()).toEqual({ applied: [3, 4, 5] });
+      expect(await upgraded.migrate()).toEqual({ applied: [3, 4, 5, 6] });
       const { checkpoints } = upgraded;
       expect(await checkpoints.loadCheckpointState('orders')).toEqual({ position: 2n ** 62n, fence: null });
       await checkpoints.saveCheckpoint('orders', 1n, { expectedPosition: 2n ** 62n, fence: 7n });
       expect(await checkpoints.loadCheckpointState('orders')).toEqual({ position: 1n, fence: 7n });
+    } finally {
+      await upgraded.close();
+    }
+  });
+
+  it('adds the data-key table to a schema at the lease-fences layout, keeping its dead letters', async () => {
+    const schema = fresh();
+    const old = await openStore(schema);
+    await old.deadLetters.addDeadLetter({
+      projector: 'list',
+      position: 1n,
+      eventId: 'e',
+      streamId: 's',
+      version: 1,
+      eventType: 't',
+      error: { name: 'Error', message: 'boom', stack: null },
+      attempts: 1,
+    });
+    await old.close();
+    await admin.query(`DROP TABLE "${schema}".strata_data_keys`);
+    await admin.query(`DELETE FROM "${schema}".strata_migrations WHERE version >= 6`);
+    const upgraded = await openStore(schema, { migrate: false });
+    try {
+      expect(await upgraded.migrate()).toEqual({ applied: [6] });
+      expect(await upgraded.deadLetters.countDeadLetters('list')).toBe(1);
+      const key = { subjectId: 'user-1', version: 1, keyId: 'k1', masterKeyId: 'm1', wrappedKey: 'AAAA' };
+      expect(await upgraded.keys.createKey(key)).toEqual(key);
     } finally {
       await upgraded.close();
     }

@@ -1,4 +1,9 @@
-import { describeCheckpointStore, describeDeadLetterStore, describeSnapshotStore } from '@strata/conformance';
+import {
+  describeCheckpointStore,
+  describeDeadLetterStore,
+  describeKeyStore,
+  describeSnapshotStore,
+} from '@strata/conformance';
 import { StoreClosedError, ValidationError } from '@strata/core';
 import { expect, it } from 'vitest';
 import { describePostgres, openStore, storeInFreshSchema } from './support/postgres-test-env.js';
@@ -114,4 +119,5 @@ describePostgres('PostgreSQL snapshot and checkpoint stores (conformance kit)', 
   describeSnapshotStore('PostgresSnapshotStore', { create: async () => env.store.snapshots });
   describeCheckpointStore('PostgresCheckpointStore', { create: async () => env.store.checkpoints });
   describeDeadLetterStore('PostgresDeadLetterStore', { create: async () => env.store.deadLetters });
+  describeKeyStore('PostgresKeyStore', { create: async () => env.store.keys });
 });

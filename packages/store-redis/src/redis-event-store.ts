@@ -23,6 +23,7 @@ import { readNewestScript } from './read-range-script.js';
 import { RedisCheckpointStore } from './redis-checkpoint-store.js';
 import { RedisConnection, STORE_NAME } from './redis-connection.js';
 import { RedisDeadLetterStore } from './redis-dead-letter-store.js';
+import { RedisKeyStore } from './redis-key-store.js';
 import { RedisLeaseProvider } from './redis-lease-provider.js';
 import { RedisSnapshotStore } from './redis-snapshot-store.js';
 import type { RedisStoreOptions } from './redis-store-options.js';
@@ -43,6 +44,8 @@ export class RedisEventStore implements EventStore {
   readonly checkpoints: RedisCheckpointStore;
   /** Projectors' dead letters over the same connection and key prefix; closed with the store. */
   readonly deadLetters: RedisDeadLetterStore;
+  /** Wrapped data keys for field-level encryption over the same connection and key prefix; closed with the store. */
+  readonly keys: RedisKeyStore;
   /** Leases (`SET NX PX` with a fence counter) over the same connection and key prefix; released on close. */
   readonly leases: RedisLeaseProvider;
 
@@ -51,6 +54,7 @@ export class RedisEventStore implements EventStore {
     this.snapshots = new RedisSnapshotStore(options, this.connection);
     this.checkpoints = new RedisCheckpointStore(options, this.connection);
     this.deadLetters = new RedisDeadLetterStore(options, this.connection);
+    this.keys = new RedisKeyStore(options, this.connection);
     this.leases = new RedisLeaseProvider(options, this.connection);
   }
 

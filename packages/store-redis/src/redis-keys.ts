@@ -23,6 +23,9 @@ export const DEFAULT_KEY_PREFIX = 'strata:';
  * - `<prefix>checkpoints`  hash name -> position
  * - `<prefix>storage`  the storage id, set once (SET NX) by the first store that asks for it
  * - `<prefix>snapshot-streams`  sorted set (all scores 0, so ordered by bytes) of streams with snapshots
+ * - `<prefix>{data-keys}:dk`  hash subject U+0000 padded version -> wrapped data key, and
+ *   `<prefix>{data-keys}:dko` the same members in a sorted set (scores 0) for paging; one hash tag,
+ *   so the key store's scripts touch both on one Cluster node
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {}
@@ -78,6 +81,14 @@ export class RedisKeys {
 
   get storage(): string {
     return `${this.prefix}storage`;
+  }
+
+  get dataKeys(): string {
+    return `${this.prefix}{data-keys}:dk`;
+  }
+
+  get dataKeyOrder(): string {
+    return `${this.prefix}{data-keys}:dko`;
   }
 
   get snapshotStreams(): string {

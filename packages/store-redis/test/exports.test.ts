@@ -10,6 +10,7 @@ describePackageExports(
       'RedisSnapshotStore',
       'RedisCheckpointStore',
       'RedisDeadLetterStore',
+      'RedisKeyStore',
       'RedisLeaseProvider',
       'recommendedRedisOptions',
     ],

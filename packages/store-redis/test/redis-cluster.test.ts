@@ -1,6 +1,7 @@
 import {
   describeConcurrency,
   describeExpectedVersion,
+  describeKeyStore,
   describeLargeStream,
   describeLeaseProvider,
   describeReadStream,
@@ -22,6 +23,7 @@ import {
   RedisCheckpointStore,
   RedisDeadLetterStore,
   RedisEventStore,
+  RedisKeyStore,
   RedisLeaseProvider,
   RedisSnapshotStore,
   recommendedRedisOptions,
@@ -86,6 +88,14 @@ describe('@strata/store-redis on a Redis Cluster of three masters', () => {
       },
       // A killed process stops renewing and its connections go: the key expires within the TTL.
       cut: async (provider) => clients.get(provider as RedisLeaseProvider)?.disconnect(),
+    });
+  });
+
+  describe('data keys', () => {
+    // Every data key lives under one hash tag, so the scripts that keep a key and its place in the
+    // listing order together run on one node.
+    describeKeyStore('RedisKeyStore on a Cluster', {
+      create: async () => new RedisKeyStore({ client, keyPrefix }),
     });
   });
 

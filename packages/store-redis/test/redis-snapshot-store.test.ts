@@ -1,4 +1,9 @@
-import { describeCheckpointStore, describeDeadLetterStore, describeSnapshotStore } from '@strata/conformance';
+import {
+  describeCheckpointStore,
+  describeDeadLetterStore,
+  describeKeyStore,
+  describeSnapshotStore,
+} from '@strata/conformance';
 import { StoreClosedError, ValidationError } from '@strata/core';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
@@ -6,6 +11,7 @@ import {
   RedisCheckpointStore,
   RedisDeadLetterStore,
   RedisEventStore,
+  RedisKeyStore,
   RedisSnapshotStore,
 } from '../src/index.js';
 import {
@@ -108,6 +114,9 @@ describeWithRedis('Redis snapshot and checkpoint stores (conformance kit)', awai
   describeDeadLetterStore('RedisDeadLetterStore', {
     create: async () => new RedisDeadLetterStore({ client, keyPrefix: kitPrefix }),
   });
+  describeKeyStore('RedisKeyStore', {
+    create: async () => new RedisKeyStore({ client, keyPrefix: kitPrefix }),
+  });
 });
 
 describeWithRedis(
@@ -127,5 +136,6 @@ describeWithRedis(
     describeSnapshotStore('store.snapshots', { create: async () => store.snapshots });
     describeCheckpointStore('store.checkpoints', { create: async () => store.checkpoints });
     describeDeadLetterStore('store.deadLetters', { create: async () => store.deadLetters });
+    describeKeyStore('store.keys', { create: async () => store.keys });
   },
 );

@@ -3,6 +3,7 @@ export type { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 export type { SqliteDatabase, SqliteRunResult, SqliteStatement } from './sqlite-database.js';
 export type { SqliteDeadLetterStore } from './sqlite-dead-letter-store.js';
 export { createSqliteEventStore, SqliteEventStore } from './sqlite-event-store.js';
+export type { SqliteKeyStore } from './sqlite-key-store.js';
 export type { MigrateOptions, MigrateResult } from './sqlite-migrate.js';
 export { migrate } from './sqlite-migrate.js';
 export type { SqliteSnapshotStore } from './sqlite-snapshot-store.js';

@@ -38,6 +38,7 @@ import {
 import { type EventRow, toRecordedEvent, toRecordedEvents } from './sqlite-event-rows.js';
 import { SqliteEventStatements } from './sqlite-event-statements.js';
 import { chunks, IN_LIST_CHUNK } from './sqlite-in-list.js';
+import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store.js';
 import type { SqliteStoreOptions } from './sqlite-store-options.js';
 
@@ -54,7 +55,8 @@ class AppendConflict {
 /**
  * The embedded default `EventStore`: one SQLite file (WAL mode) through better-sqlite3. Several
  * stores, in one process or several, can share the file; SQLite's write lock orders their appends.
- * `snapshots`, `checkpoints` and `deadLetters` live in the same file, under the same table prefix.
+ * `snapshots`, `checkpoints`, `deadLetters` and `keys` live in the same file, under the same table
+ * prefix.
  */
 export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implements EventStore {
   /** Snapshots in the same database. */
@@ -63,6 +65,8 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
   readonly checkpoints: SqliteCheckpointStore;
   /** Projectors' dead letters in the same database. */
   readonly deadLetters: SqliteDeadLetterStore;
+  /** Wrapped data keys for field-level encryption, in the same database. */
+  readonly keys: SqliteKeyStore;
   private readonly connection: SqliteConnection<DB>;
   private readonly hooks = new SqliteAppendHooks<DB>();
   private statements: SqliteEventStatements | undefined;
@@ -73,6 +77,7 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
     this.snapshots = new SqliteSnapshotStore(this.connection);
     this.checkpoints = new SqliteCheckpointStore(this.connection);
     this.deadLetters = new SqliteDeadLetterStore(this.connection);
+    this.keys = new SqliteKeyStore(this.connection);
   }
 
   /**

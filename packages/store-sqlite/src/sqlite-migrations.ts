@@ -94,4 +94,19 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    name: 'data-keys',
+    // One row per (subject, version): a create never replaces a stored key.
+    sql: (t) => `
+      CREATE TABLE ${t.dataKeys} (
+        subject_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        key_id TEXT NOT NULL,
+        master_key_id TEXT NOT NULL,
+        wrapped_key TEXT NOT NULL,
+        PRIMARY KEY (subject_id, version)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

@@ -12,6 +12,8 @@ export interface SqliteTableNames {
   checkpoints: string;
   /** Projectors' dead letters. */
   deadLetters: string;
+  /** Wrapped data keys per subject. */
+  dataKeys: string;
   migrations: string;
   /** One row: the storage's id. */
   storage: string;
@@ -36,6 +38,7 @@ export function tableNames(tablePrefix: string = DEFAULT_TABLE_PREFIX): SqliteTa
     snapshots: `"${tablePrefix}snapshots"`,
     checkpoints: `"${tablePrefix}checkpoints"`,
     deadLetters: `"${tablePrefix}dead_letters"`,
+    dataKeys: `"${tablePrefix}data_keys"`,
     migrations: `"${tablePrefix}migrations"`,
     storage: `"${tablePrefix}storage"`,
     prefix: tablePrefix,

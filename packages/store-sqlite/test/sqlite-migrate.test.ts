@@ -17,10 +17,11 @@ function tables(db: ReturnType<typeof databases.raw>): string[] {
 describe('migrate', () => {
   it('creates the schema once; running it again is a no-op', () => {
     const db = databases.raw(databases.path());
-    expect(migrate(db)).toEqual({ applied: [1, 2, 3, 4] });
+    expect(migrate(db)).toEqual({ applied: [1, 2, 3, 4, 5] });
     expect(migrate(db)).toEqual({ applied: [] });
     expect(tables(db)).toEqual([
       'strata_checkpoints',
+      'strata_data_keys',
       'strata_dead_letters',
       'strata_events',
       'strata_migrations',
@@ -33,6 +34,7 @@ describe('migrate', () => {
       { version: 2, name: 'storage-id' },
       { version: 3, name: 'checkpoint-fences' },
       { version: 4, name: 'dead-letters' },
+      { version: 5, name: 'data-keys' },
     ]);
     const indexes = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
@@ -58,8 +60,8 @@ describe('migrate', () => {
       expect(() => migrate(db, { tablePrefix })).toThrow(ValidationError);
       expect(() => createSqliteEventStore({ database: db, tablePrefix })).toThrow(ValidationError);
     }
-    expect(migrate(db, { tablePrefix: `_${'a'.repeat(30)}` }).applied).toEqual([1, 2, 3, 4]);
-    expect(migrate(db, { tablePrefix: 'A1' }).applied).toEqual([1, 2, 3, 4]);
+    expect(migrate(db, { tablePrefix: `_${'a'.repeat(30)}` }).applied).toEqual([1, 2, 3, 4, 5]);
+    expect(migrate(db, { tablePrefix: 'A1' }).applied).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('makes the storage id once per database and prefix: every store over it reports it', async () => {
@@ -85,9 +87,9 @@ describe('migrate', () => {
     const raw = databases.raw(path);
     raw.exec(
       'DROP TABLE strata_storage; ALTER TABLE strata_checkpoints DROP COLUMN fence; ' +
-        'DROP TABLE strata_dead_letters; DELETE FROM strata_migrations WHERE version >= 2',
+        'DROP TABLE strata_dead_letters; DROP TABLE strata_data_keys; DELETE FROM strata_migrations WHERE version >= 2',
     );
-    expect(migrate(raw).applied).toEqual([2, 3, 4]);
+    expect(migrate(raw).applied).toEqual([2, 3, 4, 5]);
     const upgraded = createSqliteEventStore({ database: path });
     expect(await upgraded.storageId()).toMatch(/^[0-9a-f]{32}$/);
     expect(await upgraded.streamVersion('s')).toBe(1);
@@ -102,9 +104,9 @@ describe('migrate', () => {
     const raw = databases.raw(path);
     raw.exec(
       'ALTER TABLE strata_checkpoints DROP COLUMN fence; DROP TABLE strata_dead_letters; ' +
-        'DELETE FROM strata_migrations WHERE version >= 3',
+        'DROP TABLE strata_data_keys; DELETE FROM strata_migrations WHERE version >= 3',
     );
-    expect(migrate(raw).applied).toEqual([3, 4]);
+    expect(migrate(raw).applied).toEqual([3, 4, 5]);
     const upgraded = createSqliteEventStore({ database: path });
     expect(await upgraded.checkpoints.loadCheckpointState('orders')).toEqual({
       position: 2n ** 60n,
@@ -112,6 +114,22 @@ describe('migrate', () => {
     });
     await upgraded.checkpoints.saveCheckpoint('orders', 1n, { expectedPosition: 2n ** 60n, fence: 7n });
     expect(await upgraded.checkpoints.loadCheckpointState('orders')).toEqual({ position: 1n, fence: 7n });
+    await upgraded.close();
+  });
+
+  it('adds the data-key table to a database at the dead-letters layout, keeping its dead letters', async () => {
+    const path = databases.path();
+    const raw = databases.raw(path);
+    migrate(raw);
+    raw.exec('DROP TABLE strata_data_keys; DELETE FROM strata_migrations WHERE version >= 5');
+    raw.exec(
+      `INSERT INTO strata_dead_letters VALUES ('list', 1, 'e', 's', 1, 't', 'Error', 'boom', NULL, 1, 0)`,
+    );
+    expect(migrate(raw).applied).toEqual([5]);
+    const upgraded = createSqliteEventStore({ database: path });
+    expect(await upgraded.deadLetters.countDeadLetters('list')).toBe(1);
+    const key = { subjectId: 'user-1', version: 1, keyId: 'k1', masterKeyId: 'm1', wrappedKey: 'AAAA' };
+    expect(await upgraded.keys.createKey(key)).toEqual(key);
     await upgraded.close();
   });
 
@@ -158,7 +176,7 @@ describe('migrate', () => {
     for (const child of children) child.disconnect();
 
     expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
-    expect(results.map((result) => result.applied?.length).sort()).toEqual([0, 0, 4]);
+    expect(results.map((result) => result.applied?.length).sort()).toEqual([0, 0, 5]);
     const store = createSqliteEventStore({ database: path });
     const events = await store.readStream('shared');
     expect(events.map((event) => event.version)).toEqual(

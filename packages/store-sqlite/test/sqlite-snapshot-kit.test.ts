@@ -1,4 +1,9 @@
-import { describeCheckpointStore, describeDeadLetterStore, describeSnapshotStore } from '@strata/conformance';
+import {
+  describeCheckpointStore,
+  describeDeadLetterStore,
+  describeKeyStore,
+  describeSnapshotStore,
+} from '@strata/conformance';
 import { createSqliteEventStore, type SqliteEventStore } from '../src/index.js';
 import { tempDatabases } from './temp-database.js';
 
@@ -25,3 +30,4 @@ describeDeadLetterStore('SqliteDeadLetterStore (conformance kit)', {
   create: open((s) => s.deadLetters),
   dispose,
 });
+describeKeyStore('SqliteKeyStore (conformance kit)', { create: open((s) => s.keys), dispose });
