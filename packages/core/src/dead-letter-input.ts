@@ -120,3 +120,70 @@ function describe(thrown: unknown): string {
     return String(thrown);
   }
 }
+
+/** A dead-letter row as SQL adapters bind and read it, column by column. */
+export type DeadLetterRowValues = [
+  projector: string,
+  position: bigint,
+  eventId: string,
+  streamId: string,
+  version: number,
+  eventType: string,
+  errorName: string,
+  errorMessage: string,
+  errorStack: string | null,
+  attempts: number,
+  failedAtMs: number,
+];
+
+/**
+ * The values of a checked letter, in the column order `projector, position, event_id, stream_id,
+ * version, event_type, error_name, error_message, error_stack, attempts, failed_at` (epoch ms).
+ * A driver that cannot bind a bigint passes `position` on as text.
+ */
+export function deadLetterRowValues(letter: DeadLetter): DeadLetterRowValues {
+  return [
+    letter.projector,
+    letter.position,
+    letter.eventId,
+    letter.streamId,
+    letter.version,
+    letter.eventType,
+    letter.error.name,
+    letter.error.message,
+    letter.error.stack,
+    letter.attempts,
+    letter.failedAt.getTime(),
+  ];
+}
+
+/**
+ * A letter from a row in that column order, whatever types the driver hands back for its
+ * numbers (bigint, number or decimal text).
+ */
+export function deadLetterFromRow(row: readonly unknown[]): DeadLetter {
+  const [
+    projector,
+    position,
+    eventId,
+    streamId,
+    version,
+    eventType,
+    name,
+    message,
+    stack,
+    attempts,
+    failedAt,
+  ] = row;
+  return {
+    projector: projector as string,
+    position: BigInt(position as bigint | number | string),
+    eventId: eventId as string,
+    streamId: streamId as string,
+    version: Number(version),
+    eventType: eventType as string,
+    error: { name: name as string, message: message as string, stack: (stack ?? null) as string | null },
+    attempts: Number(attempts),
+    failedAt: new Date(Number(failedAt)),
+  };
+}

@@ -13,9 +13,12 @@ export { withRecordedEvents } from './append-result.js';
 export type { PreparedCheckpointSave } from './checkpoint-input.js';
 export { checkpointAfter, checkpointRefusal, prepareSaveCheckpoint } from './checkpoint-input.js';
 export type { CheckpointState, CheckpointStore, SaveCheckpointOptions } from './checkpoint-store.js';
+export type { DeadLetterRowValues } from './dead-letter-input.js';
 export {
   assertDeadLetterKey,
   deadLetterErrorOf,
+  deadLetterFromRow,
+  deadLetterRowValues,
   MAX_DEAD_LETTER_TEXT,
   normalizeListDeadLetters,
   prepareDeadLetter,

@@ -3,11 +3,12 @@ import {
   assertName,
   type DeadLetter,
   type DeadLetterStore,
+  deadLetterFromRow,
+  deadLetterRowValues,
   type ListDeadLettersOptions,
   normalizeListDeadLetters,
   prepareDeadLetter,
 } from '@strata/core';
-import { toBigInt } from './mysql-event-row.js';
 import type { MysqlStoreContext } from './mysql-store-context.js';
 
 // Numbers as text: exact whatever the pool's big-number settings.
@@ -36,20 +37,12 @@ export class MysqlDeadLetterStore implements DeadLetterStore {
   }
 
   async addDeadLetter(letter: Omit<DeadLetter, 'failedAt'> & { failedAt?: Date }): Promise<void> {
-    const l = prepareDeadLetter(letter);
-    await this.context.write(this.sql.add, [
-      l.projector,
-      l.position.toString(),
-      l.eventId,
-      l.streamId,
-      l.version,
-      l.eventType,
-      l.error.name,
-      l.error.message,
-      l.error.stack,
-      l.attempts,
-      l.failedAt.getTime(),
-    ]);
+    const values = deadLetterRowValues(prepareDeadLetter(letter));
+    // mysql2 would send a bigint position through a double: as text it stays exact.
+    await this.context.write(
+      this.sql.add,
+      values.map((v) => (typeof v === 'bigint' ? v.toString() : v)),
+    );
   }
 
   async listDeadLetters(projector: string, options?: ListDeadLettersOptions): Promise<DeadLetter[]> {
@@ -58,7 +51,7 @@ export class MysqlDeadLetterStore implements DeadLetterStore {
       after === undefined
         ? await this.context.select(this.sql.listFirst, [projector, String(limit)])
         : await this.context.select(this.sql.listAfter, [projector, after.toString(), String(limit)]);
-    return rows.map(letterOf);
+    return rows.map(deadLetterFromRow);
   }
 
   async countDeadLetters(projector: string): Promise<number> {
@@ -71,31 +64,4 @@ export class MysqlDeadLetterStore implements DeadLetterStore {
     assertDeadLetterKey(projector, position);
     return (await this.context.write(this.sql.remove, [projector, position.toString()])) > 0;
   }
-}
-
-function letterOf(row: unknown[]): DeadLetter {
-  const [
-    projector,
-    position,
-    eventId,
-    streamId,
-    version,
-    eventType,
-    name,
-    message,
-    stack,
-    attempts,
-    failedAt,
-  ] = row as [string, string, string, string, string, string, string, string, string | null, string, string];
-  return {
-    projector,
-    position: toBigInt(position),
-    eventId,
-    streamId,
-    version: Number(version),
-    eventType,
-    error: { name, message, stack },
-    attempts: Number(attempts),
-    failedAt: new Date(Number(failedAt)),
-  };
 }

@@ -3,6 +3,8 @@ import {
   assertName,
   type DeadLetter,
   type DeadLetterStore,
+  deadLetterFromRow,
+  deadLetterRowValues,
   type ListDeadLettersOptions,
   normalizeListDeadLetters,
   prepareDeadLetter,
@@ -12,20 +14,6 @@ import { type PreparedStatement, preparedStatement } from './postgres-statement.
 
 const COLUMNS = `projector, position, event_id, stream_id, version, event_type, error_name, error_message,
   error_stack, attempts, failed_at`;
-
-type DeadLetterRow = [
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  string | null,
-  string,
-  string,
-];
 
 /**
  * Projectors' dead letters in the event store's database. Get it as `store.deadLetters`; it shares
@@ -58,21 +46,10 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
   }
 
   async addDeadLetter(letter: Omit<DeadLetter, 'failedAt'> & { failedAt?: Date }): Promise<void> {
-    const l = prepareDeadLetter(letter);
+    const values = deadLetterRowValues(prepareDeadLetter(letter));
+    // Parameters go as text: the position is a bigint.
     await this.connection.query(
-      this.add.query([
-        l.projector,
-        l.position.toString(),
-        l.eventId,
-        l.streamId,
-        l.version,
-        l.eventType,
-        l.error.name,
-        l.error.message,
-        l.error.stack,
-        l.attempts,
-        l.failedAt.getTime(),
-      ]),
+      this.add.query(values.map((v) => (typeof v === 'bigint' ? v.toString() : v))),
     );
   }
 
@@ -83,7 +60,7 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
         ? this.listFirst.query([projector, limit])
         : this.listAfter.query([projector, after.toString(), limit]);
     const { rows } = await this.connection.query(query);
-    return (rows as DeadLetterRow[]).map(letterOf);
+    return (rows as unknown[][]).map(deadLetterFromRow);
   }
 
   async countDeadLetters(projector: string): Promise<number> {
@@ -97,31 +74,4 @@ export class PostgresDeadLetterStore implements DeadLetterStore {
     const { rowCount } = await this.connection.query(this.remove.query([projector, position.toString()]));
     return (rowCount ?? 0) > 0;
   }
-}
-
-function letterOf(row: DeadLetterRow): DeadLetter {
-  const [
-    projector,
-    position,
-    eventId,
-    streamId,
-    version,
-    eventType,
-    name,
-    message,
-    stack,
-    attempts,
-    failedAt,
-  ] = row;
-  return {
-    projector,
-    position: BigInt(position),
-    eventId,
-    streamId,
-    version: Number(version),
-    eventType,
-    error: { name, message, stack },
-    attempts: Number(attempts),
-    failedAt: new Date(Number(failedAt)),
-  };
 }

@@ -3,6 +3,8 @@ import {
   assertName,
   type DeadLetter,
   type DeadLetterStore,
+  deadLetterFromRow,
+  deadLetterRowValues,
   type ListDeadLettersOptions,
   normalizeListDeadLetters,
   prepareDeadLetter,
@@ -19,20 +21,6 @@ interface DeadLetterStatements {
   remove: SqliteStatement;
 }
 
-type DeadLetterRow = [
-  string,
-  bigint,
-  string,
-  string,
-  bigint,
-  string,
-  string,
-  string,
-  string | null,
-  bigint,
-  bigint,
-];
-
 const COLUMNS = `projector, position, event_id, stream_id, version, event_type, error_name, error_message,
   error_stack, attempts, failed_at`;
 
@@ -44,30 +32,16 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
   constructor(private readonly connection: SqliteConnection<SqliteDatabase>) {}
 
   async addDeadLetter(letter: Omit<DeadLetter, 'failedAt'> & { failedAt?: Date }): Promise<void> {
-    const l = prepareDeadLetter(letter);
-    this.run((s) =>
-      s.add.run(
-        l.projector,
-        l.position,
-        l.eventId,
-        l.streamId,
-        l.version,
-        l.eventType,
-        l.error.name,
-        l.error.message,
-        l.error.stack,
-        l.attempts,
-        l.failedAt.getTime(),
-      ),
-    );
+    const values = deadLetterRowValues(prepareDeadLetter(letter));
+    this.run((s) => s.add.run(...values));
   }
 
   async listDeadLetters(projector: string, options?: ListDeadLettersOptions): Promise<DeadLetter[]> {
     const { after, limit } = normalizeListDeadLetters(projector, options);
     const rows = this.run((s) =>
       after === undefined ? s.listFirst.all(projector, limit) : s.listAfter.all(projector, after, limit),
-    ) as DeadLetterRow[];
-    return rows.map(letterOf);
+    ) as unknown[][];
+    return rows.map(deadLetterFromRow);
   }
 
   async countDeadLetters(projector: string): Promise<number> {
@@ -89,33 +63,6 @@ export class SqliteDeadLetterStore implements DeadLetterStore {
       throw toStoreError(error, db);
     }
   }
-}
-
-function letterOf(row: DeadLetterRow): DeadLetter {
-  const [
-    projector,
-    position,
-    eventId,
-    streamId,
-    version,
-    eventType,
-    name,
-    message,
-    stack,
-    attempts,
-    failedAt,
-  ] = row;
-  return {
-    projector,
-    position,
-    eventId,
-    streamId,
-    version: Number(version),
-    eventType,
-    error: { name, message, stack },
-    attempts: Number(attempts),
-    failedAt: new Date(Number(failedAt)),
-  };
 }
 
 function prepare(db: SqliteDatabase, table: string): DeadLetterStatements {
