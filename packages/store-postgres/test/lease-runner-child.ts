@@ -3,6 +3,7 @@
 // by an upsert that counts applications, reports its state to the parent, and stops when told to.
 import type { RecordedEvent } from '@strata/core';
 import { defineProjector, ProjectionRunner } from '@strata/projections';
+import { serveRunnerToParent } from '@strata/vitest-preset/runner-child';
 import pg from 'pg';
 import { createPostgresEventStore } from '../src/index.js';
 
@@ -40,22 +41,7 @@ const runner = new ProjectionRunner({
   lease: store.leases,
   standbyRetryMs: 100,
 });
-runner.start();
-
-let reported = '';
-const reporter = setInterval(() => {
-  const { state, leaseFence } = runner.status();
-  const now = `${state}:${leaseFence ?? ''}`;
-  if (now === reported) return;
-  reported = now;
-  process.send?.({ state, fence: leaseFence?.toString() });
-}, 20);
-
-process.on('message', async (message) => {
-  if (message !== 'stop') return;
-  clearInterval(reporter);
-  await runner.stop();
+serveRunnerToParent(runner, async () => {
   await store.close();
   await readModel.end();
-  process.send?.({ state: 'exited' }, () => process.exit(0));
 });

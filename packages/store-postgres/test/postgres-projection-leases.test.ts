@@ -1,34 +1,10 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterEach, beforeAll, beforeEach, expect, it, vi } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { describeProjectionLeaseRace } from '@strata/vitest-preset/projection-lease-race';
+import { beforeAll } from 'vitest';
 import { describePostgres, PG_URL, storeInFreshSchema } from './support/postgres-test-env.js';
-
-/** What a runner process reports: its state and, while it holds the lease, its fence. */
-interface RunnerReport {
-  state: string;
-  fence?: string;
-}
-
-interface RunnerProcess {
-  child: ChildProcess;
-  reports: RunnerReport[];
-  /** Resolves once the process has reported `state`. */
-  reached(state: string, timeoutMs?: number): Promise<RunnerReport>;
-}
-
-const childScript = fileURLToPath(new URL('./lease-runner-child.ts', import.meta.url));
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-/** Liveness bounds for a loaded 2-core machine; nothing here measures speed. */
-const LIVENESS_MS = 30_000;
 
 describePostgres('projection runners in separate processes under store.leases', () => {
   const env = storeInFreshSchema();
-  const running: ChildProcess[] = [];
-  // Each test its own projector and event type, so it sees none of an earlier test's events.
-  let projectorName = '';
-  let eventType = '';
-  let tests = 0;
 
   beforeAll(async () => {
     await env.admin.query(
@@ -36,121 +12,16 @@ describePostgres('projection runners in separate processes under store.leases', 
         position bigint PRIMARY KEY, applications integer NOT NULL, runner text NOT NULL)`,
     );
   });
-  beforeEach(() => {
-    tests++;
-    projectorName = `lease-race-${tests}`;
-    eventType = `counted-${tests}`;
+
+  describeProjectionLeaseRace({
+    childScript: fileURLToPath(new URL('./lease-runner-child.ts', import.meta.url)),
+    childArgs: (runnerId, projector, eventType) => [PG_URL, env.schema, runnerId, projector, eventType],
+    store: () => env.store,
+    readModel: async () =>
+      (await env.admin.query(`SELECT applications, runner FROM "${env.schema}".read_model ORDER BY position`))
+        .rows,
+    clearReadModel: async () => {
+      await env.admin.query(`TRUNCATE "${env.schema}".read_model`);
+    },
   });
-  afterEach(async () => {
-    for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-    await env.admin.query(`TRUNCATE "${env.schema}".read_model`);
-  });
-
-  function spawnRunner(runnerId: string): RunnerProcess {
-    const child = fork(childScript, [PG_URL, env.schema, runnerId, projectorName, eventType], {
-      execArgv: ['--import', tsx],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    running.push(child);
-    const reports: RunnerReport[] = [];
-    child.on('message', (message) => reports.push(message as RunnerReport));
-    return {
-      child,
-      reports,
-      reached: async (state, timeoutMs = LIVENESS_MS) => {
-        await vi.waitFor(() => expect(reports.map((r) => r.state)).toContain(state), {
-          timeout: timeoutMs,
-          interval: 20,
-        });
-        return reports.find((r) => r.state === state)!;
-      },
-    };
-  }
-
-  async function appendCounted(count: number): Promise<bigint> {
-    let last = 0n;
-    for (let i = 0; i < count; i += 10) {
-      const events = Array.from({ length: Math.min(10, count - i) }, () => ({ type: eventType, data: {} }));
-      last = (await env.store.append(`counter-${i % 7}`, events)).lastPosition;
-    }
-    return last;
-  }
-
-  async function caughtUpTo(position: bigint): Promise<void> {
-    await vi.waitFor(
-      async () => expect(await env.store.checkpoints.loadCheckpoint(projectorName)).toBe(position),
-      { timeout: LIVENESS_MS * 2, interval: 50 },
-    );
-  }
-
-  async function readModel(): Promise<Array<{ applications: number; runner: string }>> {
-    const { rows } = await env.admin.query(
-      `SELECT applications, runner FROM "${env.schema}".read_model ORDER BY position`,
-    );
-    return rows;
-  }
-
-  async function stop(runner: RunnerProcess): Promise<void> {
-    runner.child.send('stop');
-    await runner.reached('exited');
-  }
-
-  it('two processes racing for one projector: one holds the lease, every event is applied exactly once', async () => {
-    const before = await appendCounted(120);
-    const [a, b] = [spawnRunner('a'), spawnRunner('b')];
-    // Both started: one took the lease, the other stands by.
-    await vi.waitFor(
-      () => expect([a.reports.at(-1)?.state, b.reports.at(-1)?.state].sort()).toEqual(['running', 'standby']),
-      { timeout: LIVENESS_MS, interval: 20 },
-    );
-    const last = await appendCounted(80);
-    expect(last).toBeGreaterThan(before);
-    await caughtUpTo(last);
-    const rows = await readModel();
-    expect(rows).toHaveLength(200);
-    expect(rows.filter((row) => row.applications !== 1)).toEqual([]);
-    // Only the lease holder applied anything; the other stood by the whole time.
-    const appliers = new Set(rows.map((row) => row.runner));
-    expect(appliers.size).toBe(1);
-    const [holder, standby] = appliers.has('a') ? [a, b] : [b, a];
-    expect(standby.reports.map((r) => r.state)).not.toContain('running');
-    expect(holder.reports.map((r) => r.state)).toContain('running');
-    // A graceful stop releases the lease: the standby takes over and goes on.
-    await stop(holder);
-    await standby.reached('running');
-    const more = await appendCounted(30);
-    await caughtUpTo(more);
-    const after = await readModel();
-    expect(after).toHaveLength(230);
-    expect(after.filter((row) => row.applications !== 1)).toEqual([]);
-    await stop(standby);
-  }, 180_000);
-
-  it('a standby takes over from a holder killed with SIGKILL mid-batch, with a higher fence', async () => {
-    const holder = spawnRunner('holder');
-    const { fence: holderFence } = await holder.reached('running');
-    const standby = spawnRunner('standby');
-    await standby.reached('standby');
-    const last = await appendCounted(300);
-    // Kill it once it is part way through the log.
-    await vi.waitFor(async () => expect((await readModel()).length).toBeGreaterThan(40), {
-      timeout: LIVENESS_MS,
-      interval: 10,
-    });
-    holder.child.kill('SIGKILL');
-    const taken = await standby.reached('running');
-    expect(BigInt(taken.fence!)).toBeGreaterThan(BigInt(holderFence!));
-    await caughtUpTo(last);
-    const rows = await readModel();
-    // Every event applied; only the batch the killed holder had in hand (not yet saved) twice.
-    expect(rows).toHaveLength(300);
-    const twice = rows.filter((row) => row.applications > 1);
-    expect(twice.length).toBeLessThanOrEqual(10);
-    expect(rows.filter((row) => row.applications > 2)).toEqual([]);
-    expect(await env.store.checkpoints.loadCheckpointState(projectorName)).toEqual({
-      position: last,
-      fence: BigInt(taken.fence!),
-    });
-    await stop(standby);
-  }, 180_000);
 });

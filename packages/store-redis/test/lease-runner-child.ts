@@ -4,6 +4,7 @@
 // when told to.
 import type { RecordedEvent } from '@strata/core';
 import { defineProjector, ProjectionRunner } from '@strata/projections';
+import { serveRunnerToParent } from '@strata/vitest-preset/runner-child';
 import { Redis } from 'ioredis';
 import { RedisEventStore, RedisLeaseProvider } from '../src/index.js';
 
@@ -42,23 +43,8 @@ const runner = new ProjectionRunner({
   lease: leases,
   standbyRetryMs: 100,
 });
-runner.start();
-
-let reported = '';
-const reporter = setInterval(() => {
-  const { state, leaseFence } = runner.status();
-  const now = `${state}:${leaseFence ?? ''}`;
-  if (now === reported) return;
-  reported = now;
-  process.send?.({ state, fence: leaseFence?.toString() });
-}, 20);
-
-process.on('message', async (message) => {
-  if (message !== 'stop') return;
-  clearInterval(reporter);
-  await runner.stop();
+serveRunnerToParent(runner, async () => {
   await leases.close();
   await store.close();
   readModel.disconnect();
-  process.send?.({ state: 'exited' }, () => process.exit(0));
 });
