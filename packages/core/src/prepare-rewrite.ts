@@ -103,5 +103,12 @@ export function rewriteConflict(
     type: rewrite.expectedType,
     schemaVersion: rewrite.expectedSchemaVersion,
   };
-  return new EventRewriteConflictError(rewrite.streamId, rewrite.version, expected, stored);
+  // Only the four fields that identify it, whatever the adapter passed (a whole decoded event, say).
+  const actual = stored && {
+    id: stored.id,
+    position: stored.position,
+    type: stored.type,
+    schemaVersion: stored.schemaVersion,
+  };
+  return new EventRewriteConflictError(rewrite.streamId, rewrite.version, expected, actual);
 }
