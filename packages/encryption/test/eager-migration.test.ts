@@ -1,3 +1,4 @@
+import { type EventStore, supportsEventRewrite } from '@strata/core';
 import { MemoryCheckpointStore } from '@strata/store-memory';
 import { defineUpcasters, migrateEvents, withUpcasting } from '@strata/upcasting';
 import { describe, expect, it } from 'vitest';
@@ -54,16 +55,15 @@ describe('an eager migration through withEncryption', () => {
 
   it('passes the capability on only when the wrapped store has it', () => {
     const { inner, encryption } = setup();
-    expect(typeof withEncryption(inner, encryption).rewriteEvent).toBe('function');
-    const { rewriteEvent: _, ...without } = Object.assign({}, inner, {
+    expect(supportsEventRewrite(withEncryption(inner, encryption))).toBe(true);
+    const without: EventStore = {
       append: inner.append.bind(inner),
       readStream: inner.readStream.bind(inner),
       readStreams: inner.readStreams.bind(inner),
       readAll: inner.readAll.bind(inner),
       streamVersion: inner.streamVersion.bind(inner),
       close: inner.close.bind(inner),
-      rewriteEvent: undefined,
-    });
-    expect(withEncryption(without, encryption).rewriteEvent).toBeUndefined();
+    };
+    expect(supportsEventRewrite(withEncryption(without, encryption))).toBe(false);
   });
 });

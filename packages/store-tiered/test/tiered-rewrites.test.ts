@@ -1,5 +1,6 @@
 import {
   type EventRewrite,
+  type EventStore,
   type RecordedEvent,
   StoreUnavailableError,
   supportsEventRewrite,
@@ -77,14 +78,13 @@ describe('tiered rewrites (EventRewriter)', () => {
     const { sqlite } = await fixture.open();
     const plain = createTieredEventStore({ warm: sqlite });
     expect(supportsEventRewrite(plain)).toBe(true);
-    const { rewriteEvent: _, ...withoutRewrite } = {
+    const withoutRewrite: EventStore = {
       append: sqlite.append.bind(sqlite),
       readStream: sqlite.readStream.bind(sqlite),
       readStreams: sqlite.readStreams.bind(sqlite),
       readAll: sqlite.readAll.bind(sqlite),
       streamVersion: sqlite.streamVersion.bind(sqlite),
       close: async () => {},
-      rewriteEvent: undefined,
     };
     expect(supportsEventRewrite(createTieredEventStore({ warm: withoutRewrite }))).toBe(false);
   });
