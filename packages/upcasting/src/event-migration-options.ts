@@ -4,6 +4,8 @@ import { assertName, type CheckpointStore, ValidationError } from '@strata/core'
 export const DEFAULT_MIGRATION_CHECKPOINT = 'strata.upcasting.migrate-events';
 const DEFAULT_BATCH_SIZE = 500;
 const MAX_BATCH_SIZE = 10_000;
+const DEFAULT_CONCURRENCY = 4;
+const MAX_CONCURRENCY = 64;
 
 export interface MigrateEventsOptions {
   /**
@@ -17,6 +19,11 @@ export interface MigrateEventsOptions {
   checkpointName?: string;
   /** Events read (and rewritten) per batch, 1 to 10,000; default 500. */
   batchSize?: number;
+  /**
+   * Rewrites of one batch in flight at once, 1 to 64; default 4. Each rewrite is its own atomic
+   * write (a commit, an fsync): on a server several in flight share commits, on SQLite they queue.
+   */
+  concurrency?: number;
   /** Reads and reports what a run would rewrite, and writes nothing, the checkpoint included. */
   dryRun?: boolean;
   /**
@@ -45,6 +52,7 @@ export interface ResolvedMigrationOptions {
   checkpoints: CheckpointStore;
   checkpointName: string;
   batchSize: number;
+  concurrency: number;
   dryRun: boolean;
   total: number | undefined;
   onProgress: ((progress: MigrationProgress) => void) | undefined;
@@ -53,7 +61,13 @@ export interface ResolvedMigrationOptions {
 export function resolveMigrationOptions(options: MigrateEventsOptions): ResolvedMigrationOptions {
   if (typeof options !== 'object' || options === null)
     throw new ValidationError('options', 'must be an object');
-  const { checkpoints, batchSize = DEFAULT_BATCH_SIZE, total, onProgress } = options;
+  const {
+    checkpoints,
+    batchSize = DEFAULT_BATCH_SIZE,
+    concurrency = DEFAULT_CONCURRENCY,
+    total,
+    onProgress,
+  } = options;
   if (
     typeof checkpoints?.loadCheckpoint !== 'function' ||
     typeof checkpoints.saveCheckpoint !== 'function' ||
@@ -69,6 +83,9 @@ export function resolveMigrationOptions(options: MigrateEventsOptions): Resolved
   if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
     throw new ValidationError('options.batchSize', `must be an integer from 1 to ${MAX_BATCH_SIZE}`);
   }
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    throw new ValidationError('options.concurrency', `must be an integer from 1 to ${MAX_CONCURRENCY}`);
+  }
   if (total !== undefined && (!Number.isSafeInteger(total) || total < 0)) {
     throw new ValidationError('options.total', 'must be an integer >= 0');
   }
@@ -78,5 +95,6 @@ export function resolveMigrationOptions(options: MigrateEventsOptions): Resolved
   if (options.dryRun !== undefined && typeof options.dryRun !== 'boolean') {
     throw new ValidationError('options.dryRun', 'must be a boolean');
   }
-  return { checkpoints, checkpointName, batchSize, dryRun: options.dryRun ?? false, total, onProgress };
+  const dryRun = options.dryRun ?? false;
+  return { checkpoints, checkpointName, batchSize, concurrency, dryRun, total, onProgress };
 }

@@ -101,7 +101,7 @@ class EventMigration {
     let saved = resumedAfter;
     for (;;) {
       const page = await this.store.readAll({ after, limit: batchSize, types: this.types });
-      for (const event of page) await this.migrate(event);
+      await this.migratePage(page);
       if (page.length > 0) {
         after = page[page.length - 1]!.position;
         if (!dryRun) {
@@ -121,6 +121,28 @@ class EventMigration {
       skipped: this.skipped,
       changes: [...this.changes.values()],
     };
+  }
+
+  /**
+   * Every event of the page, `concurrency` at a time. Each rewrite is guarded and independent, so
+   * their order does not matter; the first failure is thrown once none is in flight any more, and
+   * the checkpoint then stays before the page.
+   */
+  private async migratePage(page: RecordedEvent[]): Promise<void> {
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    const worker = async () => {
+      while (failure === undefined && next < page.length) {
+        const event = page[next++]!;
+        try {
+          await this.migrate(event);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, page.length) }, worker));
+    if (failure !== undefined) throw failure.error;
   }
 
   private async migrate(event: RecordedEvent): Promise<void> {
