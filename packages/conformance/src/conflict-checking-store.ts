@@ -2,6 +2,7 @@ import {
   type AppendOptions,
   type AppendResult,
   ConcurrencyError,
+  type EventRewrite,
   type EventStore,
   type NewEvent,
   type ReadAllOptions,
@@ -22,10 +23,15 @@ import { describeError, settle, show } from './outcome.js';
 export class ConflictCheckingStore implements EventStore {
   /** The adapter's own, when it has one: the optional method must stay optional through the wrapper. */
   readonly storageId?: () => Promise<string>;
+  /** Likewise the optional `EventRewriter` capability. */
+  readonly rewriteEvent?: (rewrite: EventRewrite) => Promise<void>;
 
   constructor(readonly adapter: EventStore) {
     const { storageId } = adapter;
     if (typeof storageId === 'function') this.storageId = () => storageId.call(adapter);
+    const { rewriteEvent } = adapter as { rewriteEvent?: (rewrite: EventRewrite) => Promise<void> };
+    if (typeof rewriteEvent === 'function')
+      this.rewriteEvent = (rewrite) => rewriteEvent.call(adapter, rewrite);
   }
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {

@@ -3,6 +3,7 @@ import { type EventStoreConformanceOptions, resolveScale } from './conformance-o
 import { describeAppendBasics } from './topics/append-basics.js';
 import { describeBatchAtomicity } from './topics/batch-atomicity.js';
 import { describeConcurrency } from './topics/concurrency.js';
+import { describeEventRewrite } from './topics/event-rewrite.js';
 import { describeExactPositions } from './topics/exact-positions.js';
 import { describeExpectedVersion } from './topics/expected-version.js';
 import { describeIdempotency } from './topics/idempotency.js';
@@ -40,6 +41,7 @@ export function describeEventStore(name: string, options: EventStoreConformanceO
     describeExactPositions(options);
     describeTwoInstances(options);
     describeStorageId(options);
+    describeEventRewrite(options);
     describePayloadFidelity(options);
     describeValidation(options);
     describeUnavailability(options);

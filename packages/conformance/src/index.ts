@@ -10,6 +10,7 @@ export { describeSnapshotStore } from './snapshot-store-kit.js';
 export { describeAppendBasics } from './topics/append-basics.js';
 export { describeBatchAtomicity } from './topics/batch-atomicity.js';
 export { describeConcurrency } from './topics/concurrency.js';
+export { describeEventRewrite } from './topics/event-rewrite.js';
 export { describeExactPositions } from './topics/exact-positions.js';
 export { describeExpectedVersion } from './topics/expected-version.js';
 export { describeIdempotency } from './topics/idempotency.js';

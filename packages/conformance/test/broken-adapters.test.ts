@@ -38,6 +38,10 @@ const BROKEN: [fixture: string, topic: string][] = [
   ['fails-whole-group', 'an append the storage refuses'],
   ['lock-timeout-as-conflict', 'concurrency'],
   ['storage-id-per-instance', 'storage id (storageId(), optional)'],
+  ['rewrite-ignores-guard', 'event rewrite (rewriteEvent(), optional)'],
+  ['rewrite-writes-before-guard', 'event rewrite (rewriteEvent(), optional)'],
+  ['rewrite-touches-recorded-at', 'event rewrite (rewriteEvent(), optional)'],
+  ['rewrite-skips-log', 'event rewrite (rewriteEvent(), optional)'],
 ];
 /** Broken snapshot, checkpoint and key stores (all in test/fixtures/store-kits.fixture.ts), and the kit that must catch each. */
 const STORE_KIT_BROKEN: [kit: string, store: string, failingTest: string][] = [

@@ -34,10 +34,12 @@ export {
   CheckpointFencedError,
   ConcurrencyError,
   DuplicateEventError,
+  EventRewriteConflictError,
   LeaseHeldError,
   PositionsExhaustedError,
   SerializationError,
   StoreClosedError,
+  type StoredEventIdentity,
   StoreUnavailableError,
   StrataError,
   StreamNotFoundError,
@@ -47,6 +49,8 @@ export {
 export type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from './event.js';
 export type { EventRegistryOptions, EventTypeOptions } from './event-registry.js';
 export { EventRegistry } from './event-registry.js';
+export type { EventRewrite, EventRewriter, RewritableEventStore } from './event-rewrite.js';
+export { supportsEventRewrite } from './event-rewrite.js';
 export type {
   AppendOptions,
   EventStore,
@@ -77,6 +81,8 @@ export {
   prepareAppend,
   utf8ByteLength,
 } from './prepare-append.js';
+export type { PreparedRewrite } from './prepare-rewrite.js';
+export { prepareRewrite, rewriteConflict, rewriteGuardHolds } from './prepare-rewrite.js';
 export type { NormalizedReadAll, NormalizedReadStream } from './read-options.js';
 export {
   assertVersion,

@@ -105,7 +105,7 @@ function prepareEvent(event: NewEvent, path: string, now: Date, seen: Set<string
 }
 
 /** Data and metadata must fit every adapter: a store that cannot hold an event refuses it before any write. */
-function assertPayloadSize(dataJson: string, metadataJson: string, path: string): void {
+export function assertPayloadSize(dataJson: string, metadataJson: string, path: string): void {
   // No character takes more than 3 UTF-8 bytes per UTF-16 unit: most payloads need no count.
   if ((dataJson.length + metadataJson.length) * 3 <= MAX_PAYLOAD_BYTES) return;
   const dataBytes = utf8ByteLength(dataJson);

@@ -1,6 +1,7 @@
 import {
   type AppendOptions,
   type AppendResult,
+  type EventRewrite,
   type EventStore,
   type NewEvent,
   prepareAppend,
@@ -9,9 +10,11 @@ import {
   type ReadStreamsOptions,
   type RecordedEvent,
   StoreClosedError,
+  supportsEventRewrite,
   withRecordedEvents,
 } from '@strata/core';
 import type { DataKey } from './data-key.js';
+import { sealedRewrite } from './encrypted-rewrite.js';
 import type { Encryption } from './encryption.js';
 
 /**
@@ -24,6 +27,11 @@ export function withEncryption(store: EventStore, encryption: Encryption): Event
 
 class EncryptingEventStore implements EventStore {
   storageId?: () => Promise<string>;
+  /**
+   * Core's optional `EventRewriter`, when `store` has it: the new payload's configured fields are
+   * encrypted first, as for an append (see `sealedRewrite`), so no plaintext reaches the store.
+   */
+  rewriteEvent?: (rewrite: EventRewrite) => Promise<void>;
   #closed = false;
   readonly #inner: EventStore;
   readonly #encryption: Encryption;
@@ -35,6 +43,12 @@ class EncryptingEventStore implements EventStore {
       this.storageId = () => {
         this.#assertOpen();
         return inner.storageId!();
+      };
+    }
+    if (supportsEventRewrite(inner)) {
+      this.rewriteEvent = async (rewrite) => {
+        this.#assertOpen();
+        await inner.rewriteEvent(await sealedRewrite(this.#encryption, rewrite));
       };
     }
   }

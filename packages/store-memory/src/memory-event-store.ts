@@ -4,12 +4,15 @@ import {
   assertName,
   assertPositionAvailable,
   ConcurrencyError,
+  type EventRewrite,
+  type EventRewriter,
   type EventStore,
   type NewEvent,
   normalizeReadAll,
   normalizeReadStream,
   normalizeReadStreams,
   prepareAppend,
+  prepareRewrite,
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamsOptions,
@@ -20,6 +23,7 @@ import {
   satisfiesExpectedVersion,
   withRecordedEvents,
 } from '@strata/core';
+import { rewriteStoredEvent } from './memory-event-rewrite.js';
 import { MemoryStorage, type StoredEvent, toRecordedEvent } from './memory-storage.js';
 
 export interface MemoryEventStoreOptions {
@@ -31,7 +35,7 @@ export interface MemoryEventStoreOptions {
  * The reference implementation of the `EventStore` contract: every other adapter must answer
  * every call exactly as this one does. Use it in your own unit tests.
  */
-export class MemoryEventStore implements EventStore {
+export class MemoryEventStore implements EventStore, EventRewriter {
   readonly storage: MemoryStorage;
   private closed = false;
 
@@ -136,6 +140,13 @@ export class MemoryEventStore implements EventStore {
     assertName(streamId, 'streamId');
     this.assertUsable();
     return this.storage.streams.get(streamId)?.length ?? 0;
+  }
+
+  /** Rewrites one event's type, schema version and payload in place, guarded (see `EventRewriter`). */
+  async rewriteEvent(rewrite: EventRewrite): Promise<void> {
+    const prepared = prepareRewrite(rewrite);
+    this.assertUsable();
+    rewriteStoredEvent(this.storage, prepared);
   }
 
   /** The id of the `MemoryStorage` this store is over: stores sharing a storage share it. */

@@ -2,12 +2,15 @@ import {
   type AppendOptions,
   type AppendResult,
   assertName,
+  type EventRewrite,
+  type EventRewriter,
   type EventStore,
   type NewEvent,
   normalizeReadAll,
   normalizeReadStream,
   normalizeReadStreams,
   prepareAppend,
+  prepareRewrite,
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamsOptions,
@@ -25,6 +28,7 @@ import { MysqlDeadLetterStore } from './mysql-dead-letter-store.js';
 import type { MysqlPool, MysqlValue } from './mysql-driver.js';
 import { STORE_NAME } from './mysql-errors.js';
 import { findStoredEvents } from './mysql-event-lookup.js';
+import { MysqlEventRewrite } from './mysql-event-rewrite.js';
 import { type EventRow, toRecordedEvent } from './mysql-event-row.js';
 import { MysqlKeyStore } from './mysql-key-store.js';
 import { MysqlLeaseProvider } from './mysql-lease-provider.js';
@@ -47,7 +51,7 @@ const MAX_POSITION = 2n ** 64n - 1n;
  * `readAll` never skips an event that commits late (see docs/global-ordering.md).
  * `snapshots`, `checkpoints`, `deadLetters` and `keys` use the same pool and table prefix.
  */
-export class MysqlEventStore implements EventStore {
+export class MysqlEventStore implements EventStore, EventRewriter {
   /** Snapshots in the same database. */
   readonly snapshots: MysqlSnapshotStore;
   /** Projection checkpoints in the same database. */
@@ -60,6 +64,7 @@ export class MysqlEventStore implements EventStore {
   readonly leases: MysqlLeaseProvider;
   private readonly context: MysqlStoreContext;
   private readonly readSql: MysqlReadSql;
+  private readonly rewrites: MysqlEventRewrite;
   private readonly streamTypes = new StreamTypeCache();
   private hooks: readonly MysqlAppendHook[] = [];
   private id: string | undefined;
@@ -69,6 +74,7 @@ export class MysqlEventStore implements EventStore {
   constructor(options: MysqlStoreOptions) {
     this.context = new MysqlStoreContext(options);
     this.readSql = new MysqlReadSql(this.context.tables);
+    this.rewrites = new MysqlEventRewrite(this.context, this.context.tables);
     this.snapshots = new MysqlSnapshotStore(this.context);
     this.checkpoints = new MysqlCheckpointStore(this.context);
     this.deadLetters = new MysqlDeadLetterStore(this.context);
@@ -165,6 +171,17 @@ export class MysqlEventStore implements EventStore {
     assertName(streamId, 'streamId');
     const rows = await this.context.select(this.readSql.streamVersion(), [streamId]);
     return rows[0] === undefined ? 0 : Number(rows[0][0]);
+  }
+
+  /**
+   * Rewrites one event's type, schema version and payload in place, if it still has the id,
+   * position, type and schema version the call expects (see core's `EventRewriter`): one guarded
+   * UPDATE keyed on `(stream_id, version)`, in both table layouts.
+   */
+  async rewriteEvent(rewrite: EventRewrite): Promise<void> {
+    const prepared = prepareRewrite(rewrite);
+    if (this.context.isClosed) throw new StoreClosedError(STORE_NAME);
+    await this.rewrites.run(prepared);
   }
 
   /** The id made once in the storage table by the migrations. */

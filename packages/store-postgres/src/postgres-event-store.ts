@@ -2,6 +2,8 @@ import {
   type AppendOptions,
   type AppendResult,
   assertName,
+  type EventRewrite,
+  type EventRewriter,
   type EventStore,
   MAX_POSITION,
   MAX_VERSION,
@@ -10,6 +12,7 @@ import {
   normalizeReadStream,
   normalizeReadStreams,
   prepareAppend,
+  prepareRewrite,
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamsOptions,
@@ -25,6 +28,7 @@ import { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
 import { PostgresConnection } from './postgres-connection.js';
 import { PostgresDeadLetterStore } from './postgres-dead-letter-store.js';
 import { STORE_NAME } from './postgres-errors.js';
+import { PostgresEventRewrite } from './postgres-event-rewrite.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresLeaseProvider } from './postgres-lease-provider.js';
 import { type MigrateResult, migrate } from './postgres-migrate.js';
@@ -52,7 +56,7 @@ const GROUPS_IN_FLIGHT = 1;
  * scan that never skips a late commit (docs/global-ordering.md). Create it with
  * `createPostgresEventStore`.
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, EventRewriter {
   /** Snapshots in the same database, pool and table prefix. */
   readonly snapshots: PostgresSnapshotStore;
   /** Projection checkpoints in the same database, pool and table prefix. */
@@ -64,6 +68,7 @@ export class PostgresEventStore implements EventStore {
   /** Leases (advisory locks) on the same database, pool and table prefix: one active runner per projector. */
   readonly leases: PostgresLeaseProvider;
   private readonly reads: PostgresReadStatements;
+  private readonly rewrites: PostgresEventRewrite;
   private readonly hooks = new Set<PostgresAppendHook>();
   private readonly queue: AppendQueue;
   private closing: Promise<void> | undefined;
@@ -74,6 +79,7 @@ export class PostgresEventStore implements EventStore {
     private readonly options: ResolvedPostgresOptions,
   ) {
     this.reads = readStatements(connection.tables);
+    this.rewrites = new PostgresEventRewrite(connection, connection.tables);
     const writer = new PostgresAppendWriter(connection, this.hooks);
     this.queue = new AppendQueue(writer.write, options.batchSize, GROUPS_IN_FLIGHT);
     this.snapshots = new PostgresSnapshotStore(connection);
@@ -175,6 +181,17 @@ export class PostgresEventStore implements EventStore {
     const { rows } = await this.connection.query(this.reads.streamVersion.query([streamId]));
     const row = rows[0] as [string] | undefined;
     return row === undefined ? 0 : Number(row[0]);
+  }
+
+  /**
+   * Rewrites one event's type, schema version and payload in place, if it still has the id,
+   * position, type and schema version the call expects (see core's `EventRewriter`): one guarded
+   * UPDATE, in both table layouts.
+   */
+  async rewriteEvent(rewrite: EventRewrite): Promise<void> {
+    const prepared = prepareRewrite(rewrite);
+    this.assertOpen();
+    await this.rewrites.run(prepared);
   }
 
   /** The id made once in the storage table by the migrations. */

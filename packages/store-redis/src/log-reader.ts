@@ -8,7 +8,7 @@ const SCAN_CHUNK = 1000;
 /** Where each connection's log starts; read once: the start is set before a log's first append. */
 const starts = new WeakMap<RedisConnection, bigint>();
 
-async function logStart(connection: RedisConnection): Promise<bigint> {
+export async function logStart(connection: RedisConnection): Promise<bigint> {
   let start = starts.get(connection);
   if (start === undefined) {
     const text = await connection.run((client) => client.get(connection.keys.start));

@@ -4,12 +4,15 @@ import {
   type AppendResult,
   assertName,
   ConcurrencyError,
+  type EventRewrite,
+  type EventRewriter,
   type EventStore,
   type NewEvent,
   normalizeReadAll,
   normalizeReadStream,
   normalizeReadStreams,
   prepareAppend,
+  prepareRewrite,
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamsOptions,
@@ -23,6 +26,7 @@ import { readNewestScript } from './read-range-script.js';
 import { RedisCheckpointStore } from './redis-checkpoint-store.js';
 import { RedisConnection, STORE_NAME } from './redis-connection.js';
 import { RedisDeadLetterStore } from './redis-dead-letter-store.js';
+import { rewriteRedisEvent } from './redis-event-rewrite.js';
 import { RedisKeyStore } from './redis-key-store.js';
 import { RedisLeaseProvider } from './redis-lease-provider.js';
 import { RedisSnapshotStore } from './redis-snapshot-store.js';
@@ -35,7 +39,7 @@ import { readStreamsPipelined } from './streams-reader.js';
  * version range); one Lua script does the id lookup, the version check and the writes atomically.
  * See the package README for the key layout, cluster support and durability settings.
  */
-export class RedisEventStore implements EventStore {
+export class RedisEventStore implements EventStore, EventRewriter {
   private readonly connection: RedisConnection;
   private id: string | undefined;
   /** Snapshots over the same connection and key prefix; closed with the store. */
@@ -115,6 +119,19 @@ export class RedisEventStore implements EventStore {
     assertName(streamId, 'streamId');
     const key = this.connection.keys.events(streamId);
     return this.connection.run((client) => client.llen(key));
+  }
+
+  /**
+   * Rewrites one event's type, schema version and payload in place, if it still has the id,
+   * position, type and schema version the call expects (see core's `EventRewriter`). A script
+   * replaces the stream's entry and, standalone, the global log's, in one atomic step, and only if
+   * the entry is still the one the guard was checked on. Works on a Cluster too: a stream's keys
+   * share one slot.
+   */
+  async rewriteEvent(rewrite: EventRewrite): Promise<void> {
+    const prepared = prepareRewrite(rewrite);
+    this.connection.assertOpen();
+    await rewriteRedisEvent(this.connection, prepared);
   }
 
   /**

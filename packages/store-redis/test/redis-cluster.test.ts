@@ -1,5 +1,6 @@
 import {
   describeConcurrency,
+  describeEventRewrite,
   describeExpectedVersion,
   describeKeyStore,
   describeLargeStream,
@@ -69,6 +70,7 @@ describe('@strata/store-redis on a Redis Cluster of three masters', () => {
     describeReadStream(options);
     describeReadStreams(options);
     describeLargeStream(options);
+    describeEventRewrite(options);
   });
 
   describe('leases', () => {

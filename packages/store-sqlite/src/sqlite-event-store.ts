@@ -3,6 +3,8 @@ import {
   type AppendResult,
   assertName,
   ConcurrencyError,
+  type EventRewrite,
+  type EventRewriter,
   type EventStore,
   MAX_POSITION,
   type NewEvent,
@@ -12,6 +14,7 @@ import {
   PositionsExhaustedError,
   type PreparedAppend,
   prepareAppend,
+  prepareRewrite,
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamsOptions,
@@ -35,6 +38,7 @@ import {
   toAppendError,
   toStoreError,
 } from './sqlite-errors.js';
+import { SqliteEventRewrite } from './sqlite-event-rewrite.js';
 import { type EventRow, toRecordedEvent, toRecordedEvents } from './sqlite-event-rows.js';
 import { SqliteEventStatements } from './sqlite-event-statements.js';
 import { chunks, IN_LIST_CHUNK } from './sqlite-in-list.js';
@@ -58,7 +62,9 @@ class AppendConflict {
  * `snapshots`, `checkpoints`, `deadLetters` and `keys` live in the same file, under the same table
  * prefix.
  */
-export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implements EventStore {
+export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase>
+  implements EventStore, EventRewriter
+{
   /** Snapshots in the same database. */
   readonly snapshots: SqliteSnapshotStore;
   /** Projection checkpoints in the same database. */
@@ -70,6 +76,7 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
   private readonly connection: SqliteConnection<DB>;
   private readonly hooks = new SqliteAppendHooks<DB>();
   private statements: SqliteEventStatements | undefined;
+  private rewrites: SqliteEventRewrite | undefined;
   private id: string | undefined;
 
   constructor(options: SqliteStoreOptions<DB>) {
@@ -161,6 +168,23 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
     const statements = this.prepared();
     try {
       return this.currentVersion(statements, streamId);
+    } catch (error) {
+      throw toStoreError(error, this.connection.handle);
+    }
+  }
+
+  /**
+   * Rewrites one event's type, schema version and payload in place, if it still has the id,
+   * position, type and schema version the call expects (see core's `EventRewriter`). One guarded
+   * UPDATE in a write transaction: a concurrent rewriter of the same event waits, then conflicts.
+   */
+  async rewriteEvent(rewrite: EventRewrite): Promise<void> {
+    const prepared = prepareRewrite(rewrite);
+    const statements = this.prepared();
+    try {
+      this.rewrites ??= new SqliteEventRewrite(this.connection.database(), this.connection.tables);
+      const rewrites = this.rewrites;
+      statements.transactions.write(() => rewrites.run(prepared));
     } catch (error) {
       throw toStoreError(error, this.connection.handle);
     }

@@ -59,12 +59,15 @@ return {'covered', h, redis.call('GETRANGE', KEYS[1], H + offset(lo - f), last)}
 `);
 
 /**
+ * KEYS[3]: the stream's rewrite bar. While it exists nothing is stored ('refused'): the events the
+ * caller read may predate an in-place rewrite, which no version check can tell.
  * ARGV: header (fromVersion, toVersion, verifiedAt), entries, offsets, ttl. Stores the copy unless an
  * intact copy reaches further (or as far from as early); then only that copy's verifiedAt moves up:
  * it reaches at least as far as what the caller read, so it holds everything committed before the
  * caller's read.
  */
 export const PROMOTE_SCRIPT = new LuaScript(`${COMMON}
+if redis.call('EXISTS', KEYS[3]) == 1 then return 'refused' end
 local nf = tonumber(string.sub(ARGV[1], 1, 10))
 local nt = tonumber(string.sub(ARGV[1], 11, 20))
 local na = string.sub(ARGV[1], ${VERIFIED_AT_OFFSET + 1}, H)
@@ -140,4 +143,14 @@ if t == tonumber(ARGV[1]) and tonumber(a) < tonumber(ARGV[2]) then
   return 1
 end
 return 0
+`);
+
+/**
+ * KEYS: the copy's data and offsets, and the stream's rewrite bar. ARGV: how long the bar lasts
+ * (seconds). Deletes the copy and bars promotions of the stream until the bar expires.
+ */
+export const INVALIDATE_REWRITTEN_SCRIPT = new LuaScript(`
+redis.call('DEL', KEYS[1], KEYS[2])
+redis.call('SET', KEYS[3], '1', 'EX', ARGV[1])
+return 1
 `);

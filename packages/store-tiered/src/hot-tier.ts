@@ -48,8 +48,11 @@ export interface HotWrite {
   maxEvents: number;
 }
 
-/** `stored`: the copy is now these events. `kept`: an intact copy reaching at least as far was kept. */
-export type PromoteOutcome = 'stored' | 'kept';
+/**
+ * `stored`: the copy is now these events. `kept`: an intact copy reaching at least as far was kept.
+ * `refused`: the stream is barred after a rewrite (see `invalidateRewritten`); nothing was stored.
+ */
+export type PromoteOutcome = 'stored' | 'kept' | 'refused';
 
 /**
  * `extended`: the copy ended where the append began and now ends at its last version.
@@ -98,6 +101,14 @@ export interface HotTier {
    * that keeps them (moving the snapshot generation on, see `promoteSnapshot`).
    */
   invalidate(streamId: string): Promise<void>;
+  /**
+   * Before one of the stream's events is rewritten in place: deletes the stream's copy and refuses
+   * every promotion of the stream for `barSeconds`. Versions do not change in a rewrite, so no
+   * version check tells an old copy from a new one, and a reader that read the warm store before the
+   * rewrite committed must not put the old payload back. Optional: a tiered store over a hot tier
+   * without it has no `rewriteEvent`.
+   */
+  invalidateRewritten?(streamId: string, barSeconds: number): Promise<void>;
   /**
    * The stream's snapshot copy, whether a writer is pending, and what `promoteSnapshot` compares.
    * The snapshot methods are optional: without them the tiered store's `snapshots` reads and

@@ -9,6 +9,14 @@ export interface HotCopyKeys {
 }
 
 /**
+ * The key that bars a stream from being promoted for a while after one of its events was rewritten
+ * in place (see `HotTier.invalidateRewritten`), with the copy's hash tag.
+ */
+export function hotRewriteBarKey(prefix: string, streamId: string): string {
+  return `${prefix}{${escapeTag(streamId)}}:r`;
+}
+
+/**
  * Both keys of a stream share one hash tag, the escaped stream id, so a script touching both runs
  * on one Redis Cluster node. `{`, `}` and `%` are escaped so that a stream id holding braces cannot
  * end the tag early, and two stream ids never map to the same keys.

@@ -28,7 +28,13 @@ import type {
   HotWrite,
   PromoteOutcome,
 } from './hot-tier.js';
-import { CONFIRM_SCRIPT, EXTEND_SCRIPT, PROMOTE_SCRIPT, READ_SCRIPT } from './hot-tier-scripts.js';
+import {
+  CONFIRM_SCRIPT,
+  EXTEND_SCRIPT,
+  INVALIDATE_REWRITTEN_SCRIPT,
+  PROMOTE_SCRIPT,
+  READ_SCRIPT,
+} from './hot-tier-scripts.js';
 import type { LuaScript } from './lua-script.js';
 import { isContiguous, OPEN_END } from './read-range.js';
 import {
@@ -41,6 +47,7 @@ import {
   assertKeyPrefix,
   DEFAULT_HOT_KEY_PREFIX,
   hotCopyKeys,
+  hotRewriteBarKey,
   hotSnapshotKeys,
   storageKeyPrefix,
 } from './redis-hot-keys.js';
@@ -166,7 +173,11 @@ export class RedisHotTier implements HotTier {
     const { body, offsets } = encodeHotEvents(events);
     const header = formatHeader(first.version, last.version, write.verifiedAt);
     const args = [header, body, offsets, write.ttlSeconds];
-    return (await this.script(PROMOTE_SCRIPT, streamId, args)) as PromoteOutcome;
+    const { data, offsets: offsetsKey } = hotCopyKeys(this.keyPrefix, streamId);
+    const bar = hotRewriteBarKey(this.keyPrefix, streamId);
+    return (await this.guarded(() =>
+      PROMOTE_SCRIPT.run(this.client, [data, offsetsKey, bar], args),
+    )) as PromoteOutcome;
   }
 
   async extend(
@@ -191,6 +202,14 @@ export class RedisHotTier implements HotTier {
     const { data, offsets } = hotCopyKeys(this.keyPrefix, streamId);
     const { snapshot } = hotSnapshotKeys(this.keyPrefix, streamId);
     await this.guarded(() => INVALIDATE_SCRIPT.run(this.client, [data, offsets, snapshot], []));
+  }
+
+  async invalidateRewritten(streamId: string, barSeconds: number): Promise<void> {
+    const { data, offsets } = hotCopyKeys(this.keyPrefix, streamId);
+    const bar = hotRewriteBarKey(this.keyPrefix, streamId);
+    await this.guarded(() =>
+      INVALIDATE_REWRITTEN_SCRIPT.run(this.client, [data, offsets, bar], [barSeconds]),
+    );
   }
 
   async readSnapshot(streamId: string, refreshTtlSeconds: number | undefined): Promise<HotSnapshotRead> {

@@ -2,6 +2,7 @@ import {
   type AppendOptions,
   type AppendResult,
   assertName,
+  type EventRewrite,
   type EventStore,
   type NewEvent,
   normalizeReadStream,
@@ -12,12 +13,14 @@ import {
   type RecordedEvent,
   type SnapshotStore,
   StoreClosedError,
+  supportsEventRewrite,
 } from '@strata/core';
 import { HotAccess } from './hot-access.js';
 import { HotReader } from './hot-reader.js';
 import { HotStreamsReader } from './hot-streams-reader.js';
 import { PendingInvalidations } from './pending-invalidations.js';
 import { RecentWrites } from './recent-writes.js';
+import { rewriteThrough } from './rewrite-through.js';
 import { StorageScopedHot, warmStorageIdOf } from './storage-scoped-hot.js';
 import { TierContext } from './tier-context.js';
 import { TieredSnapshotStore } from './tiered-snapshot-store.js';
@@ -65,6 +68,13 @@ export class TieredEventStore implements EventStore {
    */
   readonly snapshots: TieredSnapshotStore | undefined;
 
+  /**
+   * Core's optional `EventRewriter`, when the warm store has it and the hot tier (if any) can bar a
+   * rewritten stream (`HotTier.invalidateRewritten`; `RedisHotTier` can): the warm store rewrites,
+   * and the stream is kept out of the hot tier for `ttlSeconds`, so the old payload is never served.
+   */
+  readonly rewriteEvent?: (rewrite: EventRewrite) => Promise<void>;
+
   constructor(options: TieredEventStoreOptions) {
     const normalized = normalizeTieredOptions(options);
     this.warm = normalized.warm;
@@ -81,6 +91,7 @@ export class TieredEventStore implements EventStore {
     const policy = normalized.hot;
     if (policy === undefined) {
       this.snapshots = this.snapshotsOver(normalized.warmSnapshots, undefined);
+      this.offerRewrite(undefined);
       return;
     }
     const access = new HotAccess(
@@ -106,6 +117,17 @@ export class TieredEventStore implements EventStore {
       writer: new WriteThrough(ctx),
     };
     this.snapshots = this.snapshotsOver(normalized.warmSnapshots, ctx);
+    this.offerRewrite(typeof policy.hot.invalidateRewritten === 'function' ? ctx : undefined);
+  }
+
+  /** Defines `rewriteEvent` when the warm store can rewrite and the hot tier, if any, can be kept from going stale. */
+  private offerRewrite(ctx: TierContext | undefined): void {
+    const { warm } = this;
+    if (!supportsEventRewrite(warm) || (this.paths !== undefined && ctx === undefined)) return;
+    (this as { rewriteEvent?: (rewrite: EventRewrite) => Promise<void> }).rewriteEvent = async (rewrite) => {
+      this.assertOpen();
+      await rewriteThrough(warm, ctx, rewrite, STORE_NAME);
+    };
   }
 
   private snapshotsOver(

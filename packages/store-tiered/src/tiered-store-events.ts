@@ -15,7 +15,7 @@ export type MissReason = 'absent' | 'uncovered' | 'stale' | 'unavailable';
  * had expired or the bounds did not match the events), `ahead` (the copy reached past the warm
  * store's version), `pending` (an invalidation that failed earlier, retried once Redis was back).
  */
-export type InvalidationReason = 'conflict' | 'append' | 'broken' | 'ahead' | 'pending';
+export type InvalidationReason = 'conflict' | 'append' | 'broken' | 'ahead' | 'pending' | 'rewritten';
 
 /** Every event the tiered store emits, with its payload. Subscribe with `store.on(name, listener)`. */
 export interface TieredStoreEvents {

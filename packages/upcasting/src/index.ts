@@ -1,3 +1,7 @@
+export type { MigrateEventsOptions, MigrationProgress } from './event-migration-options.js';
+export { DEFAULT_MIGRATION_CHECKPOINT } from './event-migration-options.js';
+export type { MigrationChange, MigrationReport } from './migrate-events.js';
+export { migrateEvents } from './migrate-events.js';
 export type { Upcaster } from './upcaster.js';
 export type { UpcasterChain, UpcastStep } from './upcaster-chain.js';
 export { defineUpcasters } from './upcaster-chain.js';

@@ -22,7 +22,21 @@ export function withUpcasting(store: EventStore, chain: UpcasterChain): EventSto
   return new UpcastingEventStore(store, chain);
 }
 
+/** Marks the wrapper by a shared symbol, not `instanceof`: a program may hold two copies of this package. */
+const UPCASTING_STORE = Symbol.for('strata.upcasting.store');
+
+/** True for a store returned by `withUpcasting`: its reads are upcast, so they do not show what is stored. */
+export function isUpcastingStore(store: EventStore): boolean {
+  return (store as { [UPCASTING_STORE]?: boolean })[UPCASTING_STORE] === true;
+}
+
+/**
+ * Has no `rewriteEvent`, even over a store that has one: its reads show upcast events, so a rewrite
+ * guarded on what it read would name a type and version that are not stored. Eager migrations run
+ * on the wrapped store (`migrateEvents`).
+ */
 class UpcastingEventStore implements EventStore {
+  readonly [UPCASTING_STORE] = true;
   storageId?: () => Promise<string>;
   private closed = false;
 

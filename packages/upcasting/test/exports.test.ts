@@ -3,7 +3,15 @@ import { describePackageExports } from '@strata/vitest-preset/exports-check';
 
 describePackageExports(
   fileURLToPath(new URL('..', import.meta.url)),
-  { '.': ['defineUpcasters', 'withUpcasting', 'UpcasterChainError'] },
+  {
+    '.': [
+      'defineUpcasters',
+      'withUpcasting',
+      'UpcasterChainError',
+      'migrateEvents',
+      'DEFAULT_MIGRATION_CHECKPOINT',
+    ],
+  },
   {
     errorClasses: { '.': ['UpcasterChainError'] },
     roundTrip: {

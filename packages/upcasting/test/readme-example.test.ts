@@ -5,5 +5,7 @@ import { expect, it } from 'vitest';
 // The README's example, run as a user would: against the built package, through its exports map.
 it('the README example runs against the built package and prints what it says', () => {
   const output = runReadmeExample(fileURLToPath(new URL('..', import.meta.url)));
-  expect(output).toBe('Ada Lovelace en\nUserCreated@1 user.registered@3\n');
+  expect(output).toBe(
+    'Ada Lovelace en\nUserCreated@1 user.registered@3\n1 UserCreated\nuser.registered@3 user.registered@3\n',
+  );
 });

@@ -1,6 +1,8 @@
 import type {
   AppendOptions,
   AppendResult,
+  EventRewrite,
+  EventRewriter,
   EventStore,
   NewEvent,
   ReadAllOptions,
@@ -16,7 +18,7 @@ import { RefusingMemoryEventStore } from './refusing-memory-event-store.js';
  * a real adapter gets one thing wrong. `storage` lets fixtures open peers and simulate outages; the
  * inner store refuses events of `REFUSED_TYPE`, as a backend with a constraint would.
  */
-export class DelegatingEventStore implements EventStore {
+export class DelegatingEventStore implements EventStore, EventRewriter {
   protected readonly inner: MemoryEventStore;
 
   constructor(readonly storage: MemoryStorage) {
@@ -41,6 +43,10 @@ export class DelegatingEventStore implements EventStore {
 
   streamVersion(streamId: string): Promise<number> {
     return this.inner.streamVersion(streamId);
+  }
+
+  rewriteEvent(rewrite: EventRewrite): Promise<void> {
+    return this.inner.rewriteEvent(rewrite);
   }
 
   storageId(): Promise<string> {

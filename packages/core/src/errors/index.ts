@@ -2,6 +2,7 @@ export { CheckpointConflictError } from './checkpoint-conflict-error.js';
 export { CheckpointFencedError } from './checkpoint-fenced-error.js';
 export { ConcurrencyError } from './concurrency-error.js';
 export { DuplicateEventError } from './duplicate-event-error.js';
+export { EventRewriteConflictError, type StoredEventIdentity } from './event-rewrite-conflict-error.js';
 export { LeaseHeldError } from './lease-held-error.js';
 export { PositionsExhaustedError } from './positions-exhausted-error.js';
 export { SerializationError } from './serialization-error.js';

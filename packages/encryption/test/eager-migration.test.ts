@@ -1,0 +1,69 @@
+import { type EventStore, supportsEventRewrite } from '@strata/core';
+import { MemoryCheckpointStore } from '@strata/store-memory';
+import { defineUpcasters, migrateEvents, withUpcasting } from '@strata/upcasting';
+import { describe, expect, it } from 'vitest';
+import { withEncryption } from '../src/index.js';
+import { setup } from './fixtures.js';
+
+// The first program wrote `UserCreated` with a full name; today's writes `user.registered` v2.
+const chain = defineUpcasters({ 'user.registered': 2 }, [
+  { type: 'UserCreated', fromVersion: 1, toType: 'user.registered', toVersion: 1 },
+  {
+    type: 'user.registered',
+    fromVersion: 1,
+    upcast: ({ full_name, ...rest }: { full_name: string }) => ({ ...rest, name: full_name }),
+  },
+]);
+
+const userCreated = (userId: string, email: string) => ({
+  type: 'UserCreated',
+  data: { userId, full_name: `User ${userId}`, email },
+});
+
+describe('an eager migration through withEncryption', () => {
+  it('re-encrypts the rewritten fields under the new type; reads equal lazy upcasting; no plaintext stored', async () => {
+    const { inner, encryption } = setup({ fields: { UserCreated: ['email'], 'user.registered': ['email'] } });
+    const encrypted = withEncryption(inner, encryption);
+    await encrypted.append('user-u-1', [userCreated('u-1', 'ada@example.com')]);
+    await encrypted.append('user-u-2', [userCreated('u-2', 'grace@example.com')]);
+    const lazily = await withUpcasting(encrypted, chain).readAll();
+
+    const report = await migrateEvents(encrypted, chain, { checkpoints: new MemoryCheckpointStore() });
+    expect(report.rewritten).toBe(2);
+    const stored = await inner.readAll();
+    expect(stored.map((e) => [e.type, e.schemaVersion])).toEqual([
+      ['user.registered', 2],
+      ['user.registered', 2],
+    ]);
+    expect(JSON.stringify(stored.map((e) => e.data))).not.toMatch(/ada@example|grace@example/);
+    // Bound to the new type: a rename that kept the old ciphertext would fail here with IntegrityError.
+    expect(await encrypted.readAll()).toEqual(lazily);
+    expect(await withUpcasting(encrypted, chain).readAll()).toEqual(lazily);
+  });
+
+  it("a forgotten subject's fields stay redacted after the migration", async () => {
+    const { inner, encryption } = setup({ fields: { UserCreated: ['email'], 'user.registered': ['email'] } });
+    const encrypted = withEncryption(inner, encryption);
+    await encrypted.append('user-u-1', [userCreated('u-1', 'ada@example.com')]);
+    await encryption.forget('u-1');
+    await migrateEvents(encrypted, chain, { checkpoints: new MemoryCheckpointStore() });
+    const [event] = await encrypted.readStream('user-u-1');
+    expect(event).toMatchObject({ type: 'user.registered', schemaVersion: 2 });
+    expect((event!.data as { email: unknown }).email).toBe('[redacted]');
+    expect(JSON.stringify((await inner.readAll()).map((e) => e.data))).not.toMatch(/ada@example/);
+  });
+
+  it('passes the capability on only when the wrapped store has it', () => {
+    const { inner, encryption } = setup();
+    expect(supportsEventRewrite(withEncryption(inner, encryption))).toBe(true);
+    const without: EventStore = {
+      append: inner.append.bind(inner),
+      readStream: inner.readStream.bind(inner),
+      readStreams: inner.readStreams.bind(inner),
+      readAll: inner.readAll.bind(inner),
+      streamVersion: inner.streamVersion.bind(inner),
+      close: inner.close.bind(inner),
+    };
+    expect(supportsEventRewrite(withEncryption(without, encryption))).toBe(false);
+  });
+});

@@ -1,0 +1,26 @@
+import { type EventRewrite, type EventRewriter, prepareRewrite, StoreUnavailableError } from '@strata/core';
+import type { TierContext } from './tier-context.js';
+
+/**
+ * A rewrite of one event, in place, through the tiers. Versions do not change, so the hot tier's
+ * never-stale checks (a copy is current when it reaches the warm store's version) cannot see it:
+ * before the warm write, the stream's copy is deleted and its promotions are barred for
+ * `ttlSeconds`, so no reader that read the old payload (in this process or another, over a slow
+ * link) can put it back. If the hot tier cannot be reached for that, nothing is written.
+ */
+export async function rewriteThrough(
+  warm: EventRewriter,
+  ctx: TierContext | undefined,
+  rewrite: EventRewrite,
+  storeName: string,
+): Promise<void> {
+  if (ctx !== undefined) {
+    const { streamId } = prepareRewrite(rewrite);
+    const outcome = await ctx.access.run('invalidateRewritten', (hot) =>
+      hot.invalidateRewritten!(streamId, ctx.policy.ttlSeconds),
+    );
+    if (!outcome.ok) throw new StoreUnavailableError(storeName, outcome.error);
+    ctx.metrics.invalidation(streamId, 'rewritten');
+  }
+  await warm.rewriteEvent(rewrite);
+}

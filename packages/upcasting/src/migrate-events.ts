@@ -1,0 +1,210 @@
+import {
+  type EventRewrite,
+  EventRewriteConflictError,
+  type EventStore,
+  type RecordedEvent,
+  type RewritableEventStore,
+  supportsEventRewrite,
+  UnsupportedOperationError,
+  ValidationError,
+} from '@strata/core';
+import {
+  type MigrateEventsOptions,
+  type ResolvedMigrationOptions,
+  resolveMigrationOptions,
+} from './event-migration-options.js';
+import { rewriteToCurrent } from './event-migration-plan.js';
+import type { UpcasterChain } from './upcaster-chain.js';
+import { isUpcastingStore } from './upcasting-event-store.js';
+
+/** How many times one event's rewrite is tried again after a conflict, each time from a fresh read. */
+const CONFLICT_RETRIES = 3;
+
+/** Stored type and schema version to current type and schema version, and how many events took that way. */
+export interface MigrationChange {
+  fromType: string;
+  fromVersion: number;
+  toType: string;
+  toVersion: number;
+  count: number;
+}
+
+export interface MigrationReport {
+  dryRun: boolean;
+  /** The checkpoint the run resumed after; `undefined` when it started at the beginning of the log. */
+  resumedAfter: bigint | undefined;
+  /** Events read: those of the types the chain knows (current and old names). */
+  examined: number;
+  /** Events rewritten to their current version (in a dry run: that would be). */
+  rewritten: number;
+  /** Events that another writer brought to their current version while this run was at them. */
+  skipped: number;
+  /** The rewrites, by way taken, in the order first met. */
+  changes: MigrationChange[];
+}
+
+/**
+ * Eager migration: rewrites every stored event that is not at its type's current schema version
+ * (or is stored under an old name) to what `withUpcasting(store, chain)` would read, in place. It
+ * pages through `readAll` in batches, saving its place in `options.checkpoints` after each, so a
+ * run that is stopped or killed resumes where it was; an event rewritten twice (after a kill
+ * between a rewrite and the checkpoint) is simply found current and left alone. Versions,
+ * positions, ids, metadata and times never change: only the type, schema version and data.
+ *
+ * It rewrites history, so nothing calls it for you: run it on purpose, after a `dryRun`, on the
+ * store itself (not on `withUpcasting`'s wrapper). `store` must have core's `EventRewriter`
+ * capability (see `supportsEventRewrite`); a dry run only reads. Two runs under one checkpoint name
+ * do not both go on: the second one's checkpoint save fails with `CheckpointConflictError`.
+ */
+export async function migrateEvents(
+  store: EventStore,
+  chain: UpcasterChain,
+  options: MigrateEventsOptions,
+): Promise<MigrationReport> {
+  const resolved = resolveMigrationOptions(options);
+  if (isUpcastingStore(store)) {
+    throw new ValidationError(
+      'store',
+      'reads through withUpcasting, which hides what is stored: pass the store that withUpcasting wraps',
+    );
+  }
+  if (!resolved.dryRun && !supportsEventRewrite(store)) {
+    throw new UnsupportedOperationError(
+      'upcasting',
+      'migrateEvents',
+      "the store has no rewriteEvent (core's EventRewriter capability); a dry run still works",
+    );
+  }
+  return new EventMigration(store as RewritableEventStore, chain, resolved).run();
+}
+
+class EventMigration {
+  private readonly types: string[];
+  private readonly changes = new Map<string, MigrationChange>();
+  private examined = 0;
+  private rewritten = 0;
+  private skipped = 0;
+
+  constructor(
+    private readonly store: RewritableEventStore,
+    private readonly chain: UpcasterChain,
+    private readonly options: ResolvedMigrationOptions,
+  ) {
+    this.types = [...chain.current.keys()].flatMap((type) => chain.storedNamesOf(type));
+  }
+
+  async run(): Promise<MigrationReport> {
+    const { checkpoints, checkpointName, batchSize, dryRun } = this.options;
+    const resumedAfter = await checkpoints.loadCheckpoint(checkpointName);
+    const started = performance.now();
+    let after = resumedAfter ?? 0n;
+    let saved = resumedAfter;
+    for (;;) {
+      const page = await this.store.readAll({ after, limit: batchSize, types: this.types });
+      await this.migratePage(page);
+      if (page.length > 0) {
+        after = page[page.length - 1]!.position;
+        if (!dryRun) {
+          await checkpoints.saveCheckpoint(checkpointName, after, { expectedPosition: saved ?? null });
+          saved = after;
+        }
+        this.report(started, after);
+      }
+      if (page.length < batchSize) break;
+    }
+    if (!dryRun && saved !== undefined) await checkpoints.deleteCheckpoint(checkpointName);
+    return {
+      dryRun,
+      resumedAfter,
+      examined: this.examined,
+      rewritten: this.rewritten,
+      skipped: this.skipped,
+      changes: [...this.changes.values()],
+    };
+  }
+
+  /**
+   * Every event of the page, `concurrency` at a time. Each rewrite is guarded and independent, so
+   * their order does not matter; the first failure is thrown once none is in flight any more, and
+   * the checkpoint then stays before the page.
+   */
+  private async migratePage(page: RecordedEvent[]): Promise<void> {
+    let next = 0;
+    let failure: { error: unknown } | undefined;
+    const worker = async () => {
+      while (failure === undefined && next < page.length) {
+        const event = page[next++]!;
+        try {
+          await this.migrate(event);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, page.length) }, worker));
+    if (failure !== undefined) throw failure.error;
+  }
+
+  private async migrate(event: RecordedEvent): Promise<void> {
+    this.examined++;
+    let rewrite = rewriteToCurrent(this.chain, event);
+    if (rewrite === undefined) return;
+    if (this.options.dryRun) return this.count(rewrite);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.store.rewriteEvent(rewrite);
+        return this.count(rewrite);
+      } catch (error) {
+        if (!EventRewriteConflictError.isInstance(error) || attempt === CONFLICT_RETRIES) throw error;
+      }
+      // Someone else rewrote it since the page was read: decide again from what is stored now.
+      const [stored] = await this.store.readStream(event.streamId, { fromVersion: event.version, limit: 1 });
+      if (stored === undefined || stored.id !== event.id) {
+        throw new EventRewriteConflictError(
+          event.streamId,
+          event.version,
+          identityOf(event),
+          stored && identityOf(stored),
+        );
+      }
+      rewrite = rewriteToCurrent(this.chain, stored);
+      if (rewrite === undefined) {
+        this.skipped++;
+        return;
+      }
+    }
+  }
+
+  private count(rewrite: EventRewrite): void {
+    this.rewritten++;
+    const key = `${rewrite.expectedType}\u0000${rewrite.expectedSchemaVersion}`;
+    const change = this.changes.get(key);
+    if (change !== undefined) change.count++;
+    else {
+      this.changes.set(key, {
+        fromType: rewrite.expectedType,
+        fromVersion: rewrite.expectedSchemaVersion,
+        toType: rewrite.type,
+        toVersion: rewrite.schemaVersion,
+        count: 1,
+      });
+    }
+  }
+
+  private report(started: number, position: bigint): void {
+    const { onProgress, total } = this.options;
+    if (onProgress === undefined) return;
+    const seconds = (performance.now() - started) / 1000;
+    onProgress({
+      done: this.examined,
+      rewritten: this.rewritten,
+      perSecond: seconds > 0 ? this.examined / seconds : 0,
+      left: total === undefined ? undefined : Math.max(0, total - this.examined),
+      position,
+    });
+  }
+}
+
+function identityOf(event: RecordedEvent) {
+  return { id: event.id, position: event.position, type: event.type, schemaVersion: event.schemaVersion };
+}
