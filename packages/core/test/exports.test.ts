@@ -13,6 +13,7 @@ describePackageExports(
       'withRecordedEvents',
       'iterateAll',
       'HeldLease',
+      'SharedAppendListener',
     ],
     './testing': ['given'],
   },
