@@ -19,6 +19,7 @@ import {
   ValidationError,
 } from '@strata/core';
 import type { PostgresAppendHook } from './postgres-append-hooks.js';
+import { PostgresAppendNotifier } from './postgres-append-notifier.js';
 import { AppendQueue } from './postgres-append-queue.js';
 import { PostgresAppendWriter } from './postgres-append-writer.js';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
@@ -63,6 +64,11 @@ export class PostgresEventStore implements EventStore {
   readonly keys: PostgresKeyStore;
   /** Leases (advisory locks) on the same database, pool and table prefix: one active runner per projector. */
   readonly leases: PostgresLeaseProvider;
+  /**
+   * Append notices (LISTEN/NOTIFY) from every store over this schema and prefix, in any process: wake
+   * projection runners with it. Its connection is checked out of the pool while anyone listens.
+   */
+  readonly appendNotifier: PostgresAppendNotifier;
   private readonly reads: PostgresReadStatements;
   private readonly hooks = new Set<PostgresAppendHook>();
   private readonly queue: AppendQueue;
@@ -74,13 +80,14 @@ export class PostgresEventStore implements EventStore {
     private readonly options: ResolvedPostgresOptions,
   ) {
     this.reads = readStatements(connection.tables);
-    const writer = new PostgresAppendWriter(connection, this.hooks);
+    const writer = new PostgresAppendWriter(connection, this.hooks, options.notifyAppends);
     this.queue = new AppendQueue(writer.write, options.batchSize, GROUPS_IN_FLIGHT);
     this.snapshots = new PostgresSnapshotStore(connection);
     this.checkpoints = new PostgresCheckpointStore(connection);
     this.deadLetters = new PostgresDeadLetterStore(connection);
     this.keys = new PostgresKeyStore(connection);
     this.leases = new PostgresLeaseProvider(connection);
+    this.appendNotifier = new PostgresAppendNotifier(connection);
   }
 
   /** Opens a store; runs `migrate()` first unless `options.migrate` is false. */
@@ -194,10 +201,10 @@ export class PostgresEventStore implements EventStore {
    * passed in stays open. Later calls throw `StoreClosedError`.
    */
   close(): Promise<void> {
-    // Held leases keep pool connections checked out: they go before the pool ends.
+    // Held leases and the listening connection keep pool connections checked out: they go before the pool ends.
     this.closing ??= this.queue
       .drain()
-      .then(() => this.leases.close())
+      .then(() => Promise.all([this.leases.close(), this.appendNotifier.close()]))
       .then(() => this.connection.close());
     return this.closing;
   }
