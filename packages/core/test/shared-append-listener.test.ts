@@ -1,9 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  type AppendChannelHandlers,
-  type AppendNotice,
-  SharedAppendListener,
-} from '../src/index.js';
+import { type AppendChannelHandlers, type AppendNotice, SharedAppendListener } from '../src/index.js';
 
 /** An opener whose channels the test drives by hand, counting what was opened and closed. */
 function channels(failOpens = 0) {
