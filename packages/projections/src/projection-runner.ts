@@ -192,7 +192,8 @@ export class ProjectionRunner {
       throw new LeaseHeldError(this.projector.name);
     }
     try {
-      if (this.rebuildRun !== undefined) await this.beginRebuild(this.rebuildRun);
+      const run = this.rebuildRun;
+      if (run !== undefined) await this.withTransientRetries(() => this.beginRebuild(run));
       let total = 0;
       for (;;) {
         const result = await this.withTransientRetries(() => this.step());
@@ -212,9 +213,10 @@ export class ProjectionRunner {
    * `rebuilding`). Resolves once the replay has caught up with the log's head; appends and other
    * projectors go on meanwhile. A running runner rebuilds in its own loop (and goes on following
    * the log after); a stopped one rebuilds and stops, like `catchUp()`. A `reset` that throws is
-   * taken as not done: the checkpoint is put back, and the rebuild fails with its error.
+   * taken as not done: the checkpoint is put back, and the rebuild fails with its error (a
+   * transient one is retried, reset included).
    */
-  rebuild(options: RebuildOptions): Promise<RebuildProgress> {
+  async rebuild(options: RebuildOptions): Promise<RebuildProgress> {
     checkRebuildOptions(options);
     if (this.rebuildRun !== undefined) throw new ValidationError('runner', 'is rebuilding already');
     const run = new RebuildRun(options);
@@ -223,13 +225,12 @@ export class ProjectionRunner {
       this.signal.wake();
       return run.finished;
     }
-    return this.catchUp().then(
-      () => run.finished,
-      (error: unknown) => {
-        this.endRebuild(error);
-        throw error;
-      },
-    );
+    try {
+      await this.catchUp();
+    } catch (error) {
+      this.endRebuild(error);
+    }
+    return run.finished;
   }
 
   status(): ProjectionStatus {
@@ -297,7 +298,8 @@ export class ProjectionRunner {
       }
       let result: StepResult;
       try {
-        if (this.rebuildRun?.started === false) await this.beginRebuild(this.rebuildRun);
+        const run = this.rebuildRun;
+        if (run?.started === false) await this.withTransientRetries(() => this.beginRebuild(run));
         result = await this.withTransientRetries(() => this.step());
       } catch (error) {
         this.endRebuild(error);

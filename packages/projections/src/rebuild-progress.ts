@@ -73,6 +73,16 @@ export class RebuildRun {
       startedAt: this.now(),
       baseline: eventsProcessed,
     };
+    // What `status().rebuild` shows until the first batch is applied.
+    this.latest = {
+      eventsDone: 0,
+      eventsPerSecond: 0,
+      secondsLeft: undefined,
+      position: 0n,
+      targetPosition: this.span.target,
+      startedAt: new Date(this.span.startedAt),
+      done: false,
+    };
   }
 
   /** Records a batch of the replay and reports it. */

@@ -172,8 +172,8 @@ describe('ProjectionRunner.rebuild', () => {
     await stale.catchUp();
     await checkpoints.saveCheckpoint('totals', 2n);
     await expect(stale.rebuild({ reset })).resolves.toBeDefined();
-    expect(() => runner.rebuild({} as never)).toThrow(/reset/);
-    expect(() => runner.rebuild({ reset, onProgress: 3 as never })).toThrow(/onProgress/);
+    await expect(runner.rebuild({} as never)).rejects.toThrow(/reset/);
+    await expect(runner.rebuild({ reset, onProgress: 3 as never })).rejects.toThrow(/onProgress/);
     expect(reset).toHaveBeenCalledTimes(1);
   });
 });
