@@ -15,7 +15,7 @@ const HEARTBEAT_MS = 5_000;
 
 /**
  * Append notices over Redis pub/sub: every append of a store over this key prefix (in any process)
- * publishes its last position on `<prefix>appends` once its script has run. One subscriber
+ * publishes its last position on `<prefix>appends` at the end of its script. One subscriber
  * connection, a duplicate of the store's client, listens for as long as anyone subscribes; a lost
  * one is reported and replaced. On a Cluster it is a duplicate `Cluster`: classic pub/sub reaches
  * every node through the cluster bus, and ioredis moves its subscription to another node when

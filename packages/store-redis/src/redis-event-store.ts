@@ -78,11 +78,11 @@ export class RedisEventStore implements EventStore {
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const append = prepareAppend(streamId, events, options);
-    const outcome = await runAppend(this.connection, append);
+    const channel = this.notifyAppends ? this.connection.keys.appendChannel : undefined;
+    const outcome = await runAppend(this.connection, append, channel);
     if (outcome.kind === 'conflict') {
       throw new ConcurrencyError(streamId, append.expectedVersion, outcome.actualVersion);
     }
-    if (outcome.kind === 'ok' && this.notifyAppends) this.announce(outcome.result.lastPosition);
     return outcome.result;
   }
 
@@ -149,15 +149,6 @@ export class RedisEventStore implements EventStore {
       throw new StoreUnavailableError(STORE_NAME, new Error(`${key} was deleted while it was read`));
     this.id = id;
     return id;
-  }
-
-  /**
-   * Publishes the append's last position, without waiting: the append has committed whatever
-   * happens to the notice, and a lost notice only leaves listeners to their next poll.
-   */
-  private announce(lastPosition: bigint): void {
-    const { client, keys } = this.connection;
-    client.publish(keys.appendChannel, lastPosition.toString()).catch(() => undefined);
   }
 
   /** Closes the connection the store opened from `url`; a client you passed in stays open. */

@@ -27,7 +27,7 @@ export interface RedisStoreOptions {
    */
   timeoutMs?: number;
   /**
-   * Publish each append's last position on `<prefix>appends` after its script ran (default true),
+   * Publish each append's last position on `<prefix>appends`, at the end of its script (default true),
    * so that `store.appendNotifier` in any process hears of it. Off, appends publish nothing.
    */
   notifyAppends?: boolean;

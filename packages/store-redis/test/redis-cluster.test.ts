@@ -288,8 +288,10 @@ describe('@strata/store-redis on a Redis Cluster of three masters', () => {
     // One Cluster client per store: two stores are two processes as far as the cluster can tell.
     const readerClient = clusterClient();
     const writerClient = clusterClient();
-    const reader = new RedisEventStore({ client: readerClient, keyPrefix });
-    const writer = new RedisEventStore({ client: writerClient, keyPrefix });
+    // A prefix of its own: the channel is scoped by it, and no other test's appends are heard.
+    const noticePrefix = testKeyPrefix('cluster-notices');
+    const reader = new RedisEventStore({ client: readerClient, keyPrefix: noticePrefix });
+    const writer = new RedisEventStore({ client: writerClient, keyPrefix: noticePrefix });
     const heard: bigint[] = [];
     const errors: unknown[] = [];
     const unsubscribe = reader.appendNotifier.subscribe({
@@ -299,7 +301,7 @@ describe('@strata/store-redis on a Redis Cluster of three masters', () => {
     try {
       await expect.poll(() => reader.appendNotifier.listening, { timeout: 30_000 }).toBe(true);
       // One stream per master: redis-cli splits the slots of three masters at 5460 and 10922.
-      const keys = new RedisKeys(keyPrefix);
+      const keys = new RedisKeys(noticePrefix);
       const byRange = new Map<number, string>();
       for (let i = 0; byRange.size < 3 && i < 1000; i++) {
         const slot = keySlot(keys.events(`notice-${i}`));
