@@ -1,6 +1,7 @@
 import type { AppendNotice } from '@strata/core';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { PostgresEventStore } from '../src/index.js';
+import { tableNames } from '../src/postgres-table-names.js';
 import {
   adminPool,
   describePostgres,
@@ -98,11 +99,12 @@ describePostgres('store.appendNotifier (LISTEN/NOTIFY)', () => {
     try {
       await vi.waitFor(() => expect(notifier.backendPid).toBeDefined(), LIVENESS);
       const pid = notifier.backendPid!;
+      // Two listeners, one session listening on this storage's channel: the notifier's.
       const { rows } = await env.admin.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1 AND query LIKE 'LISTEN%'`,
-        [pid],
+        `SELECT array_agg(pid) AS pids FROM pg_stat_activity WHERE query = $1`,
+        [`LISTEN "${tableNames(env.schema).appendChannel}"`],
       );
-      expect(rows[0].n).toBe(1);
+      expect(rows[0].pids).toEqual([pid]);
       await env.admin.query('SELECT pg_terminate_backend($1)', [pid]);
       await vi.waitFor(() => expect(a.errors.length).toBeGreaterThan(0), LIVENESS);
       expect(b.errors.length).toBe(a.errors.length);

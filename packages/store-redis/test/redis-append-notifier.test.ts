@@ -60,6 +60,10 @@ describeWithRedis('store.appendNotifier (pub/sub)', await redisIsReachable(), ()
     const unsubscribe = reader.appendNotifier.subscribe(heard.listener);
     try {
       await vi.waitFor(() => expect(heard.notices).toEqual([{ lastPosition: undefined }]), LIVENESS);
+      // A second listener shares the subscriber connection: the channel has one subscriber.
+      const another = reader.appendNotifier.subscribe({ onAppend: () => {} });
+      expect(await admin.pubsub('NUMSUB', `${keyPrefix}appends`)).toEqual([`${keyPrefix}appends`, 1]);
+      another();
       const first = await writer.append('n-1', [{ type: 'a', data: {} }]);
       const event = { id: '0192f0c0-0000-7000-8000-00000000b001', type: 'b', data: {} };
       const second = await writer.append('n-2', [{ type: 'a', data: {} }, event]);
