@@ -1,4 +1,5 @@
-// Runs a package's README example as a user would: the first ```ts block, compiled with esbuild,
+// Runs a package's README example as a user would: the first ```ts block (or the first that
+// contains `containing`, for a README with several runnable examples), compiled with esbuild,
 // run by node from a folder inside the package, so the package resolves to its built output
 // through its own exports map, and its dependencies resolve as they do for users.
 import { execFileSync } from 'node:child_process';
@@ -6,10 +7,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 
-export function runReadmeExample(packageDir) {
+export function runReadmeExample(packageDir, containing) {
   const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
-  const example = readme.match(/```ts\n([\s\S]*?)```/)?.[1];
-  if (example === undefined) throw new Error(`${packageDir}/README.md has no \`\`\`ts example`);
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
+  const example = blocks.find((block) => containing === undefined || block.includes(containing));
+  if (example === undefined) {
+    throw new Error(
+      `${packageDir}/README.md has no \`\`\`ts example${containing ? ` containing ${containing}` : ''}`,
+    );
+  }
   const { code } = transformSync(example, { loader: 'ts', format: 'esm', target: 'node20' });
   const dir = mkdtempSync(join(packageDir, '.readme-'));
   try {

@@ -9,6 +9,7 @@ export type {
   SavedAggregate,
   SnapshotLookup,
 } from './aggregate-snapshots.js';
+export type { AppendListener, AppendNotice, AppendNotifier } from './append-notifier.js';
 export { withRecordedEvents } from './append-result.js';
 export type { PreparedCheckpointSave } from './checkpoint-input.js';
 export { checkpointAfter, checkpointRefusal, prepareSaveCheckpoint } from './checkpoint-input.js';
@@ -91,6 +92,13 @@ export {
   normalizeReadStreams,
 } from './read-options.js';
 export { recordedEventsOf, type WrittenBatch } from './recorded-events.js';
+export type {
+  AppendChannelHandlers,
+  AppendChannelOpener,
+  OpenAppendChannel,
+  SharedAppendListenerOptions,
+} from './shared-append-listener.js';
+export { SharedAppendListener } from './shared-append-listener.js';
 export type { PreparedSnapshot } from './snapshot-input.js';
 export {
   assertCheckpointPosition,

@@ -15,6 +15,7 @@ describePackageExports(
       'HeldLease',
       'prepareRewrite',
       'supportsEventRewrite',
+      'SharedAppendListener',
     ],
     './testing': ['given'],
   },

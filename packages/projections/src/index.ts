@@ -1,9 +1,15 @@
+export type { BlueGreenRebuildOptions } from './blue-green-rebuild.js';
+export { blueGreenRebuild } from './blue-green-rebuild.js';
+export type { LogSpan } from './log-head.js';
+export { findLogSpan } from './log-head.js';
 export { PoisonEventError } from './poison-event-error.js';
 export type { ProjectionRunnerOptions } from './projection-runner.js';
 export { ProjectionRunner } from './projection-runner.js';
 export type { ProjectionLag, ProjectionState, ProjectionStatus } from './projection-status.js';
 export type { ProjectionHandler, ProjectionHandlers, Projector, ProjectorOptions } from './projector.js';
 export { defineProjector } from './projector.js';
+export type { RebuildOptions, RebuildProgress } from './rebuild-progress.js';
 export type { RetryOptions } from './retry-policy.js';
 export { isTransient } from './retry-policy.js';
 export { wakeOnAppend } from './wake-on-append.js';
+export { wakeOnNotices } from './wake-on-notices.js';

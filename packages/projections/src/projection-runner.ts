@@ -1,4 +1,5 @@
 import {
+  type AppendNotifier,
   CheckpointConflictError,
   CheckpointFencedError,
   type CheckpointStore,
@@ -12,6 +13,7 @@ import {
   type RecordedEvent,
   ValidationError,
 } from '@strata/core';
+import { findLogSpan } from './log-head.js';
 import { PoisonEventError } from './poison-event-error.js';
 import {
   type ProjectionLag,
@@ -20,6 +22,12 @@ import {
   ThroughputMeter,
 } from './projection-status.js';
 import type { Projector } from './projector.js';
+import {
+  checkRebuildOptions,
+  type RebuildOptions,
+  type RebuildProgress,
+  RebuildRun,
+} from './rebuild-progress.js';
 import {
   backoffDelay,
   isTransient,
@@ -58,6 +66,12 @@ export interface ProjectionRunnerOptions {
   lease?: LeaseProvider;
   /** How often a standby runner tries to acquire the lease, in milliseconds. Default 1,000. */
   standbyRetryMs?: number;
+  /**
+   * Wakes the runner whenever an append is announced, in this process or another
+   * (`store.appendNotifier` on PostgreSQL and Redis): it subscribes while it runs. A lost notifier
+   * connection goes to `onError`, and polling goes on.
+   */
+  wakeOn?: AppendNotifier;
 }
 
 /** Thrown inside a step when the lease went away mid-batch: the step stops without saving. */
@@ -90,6 +104,10 @@ export class ProjectionRunner {
   private readonly onError: ProjectionRunnerOptions['onError'];
   private readonly leases: LeaseProvider | undefined;
   private readonly standbyRetryMs: number;
+  private readonly wakeOn: AppendNotifier | undefined;
+  private stopWaking: (() => void) | undefined;
+  /** The rebuild asked for or under way, if any. */
+  private rebuildRun: RebuildRun | undefined;
   /** The lease this runner holds now, if any. */
   private lease: Lease | undefined;
   private readonly signal = new WakeSignal();
@@ -124,6 +142,10 @@ export class ProjectionRunner {
     this.leases = options.lease;
     this.standbyRetryMs = options.standbyRetryMs ?? 1_000;
     if (!(this.standbyRetryMs > 0)) throw new ValidationError('standbyRetryMs', 'must be above 0');
+    this.wakeOn = options.wakeOn;
+    if (this.wakeOn !== undefined && typeof this.wakeOn.subscribe !== 'function') {
+      throw new ValidationError('wakeOn', 'must be an AppendNotifier, such as store.appendNotifier');
+    }
   }
 
   /** Starts following the log in the background; a no-op while running. */
@@ -134,8 +156,15 @@ export class ProjectionRunner {
     this.lastError = undefined;
     // Another runner may have moved the checkpoint while this one was stopped or failed.
     this.checkpointLoaded = false;
+    this.stopWaking = this.wakeOn?.subscribe({
+      onAppend: () => this.signal.wake(),
+      onError: (error) => this.report(error, 0),
+    });
     this.loop = this.follow().finally(() => {
       this.loop = undefined;
+      this.stopWaking?.();
+      this.stopWaking = undefined;
+      this.endRebuild(new ValidationError('runner', 'stopped before the rebuild was done'));
     });
   }
 
@@ -163,21 +192,54 @@ export class ProjectionRunner {
       throw new LeaseHeldError(this.projector.name);
     }
     try {
+      const run = this.rebuildRun;
+      if (run !== undefined) await this.withTransientRetries(() => this.beginRebuild(run));
       let total = 0;
       for (;;) {
-        const { read, more } = await this.withTransientRetries(() => this.step());
-        total += read;
-        if (!more) return total;
+        const result = await this.withTransientRetries(() => this.step());
+        total += result.read;
+        this.trackRebuild(result);
+        if (!result.more) return total;
       }
     } finally {
       await this.dropLease();
     }
   }
 
+  /**
+   * Rebuilds the read model from the start of the log: moves the checkpoint back to 0 (guarded by
+   * the lease's fence when there is one, else compare-and-set), calls `reset` to empty the read
+   * model, then replays the log, reporting progress to `onProgress` and in `status()` (state
+   * `rebuilding`). Resolves once the replay has caught up with the log's head; appends and other
+   * projectors go on meanwhile. A running runner rebuilds in its own loop (and goes on following
+   * the log after); a stopped one rebuilds and stops, like `catchUp()`. A `reset` that throws is
+   * taken as not done: the checkpoint is put back, and the rebuild fails with its error (a
+   * transient one is retried, reset included).
+   */
+  async rebuild(options: RebuildOptions): Promise<RebuildProgress> {
+    checkRebuildOptions(options);
+    if (this.rebuildRun !== undefined) throw new ValidationError('runner', 'is rebuilding already');
+    const run = new RebuildRun(options);
+    this.rebuildRun = run;
+    if (this.loop !== undefined) {
+      this.signal.wake();
+      return run.finished;
+    }
+    try {
+      await this.catchUp();
+    } catch (error) {
+      this.endRebuild(error);
+    }
+    return run.finished;
+  }
+
   status(): ProjectionStatus {
+    const rebuilding =
+      this.rebuildRun?.started === true && (this.state === 'running' || this.state === 'stopped');
     return {
       name: this.projector.name,
-      state: this.state,
+      state: rebuilding ? 'rebuilding' : this.state,
+      rebuild: this.rebuildRun?.progress,
       checkpoint: this.checkpoint,
       eventsProcessed: this.eventsProcessed,
       deadLettered: this.deadLettered,
@@ -236,8 +298,11 @@ export class ProjectionRunner {
       }
       let result: StepResult;
       try {
+        const run = this.rebuildRun;
+        if (run?.started === false) await this.withTransientRetries(() => this.beginRebuild(run));
         result = await this.withTransientRetries(() => this.step());
       } catch (error) {
+        this.endRebuild(error);
         // Stopping cuts a transient retry short: that is a clean stop, not a failure.
         if (this.stopping) return;
         if (this.lease !== undefined && this.lostLeaseBy(error)) {
@@ -250,6 +315,7 @@ export class ProjectionRunner {
         this.lastError = error;
         return;
       }
+      this.trackRebuild(result);
       if (result.more) {
         idleMs = this.minPollMs;
         continue;
@@ -313,6 +379,52 @@ export class ProjectionRunner {
     const lease = this.lease;
     this.lease = undefined;
     await lease?.release();
+  }
+
+  /**
+   * Moves the checkpoint back to 0 and empties the read model. Checkpoint first: a crash between
+   * the two replays onto the old read model (which idempotent handlers absorb) rather than leaving
+   * an emptied read model behind a checkpoint that skips its history.
+   */
+  private async beginRebuild(run: RebuildRun): Promise<void> {
+    const name = this.projector.name;
+    if (!this.checkpointLoaded) {
+      this.checkpoint = await this.checkpoints.loadCheckpoint(name);
+      this.checkpointLoaded = true;
+    }
+    const previous = this.checkpoint;
+    const fence = this.lease === undefined ? {} : { fence: this.lease.fence };
+    await this.checkpoints.saveCheckpoint(name, 0n, { expectedPosition: previous ?? null, ...fence });
+    this.checkpoint = 0n;
+    try {
+      await run.options.reset();
+    } catch (error) {
+      await this.checkpoints
+        .saveCheckpoint(name, previous ?? 0n, { expectedPosition: 0n, ...fence })
+        .then(() => {
+          this.checkpoint = previous ?? 0n;
+        })
+        .catch((restoreError: unknown) => this.report(restoreError, 0));
+      throw error;
+    }
+    run.begin(this.eventsProcessed, await findLogSpan(this.store));
+  }
+
+  /** After a step of a rebuild's replay: reports progress, and ends the rebuild at the log's head. */
+  private trackRebuild(result: StepResult): void {
+    const run = this.rebuildRun;
+    if (run?.started !== true) return;
+    const progress = run.advance(this.eventsProcessed, this.checkpoint ?? 0n, !result.more);
+    if (result.more) return;
+    this.rebuildRun = undefined;
+    run.succeed(progress);
+  }
+
+  /** Fails the rebuild under way, if any, with `error`. */
+  private endRebuild(error: unknown): void {
+    const run = this.rebuildRun;
+    this.rebuildRun = undefined;
+    run?.fail(error);
   }
 
   /** Reads one batch after the checkpoint, applies it and moves the checkpoint past it. */

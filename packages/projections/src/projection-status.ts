@@ -1,15 +1,20 @@
+import type { RebuildProgress } from './rebuild-progress.js';
+
 /**
  * - `stopped`: not running (never started, or stopped cleanly).
  * - `running`: following the log (under a lease: holding it).
  * - `standby`: waiting for the lease another runner holds; takes over when it is free.
+ * - `rebuilding`: replaying the log from the start after `rebuild()` reset the read model.
  * - `failed`: stopped by an error it could not get past (see `lastError`); `start()` resumes from
  *   the checkpoint.
  */
-export type ProjectionState = 'stopped' | 'running' | 'standby' | 'failed';
+export type ProjectionState = 'stopped' | 'running' | 'standby' | 'rebuilding' | 'failed';
 
 export interface ProjectionStatus {
   name: string;
   state: ProjectionState;
+  /** While a rebuild replays the log: how far it has got (see `rebuild()`). */
+  rebuild: RebuildProgress | undefined;
   /** The last position processed and saved; `undefined` before the first save. */
   checkpoint: bigint | undefined;
   /** Events handed to the projector since this runner was created. */

@@ -3,6 +3,17 @@ import { describePackageExports } from '@strata/vitest-preset/exports-check';
 
 describePackageExports(
   fileURLToPath(new URL('..', import.meta.url)),
-  { '.': ['defineProjector', 'ProjectionRunner', 'PoisonEventError', 'wakeOnAppend', 'isTransient'] },
+  {
+    '.': [
+      'defineProjector',
+      'ProjectionRunner',
+      'PoisonEventError',
+      'wakeOnAppend',
+      'isTransient',
+      'wakeOnNotices',
+      'blueGreenRebuild',
+      'findLogSpan',
+    ],
+  },
   { errorClasses: { '.': ['PoisonEventError'] } },
 );

@@ -7,3 +7,8 @@ it('the README example runs against the built package and prints what it says', 
   const output = runReadmeExample(fileURLToPath(new URL('..', import.meta.url)));
   expect(output.trim()).toBe('2050 2n');
 });
+
+it('the README rebuild example runs against the built package and prints what it says', () => {
+  const output = runReadmeExample(fileURLToPath(new URL('..', import.meta.url)), 'blueGreenRebuild(');
+  expect(output.trim()).toBe('3 orders_v2 2 stopped running');
+});

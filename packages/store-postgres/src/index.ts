@@ -1,4 +1,5 @@
 export type { PostgresAppendContext, PostgresAppendHook } from './postgres-append-hooks.js';
+export { PostgresAppendNotifier } from './postgres-append-notifier.js';
 export { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
 export { PostgresDeadLetterStore } from './postgres-dead-letter-store.js';
 export { createPostgresEventStore, PostgresEventStore } from './postgres-event-store.js';

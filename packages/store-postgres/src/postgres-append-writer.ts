@@ -38,8 +38,9 @@ export class PostgresAppendWriter {
   constructor(
     private readonly connection: PostgresConnection,
     private readonly hooks: ReadonlySet<PostgresAppendHook>,
+    notify: boolean,
   ) {
-    this.call = appendCallStatement(connection.tables);
+    this.call = appendCallStatement(connection.tables, notify);
   }
 
   /** A `GroupWriter` for the append queue: settles or requeues every append, never rejects. */

@@ -22,6 +22,7 @@ import {
   ValidationError,
 } from '@strata/core';
 import type { PostgresAppendHook } from './postgres-append-hooks.js';
+import { PostgresAppendNotifier } from './postgres-append-notifier.js';
 import { AppendQueue } from './postgres-append-queue.js';
 import { PostgresAppendWriter } from './postgres-append-writer.js';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
@@ -67,6 +68,11 @@ export class PostgresEventStore implements EventStore, EventRewriter {
   readonly keys: PostgresKeyStore;
   /** Leases (advisory locks) on the same database, pool and table prefix: one active runner per projector. */
   readonly leases: PostgresLeaseProvider;
+  /**
+   * Append notices (LISTEN/NOTIFY) from every store over this schema and prefix, in any process: wake
+   * projection runners with it. Its connection is checked out of the pool while anyone listens.
+   */
+  readonly appendNotifier: PostgresAppendNotifier;
   private readonly reads: PostgresReadStatements;
   private readonly rewrites: PostgresEventRewrite;
   private readonly hooks = new Set<PostgresAppendHook>();
@@ -80,13 +86,14 @@ export class PostgresEventStore implements EventStore, EventRewriter {
   ) {
     this.reads = readStatements(connection.tables);
     this.rewrites = new PostgresEventRewrite(connection, connection.tables);
-    const writer = new PostgresAppendWriter(connection, this.hooks);
+    const writer = new PostgresAppendWriter(connection, this.hooks, options.notifyAppends);
     this.queue = new AppendQueue(writer.write, options.batchSize, GROUPS_IN_FLIGHT);
     this.snapshots = new PostgresSnapshotStore(connection);
     this.checkpoints = new PostgresCheckpointStore(connection);
     this.deadLetters = new PostgresDeadLetterStore(connection);
     this.keys = new PostgresKeyStore(connection);
     this.leases = new PostgresLeaseProvider(connection);
+    this.appendNotifier = new PostgresAppendNotifier(connection);
   }
 
   /** Opens a store; runs `migrate()` first unless `options.migrate` is false. */
@@ -211,10 +218,10 @@ export class PostgresEventStore implements EventStore, EventRewriter {
    * passed in stays open. Later calls throw `StoreClosedError`.
    */
   close(): Promise<void> {
-    // Held leases keep pool connections checked out: they go before the pool ends.
+    // Held leases and the listening connection keep pool connections checked out: they go before the pool ends.
     this.closing ??= this.queue
       .drain()
-      .then(() => this.leases.close())
+      .then(() => Promise.all([this.leases.close(), this.appendNotifier.close()]))
       .then(() => this.connection.close());
     return this.closing;
   }

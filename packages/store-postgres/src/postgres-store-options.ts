@@ -31,6 +31,12 @@ export interface PostgresStoreOptions {
    * per `readStreams` query; default 1,000.
    */
   batchSize?: number;
+  /**
+   * Send a `pg_notify` on the storage's channel with every committed append (default true), so that
+   * `store.appendNotifier` in any process hears of it. Off, appends skip it and notifiers over this
+   * storage hear nothing (readers fall back on polling).
+   */
+  notifyAppends?: boolean;
 }
 
 export interface ResolvedPostgresOptions {
@@ -40,6 +46,7 @@ export interface ResolvedPostgresOptions {
   batchSize: number;
   partitions: number | undefined;
   migrate: boolean;
+  notifyAppends: boolean;
 }
 
 export const MAX_PARTITIONS = 1024;
@@ -59,6 +66,9 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedPostgresO
   if (hasPool && (typeof pool?.connect !== 'function' || typeof pool.query !== 'function')) {
     throw new ValidationError('options.pool', 'must be a pg.Pool (or have its connect and query methods)');
   }
+  if (options.notifyAppends !== undefined && typeof options.notifyAppends !== 'boolean') {
+    throw new ValidationError('options.notifyAppends', 'must be a boolean');
+  }
   return {
     statementTimeout: integer(options.statementTimeout, 'options.statementTimeout', 30_000, 0),
     connectionTimeout: integer(options.connectionTimeout, 'options.connectionTimeout', 10_000, 1),
@@ -69,6 +79,7 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedPostgresO
         ? undefined
         : integer(options.partitions, 'options.partitions', 0, 1, MAX_PARTITIONS),
     migrate: options.migrate ?? true,
+    notifyAppends: options.notifyAppends ?? true,
   };
 }
 

@@ -28,6 +28,10 @@ export interface PostgresTableNames {
   /** The sequence's name as a string literal, for `nextval(...)`. */
   positionSequenceLiteral: string;
   appendFunction: string;
+  /** The LISTEN/NOTIFY channel of this storage's appends (a hash: channel names stop at 63 bytes). */
+  appendChannel: string;
+  /** `<schema>.<prefix>`: starts every append notice's payload, so a listener can check it is its own. */
+  storageScope: string;
   /** Unquoted names, for catalog look-ups. */
   raw: { events: string; migrations: string };
   /** Key of the transaction-scoped advisory lock under which positions are handed out. */
@@ -72,6 +76,8 @@ export function tableNames(
     // Validated identifiers hold no quote, so this literal needs no escaping.
     positionSequenceLiteral: `'${qualified('position_seq')}'`,
     appendFunction: qualified('append'),
+    appendChannel: `strata_appends_${BigInt.asUintN(64, lockKey(`strata:appends:${scope}`)).toString(16)}`,
+    storageScope: scope,
     raw: { events: `${tablePrefix}events`, migrations: `${tablePrefix}migrations` },
     positionLockKey: lockKey(`strata:position:${scope}`),
     migrationLockKey: lockKey(`strata:migrate:${scope}`),

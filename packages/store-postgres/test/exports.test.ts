@@ -13,6 +13,7 @@ describePackageExports(
       'PostgresKeyStore',
       'PostgresLeaseProvider',
       'PostgresLease',
+      'PostgresAppendNotifier',
     ],
   },
   {

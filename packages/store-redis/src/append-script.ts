@@ -23,7 +23,12 @@ import { type RedisConnection, STORE_NAME } from './redis-connection.js';
  *       own in cluster mode), 4 the global log (standalone) or the slot's position counter (cluster),
  *       5 standalone only: the position before the log's first event (absent: 0)
  * ARGV: 1 mode `s`|`c`, 2 expected version, 3 stream type (JSON), 4 stream id (JSON),
- *       5 stream id, 6 slot, 7 recordedAt (ms), then per event: id, type (JSON), body
+ *       5 stream id, 6 slot, 7 recordedAt (ms), 8 the append-notice channel (empty: publish
+ *       nothing), then per event: id, type (JSON), body
+ *
+ * A written append ends with a PUBLISH of its last position on the notice channel: in the script,
+ * so a notice goes out exactly when the writes happened, and no command of the store is still in
+ * flight after `append` returns. Redis propagates it to a Cluster's other nodes.
  *
  * Replies: `{'ok', firstVersion, lastPosition, streamType (JSON)}`, `{'conflict', actualVersion}`,
  * `{'full'}` when the batch's positions would pass 2^63 - 1 (nothing is written), or
@@ -36,7 +41,7 @@ import { type RedisConnection, STORE_NAME } from './redis-connection.js';
  */
 const APPEND_LUA = `
 local mode = ARGV[1]
-local FIRST = 8
+local FIRST = 9
 local n = (#ARGV - FIRST + 1) / 3
 local CHUNK = 1000
 
@@ -133,6 +138,7 @@ for from = 1, n, CHUNK do
   if mode == 's' then redis.call('RPUSH', KEYS[4], unpack(logEntries, from, to)) end
   redis.call('HSET', KEYS[3], unpack(index, 2 * from - 1, 2 * to))
 end
+if ARGV[8] ~= '' then redis.call('PUBLISH', ARGV[8], position) end
 return {'ok', current + 1, position, streamType}
 `;
 
@@ -144,7 +150,12 @@ export type AppendOutcome =
   | { kind: 'retry'; result: AppendResult };
 
 /** Runs the append script; throws `DuplicateEventError` (via core's rules) for a reused id. */
-export async function runAppend(connection: RedisConnection, append: PreparedAppend): Promise<AppendOutcome> {
+export async function runAppend(
+  connection: RedisConnection,
+  append: PreparedAppend,
+  /** The channel to publish the append's last position on; `undefined` publishes nothing. */
+  noticeChannel?: string,
+): Promise<AppendOutcome> {
   const { keys, cluster } = connection;
   const { streamId } = append;
   const sequence = cluster ? keys.slotSequence(streamId) : undefined;
@@ -157,6 +168,7 @@ export async function runAppend(connection: RedisConnection, append: PreparedApp
     streamId,
     sequence?.slot ?? 0,
     recordedAt,
+    noticeChannel ?? '',
   ];
   const maxBulkLength = await connection.maxBulkLength();
   append.events.forEach((event, i) => {

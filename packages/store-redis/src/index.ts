@@ -1,3 +1,4 @@
+export { RedisAppendNotifier } from './redis-append-notifier.js';
 export { RedisCheckpointStore } from './redis-checkpoint-store.js';
 export { RedisDeadLetterStore } from './redis-dead-letter-store.js';
 export { createRedisEventStore, RedisEventStore } from './redis-event-store.js';

@@ -18,11 +18,13 @@ import {
   type ReadStreamsOptions,
   type RecordedEvent,
   StoreUnavailableError,
+  ValidationError,
 } from '@strata/core';
 import { runAppend } from './append-script.js';
 import { decodeEvents } from './event-codec.js';
 import { readLog } from './log-reader.js';
 import { readNewestScript } from './read-range-script.js';
+import { RedisAppendNotifier } from './redis-append-notifier.js';
 import { RedisCheckpointStore } from './redis-checkpoint-store.js';
 import { RedisConnection, STORE_NAME } from './redis-connection.js';
 import { RedisDeadLetterStore } from './redis-dead-letter-store.js';
@@ -52,9 +54,20 @@ export class RedisEventStore implements EventStore, EventRewriter {
   readonly keys: RedisKeyStore;
   /** Leases (`SET NX PX` with a fence counter) over the same connection and key prefix; released on close. */
   readonly leases: RedisLeaseProvider;
+  /**
+   * Append notices (pub/sub on `<prefix>appends`) from every store over this key prefix, in any
+   * process: wake projection runners with it. Listens on a connection of its own.
+   */
+  readonly appendNotifier: RedisAppendNotifier;
+  private readonly notifyAppends: boolean;
 
   constructor(options: RedisStoreOptions) {
     this.connection = new RedisConnection(options);
+    this.notifyAppends = options.notifyAppends ?? true;
+    if (typeof this.notifyAppends !== 'boolean') {
+      throw new ValidationError('options.notifyAppends', 'must be a boolean');
+    }
+    this.appendNotifier = new RedisAppendNotifier(this.connection);
     this.snapshots = new RedisSnapshotStore(options, this.connection);
     this.checkpoints = new RedisCheckpointStore(options, this.connection);
     this.deadLetters = new RedisDeadLetterStore(options, this.connection);
@@ -69,7 +82,8 @@ export class RedisEventStore implements EventStore, EventRewriter {
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
     const append = prepareAppend(streamId, events, options);
-    const outcome = await runAppend(this.connection, append);
+    const channel = this.notifyAppends ? this.connection.keys.appendChannel : undefined;
+    const outcome = await runAppend(this.connection, append, channel);
     if (outcome.kind === 'conflict') {
       throw new ConcurrencyError(streamId, append.expectedVersion, outcome.actualVersion);
     }
@@ -156,6 +170,7 @@ export class RedisEventStore implements EventStore, EventRewriter {
 
   /** Closes the connection the store opened from `url`; a client you passed in stays open. */
   async close(): Promise<void> {
+    await this.appendNotifier.close();
     await this.leases.close();
     await this.connection.close();
   }

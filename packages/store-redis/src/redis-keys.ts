@@ -21,6 +21,7 @@ export const DEFAULT_KEY_PREFIX = 'strata:';
  *   decimal string; absent means 0). Set it before the first append to continue another log.
  * - `<prefix>{<slot tag>}:seq`  cluster only: the position counter of one hash slot
  * - `<prefix>checkpoints`  hash name -> position
+ * - `<prefix>appends`  not a key: the pub/sub channel of append notices (the last position)
  * - `<prefix>storage`  the storage id, set once (SET NX) by the first store that asks for it
  * - `<prefix>snapshot-streams`  sorted set (all scores 0, so ordered by bytes) of streams with snapshots
  * - `<prefix>{data-keys}:dk`  hash subject U+0000 padded version -> wrapped data key, and
@@ -77,6 +78,11 @@ export class RedisKeys {
 
   get checkpoints(): string {
     return `${this.prefix}checkpoints`;
+  }
+
+  /** The pub/sub channel of append notices: scoped by the prefix, like every key. */
+  get appendChannel(): string {
+    return `${this.prefix}appends`;
   }
 
   get storage(): string {

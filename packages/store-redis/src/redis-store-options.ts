@@ -26,6 +26,11 @@ export interface RedisStoreOptions {
    * client the store opens from `url`.
    */
   timeoutMs?: number;
+  /**
+   * Publish each append's last position on `<prefix>appends`, at the end of its script (default true),
+   * so that `store.appendNotifier` in any process hears of it. Off, appends publish nothing.
+   */
+  notifyAppends?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 5_000;

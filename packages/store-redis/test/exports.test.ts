@@ -13,6 +13,7 @@ describePackageExports(
       'RedisKeyStore',
       'RedisLeaseProvider',
       'recommendedRedisOptions',
+      'RedisAppendNotifier',
     ],
   },
   {

@@ -286,6 +286,48 @@ describe('@strata/store-redis on a Redis Cluster of three masters', () => {
     }
   });
 
+  it("append notices: one subscriber hears another store's appends to streams on every master", async () => {
+    // One Cluster client per store: two stores are two processes as far as the cluster can tell.
+    const readerClient = clusterClient();
+    const writerClient = clusterClient();
+    // A prefix of its own: the channel is scoped by it, and no other test's appends are heard.
+    const noticePrefix = testKeyPrefix('cluster-notices');
+    const reader = new RedisEventStore({ client: readerClient, keyPrefix: noticePrefix });
+    const writer = new RedisEventStore({ client: writerClient, keyPrefix: noticePrefix });
+    const heard: bigint[] = [];
+    const errors: unknown[] = [];
+    const unsubscribe = reader.appendNotifier.subscribe({
+      onAppend: ({ lastPosition }) => void (lastPosition === undefined || heard.push(lastPosition)),
+      onError: (error) => void errors.push(error),
+    });
+    try {
+      await expect.poll(() => reader.appendNotifier.listening, { timeout: 30_000 }).toBe(true);
+      // One stream per master: redis-cli splits the slots of three masters at 5460 and 10922.
+      const keys = new RedisKeys(noticePrefix);
+      const byRange = new Map<number, string>();
+      for (let i = 0; byRange.size < 3 && i < 1000; i++) {
+        const slot = keySlot(keys.events(`notice-${i}`));
+        const master = slot <= 5460 ? 0 : slot <= 10922 ? 1 : 2;
+        if (!byRange.has(master)) byRange.set(master, `notice-${i}`);
+      }
+      const written: bigint[] = [];
+      for (const stream of byRange.values()) {
+        written.push((await writer.append(stream, [{ type: 'a', data: {} }])).lastPosition);
+      }
+      // Each PUBLISH goes to some node and reaches the others over the cluster bus: the order
+      // between nodes is not kept, so compare as sets.
+      await expect.poll(() => new Set(heard), { timeout: 30_000 }).toEqual(new Set(written));
+      expect(heard).toHaveLength(3);
+      expect(errors).toEqual([]);
+    } finally {
+      unsubscribe();
+      await reader.close();
+      await writer.close();
+      readerClient.disconnect();
+      writerClient.disconnect();
+    }
+  }, 60_000);
+
   // Last: it takes a master down and brings it back.
   it('surfaces a lost node as StoreUnavailableError within the timeout, and recovers when it is back', async () => {
     const store = new RedisEventStore({ client, keyPrefix, timeoutMs: 1000 });
