@@ -7,9 +7,9 @@ import {
   type NewEvent,
   type RecordedEvent,
   type TransactionalCheckpoints,
-  thenOrNow,
   ValidationError,
 } from '@strata/core';
+import { commitWithCheckpoint } from './checkpointed-transaction.js';
 import type { Projector } from './projector.js';
 import { type RealtimeErrorListener, type RealtimeProjection, RealtimeTracker } from './realtime-status.js';
 
@@ -163,11 +163,7 @@ class AfterCommitProjection<Tx> implements RealtimeProjection {
         await apply(undefined as Tx);
         await this.checkpoints.saveCheckpoint(this.name, end, { expectedPosition });
       } else {
-        await transactions.runInTransaction((tx) =>
-          thenOrNow(apply(tx), () =>
-            transactions.saveCheckpointInTransaction(tx, this.name, end, { expectedPosition }),
-          ),
-        );
+        await commitWithCheckpoint(transactions, this.name, { end, expectedPosition }, apply);
       }
     } catch (error) {
       if (CheckpointConflictError.isInstance(error)) return false;
