@@ -12,6 +12,7 @@ import {
 import { commitWithCheckpoint } from './checkpointed-transaction.js';
 import type { Projector } from './projector.js';
 import { type RealtimeErrorListener, type RealtimeProjection, RealtimeTracker } from './realtime-status.js';
+import type { TransactionsFor } from './transactions-for.js';
 
 export interface RealtimeAfterCommitOptions<Tx = void> {
   projector: Projector<Tx>;
@@ -27,10 +28,6 @@ export interface RealtimeAfterCommitOptions<Tx = void> {
   batchSize?: number;
   onError?: RealtimeErrorListener;
 }
-
-/** A projector whose handlers take a transaction needs one opened for them. */
-// biome-ignore lint/suspicious/noConfusingVoidType: `void` is the Tx of a projector that takes none.
-type TransactionsFor<Tx> = [Tx] extends [void] ? unknown : { transactions: TransactionalCheckpoints<Tx> };
 
 /**
  * The store, with the projector applied right after each append commits and before `append`

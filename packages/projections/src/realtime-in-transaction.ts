@@ -5,6 +5,7 @@ import {
   isPromiseLike,
   type TransactionalCheckpoints,
   thenOrNow,
+  ValidationError,
 } from '@strata/core';
 import type { Projector } from './projector.js';
 import { type RealtimeErrorListener, type RealtimeProjection, RealtimeTracker } from './realtime-status.js';
@@ -32,6 +33,13 @@ export interface RealtimeInTransactionOptions<Tx> {
  */
 export function attachRealtimeProjector<Tx>(options: RealtimeInTransactionOptions<Tx>): RealtimeProjection {
   const { store, checkpoints, projector } = options;
+  const own = (store as { checkpoints?: unknown }).checkpoints;
+  if (own !== undefined && own !== checkpoints) {
+    throw new ValidationError(
+      'checkpoints',
+      "must be the store's own store.checkpoints: the checkpoint moves in the append's transaction",
+    );
+  }
   const tracker = new RealtimeTracker(projector.name, options.onError);
   const types = new Set(projector.eventTypes);
   const wanted = (streamType: string) =>

@@ -192,6 +192,12 @@ describe('attachRealtimeProjector on SQLite (in the append transaction)', () => 
     realtime.detach();
     await store.append('a', [counted(7)]);
     expect(readModel().totals.get('a')).toBe(3);
+    // Another database's checkpoints cannot move in this store's append transaction.
+    const elsewhere = createSqliteEventStore({ database: databases.path() });
+    expect(() =>
+      attachRealtimeProjector({ store, checkpoints: elsewhere.checkpoints, projector: counter(apply) }),
+    ).toThrow(/store's own store.checkpoints/);
+    await elsewhere.close();
     await closeAll();
   });
 
