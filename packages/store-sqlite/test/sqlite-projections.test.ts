@@ -202,6 +202,21 @@ describe('attachRealtimeProjector on SQLite (in the append transaction)', () => 
     await closeAll();
   });
 
+  it('starts live on a checkpoint reset to 0 before any event of its types', async () => {
+    const { store, readModel, apply, closeAll } = await setup();
+    await store.append('x', [{ type: 'other', data: {} }]);
+    await store.checkpoints.saveCheckpoint('totals', 0n);
+    const realtime = attachRealtimeProjector({
+      store,
+      checkpoints: store.checkpoints,
+      projector: counter(apply),
+    });
+    const { lastPosition } = await store.append('a', [counted(5)]);
+    expect(realtime.status()).toMatchObject({ state: 'live', checkpoint: lastPosition });
+    expect(readModel().totals.get('a')).toBe(5);
+    await closeAll();
+  });
+
   it("a throwing handler rolls the append back, and the append rejects with the handler's error", async () => {
     const { store, readModel, apply, closeAll } = await setup();
     const errors: unknown[] = [];
