@@ -7,14 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 
-export function runReadmeExample(packageDir, containing) {
-  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+export function runReadmeExample(packageDir, containing, readmePath = join(packageDir, 'README.md')) {
+  const readme = readFileSync(readmePath, 'utf8');
   const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
   const example = blocks.find((block) => containing === undefined || block.includes(containing));
   if (example === undefined) {
-    throw new Error(
-      `${packageDir}/README.md has no \`\`\`ts example${containing ? ` containing ${containing}` : ''}`,
-    );
+    throw new Error(`${readmePath} has no \`\`\`ts example${containing ? ` containing ${containing}` : ''}`);
   }
   const { code } = transformSync(example, { loader: 'ts', format: 'esm', target: 'node20' });
   const dir = mkdtempSync(join(packageDir, '.readme-'));

@@ -16,6 +16,8 @@ describePackageExports(
       'prepareRewrite',
       'supportsEventRewrite',
       'SharedAppendListener',
+      'thenOrNow',
+      'isPromiseLike',
     ],
     './testing': ['given'],
   },

@@ -13,6 +13,8 @@ describePackageExports(
       'wakeOnNotices',
       'blueGreenRebuild',
       'findLogSpan',
+      'attachRealtimeProjector',
+      'withRealtimeProjector',
     ],
   },
   { errorClasses: { '.': ['PoisonEventError'] } },
