@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { appendSingleProcedure } from './mysql-append-single-procedure.js';
 import type { MysqlTableNames } from './mysql-table-names.js';
 
 export interface MysqlSchemaContext {
@@ -184,6 +185,18 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
         wrapped_key VARCHAR(4096) NOT NULL,
         PRIMARY KEY (subject_id, version)
       ) ${TABLE_OPTIONS(idCollation)}`,
+    ],
+  },
+  {
+    version: 8,
+    name: 'append-single-procedure',
+    // Optional like migration 2: without it (or on tables made before it) single appends take the
+    // append_one procedure or the client-side statements. append_one stays for processes that still
+    // call it during an upgrade.
+    optional: true,
+    statements: (context) => [
+      `DROP PROCEDURE IF EXISTS ${context.tables.appendSingle}`,
+      appendSingleProcedure(context),
     ],
   },
 ];

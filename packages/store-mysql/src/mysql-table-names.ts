@@ -25,6 +25,8 @@ export interface MysqlTableNames {
   storage: string;
   /** The stored procedure behind single-event appends (see mysql-migrations.ts). */
   appendOne: string;
+  /** The stored procedure behind single-event appends since migration 8 (see mysql-append-single-procedure.ts). */
+  appendSingle: string;
   /** The unquoted prefix, for index names and the migration lock. */
   prefix: string;
 }
@@ -54,6 +56,7 @@ export function tableNames(tablePrefix: string = DEFAULT_TABLE_PREFIX): MysqlTab
     migrations: quote('migrations'),
     storage: quote('storage'),
     appendOne: quote('append_one'),
+    appendSingle: quote('append_single'),
     prefix: tablePrefix,
   };
 }

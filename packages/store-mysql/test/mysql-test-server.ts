@@ -46,6 +46,7 @@ export async function dropTables(prefix: string): Promise<void> {
   try {
     await connection.query(`DROP TABLE IF EXISTS ${TABLES.map((t) => `\`${prefix}${t}\``).join(', ')}`);
     await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_one\``);
+    await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_single\``);
   } finally {
     await connection.end();
   }
