@@ -2,6 +2,7 @@ import { type PreparedAppend, satisfiesExpectedVersion } from '@strata/core';
 import { chunks, inListSize, padded } from './in-list.js';
 import { type AppendOutcome, duplicateAware } from './mysql-append-outcome.js';
 import type { MysqlAppendSql } from './mysql-append-sql.js';
+import { packBatchEvents } from './mysql-batch-pack.js';
 import type { MysqlResultHeader, MysqlValue } from './mysql-driver.js';
 import { isDuplicateKey } from './mysql-errors.js';
 import { positionOfInsertId, toBigInt } from './mysql-event-row.js';
@@ -120,6 +121,11 @@ async function planSingle(
   if (sql.appendSingle !== undefined && count === 1 && typeof exact === 'number') {
     return appendSingle(tx, sql.appendSingle, append, exact, plan, mayCommit);
   }
+  const packed =
+    sql.appendBatch !== undefined && typeof exact === 'number' ? packBatchEvents(append) : undefined;
+  if (sql.appendBatch !== undefined && packed !== undefined && typeof exact === 'number') {
+    return appendBatch(tx, sql.appendBatch, append, exact, packed, plan, mayCommit);
+  }
   if (expected === 'any' || expected === 'no_stream' || expected === 0) {
     return createStream(tx, sql, streamTypes, 0, append, plan);
   }
@@ -199,6 +205,40 @@ async function appendSingle(
   plan.planned[0]!.firstPosition = position;
   plan.planned[0]!.lastPosition = position;
   plan.lastPosition = position;
+  plan.insertedAt = recordedAt;
+  plan.committed = Number(row[3]) === 1;
+}
+
+/** Several events, an exact expected version (0: a new stream): the `append_batch` procedure. */
+async function appendBatch(
+  tx: TransactionStatements,
+  statement: string,
+  append: PreparedAppend,
+  expected: number,
+  packed: string,
+  plan: AppendPlan,
+  mayCommit: boolean,
+): Promise<void> {
+  const count = append.events.length;
+  const recordedAt = Date.now();
+  const [result] = await duplicateAware(
+    tx.rows(statement, [
+      append.streamId,
+      append.streamType,
+      expected,
+      count,
+      packed,
+      recordedAt,
+      mayCommit ? 1 : 0,
+    ]),
+  );
+  const row = (result as unknown as unknown[][] | undefined)?.[0] ?? [];
+  if (row[0] === null || row[0] === undefined) return conflict(plan, 0, Number(row[2] ?? 0));
+  const lastPosition = toBigInt(row[0]);
+  accept(plan, 0, append, expected, row[1] as string, false);
+  plan.planned[0]!.firstPosition = lastPosition - BigInt(count) + 1n;
+  plan.planned[0]!.lastPosition = lastPosition;
+  plan.lastPosition = lastPosition;
   plan.insertedAt = recordedAt;
   plan.committed = Number(row[3]) === 1;
 }

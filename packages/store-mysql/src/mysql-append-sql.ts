@@ -43,14 +43,26 @@ export class MysqlAppendSql {
    */
   readonly appendSingle: string | undefined;
 
+  /**
+   * Params: streamId, streamType, expectedVersion (0 for a new stream), event count, the events
+   * packed by `packBatchEvents`, recordedAt, commit. An append of several events, COMMIT included
+   * when asked, in one round trip; undefined when the procedure is missing (migration 9 skipped).
+   */
+  readonly appendBatch: string | undefined;
+
   private readonly shapes = new Map<string, string>();
 
   constructor(
     private readonly tables: MysqlTableNames,
     private readonly partitioned: boolean,
-    procedures: { appendOneProcedure: boolean; appendSingleProcedure: boolean } = {
+    procedures: {
+      appendOneProcedure: boolean;
+      appendSingleProcedure: boolean;
+      appendBatchProcedure: boolean;
+    } = {
       appendOneProcedure: false,
       appendSingleProcedure: false,
+      appendBatchProcedure: false,
     },
   ) {
     this.appendOne = procedures.appendOneProcedure
@@ -58,6 +70,9 @@ export class MysqlAppendSql {
       : undefined;
     this.appendSingle = procedures.appendSingleProcedure
       ? `CALL ${tables.appendSingle}(${placeholders(11)})`
+      : undefined;
+    this.appendBatch = procedures.appendBatchProcedure
+      ? `CALL ${tables.appendBatch}(${placeholders(7)})`
       : undefined;
     const { streams, sequence } = tables;
     this.bumpVersionAndTakePositions = `UPDATE ${streams} s, ${sequence} q

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { appendBatchProcedure } from './mysql-append-batch-procedure.js';
 import { appendSingleProcedure } from './mysql-append-single-procedure.js';
 import type { MysqlTableNames } from './mysql-table-names.js';
 
@@ -197,6 +198,16 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
     statements: (context) => [
       `DROP PROCEDURE IF EXISTS ${context.tables.appendSingle}`,
       appendSingleProcedure(context),
+    ],
+  },
+  {
+    version: 9,
+    name: 'append-batch-procedure',
+    // Optional too: without it an append of several events takes three round trips instead of one.
+    optional: true,
+    statements: (context) => [
+      `DROP PROCEDURE IF EXISTS ${context.tables.appendBatch}`,
+      appendBatchProcedure(context),
     ],
   },
 ];

@@ -47,6 +47,7 @@ export async function dropTables(prefix: string): Promise<void> {
     await connection.query(`DROP TABLE IF EXISTS ${TABLES.map((t) => `\`${prefix}${t}\``).join(', ')}`);
     await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_one\``);
     await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_single\``);
+    await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_batch\``);
   } finally {
     await connection.end();
   }

@@ -107,6 +107,7 @@ describeWithServer('tiered snapshots over MySQL/MariaDB', await mysqlReachable()
     }
     await connection.query(`DROP PROCEDURE IF EXISTS \`${tablePrefix}append_one\``);
     await connection.query(`DROP PROCEDURE IF EXISTS \`${tablePrefix}append_single\``);
+    await connection.query(`DROP PROCEDURE IF EXISTS \`${tablePrefix}append_batch\``);
     await connection.end();
   });
   describeSnapshotStore(
