@@ -7,6 +7,8 @@ export interface MysqlSchemaContext {
   tables: MysqlTableNames;
   /** `utf8mb4_nopad_bin` on MariaDB, `utf8mb4_0900_bin` on MySQL (see `detectServer`). */
   idCollation: string;
+  /** Which server the statements run on (see `detectServer`). */
+  flavor: 'mariadb' | 'mysql';
   /** Partition count asked for (when the events table is created), or undefined for a plain table. */
   partitions: number | undefined;
   /** Whether the events table exists and is partitioned (read before each migration). */
@@ -204,10 +206,12 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
     version: 9,
     name: 'append-batch-procedure',
     // Optional too: without it an append of several events takes three round trips instead of one.
+    // Created on MariaDB only: its JSON_TABLE use is tested there; the store's MySQL 8 support is
+    // not run in CI, so MySQL keeps the statements it has always used.
     optional: true,
     statements: (context) => [
       `DROP PROCEDURE IF EXISTS ${context.tables.appendBatch}`,
-      appendBatchProcedure(context),
+      ...(context.flavor === 'mariadb' ? [appendBatchProcedure(context)] : []),
     ],
   },
 ];
