@@ -2,6 +2,7 @@ import { type PreparedAppend, satisfiesExpectedVersion } from '@strata/core';
 import { chunks, inListSize, padded } from './in-list.js';
 import { type AppendOutcome, duplicateAware } from './mysql-append-outcome.js';
 import type { MysqlAppendSql } from './mysql-append-sql.js';
+import { packBatchEvents } from './mysql-batch-pack.js';
 import type { MysqlResultHeader, MysqlValue } from './mysql-driver.js';
 import { isDuplicateKey } from './mysql-errors.js';
 import { positionOfInsertId, toBigInt } from './mysql-event-row.js';
@@ -38,6 +39,8 @@ export interface AppendPlan {
   lastPosition: bigint | undefined;
   /** Set when the single append's statement also inserted its event (the stored procedure). */
   insertedAt: number | undefined;
+  /** The procedure committed the transaction too: nothing is left to do on the connection. */
+  committed: boolean;
 }
 
 const IN_LIST_CHUNK = 256;
@@ -53,6 +56,8 @@ export async function planAppends(
   sql: MysqlAppendSql,
   streamTypes: StreamTypeCache,
   appends: readonly PreparedAppend[],
+  /** Whether a single append may COMMIT in its own statement (no hook has to run before COMMIT). */
+  mayCommit = false,
 ): Promise<AppendPlan> {
   const plan: AppendPlan = {
     outcomes: [],
@@ -60,10 +65,11 @@ export async function planAppends(
     streams: new Map(),
     lastPosition: undefined,
     insertedAt: undefined,
+    committed: false,
   };
   const single = appends.length === 1 ? appends[0] : undefined;
   if (single !== undefined) {
-    await planSingle(tx, sql, streamTypes, single, plan);
+    await planSingle(tx, sql, streamTypes, single, plan, mayCommit);
     return plan;
   }
   await lockKnownStreams(tx, sql, streamTypes, appends, plan);
@@ -107,9 +113,19 @@ async function planSingle(
   streamTypes: StreamTypeCache,
   append: PreparedAppend,
   plan: AppendPlan,
+  mayCommit: boolean,
 ): Promise<void> {
   const { streamId, expectedVersion: expected } = append;
   const count = append.events.length;
+  const exact = expected === 'no_stream' ? 0 : expected;
+  if (sql.appendSingle !== undefined && count === 1 && typeof exact === 'number') {
+    return appendSingle(tx, sql.appendSingle, append, exact, plan, mayCommit);
+  }
+  const packed =
+    sql.appendBatch !== undefined && typeof exact === 'number' ? packBatchEvents(append) : undefined;
+  if (sql.appendBatch !== undefined && packed !== undefined && typeof exact === 'number') {
+    return appendBatch(tx, sql.appendBatch, append, exact, packed, plan, mayCommit);
+  }
   if (expected === 'any' || expected === 'no_stream' || expected === 0) {
     return createStream(tx, sql, streamTypes, 0, append, plan);
   }
@@ -153,6 +169,78 @@ async function planSingle(
   } else {
     conflict(plan, 0, await lockedVersion(tx, sql, streamId));
   }
+}
+
+/** One event, an exact expected version (0: a new stream): the `append_single` procedure does it all. */
+async function appendSingle(
+  tx: TransactionStatements,
+  statement: string,
+  append: PreparedAppend,
+  expected: number,
+  plan: AppendPlan,
+  mayCommit: boolean,
+): Promise<void> {
+  const event = append.events[0]!;
+  const recordedAt = Date.now();
+  const [result] = await duplicateAware(
+    tx.rows(statement, [
+      append.streamId,
+      append.streamType,
+      expected,
+      event.id,
+      event.type,
+      event.dataJson,
+      event.metadataJson,
+      event.schemaVersion,
+      event.occurredAt.getTime(),
+      recordedAt,
+      mayCommit ? 1 : 0,
+    ]),
+  );
+  // A CALL answers with its SELECT's rows, then a status: the first element is the result set.
+  const row = (result as unknown as unknown[][] | undefined)?.[0] ?? [];
+  if (row[0] === null || row[0] === undefined) return conflict(plan, 0, Number(row[2] ?? 0));
+  const position = toBigInt(row[0]);
+  accept(plan, 0, append, expected, row[1] as string, false);
+  plan.planned[0]!.firstPosition = position;
+  plan.planned[0]!.lastPosition = position;
+  plan.lastPosition = position;
+  plan.insertedAt = recordedAt;
+  plan.committed = Number(row[3]) === 1;
+}
+
+/** Several events, an exact expected version (0: a new stream): the `append_batch` procedure. */
+async function appendBatch(
+  tx: TransactionStatements,
+  statement: string,
+  append: PreparedAppend,
+  expected: number,
+  packed: string,
+  plan: AppendPlan,
+  mayCommit: boolean,
+): Promise<void> {
+  const count = append.events.length;
+  const recordedAt = Date.now();
+  const [result] = await duplicateAware(
+    tx.rows(statement, [
+      append.streamId,
+      append.streamType,
+      expected,
+      count,
+      packed,
+      recordedAt,
+      mayCommit ? 1 : 0,
+    ]),
+  );
+  const row = (result as unknown as unknown[][] | undefined)?.[0] ?? [];
+  if (row[0] === null || row[0] === undefined) return conflict(plan, 0, Number(row[2] ?? 0));
+  const lastPosition = toBigInt(row[0]);
+  accept(plan, 0, append, expected, row[1] as string, false);
+  plan.planned[0]!.firstPosition = lastPosition - BigInt(count) + 1n;
+  plan.planned[0]!.lastPosition = lastPosition;
+  plan.lastPosition = lastPosition;
+  plan.insertedAt = recordedAt;
+  plan.committed = Number(row[3]) === 1;
 }
 
 /** 'no_stream' / 0 insert the stream row; 'any' inserts it or bumps the existing one. */

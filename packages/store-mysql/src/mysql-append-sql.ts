@@ -35,14 +35,45 @@ export class MysqlAppendSql {
    */
   readonly appendOne: string | undefined;
 
+  /**
+   * Params: streamId, streamType, expectedVersion (0 for a new stream), eventId, eventType, data,
+   * metadata, schemaVersion, occurredAt, recordedAt, commit. The whole single-event append, COMMIT
+   * included when asked, in one round trip; undefined when the procedure is missing (migration 8
+   * skipped).
+   */
+  readonly appendSingle: string | undefined;
+
+  /**
+   * Params: streamId, streamType, expectedVersion (0 for a new stream), event count, the events
+   * packed by `packBatchEvents`, recordedAt, commit. An append of several events, COMMIT included
+   * when asked, in one round trip; undefined when the procedure is missing (migration 9 skipped).
+   */
+  readonly appendBatch: string | undefined;
+
   private readonly shapes = new Map<string, string>();
 
   constructor(
     private readonly tables: MysqlTableNames,
     private readonly partitioned: boolean,
-    appendOneProcedure = false,
+    procedures: {
+      appendOneProcedure: boolean;
+      appendSingleProcedure: boolean;
+      appendBatchProcedure: boolean;
+    } = {
+      appendOneProcedure: false,
+      appendSingleProcedure: false,
+      appendBatchProcedure: false,
+    },
   ) {
-    this.appendOne = appendOneProcedure ? `CALL ${tables.appendOne}(?, ?, ?, ?, ?, ?, ?, ?, ?)` : undefined;
+    this.appendOne = procedures.appendOneProcedure
+      ? `CALL ${tables.appendOne}(?, ?, ?, ?, ?, ?, ?, ?, ?)`
+      : undefined;
+    this.appendSingle = procedures.appendSingleProcedure
+      ? `CALL ${tables.appendSingle}(${placeholders(11)})`
+      : undefined;
+    this.appendBatch = procedures.appendBatchProcedure
+      ? `CALL ${tables.appendBatch}(${placeholders(7)})`
+      : undefined;
     const { streams, sequence } = tables;
     this.bumpVersionAndTakePositions = `UPDATE ${streams} s, ${sequence} q
       SET s.version = s.version + ?, q.position = LAST_INSERT_ID(q.position + CAST(? AS UNSIGNED))

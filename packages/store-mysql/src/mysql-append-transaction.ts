@@ -44,7 +44,8 @@ const IN_LIST_CHUNK = 256;
  *
  * A single append with a numeric expected version does step 1 and the lock of step 2 in one
  * statement: three round trips in all, one fewer than a hand-written BEGIN / SELECT / INSERT /
- * COMMIT. With a single event, steps 1 to 3 run in the `append_one` procedure: two round trips.
+ * COMMIT. With a single event, steps 1 to 3 run in the `append_single` procedure, COMMIT too when
+ * no hook has to run before it: one round trip (two with hooks, or with the older `append_one`).
  */
 export async function writeAppendGroup(
   connection: MysqlConnection,
@@ -59,7 +60,10 @@ export async function writeAppendGroup(
       (await connection.execute({ sql: statement, rowsAsArray: true, timeout }, values))[0] as unknown[][],
   };
 
-  const plan = await planAppends(tx, sql, context.streamTypes, appends);
+  // Read once: a hook registered meanwhile must not find its append committed without it. With no
+  // hook to run inside the transaction, a single append may commit in its own statement.
+  const { hooks } = context;
+  const plan = await planAppends(tx, sql, context.streamTypes, appends, hooks.length === 0);
   const { planned, streams, outcomes } = plan;
   if (planned.length === 0) {
     await connection.query({ sql: 'ROLLBACK', timeout });
@@ -81,7 +85,6 @@ export async function writeAppendGroup(
     await insertEvents(tx, sql, planned, streams, recordedAt);
   }
   const storedAt = recordedAt;
-  const { hooks } = context;
   for (const p of planned) {
     const result = {
       streamId: p.append.streamId,
@@ -108,7 +111,7 @@ export async function writeAppendGroup(
       throw new AppendHookFailure(p.index, error);
     }
   }
-  await connection.query({ sql: 'COMMIT', timeout });
+  if (!plan.committed) await connection.query({ sql: 'COMMIT', timeout });
 
   // Only now: a type cached for a stream whose creation rolled back would be wrong forever.
   for (const [streamId, state] of streams) {

@@ -237,7 +237,7 @@ export class MysqlEventStore implements EventStore, EventRewriter, AppendTransac
   private async createQueue(): Promise<MysqlAppendQueue> {
     const layout = await this.context.ready();
     const { db: pool, tables, options } = this.context;
-    const sql = new MysqlAppendSql(tables, layout.partitions > 0, layout.appendOneProcedure);
+    const sql = new MysqlAppendSql(tables, layout.partitions > 0, layout);
     const timeout = options.queryTimeoutMs;
     const store = this;
     this.openQueue = new MysqlAppendQueue({

@@ -87,6 +87,7 @@ async function applyPending(
     const context = {
       tables,
       idCollation: server.idCollation,
+      flavor: server.flavor,
       partitions,
       partitionedNow: (await readPartitionCount(connection, tables)) > 0,
     };

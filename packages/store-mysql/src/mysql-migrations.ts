@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { appendBatchProcedure } from './mysql-append-batch-procedure.js';
+import { appendSingleProcedure } from './mysql-append-single-procedure.js';
 import type { MysqlTableNames } from './mysql-table-names.js';
 
 export interface MysqlSchemaContext {
   tables: MysqlTableNames;
   /** `utf8mb4_nopad_bin` on MariaDB, `utf8mb4_0900_bin` on MySQL (see `detectServer`). */
   idCollation: string;
+  /** Which server the statements run on (see `detectServer`). */
+  flavor: 'mariadb' | 'mysql';
   /** Partition count asked for (when the events table is created), or undefined for a plain table. */
   partitions: number | undefined;
   /** Whether the events table exists and is partitioned (read before each migration). */
@@ -184,6 +188,30 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
         wrapped_key VARCHAR(4096) NOT NULL,
         PRIMARY KEY (subject_id, version)
       ) ${TABLE_OPTIONS(idCollation)}`,
+    ],
+  },
+  {
+    version: 8,
+    name: 'append-single-procedure',
+    // Optional like migration 2: without it (or on tables made before it) single appends take the
+    // append_one procedure or the client-side statements. append_one stays for processes that still
+    // call it during an upgrade.
+    optional: true,
+    statements: (context) => [
+      `DROP PROCEDURE IF EXISTS ${context.tables.appendSingle}`,
+      appendSingleProcedure(context),
+    ],
+  },
+  {
+    version: 9,
+    name: 'append-batch-procedure',
+    // Optional too: without it an append of several events takes three round trips instead of one.
+    // Created on MariaDB only: its JSON_TABLE use is tested there; the store's MySQL 8 support is
+    // not run in CI, so MySQL keeps the statements it has always used.
+    optional: true,
+    statements: (context) => [
+      `DROP PROCEDURE IF EXISTS ${context.tables.appendBatch}`,
+      ...(context.flavor === 'mariadb' ? [appendBatchProcedure(context)] : []),
     ],
   },
 ];

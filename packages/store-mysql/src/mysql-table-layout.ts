@@ -9,6 +9,10 @@ export interface MysqlTableLayout {
   partitions: number;
   /** Whether the single-event append procedure exists (migration 2 may have been skipped). */
   appendOneProcedure: boolean;
+  /** Whether its successor, which also creates streams and can commit, exists (migration 8 is optional too). */
+  appendSingleProcedure: boolean;
+  /** Whether the several-event procedure exists (migration 9, optional). */
+  appendBatchProcedure: boolean;
   /** The server's `max_allowed_packet`: no statement, so no event, can be larger. */
   maxAllowedPacket: number;
 }
@@ -40,10 +44,20 @@ export async function readTableLayout(
             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND PARTITION_NAME IS NOT NULL),
           (SELECT COUNT(*) FROM information_schema.ROUTINES
             WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ? AND ROUTINE_TYPE = 'PROCEDURE'),
-          @@max_allowed_packet`,
+          @@max_allowed_packet,
+          (SELECT COUNT(*) FROM information_schema.ROUTINES
+            WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ? AND ROUTINE_TYPE = 'PROCEDURE'),
+          (SELECT COUNT(*) FROM information_schema.ROUTINES
+            WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ? AND ROUTINE_TYPE = 'PROCEDURE')`,
       rowsAsArray: true,
     },
-    [table, table, `${tables.prefix}append_one`],
+    [
+      table,
+      table,
+      `${tables.prefix}append_one`,
+      `${tables.prefix}append_single`,
+      `${tables.prefix}append_batch`,
+    ],
   );
   const row = (rows as unknown[][])[0] ?? [];
   if (Number(row[0] ?? 0) === 0) {
@@ -63,6 +77,8 @@ export async function readTableLayout(
   return {
     partitions,
     appendOneProcedure: Number(row[2] ?? 0) > 0,
+    appendSingleProcedure: Number(row[4] ?? 0) > 0,
+    appendBatchProcedure: Number(row[5] ?? 0) > 0,
     maxAllowedPacket: Number(row[3]),
   };
 }

@@ -25,6 +25,10 @@ export interface MysqlTableNames {
   storage: string;
   /** The stored procedure behind single-event appends (see mysql-migrations.ts). */
   appendOne: string;
+  /** The stored procedure behind single-event appends since migration 8 (see mysql-append-single-procedure.ts). */
+  appendSingle: string;
+  /** The stored procedure behind single appends of several events since migration 9 (see mysql-append-batch-procedure.ts). */
+  appendBatch: string;
   /** The unquoted prefix, for index names and the migration lock. */
   prefix: string;
 }
@@ -54,6 +58,8 @@ export function tableNames(tablePrefix: string = DEFAULT_TABLE_PREFIX): MysqlTab
     migrations: quote('migrations'),
     storage: quote('storage'),
     appendOne: quote('append_one'),
+    appendSingle: quote('append_single'),
+    appendBatch: quote('append_batch'),
     prefix: tablePrefix,
   };
 }

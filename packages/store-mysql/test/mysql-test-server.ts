@@ -46,6 +46,8 @@ export async function dropTables(prefix: string): Promise<void> {
   try {
     await connection.query(`DROP TABLE IF EXISTS ${TABLES.map((t) => `\`${prefix}${t}\``).join(', ')}`);
     await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_one\``);
+    await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_single\``);
+    await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_batch\``);
   } finally {
     await connection.end();
   }

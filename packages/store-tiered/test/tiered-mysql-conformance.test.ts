@@ -50,6 +50,8 @@ describeWithServer('tiered over MySQL/MariaDB', await reachable(), MYSQL_URL, ()
     }
     for (const prefix of [tablePrefix, ...seededPrefixes]) {
       await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_one\``);
+      await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_single\``);
+      await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_batch\``);
     }
     await connection.end();
   });

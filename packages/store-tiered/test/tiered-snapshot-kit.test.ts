@@ -106,6 +106,8 @@ describeWithServer('tiered snapshots over MySQL/MariaDB', await mysqlReachable()
       await connection.query(`DROP TABLE IF EXISTS \`${Object.values(row)[0]}\``);
     }
     await connection.query(`DROP PROCEDURE IF EXISTS \`${tablePrefix}append_one\``);
+    await connection.query(`DROP PROCEDURE IF EXISTS \`${tablePrefix}append_single\``);
+    await connection.query(`DROP PROCEDURE IF EXISTS \`${tablePrefix}append_batch\``);
     await connection.end();
   });
   describeSnapshotStore(
