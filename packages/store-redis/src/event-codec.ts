@@ -6,13 +6,9 @@ import { type PreparedEvent, type RecordedEvent, SerializationError } from '@str
  *
  * `[type, version, "position", recordedAt, streamType, id, schemaVersion, occurredAt, data, metadata]`
  *
- * On a standalone server the stream id follows (`streamId`), and the stream's list and the global
- * log hold the same string: the append script builds one string per event instead of two. A stream
- * read ignores that field, so entries written before it was added (without it, by 0.1's script)
- * read back the same; in cluster mode, where there is no log, entries never have it.
- *
- * The type comes first so a `types` filter can test the text's start without parsing it. The
- * position is a string so a bigint survives; times are epoch milliseconds. The append script writes the version, position,
+ * The global log holds the same array with the stream id appended. The type comes first so a
+ * `types` filter can test the text's start without parsing it. The position is a string so a
+ * bigint survives; times are epoch milliseconds. The append script writes the version, position,
  * recording time and stream type; the client prepares the rest once per event.
  */
 type StoredArray = [

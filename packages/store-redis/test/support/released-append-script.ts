@@ -3,9 +3,8 @@ import { CLUSTER_SLOTS } from '../../src/key-slot.js';
 import { LuaScript } from '../../src/lua-script.js';
 
 /**
- * The append script of the released layout (0.1, main before issue 12), verbatim: it writes each
- * event twice (a stream entry without the stream id, a log entry with it). Kept so the upgrade
- * tests read data that released code wrote, not a hand-made imitation of it. Standalone only.
+ * The append script as released (0.1, main before issue 12), verbatim. Kept so the tests of data
+ * written before issue 12 read what released code wrote, not a hand-made imitation. Standalone only.
  */
 const RELEASED_APPEND_LUA = `
 local mode = ARGV[1]
