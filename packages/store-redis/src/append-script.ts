@@ -110,12 +110,7 @@ if current == 0 then
 else
   streamType = redis.call('GET', KEYS[2]) or ARGV[3]
 end
--- Each entry is built in one concatenation, straight from its parts, not copied from a per-event
--- head string: building strings is much of a Lua append's time (issue 12: a 100-event append's
--- script took about 440 us, about 240 with the writes alone). The log entry is the stream entry
--- with the stream id appended, as before (the event rewriter relies on that).
-local middle = '",' .. ARGV[7] .. ',' .. streamType .. ','
-local tail = ',' .. ARGV[4] .. ']'
+local recordedAt = ARGV[7]
 local suffix = ':' .. ARGV[5]
 if mode ~= 's' then suffix = '' end
 
@@ -125,12 +120,11 @@ for j = 1, n do
   local at = FIRST + (j - 1) * 3
   local version = string.format('%d', current + j)
   position = positionOf(j)
-  entries[j] = '[' .. ARGV[at + 1] .. ',' .. version .. ',"' .. position .. middle .. ARGV[at + 2] .. ']'
-  if mode == 's' then
-    logEntries[j] = '[' .. ARGV[at + 1] .. ',' .. version .. ',"' .. position .. middle .. ARGV[at + 2] .. tail
-  end
-  index[2 * j - 1] = ARGV[at]
-  index[2 * j] = version .. ':' .. position .. suffix
+  local head = '[' .. ARGV[at + 1] .. ',' .. version .. ',"' .. position .. '",' .. recordedAt .. ',' .. streamType .. ',' .. ARGV[at + 2]
+  entries[j] = head .. ']'
+  if mode == 's' then logEntries[j] = head .. ',' .. ARGV[4] .. ']' end
+  index[#index + 1] = ARGV[at]
+  index[#index + 1] = version .. ':' .. position .. suffix
 end
 
 for from = 1, n, CHUNK do
