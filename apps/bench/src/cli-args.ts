@@ -30,7 +30,8 @@ export const USAGE = `Usage: pnpm bench [-- options]
   --quick            fewer runs and smaller workloads (a smoke test, not a measurement)
   --only W1,W3       run only these throughput workloads (W1..W5)
   --target sqlite    run only these targets, by family or name (comma-separated): throughput has
-                     memory, sqlite (sqlite-normal, sqlite-full), postgres, mysql, redis; in the tiered
+                     memory, sqlite (sqlite-normal, sqlite-full), postgres, mysql, redis, tiered
+                     (tiered-mysql: the tiered store vs MySQL alone); in the tiered
                      suite, postgres and mysql select the warm tier; the snapshots suite has
                      sqlite, postgres, mysql, redis and tiered; the wrappers suite sqlite and postgres
   --runs N           throughput: measured runs per workload and side (default 5, or 3 with --quick);

@@ -4,6 +4,7 @@ import { mysqlTarget } from './targets/mysql-target.js';
 import { postgresTarget } from './targets/postgres-target.js';
 import { defaultRedisTarget } from './targets/redis-target.js';
 import { sqliteFullTarget, sqliteNormalTarget } from './targets/sqlite-target.js';
+import { tieredTarget } from './targets/tiered-target.js';
 import { UsageError } from './usage-error.js';
 
 /** How the server targets lay out the stores' tables. */
@@ -22,6 +23,7 @@ export function throughputTargetsFor(options: TargetOptions = {}): readonly Benc
     postgresTarget(undefined, undefined, { partitions }),
     mysqlTarget(undefined, undefined, { partitions }),
     defaultRedisTarget,
+    tieredTarget(mysqlTarget(undefined, undefined, { partitions })),
   ];
 }
 

@@ -10,10 +10,10 @@ import { describeWithServer } from './support/server-gate.js';
 const unreachable = await probeRedis(REDIS_URL);
 
 describeWithServer('the redis target', unreachable, () => {
-  it('runs every workload on the store and the minimal store, and deletes every key it made', async () => {
+  it('runs every workload on the store, the id-index floor and the minimal store, and deletes every key it made', async () => {
     const names = new BenchObjectNames('strata-bench:');
     const target = redisTarget(REDIS_URL, names);
-    expect(target.rawBaseline).toBeUndefined();
+    expect(target.rawBaseline).toMatch(/^floor/);
     expect(target.minimal?.targets).toEqual({ W1: 1.0, W3: 1.0, W4: 0.9, W5: 0.9 });
     // Every run's keys (and the seeds') live under this process's tag.
     const ownKeys = { kind: 'redis key prefix', name: `strata-bench:${names.tag}_` } as const;

@@ -13,11 +13,14 @@ import type { TierContext } from './tier-context.js';
 
 /**
  * Appends with a hot tier. The warm store commits first; only then is the hot tier changed, in the
- * background, and nothing after the commit fails or delays the append. The append's events, as
- * the warm store recorded them, go to the hot tier in one script that appends them to a copy
- * ending exactly where the append began, keeps a copy that already holds them, deletes any other
- * copy, and changes nothing for a stream without one. A warm store that does not return the
- * recorded events costs a look at the copy first, and a read-back only if the copy needs them.
+ * background, and nothing after the commit fails or delays the append. A look at the copy's
+ * bounds comes first: a stream without a copy, or with one that already holds the append, costs
+ * that look and nothing else (most appends: the events are not sent for nothing). Otherwise the
+ * append's events, as the warm store recorded them (read back from warm if the append did not
+ * return them), go to the hot tier in one script that appends them to a copy ending exactly where
+ * the append began, keeps a copy that already holds them, and deletes any other copy. That script
+ * decides on the copy as it is when it runs, so a look that is out of date by then changes nothing:
+ * skipping after the look is what the script would have done at the look's moment.
  */
 export class WriteThrough {
   /** The last queued update of each stream: one stream's updates reach the hot tier in append order. */
@@ -62,21 +65,10 @@ export class WriteThrough {
     });
   }
 
+  /** Nothing to do for no copy or one that holds the append already; else the events go to the copy. */
   private async update(streamId: string, result: AppendResult, started: number): Promise<void> {
     const after = result.firstVersion - 1;
     const last = result.lastVersion;
-    const events = recorded(result, after, last);
-    if (events !== undefined) await this.extend(streamId, after, last, events, started);
-    else await this.lookThenExtend(streamId, after, last, started);
-  }
-
-  /** Without the recorded events: nothing to do for no copy or one that holds them already. */
-  private async lookThenExtend(
-    streamId: string,
-    after: number,
-    last: number,
-    started: number,
-  ): Promise<void> {
     const peek = await this.ctx.access.run('peek', (hot) => hot.peek(streamId));
     if (!peek.ok) {
       this.failed(streamId, peek.error);
@@ -86,7 +78,8 @@ export class WriteThrough {
     if (copy === undefined || copy.toVersion >= last) return;
     // A copy seen behind `after` may be one this store's previous update (queued before this one)
     // has extended since: the script decides on the copy as it is when it runs.
-    await this.extend(streamId, after, last, await this.readBack(streamId, after, last), started);
+    const events = recorded(result, after, last) ?? (await this.readBack(streamId, after, last));
+    await this.extend(streamId, after, last, events, started);
   }
 
   private async extend(

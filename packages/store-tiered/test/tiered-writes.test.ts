@@ -11,30 +11,33 @@ const WHOLE = {
 } as const;
 
 describe('tiered appends', () => {
-  it('go to the warm store; a stream without a copy costs one hot-tier call, after the commit', async () => {
+  it('go to the warm store; a stream without a copy costs one look at the hot tier, after the commit', async () => {
     const { store, sqlite, hot, hotCalls, warmCalls } = await fixture.open();
     const result = await store.append('s', newEvents(3), { streamType: 'order' });
     await store.flush();
     expect(result).toMatchObject({ firstVersion: 1, lastVersion: 3 });
     expect(await sqlite.streamVersion('s')).toBe(3);
-    // One script offered the recorded events to a copy; there was none, so nothing changed.
-    expect(hotCalls).toEqual({ extend: 1 });
+    // One look at the copy's bounds found none: the events were not sent (issue 12).
+    expect(hotCalls).toEqual({ peek: 1 });
     expect(await hot.peek('s')).toBeUndefined();
     expect(warmCalls).toEqual({ append: 1 });
     expect(store.stats()).toMatchObject({ writeThroughs: 0, invalidations: 0 });
   });
 
   it('write the new events through to a copy that ends where the append began, exactly as recorded', async () => {
-    const { store, sqlite, hot, warmCalls } = await fixture.open();
+    const { store, sqlite, hot, hotCalls, warmCalls } = await fixture.open();
     await store.append('s', newEvents(2));
     await store.flush();
     await store.readStream('s');
     await store.flush();
     resetCounts(warmCalls);
+    resetCounts(hotCalls);
     await store.append('s', newEvents(3), { expectedVersion: 2 });
     await store.flush();
     // The append's result carries the events as recorded: nothing is read back.
     expect(warmCalls).toEqual({ append: 1 });
+    // A look found the copy ending where the append began; one script extended it.
+    expect(hotCalls).toEqual({ peek: 1, extend: 1 });
     expect(store.stats().writeThroughs).toBe(1);
     const copy = await hot.read('s', { ...WHOLE, toVersion: 99 }, undefined);
     expect(copy.kind === 'covered' && copy.events).toEqual(await sqlite.readStream('s'));

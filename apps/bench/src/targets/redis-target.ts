@@ -7,15 +7,19 @@ import { ServerSeedCache } from '../server-seed-cache.js';
 import { seedThroughStore, seedThroughSubject } from '../store-seed.js';
 import { probeRedis, REDIS_URL } from '../tiered/redis-bench-hot-tier.js';
 import { SERVER_MINIMAL_TARGETS } from './minimal-event.js';
+import { RedisIdFloorStore } from './redis-id-floor-store.js';
 import { RedisMinimalStore } from './redis-minimal-store.js';
 
 /** Where each side's keys live under a run's (or a seed's) prefix. */
 const storePrefix = (prefix: string) => `${prefix}store:`;
 const minimalPrefix = (prefix: string) => `${prefix}minimal:`;
+const floorPrefix = (prefix: string) => `${prefix}floor:`;
 
 /**
  * `@strata/store-redis` (standalone) against the minimal Redis store. There is no same-SQL raw
- * side: the store's Lua scripts are the store. Every run gets its own key prefix
+ * side (the store's Lua scripts are the store), so the raw side is issue 12's floor instead: the
+ * minimal store plus the event-id index uniqueness needs (`RedisIdFloorStore`), and `Ratio` is the
+ * store's ratio to that floor. Every run gets its own key prefix
  * `strata-bench:<tag>_runN:`, deleted (SCAN + UNLINK of that prefix) when the run ends.
  */
 export function redisTarget(
@@ -51,7 +55,8 @@ export function redisTarget(
     label: 'redis (ioredis, standalone)',
     goals: {},
     rawReference: {},
-    rawBaseline: undefined,
+    rawBaseline:
+      'floor (issue 12): the minimal store plus an event-id hash (HMGET before, HSET after, in its one script)',
     minimal: {
       description:
         'ioredis: a list per stream, a sorted set of every event by position, a position counter; ' +
@@ -59,8 +64,9 @@ export function redisTarget(
       targets: SERVER_MINIMAL_TARGETS,
     },
     notes: [
-      'redis: no same-SQL baseline (the store is its Lua scripts); both sides use one connection each, ' +
-        'so W2 pipelines 8 appenders over it.',
+      'redis: no same-SQL baseline (the store is its Lua scripts): Raw and Ratio are the floor, the minimal ' +
+        'store plus the event-id index idempotent retries need; every side uses one connection, so W2 ' +
+        'pipelines 8 appenders over it.',
     ],
     probe: () => probeRedis(url),
     async setup() {
@@ -75,6 +81,7 @@ export function redisTarget(
           return store;
         },
         openMinimal: () => RedisMinimalStore.open(url, minimalPrefix(prefix)),
+        openRaw: () => RedisIdFloorStore.open(url, floorPrefix(prefix)),
         async seed(plan) {
           prefix = await seeds.nameFor(plan);
         },
@@ -89,7 +96,7 @@ export function redisTarget(
   };
 }
 
-/** The same events into the store (through its API) and into the minimal store, in the same order. */
+/** The same events into the store (through its API), the minimal store and the floor, in the same order. */
 async function seedBoth(url: string, prefix: string, plan: SeedPlan): Promise<void> {
   const store = createRedisEventStore({ url, keyPrefix: storePrefix(prefix) });
   try {
@@ -97,11 +104,16 @@ async function seedBoth(url: string, prefix: string, plan: SeedPlan): Promise<vo
   } finally {
     await store.close();
   }
-  const minimal: BenchSubject = await RedisMinimalStore.open(url, minimalPrefix(prefix));
-  try {
-    await seedThroughSubject(minimal, plan);
-  } finally {
-    await minimal.close();
+  for (const open of [
+    () => RedisMinimalStore.open(url, minimalPrefix(prefix)),
+    () => RedisIdFloorStore.open(url, floorPrefix(prefix)),
+  ]) {
+    const subject: BenchSubject = await open();
+    try {
+      await seedThroughSubject(subject, plan);
+    } finally {
+      await subject.close();
+    }
   }
 }
 

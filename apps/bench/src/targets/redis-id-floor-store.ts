@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { NewEvent } from '@strata/core';
+import { Redis } from 'ioredis';
+import type { BenchSubject, ReadAllPage } from '../bench-target.js';
+import { MINIMAL_STREAM_TYPE, minimalConflict } from './minimal-event.js';
+import { RedisMinimalStore } from './redis-minimal-store.js';
+
+/**
+ * The minimal store's append plus what event-id uniqueness needs and nothing else: the batch's ids
+ * looked up in one hash first (`HMGET`; any hit refuses the batch, writing nothing), and written
+ * to it after the events (`HSET`, id -> position). KEYS: stream list, log sorted set, position
+ * counter, id hash. ARGV: expected version, then per event its id and body. Returns the last
+ * position, -(length + 1) on a version conflict, or -(2^40) when an id exists.
+ */
+const APPEND_SCRIPT = `
+local count = (#ARGV - 1) / 2
+local ids = {}
+for i = 1, count do ids[i] = ARGV[2 * i] end
+local found = redis.call('HMGET', KEYS[4], unpack(ids))
+for i = 1, count do if found[i] then return -1099511627776 end end
+local length = redis.call('LLEN', KEYS[1])
+if length ~= tonumber(ARGV[1]) then return -(length + 1) end
+local last = redis.call('INCRBY', KEYS[3], count)
+local entries, scored, index = {}, {}, {}
+for i = 1, count do
+  local position = string.format('%d', last - count + i)
+  local entry = position .. ' ' .. ARGV[2 * i + 1]
+  entries[i] = entry
+  scored[2 * i - 1] = position
+  scored[2 * i] = entry
+  index[2 * i - 1] = ids[i]
+  index[2 * i] = position
+end
+redis.call('RPUSH', KEYS[1], unpack(entries))
+redis.call('ZADD', KEYS[2], unpack(scored))
+redis.call('HSET', KEYS[4], unpack(index))
+return last
+`;
+
+interface FloorRedis extends Redis {
+  idFloorAppend(
+    stream: string,
+    log: string,
+    counter: string,
+    ids: string,
+    ...args: (string | number)[]
+  ): Promise<number>;
+}
+
+/**
+ * Issue 12's floor for Redis appends: the minimal store (`RedisMinimalStore`, same keys and entries
+ * under its own prefix) plus an event-id index, the one structure idempotent retries by id cannot
+ * do without. Ids are random UUIDs made here, as a store makes them for events without one. Reads
+ * are the minimal store's. The store's ratio to this floor is what its layout costs beyond that
+ * index.
+ */
+export class RedisIdFloorStore implements BenchSubject {
+  private constructor(
+    private readonly redis: FloorRedis,
+    private readonly minimal: RedisMinimalStore,
+    private readonly keyPrefix: string,
+  ) {}
+
+  /** Opens its own connection (connected before returning) with the keys under `keyPrefix`. */
+  static async open(url: string, keyPrefix: string): Promise<RedisIdFloorStore> {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 }) as FloorRedis;
+    redis.on('error', () => {});
+    redis.defineCommand('idFloorAppend', { numberOfKeys: 4, lua: APPEND_SCRIPT });
+    await redis.connect();
+    return new RedisIdFloorStore(redis, await RedisMinimalStore.open(url, keyPrefix), keyPrefix);
+  }
+
+  async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
+    const now = Date.now();
+    const args: (string | number)[] = [expectedVersion];
+    events.forEach((event, i) => {
+      args.push(
+        randomUUID(),
+        JSON.stringify([
+          streamId,
+          MINIMAL_STREAM_TYPE,
+          event.type,
+          event.data,
+          event.metadata ?? {},
+          expectedVersion + i + 1,
+          now,
+        ]),
+      );
+    });
+    const last = await this.redis.idFloorAppend(
+      `${this.keyPrefix}stream:${streamId}`,
+      `${this.keyPrefix}log`,
+      `${this.keyPrefix}position`,
+      `${this.keyPrefix}ids`,
+      ...args,
+    );
+    if (last === -1099511627776) throw new Error(`an event id of this batch exists (stream ${streamId})`);
+    if (last < 0) throw minimalConflict(streamId, -last - 1, expectedVersion);
+  }
+
+  readStream(streamId: string): Promise<number> {
+    return this.minimal.readStream(streamId);
+  }
+
+  readAll(after: bigint, limit: number): Promise<ReadAllPage> {
+    return this.minimal.readAll(after, limit);
+  }
+
+  async close(): Promise<void> {
+    await this.minimal.close();
+    await this.redis.quit();
+  }
+}
