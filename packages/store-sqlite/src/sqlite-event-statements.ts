@@ -1,9 +1,23 @@
-import { MAX_POSITION } from '@strata/core';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
+import { SqliteEventInserts } from './sqlite-event-inserts.js';
 import { EVENT_COLUMNS } from './sqlite-event-rows.js';
 import { SqliteInListStatements } from './sqlite-in-list.js';
 import type { SqliteTableNames } from './sqlite-table-names.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
+
+/**
+ * One row of `appendHead`, with safe integers: the largest position in the table (null when
+ * empty), the position floor, then version and stream type of the stream's newest event and of
+ * its deleted head (null when absent).
+ */
+export type AppendHeadRow = [
+  lastPosition: bigint | null,
+  positionFloor: bigint,
+  liveVersion: bigint | null,
+  liveStreamType: string | null,
+  deletedVersion: bigint | null,
+  deletedStreamType: string | null,
+];
 
 /**
  * Every statement the event store runs, prepared once per store. Each one states its integer mode
@@ -11,12 +25,11 @@ import { SqliteTransactions } from './sqlite-transactions.js';
  */
 export class SqliteEventStatements {
   readonly transactions: SqliteTransactions;
-  /** `[version, stream_type]` of one stream. */
-  readonly streamHead: SqliteStatement;
-  readonly insertStream: SqliteStatement;
-  readonly updateStream: SqliteStatement;
-  /** Runs with safe integers, so `lastInsertRowid` is the exact bigint position. */
-  readonly insertEvent: SqliteStatement;
+  /** What an append needs to know before it writes, in one statement: see `AppendHeadRow`. */
+  readonly appendHead: SqliteStatement;
+  /** `[version]` of one stream, deleted heads included; 0 for a stream that never existed. */
+  readonly streamVersion: SqliteStatement;
+  readonly insertEvents: SqliteEventInserts;
   readonly readForward: SqliteStatement;
   readonly readBackward: SqliteStatement;
   readonly readAll: SqliteStatement;
@@ -24,30 +37,28 @@ export class SqliteEventStatements {
   readonly readStreams: SqliteInListStatements;
   /** `[id, stream_id, version, position]` of the given event ids. */
   readonly findEvents: SqliteInListStatements;
-  /** The largest position ever handed out (AUTOINCREMENT's counter), as a bigint. */
-  private readonly positionCounter: SqliteStatement;
 
   constructor(db: SqliteDatabase, t: SqliteTableNames) {
     const rows = (statement: SqliteStatement) => statement.raw(true).safeIntegers(false);
     this.transactions = new SqliteTransactions(db);
-    this.streamHead = rows(db.prepare(`SELECT version, stream_type FROM ${t.streams} WHERE stream_id = ?`));
-    this.insertStream = db
-      .prepare(`INSERT INTO ${t.streams} (stream_id, stream_type, version) VALUES (?, ?, ?)`)
-      .safeIntegers(false);
-    this.updateStream = db
-      .prepare(`UPDATE ${t.streams} SET version = ? WHERE stream_id = ?`)
-      .safeIntegers(false);
-    this.insertEvent = db
+    // MAX(position) and the newest version are one descent each to the right edge of a B-tree;
+    // the stream type comes from that newest row.
+    this.appendHead = db
       .prepare(
-        `INSERT INTO ${t.events} (id, stream_id, stream_type, event_type, data, metadata, version, schema_version, occurred_at, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `SELECT (SELECT max(position) FROM ${t.events}), f.position, e.version, e.stream_type, d.version, d.stream_type
+           FROM ${t.positionFloor} f
+           LEFT JOIN (SELECT version, stream_type FROM ${t.events} WHERE stream_id = ? ORDER BY version DESC LIMIT 1) e
+           LEFT JOIN ${t.deletedHeads} d ON d.stream_id = ?`,
       )
-      .safeIntegers(true);
-    // The prefix was checked against a strict pattern, so it can be spliced into the literal.
-    this.positionCounter = db
-      .prepare(`SELECT seq FROM sqlite_sequence WHERE name = '${t.prefix}events'`)
       .raw(true)
       .safeIntegers(true);
+    this.streamVersion = rows(
+      db.prepare(
+        `SELECT max(coalesce((SELECT max(version) FROM ${t.events} WHERE stream_id = ?), 0),
+                    coalesce((SELECT version FROM ${t.deletedHeads} WHERE stream_id = ?), 0))`,
+      ),
+    );
+    this.insertEvents = new SqliteEventInserts(db, t);
     this.readForward = rows(
       db.prepare(
         `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE stream_id = ? AND version >= ? AND version <= ?
@@ -80,15 +91,5 @@ export class SqliteEventStatements {
       (list) => `SELECT id, stream_id, version, position FROM ${t.events} WHERE id IN (${list})`,
       (statement) => statement.raw(true).safeIntegers(true),
     );
-  }
-
-  /**
-   * Whether `count` more positions would pass 2^63 - 1. AUTOINCREMENT fails an insert past it
-   * with SQLITE_FULL (which otherwise means the disk is full) and SQLite rolls the whole
-   * transaction back, so this reads the counter as it was before the append.
-   */
-  positionsExhausted(count: number): boolean {
-    const row = this.positionCounter.get() as [bigint] | undefined;
-    return row !== undefined && row[0] + BigInt(count) > MAX_POSITION;
   }
 }

@@ -28,15 +28,9 @@ import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteDeadLetterStore } from './sqlite-dead-letter-store.js';
-import {
-  isUniqueViolation,
-  STORE_NAME,
-  sqliteErrorCode,
-  toAppendError,
-  toStoreError,
-} from './sqlite-errors.js';
+import { isUniqueViolation, STORE_NAME, toAppendError, toStoreError } from './sqlite-errors.js';
 import { type EventRow, toRecordedEvent, toRecordedEvents } from './sqlite-event-rows.js';
-import { SqliteEventStatements } from './sqlite-event-statements.js';
+import { type AppendHeadRow, SqliteEventStatements } from './sqlite-event-statements.js';
 import { chunks, IN_LIST_CHUNK } from './sqlite-in-list.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store.js';
@@ -206,45 +200,48 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
   /** Runs inside the write transaction. */
   private write(statements: SqliteEventStatements, append: PreparedAppend): AppendResult {
     const { streamId, events } = append;
-    const head = statements.streamHead.get(streamId) as [number, string] | undefined;
-    const currentVersion = head === undefined ? 0 : head[0];
+    const head = statements.appendHead.get(streamId, streamId) as AppendHeadRow | undefined;
+    if (head === undefined) {
+      throw new StoreUnavailableError(
+        STORE_NAME,
+        new Error(`${this.connection.tables.positionFloor} holds no row`),
+      );
+    }
+    const [lastPosition, positionFloor, liveVersion, liveType, deletedVersion, deletedType] = head;
+    // A stream whose newest events were deleted goes on from its deleted head, never below it.
+    const live = liveVersion === null ? 0 : Number(liveVersion);
+    const deleted = deletedVersion === null ? 0 : Number(deletedVersion);
+    const currentVersion = Math.max(live, deleted);
     // A failed check may still be a retry of a batch that committed: decided after the rollback.
     if (!satisfiesExpectedVersion(append.expectedVersion, currentVersion))
       throw new AppendConflict(currentVersion);
-    const streamType = head === undefined ? append.streamType : head[1];
-    const lastVersion = currentVersion + events.length;
+    const positionBefore =
+      lastPosition !== null && lastPosition > positionFloor ? lastPosition : positionFloor;
+    // Checked before any write; the ids are checked after the rollback (a resend of a batch that
+    // filled the log still gets its original result).
+    if (positionBefore + BigInt(events.length) > MAX_POSITION) throw new PositionsExhaustedError(STORE_NAME);
+    const streamType = liveType ?? deletedType ?? append.streamType;
     const recordedAt = Date.now();
-    let lastPosition = 0n;
     try {
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i]!;
-        lastPosition = statements.insertEvent.run(
-          event.id,
-          streamId,
-          streamType,
-          event.type,
-          event.dataJson,
-          event.metadataJson,
-          currentVersion + i + 1,
-          event.schemaVersion,
-          event.occurredAt.getTime(),
-          recordedAt,
-        ).lastInsertRowid as bigint;
-      }
-      if (head === undefined) statements.insertStream.run(streamId, streamType, lastVersion);
-      else statements.updateStream.run(lastVersion, streamId);
+      statements.insertEvents.insert(
+        { streamId, streamType, positionBefore, versionBefore: currentVersion, recordedAt },
+        events,
+      );
     } catch (error) {
       // An event id that exists already (a retry?) or a (stream, version) race.
       if (isUniqueViolation(error)) throw new AppendConflict(undefined, error);
-      // SQLite has rolled the transaction back: nothing of the batch is written.
-      if (sqliteErrorCode(error) === 'SQLITE_FULL' && statements.positionsExhausted(events.length)) {
-        throw new PositionsExhaustedError(STORE_NAME);
-      }
       throw error;
     }
-    const result = { streamId, firstVersion: currentVersion + 1, lastVersion, lastPosition };
+    const lastVersion = currentVersion + events.length;
+    const appendedLast = positionBefore + BigInt(events.length);
+    const result = { streamId, firstVersion: currentVersion + 1, lastVersion, lastPosition: appendedLast };
     const recorded = () =>
-      recordedEventsOf(append, { streamType, firstVersion: currentVersion + 1, lastPosition, recordedAt });
+      recordedEventsOf(append, {
+        streamType,
+        firstVersion: currentVersion + 1,
+        lastPosition: appendedLast,
+        recordedAt,
+      });
     if (this.hooks.size === 0) return withRecordedEvents(result, recorded);
     // The hooks need the events now; the caller gets the same array.
     const hookEvents = recorded();
@@ -299,8 +296,7 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
   }
 
   private currentVersion(statements: SqliteEventStatements, streamId: string): number {
-    const head = statements.streamHead.get(streamId) as [number, string] | undefined;
-    return head === undefined ? 0 : head[0];
+    return (statements.streamVersion.get(streamId, streamId) as [number])[0];
   }
 }
 

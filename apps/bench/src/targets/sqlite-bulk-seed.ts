@@ -5,7 +5,7 @@ import type { SeedPlan } from '../bench-target.js';
 import { benchEvent } from '../workloads/bench-events.js';
 import { MINIMAL_TABLE } from './minimal-event.js';
 import { SQLITE_MINIMAL_SCHEMA } from './sqlite-minimal-store.js';
-import { SQLITE_RAW_SQL } from './sqlite-raw-sql.js';
+import { sqliteRawInsert } from './sqlite-raw-sql.js';
 
 /**
  * An empty database file in WAL mode with the store's tables, created by the store's own
@@ -32,20 +32,19 @@ export function createSqliteSchema(path: string): void {
 export function seedSqlite(path: string, plan: SeedPlan): void {
   const db = new BetterSqlite3(path);
   try {
-    const insertEvent = db.prepare(SQLITE_RAW_SQL.insertEvent);
-    const insertStream = db.prepare(SQLITE_RAW_SQL.insertStream);
+    const insertEvent = db.prepare(sqliteRawInsert(1));
     const now = Date.now();
     db.transaction(() => {
       let n = 0;
       for (let version = 1; version <= plan.eventsPerStream; version++) {
         for (const streamId of plan.streamIds) {
-          const event = benchEvent(n++);
+          const event = benchEvent(n);
           const data = JSON.stringify(event.data);
           const metadata = JSON.stringify(event.metadata);
-          insertEvent.run(uuidv7(), streamId, 'default', event.type, data, metadata, version, 1, now, now);
+          n++;
+          insertEvent.run(n, uuidv7(), streamId, 'default', event.type, data, metadata, version, 1, now, now);
         }
       }
-      for (const streamId of plan.streamIds) insertStream.run(streamId, 'default', plan.eventsPerStream);
       // The minimal store gets the same events in the same global order.
       db.exec(
         `INSERT INTO "${MINIMAL_TABLE}" (stream_id, stream_type, event_type, data, metadata, version, occurred_at)
