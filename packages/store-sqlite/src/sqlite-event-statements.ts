@@ -6,18 +6,10 @@ import type { SqliteTableNames } from './sqlite-table-names.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
 
 /**
- * One row of `appendHead`, with safe integers: the largest position in the table (null when
- * empty), the position floor, then version and stream type of the stream's newest event and of
- * its deleted head (null when absent).
+ * What an append reads before it writes, with safe integers: the stream's version (deleted heads
+ * included), its type, and the last position handed out (the position floor included).
  */
-export type AppendHeadRow = [
-  lastPosition: bigint | null,
-  positionFloor: bigint,
-  liveVersion: bigint | null,
-  liveStreamType: string | null,
-  deletedVersion: bigint | null,
-  deletedStreamType: string | null,
-];
+export type AppendHeadRow = [version: bigint, streamType: string | null, positionBefore: bigint | null];
 
 /**
  * Every statement the event store runs, prepared once per store. Each one states its integer mode
@@ -25,8 +17,10 @@ export type AppendHeadRow = [
  */
 export class SqliteEventStatements {
   readonly transactions: SqliteTransactions;
-  /** What an append needs to know before it writes, in one statement: see `AppendHeadRow`. */
-  readonly appendHead: SqliteStatement;
+  /** `AppendHeadRow` of a stream that has events; no row for one that has none. */
+  readonly headOfLiveStream: SqliteStatement;
+  /** `AppendHeadRow` of a stream without events: new, or every event deleted. */
+  readonly headOfEmptyStream: SqliteStatement;
   /** `[version]` of one stream, deleted heads included; 0 for a stream that never existed. */
   readonly streamVersion: SqliteStatement;
   readonly insertEvents: SqliteEventInserts;
@@ -41,14 +35,21 @@ export class SqliteEventStatements {
   constructor(db: SqliteDatabase, t: SqliteTableNames) {
     const rows = (statement: SqliteStatement) => statement.raw(true).safeIntegers(false);
     this.transactions = new SqliteTransactions(db);
-    // MAX(position) and the newest version are one descent each to the right edge of a B-tree;
-    // the stream type comes from that newest row.
-    this.appendHead = db
+    // Plain scalar subqueries, each one descent of a B-tree (a join here costs a materialized
+    // subquery per append). MAX(position) reads the right edge of the table.
+    const positionBefore = `max(coalesce((SELECT max(position) FROM ${t.events}), 0), (SELECT position FROM ${t.positionFloor}))`;
+    this.headOfLiveStream = db
       .prepare(
-        `SELECT (SELECT max(position) FROM ${t.events}), f.position, e.version, e.stream_type, d.version, d.stream_type
-           FROM ${t.positionFloor} f
-           LEFT JOIN (SELECT version, stream_type FROM ${t.events} WHERE stream_id = ? ORDER BY version DESC LIMIT 1) e
-           LEFT JOIN ${t.deletedHeads} d ON d.stream_id = ?`,
+        `SELECT max(version, coalesce((SELECT d.version FROM ${t.deletedHeads} d WHERE d.stream_id = e.stream_id), 0)),
+                stream_type, ${positionBefore}
+           FROM ${t.events} e WHERE stream_id = ? ORDER BY version DESC LIMIT 1`,
+      )
+      .raw(true)
+      .safeIntegers(true);
+    this.headOfEmptyStream = db
+      .prepare(
+        `SELECT coalesce(d.version, 0), d.stream_type, ${positionBefore}
+           FROM (SELECT 1) LEFT JOIN ${t.deletedHeads} d ON d.stream_id = ?`,
       )
       .raw(true)
       .safeIntegers(true);

@@ -200,27 +200,25 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
   /** Runs inside the write transaction. */
   private write(statements: SqliteEventStatements, append: PreparedAppend): AppendResult {
     const { streamId, events } = append;
-    const head = statements.appendHead.get(streamId, streamId) as AppendHeadRow | undefined;
-    if (head === undefined) {
+    const head = (statements.headOfLiveStream.get(streamId) ??
+      statements.headOfEmptyStream.get(streamId)) as AppendHeadRow;
+    // SQL's max() of anything and NULL is NULL: the floor's one row is missing.
+    if (head[2] === null) {
       throw new StoreUnavailableError(
         STORE_NAME,
         new Error(`${this.connection.tables.positionFloor} holds no row`),
       );
     }
-    const [lastPosition, positionFloor, liveVersion, liveType, deletedVersion, deletedType] = head;
-    // A stream whose newest events were deleted goes on from its deleted head, never below it.
-    const live = liveVersion === null ? 0 : Number(liveVersion);
-    const deleted = deletedVersion === null ? 0 : Number(deletedVersion);
-    const currentVersion = Math.max(live, deleted);
+    const currentVersion = Number(head[0]);
+    const positionBefore = head[2];
     // A failed check may still be a retry of a batch that committed: decided after the rollback.
     if (!satisfiesExpectedVersion(append.expectedVersion, currentVersion))
       throw new AppendConflict(currentVersion);
-    const positionBefore =
-      lastPosition !== null && lastPosition > positionFloor ? lastPosition : positionFloor;
     // Checked before any write; the ids are checked after the rollback (a resend of a batch that
     // filled the log still gets its original result).
     if (positionBefore + BigInt(events.length) > MAX_POSITION) throw new PositionsExhaustedError(STORE_NAME);
-    const streamType = liveType ?? deletedType ?? append.streamType;
+    // A stream whose newest events were deleted keeps its type and goes on from its deleted head.
+    const streamType = head[1] ?? append.streamType;
     const recordedAt = Date.now();
     try {
       statements.insertEvents.insert(
