@@ -3,13 +3,13 @@ import { migrate } from '@strata/store-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
 import type { SeedPlan } from '../bench-target.js';
 import { benchEvent } from '../workloads/bench-events.js';
-import { MINIMAL_TABLE } from './minimal-event.js';
-import { SQLITE_MINIMAL_SCHEMA } from './sqlite-minimal-store.js';
+import { FLOOR_TABLE, MINIMAL_TABLE } from './minimal-event.js';
+import { SQLITE_FLOOR_SCHEMA, SQLITE_MINIMAL_SCHEMA } from './sqlite-minimal-store.js';
 import { sqliteRawInsert } from './sqlite-raw-sql.js';
 
 /**
  * An empty database file in WAL mode with the store's tables, created by the store's own
- * migrations, and the minimal store's table beside them.
+ * migrations, and the minimal store's and the floor's tables beside them.
  */
 export function createSqliteSchema(path: string): void {
   const db = new BetterSqlite3(path);
@@ -17,6 +17,7 @@ export function createSqliteSchema(path: string): void {
     db.pragma('journal_mode = WAL');
     migrate(db);
     db.exec(SQLITE_MINIMAL_SCHEMA);
+    db.exec(SQLITE_FLOOR_SCHEMA);
   } finally {
     db.close();
   }
@@ -25,8 +26,8 @@ export function createSqliteSchema(path: string): void {
 /**
  * Preloads a plan in one transaction with the store's own insert statements, so the seeded rows
  * are exactly what appends would have written, in a fraction of the time. Streams are filled
- * round-robin so the global log interleaves them as a real one does; the minimal store's table gets
- * a copy of them. The WAL is checkpointed into
+ * round-robin so the global log interleaves them as a real one does; the minimal store's and the
+ * floor's tables get a copy of them. The WAL is checkpointed into
  * the main file, so the file alone can be copied.
  */
 export function seedSqlite(path: string, plan: SeedPlan): void {
@@ -49,6 +50,11 @@ export function seedSqlite(path: string, plan: SeedPlan): void {
       db.exec(
         `INSERT INTO "${MINIMAL_TABLE}" (stream_id, stream_type, event_type, data, metadata, version, occurred_at)
          SELECT stream_id, stream_type, event_type, data, metadata, version, occurred_at
+           FROM "strata_events" ORDER BY position`,
+      );
+      db.exec(
+        `INSERT INTO "${FLOOR_TABLE}" (id, stream_id, stream_type, event_type, data, metadata, version, occurred_at)
+         SELECT id, stream_id, stream_type, event_type, data, metadata, version, occurred_at
            FROM "strata_events" ORDER BY position`,
       );
     }).immediate();

@@ -22,15 +22,8 @@ type EventRow = [
 
 const DEFAULT_STREAM_TYPE = 'default';
 
-/** A row of the append head query, with safe integers. */
-type HeadRow = [
-  lastPosition: bigint | null,
-  positionFloor: bigint,
-  liveVersion: bigint | null,
-  liveStreamType: string | null,
-  deletedVersion: bigint | null,
-  deletedStreamType: string | null,
-];
+/** A row of the append head queries, with safe integers: version, stream type, last position. */
+type HeadRow = [version: bigint, streamType: string | null, positionBefore: bigint];
 
 /**
  * What a careful hand-written better-sqlite3 data layer would do for the same calls: the store's
@@ -45,7 +38,8 @@ export class SqliteRawBaseline implements BenchSubject {
   private readonly begin: BetterSqlite3.Statement;
   private readonly commit: BetterSqlite3.Statement;
   private readonly rollback: BetterSqlite3.Statement;
-  private readonly appendHead: BetterSqlite3.Statement<[string, string], HeadRow>;
+  private readonly headOfLiveStream: BetterSqlite3.Statement<[string], HeadRow>;
+  private readonly headOfEmptyStream: BetterSqlite3.Statement<[string], HeadRow>;
   private readonly inserts = new Map<number, BetterSqlite3.Statement>();
   private readonly readForward: BetterSqlite3.Statement<[string, number, number, number], EventRow>;
   private readonly readAllPage: BetterSqlite3.Statement<[bigint, number], EventRow>;
@@ -66,7 +60,11 @@ export class SqliteRawBaseline implements BenchSubject {
     this.begin = db.prepare(sql.begin);
     this.commit = db.prepare(sql.commit);
     this.rollback = db.prepare(sql.rollback);
-    this.appendHead = db.prepare<[string, string], HeadRow>(sql.appendHead).raw(true).safeIntegers(true);
+    this.headOfLiveStream = db.prepare<[string], HeadRow>(sql.headOfLiveStream).raw(true).safeIntegers(true);
+    this.headOfEmptyStream = db
+      .prepare<[string], HeadRow>(sql.headOfEmptyStream)
+      .raw(true)
+      .safeIntegers(true);
     this.readForward = db
       .prepare<[string, number, number, number], EventRow>(sql.readForward)
       .raw(true)
@@ -77,15 +75,13 @@ export class SqliteRawBaseline implements BenchSubject {
   async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
     this.begin.run();
     try {
-      const [last, floor, live, liveType, deleted, deletedType] = this.appendHead.get(streamId, streamId)!;
-      const liveVersion = live === null ? 0 : Number(live);
-      const deletedVersion = deleted === null ? 0 : Number(deleted);
-      const currentVersion = Math.max(liveVersion, deletedVersion);
+      const [version, type, positionBefore] =
+        this.headOfLiveStream.get(streamId) ?? this.headOfEmptyStream.get(streamId)!;
+      const currentVersion = Number(version);
       if (currentVersion !== expectedVersion) {
         throw new Error(`stream ${streamId} is at ${currentVersion}, expected ${expectedVersion}`);
       }
-      const streamType = liveType ?? deletedType ?? DEFAULT_STREAM_TYPE;
-      const positionBefore = last !== null && last > floor ? last : floor;
+      const streamType = type ?? DEFAULT_STREAM_TYPE;
       const first = Number(positionBefore);
       const recordedAt = Date.now();
       const values: unknown[] = [];

@@ -9,6 +9,8 @@ const EVENTS = '"strata_events"';
 const POSITION_FLOOR = '"strata_position_floor"';
 const DELETED_HEADS = '"strata_deleted_heads"';
 
+const POSITION_BEFORE = `max(coalesce((SELECT max(position) FROM ${EVENTS}), 0), (SELECT position FROM ${POSITION_FLOOR}))`;
+
 const INSERT_COLUMNS =
   '(position, id, stream_id, stream_type, event_type, data, metadata, version, schema_version, occurred_at, recorded_at)';
 
@@ -26,10 +28,11 @@ export const SQLITE_RAW_SQL = {
   begin: 'BEGIN IMMEDIATE',
   commit: 'COMMIT',
   rollback: 'ROLLBACK',
-  appendHead: `SELECT (SELECT max(position) FROM ${EVENTS}), f.position, e.version, e.stream_type, d.version, d.stream_type
-           FROM ${POSITION_FLOOR} f
-           LEFT JOIN (SELECT version, stream_type FROM ${EVENTS} WHERE stream_id = ? ORDER BY version DESC LIMIT 1) e
-           LEFT JOIN ${DELETED_HEADS} d ON d.stream_id = ?`,
+  headOfLiveStream: `SELECT max(version, coalesce((SELECT d.version FROM ${DELETED_HEADS} d WHERE d.stream_id = e.stream_id), 0)),
+                stream_type, ${POSITION_BEFORE}
+           FROM ${EVENTS} e WHERE stream_id = ? ORDER BY version DESC LIMIT 1`,
+  headOfEmptyStream: `SELECT coalesce(d.version, 0), d.stream_type, ${POSITION_BEFORE}
+           FROM (SELECT 1) LEFT JOIN ${DELETED_HEADS} d ON d.stream_id = ?`,
   readForward: `SELECT ${EVENT_COLUMNS} FROM ${EVENTS} WHERE stream_id = ? AND version >= ? AND version <= ?
          ORDER BY version LIMIT ?`,
   readAll: `SELECT ${EVENT_COLUMNS} FROM ${EVENTS} WHERE position > ? ORDER BY position LIMIT ?`,
