@@ -15,7 +15,8 @@ import type { Workload } from './workloads/workload.js';
 
 /**
  * What one commit costs SQLite, per side, at one `synchronous` setting: WAL frames (pages) written
- * per commit, and microseconds per commit. `commit floor` is a transaction that rewrites one tiny
+ * per commit, and microseconds per commit (wall time, and this process's CPU time, which a busy
+ * machine disturbs less; at FULL the fsync wait is wall time only). `commit floor` is a transaction that rewrites one tiny
  * row: at FULL, its time is the fsync every commit pays, whatever it writes. Sides run interleaved
  * (the order reversed every round) on fresh files; the medians over the rounds are printed.
  *
@@ -29,6 +30,8 @@ const SCALE = { ...FULL_SCALE, singleAppends: 2_000, batchEvents: 20_000 };
 interface Measurement {
   framesPerCommit: number;
   microsPerCommit: number;
+  /** This process's CPU time (user + system, the WAL writes included): steadier than wall time on a busy machine. */
+  cpuMicrosPerCommit: number;
 }
 
 async function open(side: WalSide, path: string, synchronous: SqliteSynchronous): Promise<BenchSubject> {
@@ -86,15 +89,21 @@ async function measure(
     await subject.close();
     return written;
   });
-  const elapsedNs = await onFreshFile(async (path) => {
+  const { elapsedNs, cpuMicros } = await onFreshFile(async (path) => {
     const subject = await open(side, path, synchronous);
+    const cpu = process.cpuUsage();
     const start = process.hrtime.bigint();
     await workload.run(subject, SCALE);
     const elapsed = Number(process.hrtime.bigint() - start);
+    const used = process.cpuUsage(cpu);
     await subject.close();
-    return elapsed;
+    return { elapsedNs: elapsed, cpuMicros: used.user + used.system };
   });
-  return { framesPerCommit: frames / commits, microsPerCommit: elapsedNs / 1000 / commits };
+  return {
+    framesPerCommit: frames / commits,
+    microsPerCommit: elapsedNs / 1000 / commits,
+    cpuMicrosPerCommit: cpuMicros / commits,
+  };
 }
 
 async function onFreshFile<T>(work: (path: string) => Promise<T>): Promise<T> {
@@ -110,7 +119,15 @@ async function onFreshFile<T>(work: (path: string) => Promise<T>): Promise<T> {
 async function main(): Promise<void> {
   const roundsArg = process.argv.indexOf('--rounds');
   const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 3;
-  const rows: { label: string; side: WalSide; frames: number; micros: number; vsStore: number }[] = [];
+  const rows: {
+    label: string;
+    side: WalSide;
+    frames: number;
+    micros: number;
+    cpuMicros: number;
+    vsStore: number;
+    cpuVsStore: number;
+  }[] = [];
   for (const synchronous of ['NORMAL', 'FULL'] as const) {
     for (const workload of [singleAppends, batchAppends]) {
       const samples = new Map<WalSide, Measurement[]>(SIDES.map((side) => [side, []]));
@@ -118,14 +135,18 @@ async function main(): Promise<void> {
         const order = round % 2 === 0 ? SIDES : [...SIDES].reverse();
         for (const side of order) samples.get(side)!.push(await measure(side, workload, synchronous));
       }
-      const micros = (side: WalSide) => median(samples.get(side)!.map((m) => m.microsPerCommit));
+      const of = (side: WalSide, pick: (m: Measurement) => number) => median(samples.get(side)!.map(pick));
+      const micros = (side: WalSide) => of(side, (m) => m.microsPerCommit);
+      const cpuMicros = (side: WalSide) => of(side, (m) => m.cpuMicrosPerCommit);
       for (const side of SIDES) {
         rows.push({
           label: `${synchronous} ${workload.id}`,
           side,
-          frames: median(samples.get(side)!.map((m) => m.framesPerCommit)),
+          frames: of(side, (m) => m.framesPerCommit),
           micros: micros(side),
+          cpuMicros: cpuMicros(side),
           vsStore: micros(side) / micros('store'),
+          cpuVsStore: cpuMicros(side) / cpuMicros('store'),
         });
       }
     }
@@ -143,6 +164,8 @@ async function main(): Promise<void> {
         { header: 'us/commit', align: 'right', cell: (r) => r.micros.toFixed(1) },
         // The store's rate as a fraction of this side's: the ratios of the bench, per commit.
         { header: 'store vs side', align: 'right', cell: (r) => `${r.vsStore.toFixed(2)}x` },
+        { header: 'CPU us/commit', align: 'right', cell: (r) => r.cpuMicros.toFixed(1) },
+        { header: 'store vs side (CPU)', align: 'right', cell: (r) => `${r.cpuVsStore.toFixed(2)}x` },
       ],
       rows,
       (r) => r.label,
