@@ -172,6 +172,27 @@ describe('SqliteEventStore', () => {
     await store.close();
   });
 
+  it('writes a batch larger than one INSERT statement whole, or nothing of it', async () => {
+    const store = createSqliteEventStore({ database: databases.path() });
+    await store.append('before', [event('a')]);
+    // 600 events take three statements (256, 256 and 88 rows) in one transaction.
+    const batch = Array.from({ length: 600 }, (_, n) => ({ id: `big-${n}`, type: 't', data: { n } }));
+    const taken = { id: 'taken', type: 't', data: {} };
+    await store.append('other', [taken]);
+    await expect(store.append('big', [...batch.slice(0, 599), taken])).rejects.toSatisfy(
+      DuplicateEventError.isInstance,
+    );
+    expect(await store.streamVersion('big')).toBe(0);
+    const result = await store.append('big', batch);
+    expect(result).toMatchObject({ firstVersion: 1, lastVersion: 600, lastPosition: 602n });
+    const read = await store.readStream('big');
+    expect(read.map((e) => e.version)).toEqual(batch.map((_, n) => n + 1));
+    expect(read.map((e) => e.position)).toEqual(batch.map((_, n) => BigInt(n + 3)));
+    expect(read.map((e) => e.id)).toEqual(batch.map((e) => e.id));
+    expect(read[599]?.data).toEqual({ n: 599 });
+    await store.close();
+  });
+
   it('never reuses a version or loses a stream type after its newest events are deleted', async () => {
     const path = databases.path();
     const store = createSqliteEventStore({ database: path });
