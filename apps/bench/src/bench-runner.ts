@@ -4,7 +4,7 @@ import { median, type SampleSummary, summarize } from './median-stats.js';
 import { storeSubject } from './store-subject.js';
 import type { Workload, WorkloadId } from './workloads/workload.js';
 
-export type Side = 'adapter' | 'raw' | 'minimal';
+export type Side = 'adapter' | 'raw' | 'minimal' | 'floor';
 
 export interface WorkloadResult {
   target: string;
@@ -31,6 +31,10 @@ export interface WorkloadResult {
   /** Issue 12's target for `minimalRatio`: reported, never failing the run. */
   minimalTarget: number | undefined;
   minimalPass: boolean | undefined;
+  /** Events per second of the floor baseline; absent where the target has none. */
+  floor?: SampleSummary;
+  /** Median over runs of adapter/floor within each run of the sides, as `ratio`. */
+  floorRatio?: number;
   rawReference: number | undefined;
   seconds: number;
 }
@@ -86,7 +90,7 @@ async function benchWorkload(
   if (options.warmup !== undefined) {
     for (const side of sides) await measureOnce(target, workload, side, options.warmup);
   }
-  const samples: Record<Side, number[]> = { adapter: [], raw: [], minimal: [] };
+  const samples: Record<Side, number[]> = { adapter: [], raw: [], minimal: [], floor: [] };
   for (let run = 0; run < options.scale.runs; run++) {
     for (const side of runOrder(sides, run))
       samples[side].push(await measureOnce(target, workload, side, options.scale));
@@ -100,6 +104,9 @@ async function benchWorkload(
   const minimalPairedRatios = samples.minimal.map((m, i) => (samples.adapter[i] ?? 0) / m);
   const minimalRatio = minimal === undefined ? undefined : median(minimalPairedRatios);
   const minimalTarget = target.minimal?.targets[workload.id];
+  const floor = target.floor === undefined ? undefined : summarize(samples.floor);
+  const floorRatio =
+    floor === undefined ? undefined : median(samples.floor.map((f, i) => (samples.adapter[i] ?? 0) / f));
   return {
     target: target.name,
     targetLabel: target.label,
@@ -118,16 +125,18 @@ async function benchWorkload(
     minimalTarget,
     minimalPass:
       minimalTarget === undefined || minimalRatio === undefined ? undefined : minimalRatio >= minimalTarget,
+    ...(floor === undefined ? {} : { floor, floorRatio }),
     rawReference: target.rawReference[workload.id],
     seconds: (performance.now() - started) / 1000,
   };
 }
 
-/** The sides a target measures: the adapter, then its raw and minimal baselines where it has them. */
+/** The sides a target measures: the adapter, then its raw, minimal and floor baselines where it has them. */
 export function sidesOf(target: BenchTarget): Side[] {
   const sides: Side[] = ['adapter'];
   if (target.rawBaseline !== undefined) sides.push('raw');
   if (target.minimal !== undefined) sides.push('minimal');
+  if (target.floor !== undefined) sides.push('floor');
   return sides;
 }
 
@@ -167,6 +176,11 @@ async function measureOnce(
 
 async function openSide(database: TargetDatabase, side: Side): Promise<BenchSubject> {
   if (side === 'adapter') return storeSubject(await database.createStore());
+  if (side === 'floor') {
+    if (database.openFloor === undefined)
+      throw new Error('the target declares a floor baseline but its database cannot open one');
+    return database.openFloor();
+  }
   if (side === 'minimal') {
     if (database.openMinimal === undefined)
       throw new Error('the target declares a minimal store but its database cannot open one');
@@ -181,5 +195,6 @@ function progressLine(result: WorkloadResult): string {
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const raw = result.raw === undefined ? '' : `  raw ${fmt(result.raw.median)}/s`;
   const minimal = result.minimal === undefined ? '' : `  minimal ${fmt(result.minimal.median)}/s`;
-  return `  ${result.target} ${result.workload}: adapter ${fmt(result.adapter.median)}/s${raw}${minimal}  (${result.seconds.toFixed(1)} s)`;
+  const floor = result.floor === undefined ? '' : `  floor ${fmt(result.floor.median)}/s`;
+  return `  ${result.target} ${result.workload}: adapter ${fmt(result.adapter.median)}/s${raw}${minimal}${floor}  (${result.seconds.toFixed(1)} s)`;
 }

@@ -36,6 +36,8 @@ export interface TargetDatabase {
   openRaw?(): Promise<BenchSubject>;
   /** The minimal hand-written event store (issue 12), under its own table or key prefix; present when the target declares `minimal`. */
   openMinimal?(): Promise<BenchSubject>;
+  /** The floor baseline (see `BenchTarget.floor`); present when the target declares `floor`. */
+  openFloor?(): Promise<BenchSubject>;
   /** Preloads events as fast as the backend allows; the result must be readable by every side. */
   seed(plan: SeedPlan): Promise<void>;
   /** Removes everything `setup` created. */
@@ -65,6 +67,12 @@ export interface BenchTarget {
    * reported against `targets`, never failing the run: they are the goals of the work to come.
    */
   readonly minimal?: MinimalBaseline;
+  /**
+   * A floor below which issue 12's target sits: the minimal store plus what the contract cannot do
+   * without (e.g. the index that event-id uniqueness needs). Run in the same interleaved rounds;
+   * the adapter's ratio to it is printed beside the others.
+   */
+  readonly floor?: FloorBaseline;
   /** Notes printed under the table (e.g. how concurrency behaves on this backend). */
   readonly notes: readonly string[];
   /**
@@ -88,6 +96,11 @@ export interface BenchTarget {
 export interface ScalingGoal {
   readonly faster: WorkloadId;
   readonly than: WorkloadId;
+}
+
+/** What the floor baseline adds to the minimal store, and why no store can do with less. */
+export interface FloorBaseline {
+  readonly description: string;
 }
 
 /** What the minimal store is on this engine, and the adapter/minimal ratios issue 12 aims for. */

@@ -27,10 +27,21 @@ const COLUMNS: readonly TextColumn<WorkloadResult>[] = [
   },
 ];
 
+/** Shown only when a target in the run has a floor baseline, so other runs' tables stay as they were. */
+const FLOOR_COLUMNS: readonly TextColumn<WorkloadResult>[] = [
+  { header: 'Floor ev/s', align: 'right', cell: (r) => (r.floor === undefined ? '-' : formatRate(r.floor)) },
+  {
+    header: 'vs floor',
+    align: 'right',
+    cell: (r) => (r.floorRatio === undefined ? '-' : formatRatio(r.floorRatio)),
+  },
+];
+
 /** The results as an aligned plain-text table, one row per target and workload. */
 export function formatResultsTable(results: readonly WorkloadResult[]): string {
   // A blank line between targets keeps each target's block readable.
-  return formatTextTable(COLUMNS, results, (result) => result.target);
+  const columns = results.some((r) => r.floor !== undefined) ? [...COLUMNS, ...FLOOR_COLUMNS] : COLUMNS;
+  return formatTextTable(columns, results, (result) => result.target);
 }
 
 /** One line per judged result that missed its goal; empty when every goal was met. */

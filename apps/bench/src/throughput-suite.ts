@@ -42,6 +42,7 @@ export async function runThroughputSuite(args: BenchArgs): Promise<ThroughputRep
   for (const t of targets) {
     console.log(`  ${t.name}: ${t.label}; raw baseline: ${t.rawBaseline ?? 'none'}`);
     if (t.minimal !== undefined) console.log(`    minimal store: ${t.minimal.description}`);
+    if (t.floor !== undefined) console.log(`    floor: ${t.floor.description}`);
     const own = scaleFor(t, scale);
     for (const w of workloads) {
       if (w.describe(own) !== w.describe(scale))
@@ -62,6 +63,10 @@ export async function runThroughputSuite(args: BenchArgs): Promise<ThroughputRep
   console.log('adds nothing over the raw baseline. "Raw ref": raw events/s measured earlier.');
   console.log('vs minimal = the same for adapter/minimal: the minimal hand-written event store of issue 12');
   console.log('(one table or key layout, no event-id or type index, no streams table, no gap-safe readAll).');
+  if (results.some((r) => r.floor !== undefined))
+    console.log(
+      'vs floor = the same for adapter/floor: the minimal store plus what the contract needs (see Targets).',
+    );
   for (const note of new Set(targets.flatMap((t) => t.notes))) console.log(`Note: ${note}`);
   const scaling = judgeScaling(targets, results);
   if (scaling.length > 0)

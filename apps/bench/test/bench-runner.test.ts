@@ -8,7 +8,7 @@ import { TINY_SCALE } from './support/tiny-scale.js';
 
 const TINY = TINY_SCALE;
 
-type Baselines = { raw: boolean; minimal: boolean };
+type Baselines = { raw: boolean; minimal: boolean; floor?: boolean };
 
 /** Memory stores on every side, recording which side ran on which database and in what order. */
 function recordingTarget(log: string[], baselines: Baselines = { raw: true, minimal: false }): BenchTarget {
@@ -23,6 +23,7 @@ function recordingTarget(log: string[], baselines: Baselines = { raw: true, mini
     ...(baselines.minimal
       ? { minimal: { description: 'a third memory store', targets: { W1: 0.8, W4: 0.9 } } }
       : {}),
+    ...(baselines.floor ? { floor: { description: 'a fourth memory store' } } : {}),
     notes: [],
     async setup() {
       const id = ++databases;
@@ -38,6 +39,10 @@ function recordingTarget(log: string[], baselines: Baselines = { raw: true, mini
         },
         openMinimal: async () => {
           log.push(`minimal@${id}`);
+          return storeSubject(createMemoryEventStore({ storage }));
+        },
+        openFloor: async () => {
+          log.push(`floor@${id}`);
           return storeSubject(createMemoryEventStore({ storage }));
         },
         async seed(plan) {
@@ -132,6 +137,21 @@ describe('runBench', () => {
     expect(result!.minimalRatio).toBeGreaterThan(0);
   });
 
+  it('runs a floor baseline in the same rounds and pairs the adapter with it (A R M F, F M R A, ...)', async () => {
+    const log: string[] = [];
+    const [w1] = WORKLOADS;
+    const target = recordingTarget(log, { raw: true, minimal: true, floor: true });
+    const [result] = await runBench([target], [w1!], { scale: TINY, warmup: undefined, onProgress() {} });
+    expect(log.filter((entry) => !entry.startsWith('teardown')).map((e) => e.split('@')[0])).toEqual([
+      ...['adapter', 'raw', 'minimal', 'floor'],
+      ...['floor', 'minimal', 'raw', 'adapter'],
+      ...['adapter', 'raw', 'minimal', 'floor'],
+    ]);
+    const { adapter, floor } = result!;
+    const paired = floor!.samples.map((f, i) => adapter.samples[i]! / f).sort((a, b) => a - b);
+    expect(result!.floorRatio).toBe(paired[1]);
+  });
+
   it('leaves the minimal columns empty for a target without a minimal store', async () => {
     const [w1] = WORKLOADS;
     const [result] = await runBench([recordingTarget([])], [w1!], {
@@ -142,6 +162,7 @@ describe('runBench', () => {
     expect(result!.minimal).toBeUndefined();
     expect(result!.minimalRatio).toBeUndefined();
     expect(result!.minimalPass).toBeUndefined();
+    expect(result!.floor).toBeUndefined();
   });
 
   it('runs every workload to completion, including the seeded reads', async () => {

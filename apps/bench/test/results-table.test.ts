@@ -74,6 +74,19 @@ describe('formatResultsTable', () => {
   });
 });
 
+describe('formatResultsTable with a floor baseline', () => {
+  it('adds the floor columns when a result has one, with "-" for the others', () => {
+    const table = formatResultsTable([
+      result({ floor: summarize([15_000, 20_000, 25_000]), floorRatio: 0.5 }),
+      result({ target: 'redis', targetLabel: 'redis' }),
+    ]);
+    const lines = table.split('\n');
+    expect(lines[0]).toMatch(/Minimal ev\/s\s+vs minimal\s+Floor ev\/s\s+vs floor$/);
+    expect(lines[2]).toMatch(/0\.40x\s+20,000 ±25%\s+0\.50x$/);
+    expect(lines[4]).toMatch(/^redis\s+W1 .* 0\.40x\s+-\s+-$/);
+  });
+});
+
 describe('formatMinimalTargets', () => {
   it('prints PASS or MISS with both numbers for each result with a target, and skips the rest', () => {
     expect(

@@ -53,15 +53,14 @@ describeEventStore('withEncryption over SqliteEventStore', {
   create: async () => open(join(dir, `${randomUUID()}.db`)),
   createPeer: async (store) => open(fileOf.get(store)!),
   refusedEvent: () => ({ type: REFUSED_TYPE, data: {} }),
-  // A fresh file whose AUTOINCREMENT counter is moved so the next append takes `lastPosition + 1`.
+  // A fresh file whose position floor is raised so the next append takes `lastPosition + 1`.
   seedPosition: async (lastPosition) => {
     const path = join(dir, `${randomUUID()}.db`);
     const store = open(path);
     await store.streamVersion('seed');
     const db = raw(path);
     db.defaultSafeIntegers(true);
-    db.prepare(`DELETE FROM sqlite_sequence WHERE name = 'strata_events'`).run();
-    db.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('strata_events', ?)`).run(lastPosition);
+    db.prepare('UPDATE strata_position_floor SET position = ?').run(lastPosition);
     db.close();
     return store;
   },

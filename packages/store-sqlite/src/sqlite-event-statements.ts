@@ -1,9 +1,15 @@
-import { MAX_POSITION } from '@strata/core';
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
+import { SqliteEventInserts } from './sqlite-event-inserts.js';
 import { EVENT_COLUMNS } from './sqlite-event-rows.js';
 import { SqliteInListStatements } from './sqlite-in-list.js';
 import type { SqliteTableNames } from './sqlite-table-names.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
+
+/**
+ * What an append reads before it writes, with safe integers: the stream's version (deleted heads
+ * included), its type, and the last position handed out (the position floor included).
+ */
+export type AppendHeadRow = [version: bigint, streamType: string | null, positionBefore: bigint | null];
 
 /**
  * Every statement the event store runs, prepared once per store. Each one states its integer mode
@@ -11,12 +17,13 @@ import { SqliteTransactions } from './sqlite-transactions.js';
  */
 export class SqliteEventStatements {
   readonly transactions: SqliteTransactions;
-  /** `[version, stream_type]` of one stream. */
-  readonly streamHead: SqliteStatement;
-  readonly insertStream: SqliteStatement;
-  readonly updateStream: SqliteStatement;
-  /** Runs with safe integers, so `lastInsertRowid` is the exact bigint position. */
-  readonly insertEvent: SqliteStatement;
+  /** `AppendHeadRow` of a stream that has events; no row for one that has none. */
+  readonly headOfLiveStream: SqliteStatement;
+  /** `AppendHeadRow` of a stream without events: new, or every event deleted. */
+  readonly headOfEmptyStream: SqliteStatement;
+  /** `[version]` of one stream, deleted heads included; 0 for a stream that never existed. */
+  readonly streamVersion: SqliteStatement;
+  readonly insertEvents: SqliteEventInserts;
   readonly readForward: SqliteStatement;
   readonly readBackward: SqliteStatement;
   readonly readAll: SqliteStatement;
@@ -24,30 +31,35 @@ export class SqliteEventStatements {
   readonly readStreams: SqliteInListStatements;
   /** `[id, stream_id, version, position]` of the given event ids. */
   readonly findEvents: SqliteInListStatements;
-  /** The largest position ever handed out (AUTOINCREMENT's counter), as a bigint. */
-  private readonly positionCounter: SqliteStatement;
 
   constructor(db: SqliteDatabase, t: SqliteTableNames) {
     const rows = (statement: SqliteStatement) => statement.raw(true).safeIntegers(false);
     this.transactions = new SqliteTransactions(db);
-    this.streamHead = rows(db.prepare(`SELECT version, stream_type FROM ${t.streams} WHERE stream_id = ?`));
-    this.insertStream = db
-      .prepare(`INSERT INTO ${t.streams} (stream_id, stream_type, version) VALUES (?, ?, ?)`)
-      .safeIntegers(false);
-    this.updateStream = db
-      .prepare(`UPDATE ${t.streams} SET version = ? WHERE stream_id = ?`)
-      .safeIntegers(false);
-    this.insertEvent = db
+    // Plain scalar subqueries, each one descent of a B-tree (a join here costs a materialized
+    // subquery per append). MAX(position) reads the right edge of the table.
+    const positionBefore = `max(coalesce((SELECT max(position) FROM ${t.events}), 0), (SELECT position FROM ${t.positionFloor}))`;
+    this.headOfLiveStream = db
       .prepare(
-        `INSERT INTO ${t.events} (id, stream_id, stream_type, event_type, data, metadata, version, schema_version, occurred_at, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `SELECT max(version, coalesce((SELECT d.version FROM ${t.deletedHeads} d WHERE d.stream_id = e.stream_id), 0)),
+                stream_type, ${positionBefore}
+           FROM ${t.events} e WHERE stream_id = ? ORDER BY version DESC LIMIT 1`,
       )
-      .safeIntegers(true);
-    // The prefix was checked against a strict pattern, so it can be spliced into the literal.
-    this.positionCounter = db
-      .prepare(`SELECT seq FROM sqlite_sequence WHERE name = '${t.prefix}events'`)
       .raw(true)
       .safeIntegers(true);
+    this.headOfEmptyStream = db
+      .prepare(
+        `SELECT coalesce(d.version, 0), d.stream_type, ${positionBefore}
+           FROM (SELECT 1) LEFT JOIN ${t.deletedHeads} d ON d.stream_id = ?`,
+      )
+      .raw(true)
+      .safeIntegers(true);
+    this.streamVersion = rows(
+      db.prepare(
+        `SELECT max(coalesce((SELECT max(version) FROM ${t.events} WHERE stream_id = ?), 0),
+                    coalesce((SELECT version FROM ${t.deletedHeads} WHERE stream_id = ?), 0))`,
+      ),
+    );
+    this.insertEvents = new SqliteEventInserts(db, t);
     this.readForward = rows(
       db.prepare(
         `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE stream_id = ? AND version >= ? AND version <= ?
@@ -80,15 +92,5 @@ export class SqliteEventStatements {
       (list) => `SELECT id, stream_id, version, position FROM ${t.events} WHERE id IN (${list})`,
       (statement) => statement.raw(true).safeIntegers(true),
     );
-  }
-
-  /**
-   * Whether `count` more positions would pass 2^63 - 1. AUTOINCREMENT fails an insert past it
-   * with SQLITE_FULL (which otherwise means the disk is full) and SQLite rolls the whole
-   * transaction back, so this reads the counter as it was before the append.
-   */
-  positionsExhausted(count: number): boolean {
-    const row = this.positionCounter.get() as [bigint] | undefined;
-    return row !== undefined && row[0] + BigInt(count) > MAX_POSITION;
   }
 }

@@ -39,16 +39,10 @@ import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteDeadLetterStore } from './sqlite-dead-letter-store.js';
-import {
-  isUniqueViolation,
-  STORE_NAME,
-  sqliteErrorCode,
-  toAppendError,
-  toStoreError,
-} from './sqlite-errors.js';
+import { isUniqueViolation, STORE_NAME, toAppendError, toStoreError } from './sqlite-errors.js';
 import { SqliteEventRewrite } from './sqlite-event-rewrite.js';
 import { type EventRow, toRecordedEvent, toRecordedEvents } from './sqlite-event-rows.js';
-import { SqliteEventStatements } from './sqlite-event-statements.js';
+import { type AppendHeadRow, SqliteEventStatements } from './sqlite-event-statements.js';
 import { chunks, IN_LIST_CHUNK } from './sqlite-in-list.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
 import { SqlitePrecedingPosition } from './sqlite-preceding-position.js';
@@ -258,45 +252,46 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase>
   /** Runs inside the write transaction. */
   private write(statements: SqliteEventStatements, append: PreparedAppend): AppendResult {
     const { streamId, events } = append;
-    const head = statements.streamHead.get(streamId) as [number, string] | undefined;
-    const currentVersion = head === undefined ? 0 : head[0];
+    const head = (statements.headOfLiveStream.get(streamId) ??
+      statements.headOfEmptyStream.get(streamId)) as AppendHeadRow;
+    // SQL's max() of anything and NULL is NULL: the floor's one row is missing.
+    if (head[2] === null) {
+      throw new StoreUnavailableError(
+        STORE_NAME,
+        new Error(`${this.connection.tables.positionFloor} holds no row`),
+      );
+    }
+    const currentVersion = Number(head[0]);
+    const positionBefore = head[2];
     // A failed check may still be a retry of a batch that committed: decided after the rollback.
     if (!satisfiesExpectedVersion(append.expectedVersion, currentVersion))
       throw new AppendConflict(currentVersion);
-    const streamType = head === undefined ? append.streamType : head[1];
-    const lastVersion = currentVersion + events.length;
+    // Checked before any write; the ids are checked after the rollback (a resend of a batch that
+    // filled the log still gets its original result).
+    if (positionBefore + BigInt(events.length) > MAX_POSITION) throw new PositionsExhaustedError(STORE_NAME);
+    // A stream whose newest events were deleted keeps its type and goes on from its deleted head.
+    const streamType = head[1] ?? append.streamType;
     const recordedAt = Date.now();
-    let lastPosition = 0n;
     try {
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i]!;
-        lastPosition = statements.insertEvent.run(
-          event.id,
-          streamId,
-          streamType,
-          event.type,
-          event.dataJson,
-          event.metadataJson,
-          currentVersion + i + 1,
-          event.schemaVersion,
-          event.occurredAt.getTime(),
-          recordedAt,
-        ).lastInsertRowid as bigint;
-      }
-      if (head === undefined) statements.insertStream.run(streamId, streamType, lastVersion);
-      else statements.updateStream.run(lastVersion, streamId);
+      statements.insertEvents.insert(
+        { streamId, streamType, positionBefore, versionBefore: currentVersion, recordedAt },
+        events,
+      );
     } catch (error) {
       // An event id that exists already (a retry?) or a (stream, version) race.
       if (isUniqueViolation(error)) throw new AppendConflict(undefined, error);
-      // SQLite has rolled the transaction back: nothing of the batch is written.
-      if (sqliteErrorCode(error) === 'SQLITE_FULL' && statements.positionsExhausted(events.length)) {
-        throw new PositionsExhaustedError(STORE_NAME);
-      }
       throw error;
     }
-    const result = { streamId, firstVersion: currentVersion + 1, lastVersion, lastPosition };
+    const lastVersion = currentVersion + events.length;
+    const appendedLast = positionBefore + BigInt(events.length);
+    const result = { streamId, firstVersion: currentVersion + 1, lastVersion, lastPosition: appendedLast };
     const recorded = () =>
-      recordedEventsOf(append, { streamType, firstVersion: currentVersion + 1, lastPosition, recordedAt });
+      recordedEventsOf(append, {
+        streamType,
+        firstVersion: currentVersion + 1,
+        lastPosition: appendedLast,
+        recordedAt,
+      });
     if (this.hooks.size === 0) return withRecordedEvents(result, recorded);
     // The hooks need the events now; the caller gets the same array.
     const hookEvents = recorded();
@@ -351,8 +346,7 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase>
   }
 
   private currentVersion(statements: SqliteEventStatements, streamId: string): number {
-    const head = statements.streamHead.get(streamId) as [number, string] | undefined;
-    return head === undefined ? 0 : head[0];
+    return (statements.streamVersion.get(streamId, streamId) as [number])[0];
   }
 }
 

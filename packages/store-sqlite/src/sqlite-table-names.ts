@@ -7,7 +7,12 @@ export const DEFAULT_TABLE_PREFIX = 'strata_';
 /** The store's tables, already quoted for SQL. */
 export interface SqliteTableNames {
   events: string;
+  /** Dropped by migration 6; named for the migrations that create, read and drop it. */
   streams: string;
+  /** One row: the highest position whose event was deleted (0 when none). */
+  positionFloor: string;
+  /** Version and stream type of each stream whose newest events were deleted. */
+  deletedHeads: string;
   snapshots: string;
   checkpoints: string;
   /** Projectors' dead letters. */
@@ -35,6 +40,8 @@ export function tableNames(tablePrefix: string = DEFAULT_TABLE_PREFIX): SqliteTa
   return {
     events: `"${tablePrefix}events"`,
     streams: `"${tablePrefix}streams"`,
+    positionFloor: `"${tablePrefix}position_floor"`,
+    deletedHeads: `"${tablePrefix}deleted_heads"`,
     snapshots: `"${tablePrefix}snapshots"`,
     checkpoints: `"${tablePrefix}checkpoints"`,
     deadLetters: `"${tablePrefix}dead_letters"`,

@@ -2,8 +2,9 @@ import type { EventStore } from '@strata/core';
 import type BetterSqlite3 from 'better-sqlite3';
 
 /**
- * Moves the events table's AUTOINCREMENT counter (through `raw`, a second connection to the
- * store's file) so that the store's next append takes `lastPosition + 1`. Resolves to `store`.
+ * Raises the position floor (through `raw`, a second connection to the store's file) so that the
+ * store's next append takes `lastPosition + 1`, as if events up to it had been written and
+ * deleted. Resolves to `store`.
  */
 export async function seedLastPosition<S extends EventStore>(
   store: S,
@@ -13,8 +14,7 @@ export async function seedLastPosition<S extends EventStore>(
   // The first call creates the tables.
   await store.streamVersion('seed');
   raw.defaultSafeIntegers(true);
-  raw.prepare(`DELETE FROM sqlite_sequence WHERE name = 'strata_events'`).run();
-  raw.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('strata_events', ?)`).run(lastPosition);
+  raw.prepare('UPDATE strata_position_floor SET position = ?').run(lastPosition);
   raw.close();
   return store;
 }

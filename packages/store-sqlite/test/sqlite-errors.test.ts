@@ -62,7 +62,7 @@ describe('error mapping', () => {
     db.exec('PRAGMA busy_timeout = 20');
     expect(() => migrate(db)).toThrow(StoreUnavailableError);
     holder.exec('ROLLBACK');
-    expect(migrate(db).applied).toEqual([1, 2, 3, 4, 5]);
+    expect(migrate(db).applied).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('reports a missing folder and a file that is not a database as StoreUnavailableError', async () => {
@@ -88,19 +88,21 @@ describe('error mapping', () => {
     await expect(store.checkpoints.loadCheckpoint('p')).rejects.toSatisfy(StoreUnavailableError.isInstance);
   });
 
-  it('a UNIQUE (stream_id, version) violation is never a driver error, and a conflict only when the version was wrong', async () => {
+  it('a unique violation that is no version race is never a driver error, and a conflict only when the version was wrong', async () => {
     const path = databases.path();
     const store = createSqliteEventStore({ database: path });
     await store.append('s', [event, event]);
-    // A streams row out of step with the events (say, restored from an older backup).
-    databases.raw(path).prepare("UPDATE strata_streams SET version = 1 WHERE stream_id = 's'").run();
-    // Version 1 satisfies 'any' and 1: the stream did not move, its tables disagree.
-    for (const expectedVersion of ['any', 1] as const) {
+    // A constraint added around the store (say, by a hand-written migration) refuses the insert.
+    databases
+      .raw(path)
+      .exec('CREATE UNIQUE INDEX strata_test_one_late ON strata_events (stream_id) WHERE version >= 2');
+    // Version 2 satisfies 'any' and 2: the stream did not move, the table refused the row.
+    for (const expectedVersion of ['any', 2] as const) {
       const error = await store.append('s', [event], { expectedVersion }).catch((e: unknown) => e);
       expect(ConcurrencyError.isInstance(error), String(error)).toBe(false);
       expect(error).toSatisfy(unavailableWith('SQLITE_CONSTRAINT'));
     }
-    await expect(store.append('s', [event], { expectedVersion: 0 })).rejects.toSatisfy(
+    await expect(store.append('s', [event], { expectedVersion: 1 })).rejects.toSatisfy(
       ConcurrencyError.isInstance,
     );
     expect(await store.readStream('s')).toHaveLength(2);

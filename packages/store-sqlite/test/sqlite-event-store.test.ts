@@ -155,7 +155,7 @@ describe('SqliteEventStore', () => {
     const store = createSqliteEventStore({ database: path });
     await store.append('s', [event('a')]);
     const raw = databases.raw(path);
-    raw.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'strata_events'").run(2n ** 53n + 10n);
+    raw.prepare('UPDATE strata_position_floor SET position = ?').run(2n ** 53n + 10n);
     const result = await store.append('s', [event('b'), event('c')]);
     expect(result.lastPosition).toBe(2n ** 53n + 12n);
     expect((await store.readAll({ after: 2n ** 53n + 10n })).map((e) => e.position)).toEqual([
@@ -169,6 +169,52 @@ describe('SqliteEventStore', () => {
     raw.prepare('DELETE FROM strata_events WHERE position > 1').run();
     const next = await store.append('t', [event('d')]);
     expect(next.lastPosition).toBe(2n ** 53n + 13n);
+    await store.close();
+  });
+
+  it('writes a batch larger than one INSERT statement whole, or nothing of it', async () => {
+    const store = createSqliteEventStore({ database: databases.path() });
+    await store.append('before', [event('a')]);
+    // 600 events take three statements (256, 256 and 88 rows) in one transaction.
+    const batch = Array.from({ length: 600 }, (_, n) => ({ id: `big-${n}`, type: 't', data: { n } }));
+    const taken = { id: 'taken', type: 't', data: {} };
+    await store.append('other', [taken]);
+    await expect(store.append('big', [...batch.slice(0, 599), taken])).rejects.toSatisfy(
+      DuplicateEventError.isInstance,
+    );
+    expect(await store.streamVersion('big')).toBe(0);
+    const result = await store.append('big', batch);
+    expect(result).toMatchObject({ firstVersion: 1, lastVersion: 600, lastPosition: 602n });
+    const read = await store.readStream('big');
+    expect(read.map((e) => e.version)).toEqual(batch.map((_, n) => n + 1));
+    expect(read.map((e) => e.position)).toEqual(batch.map((_, n) => BigInt(n + 3)));
+    expect(read.map((e) => e.id)).toEqual(batch.map((e) => e.id));
+    expect(read[599]?.data).toEqual({ n: 599 });
+    await store.close();
+  });
+
+  it('never reuses a version or loses a stream type after its newest events are deleted', async () => {
+    const path = databases.path();
+    const store = createSqliteEventStore({ database: path });
+    await store.append('s', [event('a'), event('b'), event('c')], { streamType: 'order' });
+    await store.append('t', [event('d')]);
+    const raw = databases.raw(path);
+    raw.prepare("DELETE FROM strata_events WHERE stream_id = 's' AND version >= 2").run();
+    expect(await store.streamVersion('s')).toBe(3);
+    await expect(store.append('s', [event('e')], { expectedVersion: 1 })).rejects.toSatisfy(
+      ConcurrencyError.isInstance,
+    );
+    raw.prepare("DELETE FROM strata_events WHERE stream_id = 's'").run();
+    expect(await store.streamVersion('s')).toBe(3);
+    const next = await store.append('s', [event('e')], { expectedVersion: 3 });
+    expect(next.events?.[0]).toMatchObject({ version: 4, streamType: 'order' });
+    // Deleting old events (archival) writes nothing to the deleted heads.
+    raw.prepare("DELETE FROM strata_events WHERE stream_id = 's' AND version = 4").run();
+    await store.append('t', [event('f'), event('g')]);
+    raw.prepare("DELETE FROM strata_events WHERE stream_id = 't' AND version = 1").run();
+    expect(raw.prepare('SELECT stream_id, version FROM strata_deleted_heads').all()).toEqual([
+      { stream_id: 's', version: 4 },
+    ]);
     await store.close();
   });
 

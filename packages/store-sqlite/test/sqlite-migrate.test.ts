@@ -4,6 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { StoreUnavailableError, ValidationError } from '@strata/core';
 import { describe, expect, it } from 'vitest';
 import { createSqliteEventStore, migrate } from '../src/index.js';
+import { migrateTo } from './migrate-to.js';
 import { tempDatabases } from './temp-database.js';
 
 const databases = tempDatabases();
@@ -17,17 +18,18 @@ function tables(db: ReturnType<typeof databases.raw>): string[] {
 describe('migrate', () => {
   it('creates the schema once; running it again is a no-op', () => {
     const db = databases.raw(databases.path());
-    expect(migrate(db)).toEqual({ applied: [1, 2, 3, 4, 5] });
+    expect(migrate(db)).toEqual({ applied: [1, 2, 3, 4, 5, 6] });
     expect(migrate(db)).toEqual({ applied: [] });
     expect(tables(db)).toEqual([
       'strata_checkpoints',
       'strata_data_keys',
       'strata_dead_letters',
+      'strata_deleted_heads',
       'strata_events',
       'strata_migrations',
+      'strata_position_floor',
       'strata_snapshots',
       'strata_storage',
-      'strata_streams',
     ]);
     expect(db.prepare('SELECT version, name FROM strata_migrations').all()).toEqual([
       { version: 1, name: 'initial-schema' },
@@ -35,12 +37,17 @@ describe('migrate', () => {
       { version: 3, name: 'checkpoint-fences' },
       { version: 4, name: 'dead-letters' },
       { version: 5, name: 'data-keys' },
+      { version: 6, name: 'lean-append-path' },
     ]);
     const indexes = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
       .pluck()
       .all();
-    expect(indexes).toEqual(['strata_events_type_position']);
+    expect(indexes).toEqual([
+      'strata_events_id',
+      'strata_events_stream_version',
+      'strata_events_type_position',
+    ]);
   });
 
   it('keeps stores with different prefixes apart in one file', async () => {
@@ -60,8 +67,8 @@ describe('migrate', () => {
       expect(() => migrate(db, { tablePrefix })).toThrow(ValidationError);
       expect(() => createSqliteEventStore({ database: db, tablePrefix })).toThrow(ValidationError);
     }
-    expect(migrate(db, { tablePrefix: `_${'a'.repeat(30)}` }).applied).toEqual([1, 2, 3, 4, 5]);
-    expect(migrate(db, { tablePrefix: 'A1' }).applied).toEqual([1, 2, 3, 4, 5]);
+    expect(migrate(db, { tablePrefix: `_${'a'.repeat(30)}` }).applied).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(migrate(db, { tablePrefix: 'A1' }).applied).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('makes the storage id once per database and prefix: every store over it reports it', async () => {
@@ -81,15 +88,14 @@ describe('migrate', () => {
 
   it('gives a database made before storage ids its id on upgrade, keeping its events', async () => {
     const path = databases.path();
-    const old = createSqliteEventStore({ database: path });
-    await old.append('s', [{ type: 'a', data: {} }]);
-    await old.close();
     const raw = databases.raw(path);
+    migrateTo(raw, 1);
     raw.exec(
-      'DROP TABLE strata_storage; ALTER TABLE strata_checkpoints DROP COLUMN fence; ' +
-        'DROP TABLE strata_dead_letters; DROP TABLE strata_data_keys; DELETE FROM strata_migrations WHERE version >= 2',
+      `INSERT INTO strata_events (id, stream_id, stream_type, event_type, data, metadata, version, schema_version, occurred_at, recorded_at)
+         VALUES ('e1', 's', 'default', 'a', '{}', '{}', 1, 1, 0, 0);
+       INSERT INTO strata_streams (stream_id, stream_type, version) VALUES ('s', 'default', 1);`,
     );
-    expect(migrate(raw).applied).toEqual([2, 3, 4, 5]);
+    expect(migrate(raw).applied).toEqual([2, 3, 4, 5, 6]);
     const upgraded = createSqliteEventStore({ database: path });
     expect(await upgraded.storageId()).toMatch(/^[0-9a-f]{32}$/);
     expect(await upgraded.streamVersion('s')).toBe(1);
@@ -98,15 +104,12 @@ describe('migrate', () => {
 
   it('gives a database made before checkpoint fences its fence column, keeping its checkpoints', async () => {
     const path = databases.path();
-    const old = createSqliteEventStore({ database: path });
-    await old.checkpoints.saveCheckpoint('orders', 2n ** 60n);
-    await old.close();
     const raw = databases.raw(path);
-    raw.exec(
-      'ALTER TABLE strata_checkpoints DROP COLUMN fence; DROP TABLE strata_dead_letters; ' +
-        'DROP TABLE strata_data_keys; DELETE FROM strata_migrations WHERE version >= 3',
-    );
-    expect(migrate(raw).applied).toEqual([3, 4, 5]);
+    migrateTo(raw, 2);
+    raw
+      .prepare('INSERT INTO strata_checkpoints (name, position, updated_at) VALUES (?, ?, 0)')
+      .run('orders', 2n ** 60n);
+    expect(migrate(raw).applied).toEqual([3, 4, 5, 6]);
     const upgraded = createSqliteEventStore({ database: path });
     expect(await upgraded.checkpoints.loadCheckpointState('orders')).toEqual({
       position: 2n ** 60n,
@@ -120,12 +123,11 @@ describe('migrate', () => {
   it('adds the data-key table to a database at the dead-letters layout, keeping its dead letters', async () => {
     const path = databases.path();
     const raw = databases.raw(path);
-    migrate(raw);
-    raw.exec('DROP TABLE strata_data_keys; DELETE FROM strata_migrations WHERE version >= 5');
+    migrateTo(raw, 4);
     raw.exec(
       `INSERT INTO strata_dead_letters VALUES ('list', 1, 'e', 's', 1, 't', 'Error', 'boom', NULL, 1, 0)`,
     );
-    expect(migrate(raw).applied).toEqual([5]);
+    expect(migrate(raw).applied).toEqual([5, 6]);
     const upgraded = createSqliteEventStore({ database: path });
     expect(await upgraded.deadLetters.countDeadLetters('list')).toBe(1);
     const key = { subjectId: 'user-1', version: 1, keyId: 'k1', masterKeyId: 'm1', wrappedKey: 'AAAA' };
@@ -176,7 +178,7 @@ describe('migrate', () => {
     for (const child of children) child.disconnect();
 
     expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
-    expect(results.map((result) => result.applied?.length).sort()).toEqual([0, 0, 5]);
+    expect(results.map((result) => result.applied?.length).sort()).toEqual([0, 0, 6]);
     const store = createSqliteEventStore({ database: path });
     const events = await store.readStream('shared');
     expect(events.map((event) => event.version)).toEqual(

@@ -27,7 +27,7 @@ const openSqlite = (path: string) => {
   return createSqliteEventStore({ database: path, busyTimeoutMs: 50, synchronous: 'NORMAL' });
 };
 
-/** A new database file whose log continues after `lastPosition` (AUTOINCREMENT's counter moved). */
+/** A new database file whose log continues after `lastPosition` (its position floor raised). */
 async function seededFile(lastPosition: bigint): Promise<string> {
   const path = files.path();
   const warm = openSqlite(path);
@@ -36,7 +36,7 @@ async function seededFile(lastPosition: bigint): Promise<string> {
   const raw = new BetterSqlite3(path);
   try {
     raw.defaultSafeIntegers(true);
-    raw.prepare(`INSERT INTO sqlite_sequence (name, seq) VALUES ('strata_events', ?)`).run(lastPosition);
+    raw.prepare('UPDATE strata_position_floor SET position = ?').run(lastPosition);
   } finally {
     raw.close();
   }

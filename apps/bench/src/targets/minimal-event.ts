@@ -3,6 +3,8 @@ import type { MinimalBaseline } from '../bench-target.js';
 
 /** The minimal store's one table, beside the store's tables in the run's file, schema or prefix. */
 export const MINIMAL_TABLE = 'minimal_events';
+/** The floor baseline's table (the minimal one plus a unique event id), beside it. */
+export const FLOOR_TABLE = 'floor_events';
 
 /** Issue 12's targets for the adapter/minimal ratio on SQLite, at both `synchronous` settings. */
 export const SQLITE_MINIMAL_TARGETS: MinimalBaseline['targets'] = { W1: 0.8, W3: 0.8, W4: 0.9, W5: 0.9 };

@@ -1,7 +1,8 @@
-import type { NewEvent, RecordedEvent } from '@strata/core';
+import { type NewEvent, type RecordedEvent, uuidv7 } from '@strata/core';
 import BetterSqlite3 from 'better-sqlite3';
 import type { BenchSubject, ReadAllPage } from '../bench-target.js';
 import {
+  FLOOR_TABLE,
   MINIMAL_STREAM_TYPE,
   MINIMAL_TABLE,
   minimalConflict,
@@ -28,13 +29,37 @@ export const SQLITE_MINIMAL_SCHEMA = `CREATE TABLE IF NOT EXISTS ${TABLE} (
   UNIQUE (stream_id, version)
 )`;
 
+/**
+ * The floor of issue 12 on SQLite: the minimal table plus the unique event-id index that
+ * idempotent retries and store-wide id uniqueness need (ids are UUID v7 text, as the store makes
+ * them). No store that keeps the contract writes less per event.
+ */
+export const SQLITE_FLOOR_SCHEMA = `CREATE TABLE IF NOT EXISTS "${FLOOR_TABLE}" (
+  position INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  stream_id TEXT NOT NULL,
+  stream_type TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  occurred_at INTEGER NOT NULL,
+  UNIQUE (stream_id, version)
+)`;
+
 const INSERT_COLUMNS = '(stream_id, stream_type, event_type, data, metadata, version, occurred_at)';
 const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?)';
+const FLOOR_INSERT_COLUMNS = '(id, stream_id, stream_type, event_type, data, metadata, version, occurred_at)';
+const FLOOR_ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?)';
 const SELECT_COLUMNS = 'position, stream_id, stream_type, event_type, data, metadata, version, occurred_at';
 
 /** The insert of `rows` events in one statement. */
 export function sqliteMinimalInsert(rows: number): string {
   return `INSERT INTO ${TABLE} ${INSERT_COLUMNS} VALUES ${Array<string>(rows).fill(ROW_PLACEHOLDERS).join(', ')}`;
+}
+
+function sqliteFloorInsert(rows: number): string {
+  return `INSERT INTO "${FLOOR_TABLE}" ${FLOOR_INSERT_COLUMNS} VALUES ${Array<string>(rows).fill(FLOOR_ROW_PLACEHOLDERS).join(', ')}`;
 }
 
 type Row = [
@@ -66,23 +91,34 @@ export class SqliteMinimalStore implements BenchSubject {
   static open(path: string, synchronous: SqliteSynchronous): SqliteMinimalStore {
     const db = new BetterSqlite3(path);
     configureSqliteConnection(db, synchronous);
-    return new SqliteMinimalStore(db);
+    return new SqliteMinimalStore(db, false);
   }
 
-  private constructor(private readonly db: BetterSqlite3.Database) {
+  /** The floor (`SQLITE_FLOOR_SCHEMA`): the same store writing a UUID v7 id per event into its unique index. */
+  static openFloor(path: string, synchronous: SqliteSynchronous): SqliteMinimalStore {
+    const db = new BetterSqlite3(path);
+    configureSqliteConnection(db, synchronous);
+    return new SqliteMinimalStore(db, true);
+  }
+
+  private constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly withEventIds: boolean,
+  ) {
+    const table = withEventIds ? `"${FLOOR_TABLE}"` : TABLE;
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
     this.head = db
-      .prepare<[string], [number]>(`SELECT COALESCE(MAX(version), 0) FROM ${TABLE} WHERE stream_id = ?`)
+      .prepare<[string], [number]>(`SELECT COALESCE(MAX(version), 0) FROM ${table} WHERE stream_id = ?`)
       .raw(true);
     this.readForward = db
-      .prepare<[string], Row>(`SELECT ${SELECT_COLUMNS} FROM ${TABLE} WHERE stream_id = ? ORDER BY version`)
+      .prepare<[string], Row>(`SELECT ${SELECT_COLUMNS} FROM ${table} WHERE stream_id = ? ORDER BY version`)
       .raw(true)
       .safeIntegers(true);
     this.readAllPage = db
       .prepare<[bigint, number], Row>(
-        `SELECT ${SELECT_COLUMNS} FROM ${TABLE} WHERE position > ? ORDER BY position LIMIT ?`,
+        `SELECT ${SELECT_COLUMNS} FROM ${table} WHERE position > ? ORDER BY position LIMIT ?`,
       )
       .raw(true)
       .safeIntegers(true);
@@ -97,6 +133,7 @@ export class SqliteMinimalStore implements BenchSubject {
       const values: unknown[] = [];
       events.forEach((event, i) => {
         const { data, metadata } = minimalPayload(event);
+        if (this.withEventIds) values.push(uuidv7());
         values.push(streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata, current + i + 1, now);
       });
       this.insertOf(events.length).run(values);
@@ -134,7 +171,7 @@ export class SqliteMinimalStore implements BenchSubject {
   private insertOf(rows: number): BetterSqlite3.Statement {
     let statement = this.inserts.get(rows);
     if (statement === undefined) {
-      statement = this.db.prepare(sqliteMinimalInsert(rows));
+      statement = this.db.prepare(this.withEventIds ? sqliteFloorInsert(rows) : sqliteMinimalInsert(rows));
       this.inserts.set(rows, statement);
     }
     return statement;

@@ -1,7 +1,7 @@
 import { type NewEvent, type RecordedEvent, uuidv7 } from '@strata/core';
 import BetterSqlite3 from 'better-sqlite3';
 import type { BenchSubject, ReadAllPage } from '../bench-target.js';
-import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_RAW_SQL } from './sqlite-raw-sql.js';
+import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_RAW_SQL, sqliteRawInsert } from './sqlite-raw-sql.js';
 
 export type SqliteSynchronous = 'NORMAL' | 'FULL';
 
@@ -22,10 +22,13 @@ type EventRow = [
 
 const DEFAULT_STREAM_TYPE = 'default';
 
+/** A row of the append head queries, with safe integers: version, stream type, last position. */
+type HeadRow = [version: bigint, streamType: string | null, positionBefore: bigint];
+
 /**
  * What a careful hand-written better-sqlite3 data layer would do for the same calls: the store's
  * SQL and connection settings, statements prepared once, one `BEGIN IMMEDIATE` transaction per
- * append (read head, check, insert, insert or update the stream row), rows decoded into the same
+ * append (read head and last position, check, one multi-row insert), rows decoded into the same
  * event objects the contract returns (JSON payloads parsed, `Date`s, bigint position). What is
  * left out is exactly the adapter: input validation, option normalization, error mapping, the
  * idempotency bookkeeping and the async wrapper.
@@ -35,10 +38,9 @@ export class SqliteRawBaseline implements BenchSubject {
   private readonly begin: BetterSqlite3.Statement;
   private readonly commit: BetterSqlite3.Statement;
   private readonly rollback: BetterSqlite3.Statement;
-  private readonly streamHead: BetterSqlite3.Statement<[string], [number, string]>;
-  private readonly insertStream: BetterSqlite3.Statement;
-  private readonly updateStream: BetterSqlite3.Statement;
-  private readonly insertEvent: BetterSqlite3.Statement;
+  private readonly headOfLiveStream: BetterSqlite3.Statement<[string], HeadRow>;
+  private readonly headOfEmptyStream: BetterSqlite3.Statement<[string], HeadRow>;
+  private readonly inserts = new Map<number, BetterSqlite3.Statement>();
   private readonly readForward: BetterSqlite3.Statement<[string, number, number, number], EventRow>;
   private readonly readAllPage: BetterSqlite3.Statement<[bigint, number], EventRow>;
   /** The position of the last event written, kept like an append result would be. */
@@ -58,11 +60,11 @@ export class SqliteRawBaseline implements BenchSubject {
     this.begin = db.prepare(sql.begin);
     this.commit = db.prepare(sql.commit);
     this.rollback = db.prepare(sql.rollback);
-    this.streamHead = db.prepare<[string], [number, string]>(sql.streamHead).raw(true).safeIntegers(false);
-    this.insertStream = db.prepare(sql.insertStream).safeIntegers(false);
-    this.updateStream = db.prepare(sql.updateStream).safeIntegers(false);
-    // Safe integers as in the store, so `lastInsertRowid` (the position) comes back as a bigint.
-    this.insertEvent = db.prepare(sql.insertEvent).safeIntegers(true);
+    this.headOfLiveStream = db.prepare<[string], HeadRow>(sql.headOfLiveStream).raw(true).safeIntegers(true);
+    this.headOfEmptyStream = db
+      .prepare<[string], HeadRow>(sql.headOfEmptyStream)
+      .raw(true)
+      .safeIntegers(true);
     this.readForward = db
       .prepare<[string, number, number, number], EventRow>(sql.readForward)
       .raw(true)
@@ -73,18 +75,20 @@ export class SqliteRawBaseline implements BenchSubject {
   async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
     this.begin.run();
     try {
-      const head = this.streamHead.get(streamId);
-      const currentVersion = head === undefined ? 0 : head[0];
+      const [version, type, positionBefore] =
+        this.headOfLiveStream.get(streamId) ?? this.headOfEmptyStream.get(streamId)!;
+      const currentVersion = Number(version);
       if (currentVersion !== expectedVersion) {
         throw new Error(`stream ${streamId} is at ${currentVersion}, expected ${expectedVersion}`);
       }
-      const streamType = head === undefined ? DEFAULT_STREAM_TYPE : head[1];
+      const streamType = type ?? DEFAULT_STREAM_TYPE;
+      const first = Number(positionBefore);
       const recordedAt = Date.now();
-      // Read back as the store does: the last position is part of an append's result.
-      let lastPosition = 0n;
+      const values: unknown[] = [];
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
-        lastPosition = this.insertEvent.run(
+        values.push(
+          first + i + 1,
           uuidv7(),
           streamId,
           streamType,
@@ -95,11 +99,11 @@ export class SqliteRawBaseline implements BenchSubject {
           1,
           Date.now(),
           recordedAt,
-        ).lastInsertRowid as bigint;
+        );
       }
-      const lastVersion = currentVersion + events.length;
-      if (head === undefined) this.insertStream.run(streamId, streamType, lastVersion);
-      else this.updateStream.run(lastVersion, streamId);
+      this.insertOf(events.length).run(values);
+      // Kept as the store does: the last position is part of an append's result.
+      const lastPosition = positionBefore + BigInt(events.length);
       this.commit.run();
       this.lastPosition = lastPosition;
     } catch (error) {
@@ -119,6 +123,16 @@ export class SqliteRawBaseline implements BenchSubject {
 
   async close(): Promise<void> {
     this.db.close();
+  }
+
+  /** One prepared multi-row insert per batch size, as the store caches them. */
+  private insertOf(rows: number): BetterSqlite3.Statement {
+    let statement = this.inserts.get(rows);
+    if (statement === undefined) {
+      statement = this.db.prepare(sqliteRawInsert(rows));
+      this.inserts.set(rows, statement);
+    }
+    return statement;
   }
 }
 

@@ -2,11 +2,22 @@
  * The statements `@strata/store-sqlite` runs, copied verbatim (table names for the default
  * `strata_` prefix) so the raw baseline and the adapter ask SQLite for exactly the same work.
  * When the store's SQL changes, change it here too, or the ratio stops meaning "adapter overhead".
- * Source: packages/store-sqlite/src/sqlite-event-statements.ts, sqlite-event-rows.ts,
- * sqlite-transactions.ts and sqlite-connection.ts.
+ * Source: packages/store-sqlite/src/sqlite-event-statements.ts, sqlite-event-inserts.ts,
+ * sqlite-event-rows.ts, sqlite-transactions.ts and sqlite-connection.ts.
  */
 const EVENTS = '"strata_events"';
-const STREAMS = '"strata_streams"';
+const POSITION_FLOOR = '"strata_position_floor"';
+const DELETED_HEADS = '"strata_deleted_heads"';
+
+const POSITION_BEFORE = `max(coalesce((SELECT max(position) FROM ${EVENTS}), 0), (SELECT position FROM ${POSITION_FLOOR}))`;
+
+const INSERT_COLUMNS =
+  '(position, id, stream_id, stream_type, event_type, data, metadata, version, schema_version, occurred_at, recorded_at)';
+
+/** The store's multi-row insert of `rows` events (sqlite-event-inserts.ts). */
+export function sqliteRawInsert(rows: number): string {
+  return `INSERT INTO ${EVENTS} ${INSERT_COLUMNS} VALUES ${Array<string>(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+}
 
 /** EVENT_COLUMNS in sqlite-event-rows.ts: positions past 2^53 come back as text, for `BigInt()`. */
 export const EVENT_COLUMNS =
@@ -17,11 +28,11 @@ export const SQLITE_RAW_SQL = {
   begin: 'BEGIN IMMEDIATE',
   commit: 'COMMIT',
   rollback: 'ROLLBACK',
-  streamHead: `SELECT version, stream_type FROM ${STREAMS} WHERE stream_id = ?`,
-  insertStream: `INSERT INTO ${STREAMS} (stream_id, stream_type, version) VALUES (?, ?, ?)`,
-  updateStream: `UPDATE ${STREAMS} SET version = ? WHERE stream_id = ?`,
-  insertEvent: `INSERT INTO ${EVENTS} (id, stream_id, stream_type, event_type, data, metadata, version, schema_version, occurred_at, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  headOfLiveStream: `SELECT max(version, coalesce((SELECT d.version FROM ${DELETED_HEADS} d WHERE d.stream_id = e.stream_id), 0)),
+                stream_type, ${POSITION_BEFORE}
+           FROM ${EVENTS} e WHERE stream_id = ? ORDER BY version DESC LIMIT 1`,
+  headOfEmptyStream: `SELECT coalesce(d.version, 0), d.stream_type, ${POSITION_BEFORE}
+           FROM (SELECT 1) LEFT JOIN ${DELETED_HEADS} d ON d.stream_id = ?`,
   readForward: `SELECT ${EVENT_COLUMNS} FROM ${EVENTS} WHERE stream_id = ? AND version >= ? AND version <= ?
          ORDER BY version LIMIT ?`,
   readAll: `SELECT ${EVENT_COLUMNS} FROM ${EVENTS} WHERE position > ? ORDER BY position LIMIT ?`,

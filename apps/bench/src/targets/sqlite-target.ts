@@ -38,6 +38,11 @@ export function sqliteTarget(synchronous: SqliteSynchronous): BenchTarget {
         'SELECT COALESCE(MAX(version), 0), one multi-row INSERT, COMMIT',
       targets: SQLITE_MINIMAL_TARGETS,
     },
+    floor: {
+      description:
+        'the minimal store plus a unique event id (UUID v7 text, as the store makes them) in table floor_events: ' +
+        'the index that idempotent retries and store-wide id uniqueness need',
+    },
     notes: [
       'SQLite W2: better-sqlite3 is synchronous, so the 8 appenders interleave at their awaits but ' +
         'every transaction runs alone; W2 shows the cost of promise-level concurrency, not parallel writes.',
@@ -59,6 +64,7 @@ export function sqliteTarget(synchronous: SqliteSynchronous): BenchTarget {
         },
         openRaw: async () => SqliteRawBaseline.open(file.path, synchronous),
         openMinimal: async () => SqliteMinimalStore.open(file.path, synchronous),
+        openFloor: async () => SqliteMinimalStore.openFloor(file.path, synchronous),
         seed: (plan) => templates.copyTo(file.path, plan),
         teardown: () => file.remove(),
       };
