@@ -1,9 +1,15 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type KeyObject, randomBytes } from 'node:crypto';
 
 /** The one algorithm, as named in every envelope. */
 export const ALGORITHM = 'AES-256-GCM';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+
+/**
+ * A 256-bit key as raw bytes, or as a `KeyObject` made once per data key: handing node:crypto a
+ * `KeyObject` skips copying and checking the bytes on every value (a sixth of a decryption).
+ */
+export type CipherKey = Buffer | KeyObject;
 
 export interface Sealed {
   iv: Buffer;
@@ -31,7 +37,7 @@ function freshIv(): Buffer {
 }
 
 /** Encrypts `plaintext` under `key` with a fresh 96-bit IV, authenticating `aad` with it. */
-export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Sealed {
+export function seal(key: CipherKey, plaintext: Buffer, aad: Buffer): Sealed {
   const iv = freshIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
@@ -40,14 +46,17 @@ export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Sealed {
 }
 
 /** The plaintext, or a throw when the ciphertext, the IV, the tag, the AAD or the key is not the one sealed. */
-export function open(key: Buffer, sealed: Sealed, aad: Buffer): Buffer {
+export function open(key: CipherKey, sealed: Sealed, aad: Buffer): Buffer {
   if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) {
     throw new Error(`the IV must be ${IV_BYTES} bytes and the tag ${TAG_BYTES}`);
   }
   const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv, { authTagLength: TAG_BYTES });
   decipher.setAAD(aad);
   decipher.setAuthTag(sealed.tag);
-  return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+  const plaintext = decipher.update(sealed.ciphertext);
+  // GCM releases nothing more at the end; `final` is where the tag is checked, and throws.
+  decipher.final();
+  return plaintext;
 }
 
 /** `iv | tag | ciphertext` as base64, for a wrapped data key. */

@@ -11,8 +11,7 @@ import {
   StoreClosedError,
   withRecordedEvents,
 } from '@strata/core';
-import type { DataKey } from './data-key.js';
-import type { Encryption } from './encryption.js';
+import type { Encryption, SealedFields } from './encryption.js';
 
 /**
  * `store` with the fields `encryption` names encrypted before every append and opened on every
@@ -47,20 +46,19 @@ class EncryptingEventStore implements EventStore {
     // Bad input is refused as the store would refuse it, naming the plaintext path, before any key is made.
     prepareAppend(streamId, events, options);
     const sealed: NewEvent[] = [];
-    const keys = new Map<number, DataKey>();
+    const plain = new Map<number, SealedFields>();
     for (let i = 0; i < events.length; i++) {
       const result = await this.#encryption.sealEvent(streamId, events[i]!, `events[${i}]`);
       sealed.push(result.event);
-      if (result.key !== undefined) keys.set(i, result.key);
+      if (result.sealed !== undefined) plain.set(i, result.sealed);
     }
     const result = await this.#inner.append(streamId, sealed, options);
     const recorded = result.events;
     if (recorded === undefined) return result;
     return withRecordedEvents(result, () =>
       recorded.map((event, i) => {
-        const key = keys.get(i);
-        if (key === undefined) return event;
-        return this.#encryption.openEventWith(event, key.subjectId, new Map([[key.version, key]]));
+        const fields = plain.get(i);
+        return fields === undefined ? event : this.#encryption.withPlainFields(event, fields);
       }),
     );
   }
@@ -107,16 +105,7 @@ class EncryptingEventStore implements EventStore {
     if (this.#closed) throw new StoreClosedError('EncryptingEventStore');
   }
 
-  /** Opens events one after another, so each subject's key is loaded once and then cached. */
-  async #opened(events: RecordedEvent[]): Promise<RecordedEvent[]> {
-    let result: RecordedEvent[] | undefined;
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i]!;
-      const opened = await this.#encryption.openEvent(event);
-      if (opened === event && result === undefined) continue;
-      result ??= events.slice(0, i);
-      result.push(opened);
-    }
-    return result ?? events;
+  #opened(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    return this.#encryption.openEvents(events);
   }
 }
