@@ -59,6 +59,33 @@ export function open(key: CipherKey, sealed: Sealed, aad: Buffer): Buffer {
   return plaintext;
 }
 
+/**
+ * Room for one `openPacked` at a time, reused: it runs synchronously, and node:crypto copies the IV,
+ * tag and AAD it keeps. Decoding into it instead of into new buffers saves two allocations a read
+ * event. It only ever holds ciphertext and AAD, never plaintext or a key.
+ */
+let scratch = Buffer.allocUnsafe(4096);
+const MAX_KEPT_SCRATCH = 1 << 20;
+
+/** `open` of `packSealed`'s base64 text, with `aad` as text: what an event read calls, once an event. */
+export function openPacked(key: CipherKey, packed: string, aad: string): Buffer {
+  // Upper bounds: base64 decodes to at most 3 bytes per 4 characters, UTF-8 to 3 bytes a UTF-16 unit.
+  const room = Math.ceil(packed.length / 4) * 3 + aad.length * 3;
+  const space = room <= scratch.length ? scratch : Buffer.allocUnsafe(room);
+  if (space !== scratch && room <= MAX_KEPT_SCRATCH) scratch = space;
+  const sealedBytes = space.write(packed, 0, 'base64');
+  if (sealedBytes < IV_BYTES + TAG_BYTES) throw new Error('the IV and tag are cut short');
+  const aadBytes = space.write(aad, sealedBytes, 'utf8');
+  const decipher = createDecipheriv('aes-256-gcm', key, space.subarray(0, IV_BYTES), {
+    authTagLength: TAG_BYTES,
+  });
+  decipher.setAAD(space.subarray(sealedBytes, sealedBytes + aadBytes));
+  decipher.setAuthTag(space.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  const plaintext = decipher.update(space.subarray(IV_BYTES + TAG_BYTES, sealedBytes));
+  decipher.final();
+  return plaintext;
+}
+
 /** `iv | tag | ciphertext` as base64, for a wrapped data key. */
 export function packSealed(sealed: Sealed): string {
   return Buffer.concat([sealed.iv, sealed.tag, sealed.ciphertext]).toString('base64');

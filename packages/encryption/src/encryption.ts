@@ -32,6 +32,23 @@ export interface SealedFields {
   valuesJson: string;
 }
 
+const FOREIGN_SUBJECT = 'the ciphertext was sealed for another subject: moved from another event';
+
+/**
+ * Whether `key` (the subject's key of the envelope's version) is the one that sealed it; or a
+ * newer one, made after a forget destroyed that one (`forgotten`: it reads redacted); or, when the
+ * envelope names another subject, neither (`foreign`: an integrity failure).
+ */
+function keyMatch(
+  key: DataKey | null,
+  envelope: { keyId: string; subject: string },
+  subjectId: string,
+): 'same' | 'forgotten' | 'foreign' {
+  if (key === null) return 'forgotten';
+  if (key.keyId === envelope.keyId) return 'same';
+  return envelope.subject === subjectDigest(subjectId) ? 'forgotten' : 'foreign';
+}
+
 /**
  * Field-level encryption with per-subject data keys: what `withEncryption` and
  * `withSnapshotEncryption` encrypt with, and where a subject is forgotten and keys rotated.
@@ -191,7 +208,9 @@ export class Encryption {
     const envelope = readEnvelope(stored);
     if (typeof envelope === 'string') throw new IntegrityError(target, envelope);
     const key = await this.#readKey(subjectId, envelope.keyVersion, target);
-    if (key === null || this.#forgottenKey(key, envelope, subjectId, () => target)) return undefined;
+    const match = keyMatch(key, envelope, subjectId);
+    if (match === 'foreign') throw new IntegrityError(target, FOREIGN_SUBJECT);
+    if (match === 'forgotten' || key === null) return undefined;
     try {
       const aadBytes = Buffer.from(JSON.stringify([key.keyId, key.version, ...aad]));
       return { value: JSON.parse(open(key.cipherKey, envelope.sealed, aadBytes).toString('utf8')) };
@@ -235,19 +254,21 @@ export class Encryption {
     const envelope = readEventEnvelope(data[ENVELOPE_MARK]);
     if (typeof envelope === 'string') throw new IntegrityError(this.#target(event, ENVELOPE_MARK), envelope);
     const subjectId = this.#options.subjectOf(event);
-    // Made only when something is wrong: the happy path reads thousands of events a millisecond.
-    const target = () => this.#target(event, envelope.paths.join(', '));
     const key = this.#keyOf(subjectId, envelope.keyVersion, keys);
-    if (key === undefined) return new KeyNeeded(subjectId, envelope.keyVersion, target());
+    if (key === undefined)
+      return new KeyNeeded(subjectId, envelope.keyVersion, this.#sealedTarget(event, envelope.paths));
+    const match = keyMatch(key, envelope, subjectId);
+    if (match === 'foreign')
+      throw new IntegrityError(this.#sealedTarget(event, envelope.paths), FOREIGN_SUBJECT);
     let values: unknown[];
-    if (key === null || this.#forgottenKey(key, envelope, subjectId, target)) {
+    if (match === 'forgotten' || key === null) {
       values = envelope.paths.map(() => JSON.parse(this.#options.redactedJson));
     } else {
       try {
         values = openEventFields(key, subjectId, event, envelope);
       } catch (error) {
         throw new IntegrityError(
-          target(),
+          this.#sealedTarget(event, envelope.paths),
           'the ciphertext does not authenticate: changed in storage, moved from another event, or a wrong key',
           { cause: error },
         );
@@ -255,7 +276,10 @@ export class Encryption {
     }
     const restored = restoreFields(data, envelope.paths, values);
     if (restored === undefined) {
-      throw new IntegrityError(target(), 'a field path crosses a value that is not an object');
+      throw new IntegrityError(
+        this.#sealedTarget(event, envelope.paths),
+        'a field path crosses a value that is not an object',
+      );
     }
     return { ...event, data: restored };
   }
@@ -276,8 +300,10 @@ export class Encryption {
       if (typeof envelope === 'string') throw new IntegrityError(target, envelope);
       const key = this.#keyOf(subjectId, envelope.keyVersion, keys);
       if (key === undefined) return new KeyNeeded(subjectId, envelope.keyVersion, target);
+      const match = keyMatch(key, envelope, subjectId);
+      if (match === 'foreign') throw new IntegrityError(target, FOREIGN_SUBJECT);
       const plain =
-        key === null || this.#forgottenKey(key, envelope, subjectId, () => target)
+        match === 'forgotten' || key === null
           ? JSON.parse(this.#options.redactedJson)
           : this.#openField(key, envelope.sealed, subjectId, event, path, target);
       data = withValueAt(data, fieldKeys, plain);
@@ -328,22 +354,9 @@ export class Encryption {
     return JSON.parse(plaintext.toString('utf8'));
   }
 
-  /**
-   * True when the subject's key of the envelope's version is a newer one, made after the key that
-   * sealed it was destroyed; an envelope of another subject is an integrity failure instead.
-   */
-  #forgottenKey(
-    key: DataKey,
-    envelope: { keyId: string; subject: string },
-    subjectId: string,
-    target: () => IntegrityTarget,
-  ): boolean {
-    if (key.keyId === envelope.keyId) return false;
-    if (envelope.subject === subjectDigest(subjectId)) return true;
-    throw new IntegrityError(
-      target(),
-      'the ciphertext was sealed for another subject: moved from another event',
-    );
+  /** What an event envelope's error is about: the event, with its fields' paths as the field. */
+  #sealedTarget(event: RecordedEvent, paths: readonly string[]): IntegrityTarget {
+    return this.#target(event, paths.join(', '));
   }
 
   #target(event: RecordedEvent, field: string): IntegrityTarget {

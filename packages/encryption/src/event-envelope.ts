@@ -1,4 +1,4 @@
-import { ALGORITHM, type CipherKey, open, packSealed, type Sealed, seal, unpackSealed } from './aes-gcm.js';
+import { ALGORITHM, type CipherKey, openPacked, packSealed, seal } from './aes-gcm.js';
 import { ENVELOPE_MARK } from './field-envelope.js';
 import { defineValue, setValueAt } from './field-paths.js';
 
@@ -31,7 +31,8 @@ export interface OpenableEventEnvelope {
   keyVersion: number;
   subject: string;
   paths: string[];
-  sealed: Sealed;
+  /** `ct`, still base64: decoded where it is opened. */
+  packed: string;
 }
 
 /** Where an event's sealed fields belong: the event they are bound to. */
@@ -61,10 +62,10 @@ function eventAad(
   subjectId: string,
   event: EventBinding,
   paths: readonly string[],
-): Buffer {
+): string {
   let text = `strata.event|${EVENT_ENVELOPE_VERSION}|${ALGORITHM}|${part(key.keyId)}${key.version}|${part(subjectId)}${part(event.id)}${part(event.streamId)}${part(event.type)}${paths.length}|`;
   for (const path of paths) text += part(path);
-  return Buffer.from(text, 'utf8');
+  return text;
 }
 
 /** The envelope sealing `valuesJson` (a JSON array of the fields at `paths`, in that order) for `event`. */
@@ -76,7 +77,8 @@ export function sealEventFields(
   valuesJson: string,
 ): EventEnvelope {
   const plaintext = Buffer.from(valuesJson, 'utf8');
-  const sealed = seal(key.cipherKey, plaintext, eventAad(key, subjectId, event, paths));
+  const aad = Buffer.from(eventAad(key, subjectId, event, paths), 'utf8');
+  const sealed = seal(key.cipherKey, plaintext, aad);
   return {
     v: EVENT_ENVELOPE_VERSION,
     alg: ALGORITHM,
@@ -95,7 +97,8 @@ export function openEventFields(
   event: EventBinding,
   envelope: OpenableEventEnvelope,
 ): unknown[] {
-  const plaintext = open(key.cipherKey, envelope.sealed, eventAad(key, subjectId, event, envelope.paths));
+  const aad = eventAad(key, subjectId, event, envelope.paths);
+  const plaintext = openPacked(key.cipherKey, envelope.packed, aad);
   const values = JSON.parse(plaintext.toString('utf8')) as unknown;
   if (!Array.isArray(values) || values.length !== envelope.paths.length) {
     throw new Error('the sealed values do not match the envelope’s paths');
@@ -117,7 +120,7 @@ export function readEventEnvelope(value: unknown): OpenableEventEnvelope | strin
     return 'the field paths are missing';
   }
   if (typeof ct !== 'string') return 'the ciphertext is missing';
-  return { keyId: kid, keyVersion: kv as number, subject: sub, paths, sealed: unpackSealed(ct) };
+  return { keyId: kid, keyVersion: kv as number, subject: sub, paths, packed: ct };
 }
 
 /** A copy of stored `data` without its envelope and with `values` at `paths`; `undefined` if one cannot go there. */
