@@ -21,7 +21,7 @@ import {
   subjectDigest,
   toEnvelope,
 } from './field-envelope.js';
-import { type FieldPath, isPlainObject, valueAt, withoutValueAt, withValueAt } from './field-paths.js';
+import { type FieldPath, isPlainObject, valueAt, withoutValuesAt, withValueAt } from './field-paths.js';
 import { IntegrityError, type IntegrityTarget } from './integrity-error.js';
 import { KeyNeeded, PageKeys } from './page-keys.js';
 import { type RewrapOptions, type RewrapProgress, rewrapAll } from './rewrap.js';
@@ -138,12 +138,12 @@ export class Encryption {
     const paths = present.map((field) => field.path);
     const valuesJson = JSON.stringify(present.map((field) => valueAt(data, field.keys)));
     const envelope = sealEventFields(key, subjectId, { id, streamId, type: event.type }, paths, valuesJson);
-    let stored = data;
-    for (const field of present) stored = withoutValueAt(stored, field.keys);
-    return {
-      event: { ...event, id, data: { ...(stored as object), [ENVELOPE_MARK]: envelope } },
-      sealed: { paths, valuesJson },
-    };
+    const stored = withoutValuesAt(
+      data as Record<string, unknown>,
+      present.map((field) => field.keys),
+    );
+    stored[ENVELOPE_MARK] = envelope;
+    return { event: { ...event, id, data: stored }, sealed: { paths, valuesJson } };
   }
 
   /** The stored event `sealEvent` made, with its fields as they were appended: no decryption. */

@@ -49,18 +49,31 @@ export function withValueAt(data: unknown, keys: readonly string[], value: unkno
 }
 
 /**
- * A copy of `data` without the property at `keys`; only the objects along the path are copied.
- * `data` itself when the path does not lead to an own property.
+ * A copy of `data` without the properties at `paths` (lists of keys; those it does not have are
+ * skipped). Only the objects along the paths are copied, and each is built key by key: deleting
+ * from a copy turned it into a slow dictionary object that every later step paid for.
  */
-export function withoutValueAt(data: unknown, keys: readonly string[]): unknown {
-  const [key, ...rest] = keys as [string, ...string[]];
-  if (!isPlainObject(data) || !Object.hasOwn(data, key)) return data;
-  const copy: Record<string, unknown> = { ...data };
-  if (rest.length === 0) {
-    delete copy[key];
-    return copy;
+export function withoutValuesAt(
+  data: Record<string, unknown>,
+  paths: readonly (readonly string[])[],
+): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(data)) {
+    let dropped = false;
+    let nested: string[][] | undefined;
+    for (const keys of paths) {
+      if (keys[0] !== key) continue;
+      if (keys.length === 1) dropped = true;
+      else (nested ??= []).push(keys.slice(1));
+    }
+    if (dropped) continue;
+    const value = data[key];
+    defineValue(
+      copy,
+      key,
+      nested !== undefined && isPlainObject(value) ? withoutValuesAt(value, nested) : value,
+    );
   }
-  defineValue(copy, key, withoutValueAt(data[key], rest));
   return copy;
 }
 
