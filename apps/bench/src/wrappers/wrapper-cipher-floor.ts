@@ -8,7 +8,9 @@ const OPENS_PER_SAMPLE = 2_000;
 /**
  * What node:crypto alone takes to open one AES-256-GCM value of `plaintext`'s size with an AAD of
  * `aadBytes` (a fresh decipher, AAD, tag, update, final: what any per-event decryption must do), in
- * µs: the median of `samples` samples. Bare calls on bytes in hand, no JSON, no key lookup.
+ * µs: the fastest of `samples` samples. The fastest, not the median: a floor, so the bound it gives
+ * is the most a decryption per event could ever leave, even when other processes slowed the rest.
+ * Bare calls on bytes in hand, no JSON, no key lookup.
  */
 export function measureCipherFloor(plaintext: string, aadBytes: number, samples: number): number {
   const key = createSecretKey(randomBytes(32));
@@ -33,7 +35,7 @@ export function measureCipherFloor(plaintext: string, aadBytes: number, samples:
   }
   if (opened !== ciphertext.length * OPENS_PER_SAMPLE * samples)
     throw new Error('a decryption came back short');
-  return median(microseconds);
+  return Math.min(...microseconds);
 }
 
 /** The most of the plain store's read throughput that one decryption per event can leave. */
