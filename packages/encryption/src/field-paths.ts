@@ -63,8 +63,12 @@ export function withoutValuesAt(
     let nested: string[][] | undefined;
     for (const keys of paths) {
       if (keys[0] !== key) continue;
-      if (keys.length === 1) dropped = true;
-      else (nested ??= []).push(keys.slice(1));
+      if (keys.length === 1) {
+        dropped = true;
+      } else {
+        nested ??= [];
+        nested.push(keys.slice(1));
+      }
     }
     if (dropped) continue;
     const value = data[key];
