@@ -46,15 +46,15 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 
 /**
  * `text` with its length in front: parts joined this way can be split again one way only. A text
- * with surrogates goes in as JSON (marked `~`): UTF-8 turns every lone surrogate into the same
- * bytes, JSON escapes them.
+ * with surrogates goes in as the hex of its UTF-16 code units (marked `~`): UTF-8 turns every lone
+ * surrogate into the same bytes, and would let two bindings collide.
  */
 const part = (text: string): string =>
-  SURROGATE.test(text) ? `~${part(JSON.stringify(text))}` : `${text.length}:${text}`;
+  SURROGATE.test(text) ? `~${part(Buffer.from(text, 'utf16le').toString('hex'))}` : `${text.length}:${text}`;
 
 /**
  * Binds the sealed fields to their key, subject, event (id, stream, type) and paths. Each text
- * goes in with its length in front, so no two bindings give the same bytes; that costs a third of
+ * goes in with its length in front, so no two bindings give the same bytes; that costs about half of
  * what `JSON.stringify` of the same list did, on a path taken once per event read.
  */
 function eventAad(

@@ -76,6 +76,32 @@ describe('round trips', () => {
     expect(a).not.toBe(b);
   });
 
+  it('binds streams and subjects named beyond the BMP, and seals fields far larger than its scratch space', async () => {
+    const { store, inner, encryption } = setup();
+    const big = 'x'.repeat(300_000);
+    await store.append('user-🦄', [userCreated('🦄', 'unicorn@example.com'), userCreated('🦄', big)]);
+    const [small, large] = await store.readStream('user-🦄');
+    expect(small!.data).toMatchObject({ userId: '🦄', email: 'unicorn@example.com' });
+    expect((large!.data as { email: string }).email).toBe(big);
+    // Still bound: the envelope moved to another stream of the same subject does not open.
+    await store.append('user-🦄-copy', [userCreated('🦄', 'other@example.com')]);
+    const [source] = await inner.readStream('user-🦄');
+    const moved = tampered(inner, (event) =>
+      event.streamId === 'user-🦄-copy'
+        ? {
+            ...event,
+            data: {
+              ...(event.data as object),
+              [ENVELOPE_MARK]: (source!.data as Record<string, unknown>)[ENVELOPE_MARK],
+            },
+          }
+        : event,
+    );
+    await expect(withEncryption(moved, encryption).readStream('user-🦄-copy')).rejects.toSatisfy(
+      IntegrityError.isInstance,
+    );
+  });
+
   it('refuses bad input before any key is made or anything written', async () => {
     const { store, inner, keyStore } = setup();
     const refused = async (run: () => Promise<unknown>) => {
