@@ -9,9 +9,9 @@ import {
   type ReadStreamsOptions,
   type RecordedEvent,
   StoreClosedError,
-  withRecordedEvents,
 } from '@strata/core';
 import type { Encryption, SealedFields } from './encryption.js';
+import { OpenedAppendResult } from './opened-append-result.js';
 
 /**
  * `store` with the fields `encryption` names encrypted before every append and opened on every
@@ -53,9 +53,7 @@ class EncryptingEventStore implements EventStore {
       if (result.sealed !== undefined) plain.set(i, result.sealed);
     }
     const result = await this.#inner.append(streamId, sealed, options);
-    const recorded = result.events;
-    if (recorded === undefined) return result;
-    return withRecordedEvents(result, () =>
+    return new OpenedAppendResult(result, (recorded) =>
       recorded.map((event, i) => {
         const fields = plain.get(i);
         return fields === undefined ? event : this.#encryption.withPlainFields(event, fields);
