@@ -64,6 +64,21 @@ describe('a --quick run of the sqlite target', () => {
     );
     expect(output).toMatch(/ (PASS|MISS)$/m);
 
+    // The cipher floor: measured once for the target, a bound for each of its three reads.
+    expect(report.cipherFloor.map((f) => f.target)).toEqual(['sqlite']);
+    expect(report.cipherFloor[0]!.microseconds).toBeGreaterThan(0);
+    expect(report.cipherBounds.map((b) => b.operation)).toEqual([
+      'readStream-10',
+      'readStream-100',
+      'readAll',
+    ]);
+    for (const bound of report.cipherBounds) {
+      expect(bound.bestRatio).toBeGreaterThan(0);
+      expect(bound.bestRatio).toBeLessThan(1);
+    }
+    expect(output).toMatch(/^Cipher floor: node:crypto alone/m);
+    expect(output).toMatch(/^ {2}SQLite .*: \d+\.\d\d µs an event; readStream-10 \d+\.\d\d µs → 0\.\d\dx, /m);
+
     for (const location of report.runs[0]!.locations) expect(await leftovers(location)).toBe(0);
   });
 });

@@ -1,9 +1,15 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type KeyObject, randomBytes } from 'node:crypto';
 
 /** The one algorithm, as named in every envelope. */
 export const ALGORITHM = 'AES-256-GCM';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+
+/**
+ * A 256-bit key as raw bytes, or as a `KeyObject` made once per data key: handing node:crypto a
+ * `KeyObject` skips copying and checking the bytes on every value (a sixth of a decryption).
+ */
+export type CipherKey = Buffer | KeyObject;
 
 export interface Sealed {
   iv: Buffer;
@@ -31,7 +37,7 @@ function freshIv(): Buffer {
 }
 
 /** Encrypts `plaintext` under `key` with a fresh 96-bit IV, authenticating `aad` with it. */
-export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Sealed {
+export function seal(key: CipherKey, plaintext: Buffer, aad: Buffer): Sealed {
   const iv = freshIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad);
@@ -40,14 +46,44 @@ export function seal(key: Buffer, plaintext: Buffer, aad: Buffer): Sealed {
 }
 
 /** The plaintext, or a throw when the ciphertext, the IV, the tag, the AAD or the key is not the one sealed. */
-export function open(key: Buffer, sealed: Sealed, aad: Buffer): Buffer {
+export function open(key: CipherKey, sealed: Sealed, aad: Buffer): Buffer {
   if (sealed.iv.length !== IV_BYTES || sealed.tag.length !== TAG_BYTES) {
     throw new Error(`the IV must be ${IV_BYTES} bytes and the tag ${TAG_BYTES}`);
   }
   const decipher = createDecipheriv('aes-256-gcm', key, sealed.iv, { authTagLength: TAG_BYTES });
   decipher.setAAD(aad);
   decipher.setAuthTag(sealed.tag);
-  return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+  const plaintext = decipher.update(sealed.ciphertext);
+  // GCM releases nothing more at the end; `final` is where the tag is checked, and throws.
+  decipher.final();
+  return plaintext;
+}
+
+/**
+ * Room for one `openPacked` at a time, reused: it runs synchronously, and node:crypto copies the IV,
+ * tag and AAD it keeps. Decoding into it instead of into new buffers saves two allocations a read
+ * event. It only ever holds ciphertext and AAD, never plaintext or a key.
+ */
+let scratch = Buffer.allocUnsafe(4096);
+const MAX_KEPT_SCRATCH = 1 << 20;
+
+/** `open` of `packSealed`'s base64 text, with `aad` as text: what an event read calls, once an event. */
+export function openPacked(key: CipherKey, packed: string, aad: string): Buffer {
+  // Upper bounds: base64 decodes to at most 3 bytes per 4 characters, UTF-8 to 3 bytes a UTF-16 unit.
+  const room = Math.ceil(packed.length / 4) * 3 + aad.length * 3;
+  const space = room <= scratch.length ? scratch : Buffer.allocUnsafe(room);
+  if (space !== scratch && room <= MAX_KEPT_SCRATCH) scratch = space;
+  const sealedBytes = space.write(packed, 0, 'base64');
+  if (sealedBytes < IV_BYTES + TAG_BYTES) throw new Error('the IV and tag are cut short');
+  const aadBytes = space.write(aad, sealedBytes, 'utf8');
+  const decipher = createDecipheriv('aes-256-gcm', key, space.subarray(0, IV_BYTES), {
+    authTagLength: TAG_BYTES,
+  });
+  decipher.setAAD(space.subarray(sealedBytes, sealedBytes + aadBytes));
+  decipher.setAuthTag(space.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+  const plaintext = decipher.update(space.subarray(IV_BYTES + TAG_BYTES, sealedBytes));
+  decipher.final();
+  return plaintext;
 }
 
 /** `iv | tag | ciphertext` as base64, for a wrapped data key. */

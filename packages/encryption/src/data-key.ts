@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createSecretKey, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import type { WrappedDataKey } from '@strata/core';
 import { open, packSealed, seal, unpackSealed } from './aes-gcm.js';
 import { subjectDigest } from './field-envelope.js';
@@ -11,8 +11,22 @@ export interface DataKey {
   readonly version: number;
   readonly keyId: string;
   readonly bytes: Buffer;
+  /** The bytes as node:crypto's key handle, made once per key rather than once per value. */
+  readonly cipherKey: KeyObject;
   /** `subjectDigest(subjectId)`, computed once per key rather than once per field. */
   readonly subjectDigest: string;
+}
+
+/** A data key from its parts, with what every value it seals or opens would otherwise recompute. */
+function dataKey(subjectId: string, version: number, keyId: string, bytes: Buffer): DataKey {
+  return {
+    subjectId,
+    version,
+    keyId,
+    bytes,
+    cipherKey: createSecretKey(bytes),
+    subjectDigest: subjectDigest(subjectId),
+  };
 }
 
 /** Binds a wrapped key to its subject, version, id and master key: a key row moved or edited fails. */
@@ -28,13 +42,7 @@ export function newDataKey(
   version: number,
   master: MasterKey,
 ): { key: DataKey; wrapped: WrappedDataKey } {
-  const key: DataKey = {
-    subjectId,
-    version,
-    keyId: randomUUID(),
-    bytes: randomBytes(32),
-    subjectDigest: subjectDigest(subjectId),
-  };
+  const key = dataKey(subjectId, version, randomUUID(), randomBytes(32));
   return { key, wrapped: wrapDataKey(key, master) };
 }
 
@@ -60,8 +68,7 @@ export function unwrapDataKey(
   }
   try {
     const bytes = open(MasterKey.bytesOf(master), unpackSealed(wrapped.wrappedKey), wrapAad(wrapped));
-    const { subjectId, version, keyId } = wrapped;
-    return { subjectId, version, keyId, bytes, subjectDigest: subjectDigest(subjectId) };
+    return dataKey(wrapped.subjectId, wrapped.version, wrapped.keyId, bytes);
   } catch (error) {
     throw new IntegrityError(
       about,

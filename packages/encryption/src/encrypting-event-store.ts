@@ -11,11 +11,10 @@ import {
   type RecordedEvent,
   StoreClosedError,
   supportsEventRewrite,
-  withRecordedEvents,
 } from '@strata/core';
-import type { DataKey } from './data-key.js';
 import { sealedRewrite } from './encrypted-rewrite.js';
-import type { Encryption } from './encryption.js';
+import type { Encryption, SealedFields } from './encryption.js';
+import { OpenedAppendResult } from './opened-append-result.js';
 
 /**
  * `store` with the fields `encryption` names encrypted before every append and opened on every
@@ -61,20 +60,17 @@ class EncryptingEventStore implements EventStore {
     // Bad input is refused as the store would refuse it, naming the plaintext path, before any key is made.
     prepareAppend(streamId, events, options);
     const sealed: NewEvent[] = [];
-    const keys = new Map<number, DataKey>();
+    const plain = new Map<number, SealedFields>();
     for (let i = 0; i < events.length; i++) {
       const result = await this.#encryption.sealEvent(streamId, events[i]!, `events[${i}]`);
       sealed.push(result.event);
-      if (result.key !== undefined) keys.set(i, result.key);
+      if (result.sealed !== undefined) plain.set(i, result.sealed);
     }
     const result = await this.#inner.append(streamId, sealed, options);
-    const recorded = result.events;
-    if (recorded === undefined) return result;
-    return withRecordedEvents(result, () =>
+    return new OpenedAppendResult(result, (recorded) =>
       recorded.map((event, i) => {
-        const key = keys.get(i);
-        if (key === undefined) return event;
-        return this.#encryption.openEventWith(event, key.subjectId, new Map([[key.version, key]]));
+        const fields = plain.get(i);
+        return fields === undefined ? event : this.#encryption.withPlainFields(event, fields);
       }),
     );
   }
@@ -121,16 +117,7 @@ class EncryptingEventStore implements EventStore {
     if (this.#closed) throw new StoreClosedError('EncryptingEventStore');
   }
 
-  /** Opens events one after another, so each subject's key is loaded once and then cached. */
-  async #opened(events: RecordedEvent[]): Promise<RecordedEvent[]> {
-    let result: RecordedEvent[] | undefined;
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i]!;
-      const opened = await this.#encryption.openEvent(event);
-      if (opened === event && result === undefined) continue;
-      result ??= events.slice(0, i);
-      result.push(opened);
-    }
-    return result ?? events;
+  #opened(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    return this.#encryption.openEvents(events);
   }
 }

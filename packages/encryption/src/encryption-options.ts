@@ -27,7 +27,8 @@ export interface EncryptionOptions {
     | ((eventType: string) => readonly string[] | undefined);
   /**
    * The subject whose key encrypts an event's fields (a user id, say). It must read fields that are
-   * not encrypted: on read it is given the stored event, whose encrypted fields are envelopes.
+   * not encrypted: on read it is given the stored event, whose encrypted fields are sealed away
+   * (in the envelope under `"$strata.encrypted"`, or, written by 0.1.0, envelopes in their place).
    */
   subjectOf: (event: SubjectSource) => string;
   /** What a field reads as once its subject is forgotten; a JSON value, default `"[redacted]"`. */

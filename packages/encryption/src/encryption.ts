@@ -7,43 +7,46 @@ import {
   ValidationError,
   type WrappedDataKey,
 } from '@strata/core';
-import { ALGORITHM, open, type Sealed, seal } from './aes-gcm.js';
+import { open, type Sealed, seal } from './aes-gcm.js';
 import { type DataKey, newDataKey, unwrapDataKey } from './data-key.js';
 import { DataKeyCache } from './data-key-cache.js';
 import { type CheckedOptions, checkOptions, type EncryptionOptions } from './encryption-options.js';
-import { looksLikeEnvelope, readEnvelope, subjectDigest, toEnvelope } from './field-envelope.js';
-import { valueAt, withValueAt } from './field-paths.js';
+import { openEventFields, readEventEnvelope, restoreFields, sealEventFields } from './event-envelope.js';
+import {
+  ENVELOPE_MARK,
+  envelopesOf,
+  fieldAad,
+  looksLikeEnvelope,
+  readEnvelope,
+  subjectDigest,
+  toEnvelope,
+} from './field-envelope.js';
+import { type FieldPath, isPlainObject, valueAt, withoutValuesAt, withValueAt } from './field-paths.js';
 import { IntegrityError, type IntegrityTarget } from './integrity-error.js';
+import { KeyNeeded, PageKeys } from './page-keys.js';
 import { type RewrapOptions, type RewrapProgress, rewrapAll } from './rewrap.js';
 
-/** Binds a field's ciphertext to its key, subject, event (id, stream, type) and path. */
-function fieldAad(
-  key: { keyId: string; version: number },
-  subjectId: string,
-  event: { id: string; streamId: string; type: string },
-  path: string,
-): Buffer {
-  return Buffer.from(
-    JSON.stringify([
-      'strata.field',
-      1,
-      ALGORITHM,
-      key.keyId,
-      key.version,
-      subjectId,
-      event.id,
-      event.streamId,
-      event.type,
-      path,
-    ]),
-  );
+/** What `sealEvent` sealed: the fields' paths and their plaintext values as a JSON array. */
+export interface SealedFields {
+  paths: string[];
+  valuesJson: string;
 }
 
-/** An envelope found in a stored event, with where it is. */
-interface FoundEnvelope {
-  keys: readonly string[];
-  path: string;
-  value: Record<string, unknown>;
+const FOREIGN_SUBJECT = 'the ciphertext was sealed for another subject: moved from another event';
+
+/**
+ * Whether `key` (the subject's key of the envelope's version) is the one that sealed it; or a
+ * newer one, made after a forget destroyed that one (`forgotten`: it reads redacted); or, when the
+ * envelope names another subject, neither (`foreign`: an integrity failure).
+ */
+function keyMatch(
+  key: DataKey | null,
+  envelope: { keyId: string; subject: string },
+  subjectId: string,
+): 'same' | 'forgotten' | 'foreign' {
+  if (key === null) return 'forgotten';
+  if (key.keyId === envelope.keyId) return 'same';
+  return envelope.subject === subjectDigest(subjectId) ? 'forgotten' : 'foreign';
 }
 
 /**
@@ -99,18 +102,29 @@ export class Encryption {
     return rewrapAll(this.#options, options);
   }
 
-  /** The event with its configured fields encrypted, or itself when it has none; checks its subject. */
+  /**
+   * The event with its configured fields sealed into one envelope, or itself when it has none;
+   * checks its subject. `sealed` says how to show the stored event as plaintext again without
+   * decrypting it (the append's result).
+   */
   async sealEvent(
     streamId: string,
     event: NewEvent,
     path: string,
-  ): Promise<{ event: NewEvent; key?: DataKey }> {
+  ): Promise<{ event: NewEvent; sealed?: SealedFields }> {
     const fields = this.#options.fieldsOf(event.type);
     if (fields === undefined) return { event };
-    const present = fields.filter((field) => valueAt(event.data, field.keys) !== undefined);
+    const data = event.data;
+    if (isPlainObject(data) && Object.hasOwn(data, ENVELOPE_MARK)) {
+      throw new ValidationError(
+        `${path}.data.${ENVELOPE_MARK}`,
+        'is where encrypted fields are stored; append plaintext without it',
+      );
+    }
+    const present = fields.filter((field) => valueAt(data, field.keys) !== undefined);
     if (present.length === 0) return { event };
     for (const field of present) {
-      if (looksLikeEnvelope(valueAt(event.data, field.keys))) {
+      if (looksLikeEnvelope(valueAt(data, field.keys))) {
         throw new ValidationError(
           `${path}.data.${field.path}`,
           'holds an encrypted envelope already; append plaintext',
@@ -119,55 +133,50 @@ export class Encryption {
     }
     const subjectId = this.#subjectOf({ ...event, streamId }, path);
     const key = await this.#writeKey(subjectId);
-    // The id the store would give it, given here so that each ciphertext is bound to its event.
+    // The id the store would give it, given here so that the ciphertext is bound to its event.
     const id = event.id ?? uuidv7();
-    let data = event.data;
-    for (const field of present) {
-      const plaintext = Buffer.from(JSON.stringify(valueAt(data, field.keys)), 'utf8');
-      const sealed = seal(
-        key.bytes,
-        plaintext,
-        fieldAad(key, subjectId, { id, streamId, type: event.type }, field.path),
-      );
-      data = withValueAt(data, field.keys, toEnvelope(key.keyId, key.version, key.subjectDigest, sealed));
-    }
-    return { event: { ...event, id, data }, key };
+    const paths = present.map((field) => field.path);
+    const valuesJson = JSON.stringify(present.map((field) => valueAt(data, field.keys)));
+    const envelope = sealEventFields(key, subjectId, { id, streamId, type: event.type }, paths, valuesJson);
+    const stored = withoutValuesAt(
+      data as Record<string, unknown>,
+      present.map((field) => field.keys),
+    );
+    stored[ENVELOPE_MARK] = envelope;
+    return { event: { ...event, id, data: stored }, sealed: { paths, valuesJson } };
   }
 
-  /** The stored event with its encrypted fields opened, or redacted when its subject is forgotten. */
-  async openEvent(event: RecordedEvent): Promise<RecordedEvent> {
-    const found = this.#envelopesOf(event);
-    if (found.length === 0) return event;
-    const subjectId = this.#options.subjectOf(event);
-    const keys = new Map<number, DataKey | null>();
-    for (const { path, value } of found) {
-      const kv = value.kv;
-      if (!Number.isSafeInteger(kv) || keys.has(kv as number)) continue;
-      keys.set(kv as number, await this.#readKey(subjectId, kv as number, this.#target(event, path)));
-    }
-    return this.openEventWith(event, subjectId, keys, found);
+  /** The stored event `sealEvent` made, with its fields as they were appended: no decryption. */
+  withPlainFields(event: RecordedEvent, sealed: SealedFields): RecordedEvent {
+    const data = restoreFields(
+      event.data as Record<string, unknown>,
+      sealed.paths,
+      JSON.parse(sealed.valuesJson),
+    );
+    return data === undefined ? event : { ...event, data };
   }
 
-  /** `openEvent` with the keys in hand (those an append just used): synchronous. */
-  openEventWith(
-    event: RecordedEvent,
-    subjectId: string,
-    keys: ReadonlyMap<number, DataKey | null>,
-    found = this.#envelopesOf(event),
-  ): RecordedEvent {
-    let data = event.data;
-    for (const { keys: fieldKeys, path, value } of found) {
-      const target = this.#target(event, path);
-      const envelope = readEnvelope(value);
-      if (typeof envelope === 'string') throw new IntegrityError(target, envelope);
-      const key = keys.get(envelope.keyVersion) ?? null;
-      const plain =
-        key === null || this.#forgottenKey(key, envelope, subjectId, target)
-          ? JSON.parse(this.#options.redactedJson)
-          : this.#open(key, envelope.sealed, subjectId, event, path, target);
-      data = withValueAt(data, fieldKeys, plain);
+  /**
+   * The stored events with their encrypted fields opened, or redacted when their subject is
+   * forgotten; `events` itself when none has any. Synchronous per event: each subject's key is
+   * looked up once per call (and loaded from the key store only when the cache does not have it).
+   */
+  async openEvents(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    const keys = new PageKeys();
+    let result: RecordedEvent[] | undefined;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      let opened = this.#openWith(event, keys);
+      while (opened instanceof KeyNeeded) {
+        const { subjectId, version, target } = opened;
+        keys.set(subjectId, version, await this.#readKey(subjectId, version, target));
+        opened = this.#openWith(event, keys);
+      }
+      if (opened === event && result === undefined) continue;
+      result ??= events.slice(0, i);
+      result.push(opened);
     }
-    return { ...event, data };
+    return result ?? events;
   }
 
   /** Encrypts a whole JSON value (a snapshot's state) under `subjectId`'s current key. */
@@ -178,7 +187,7 @@ export class Encryption {
   ): Promise<Record<string, unknown>> {
     const key = await this.#writeKey(subjectId);
     const sealed = seal(
-      key.bytes,
+      key.cipherKey,
       Buffer.from(JSON.stringify(value), 'utf8'),
       Buffer.from(JSON.stringify([key.keyId, key.version, ...aad])),
     );
@@ -199,10 +208,12 @@ export class Encryption {
     const envelope = readEnvelope(stored);
     if (typeof envelope === 'string') throw new IntegrityError(target, envelope);
     const key = await this.#readKey(subjectId, envelope.keyVersion, target);
-    if (key === null || this.#forgottenKey(key, envelope, subjectId, target)) return undefined;
+    const match = keyMatch(key, envelope, subjectId);
+    if (match === 'foreign') throw new IntegrityError(target, FOREIGN_SUBJECT);
+    if (match === 'forgotten' || key === null) return undefined;
     try {
       const aadBytes = Buffer.from(JSON.stringify([key.keyId, key.version, ...aad]));
-      return { value: JSON.parse(open(key.bytes, envelope.sealed, aadBytes).toString('utf8')) };
+      return { value: JSON.parse(open(key.cipherKey, envelope.sealed, aadBytes).toString('utf8')) };
     } catch (error) {
       throw new IntegrityError(target, 'the ciphertext does not authenticate', { cause: error });
     }
@@ -225,6 +236,90 @@ export class Encryption {
     return this.toString();
   }
 
+  /** The event opened with the keys in `keys`, or which key it still needs. */
+  #openWith(event: RecordedEvent, keys: PageKeys): RecordedEvent | KeyNeeded {
+    const fields = this.#options.fieldsOf(event.type);
+    if (fields === undefined) return event;
+    const data = event.data;
+    if (isPlainObject(data) && Object.hasOwn(data, ENVELOPE_MARK)) return this.#openSealed(event, data, keys);
+    return this.#openFieldEnvelopes(event, fields, keys);
+  }
+
+  /** Envelope version 2: the event's fields sealed together. */
+  #openSealed(
+    event: RecordedEvent,
+    data: Record<string, unknown>,
+    keys: PageKeys,
+  ): RecordedEvent | KeyNeeded {
+    const envelope = readEventEnvelope(data[ENVELOPE_MARK]);
+    if (typeof envelope === 'string') throw new IntegrityError(this.#target(event, ENVELOPE_MARK), envelope);
+    const subjectId = this.#options.subjectOf(event);
+    const key = this.#keyOf(subjectId, envelope.keyVersion, keys);
+    if (key === undefined)
+      return new KeyNeeded(subjectId, envelope.keyVersion, this.#sealedTarget(event, envelope.paths));
+    const match = keyMatch(key, envelope, subjectId);
+    if (match === 'foreign')
+      throw new IntegrityError(this.#sealedTarget(event, envelope.paths), FOREIGN_SUBJECT);
+    let values: unknown[];
+    if (match === 'forgotten' || key === null) {
+      values = envelope.paths.map(() => JSON.parse(this.#options.redactedJson));
+    } else {
+      try {
+        values = openEventFields(key, subjectId, event, envelope);
+      } catch (error) {
+        throw new IntegrityError(
+          this.#sealedTarget(event, envelope.paths),
+          'the ciphertext does not authenticate: changed in storage, moved from another event, or a wrong key',
+          { cause: error },
+        );
+      }
+    }
+    const restored = restoreFields(data, envelope.paths, values);
+    if (restored === undefined) {
+      throw new IntegrityError(
+        this.#sealedTarget(event, envelope.paths),
+        'a field path crosses a value that is not an object',
+      );
+    }
+    return { ...event, data: restored };
+  }
+
+  /** Envelope version 1, as written before 0.2: one envelope per field, in the field's place. */
+  #openFieldEnvelopes(
+    event: RecordedEvent,
+    fields: readonly FieldPath[],
+    keys: PageKeys,
+  ): RecordedEvent | KeyNeeded {
+    const found = envelopesOf(event, fields);
+    if (found.length === 0) return event;
+    const subjectId = this.#options.subjectOf(event);
+    let data = event.data;
+    for (const { keys: fieldKeys, path, value } of found) {
+      const target = this.#target(event, path);
+      const envelope = readEnvelope(value);
+      if (typeof envelope === 'string') throw new IntegrityError(target, envelope);
+      const key = this.#keyOf(subjectId, envelope.keyVersion, keys);
+      if (key === undefined) return new KeyNeeded(subjectId, envelope.keyVersion, target);
+      const match = keyMatch(key, envelope, subjectId);
+      if (match === 'foreign') throw new IntegrityError(target, FOREIGN_SUBJECT);
+      const plain =
+        match === 'forgotten' || key === null
+          ? JSON.parse(this.#options.redactedJson)
+          : this.#openField(key, envelope.sealed, subjectId, event, path, target);
+      data = withValueAt(data, fieldKeys, plain);
+    }
+    return { ...event, data };
+  }
+
+  /** The key from this read's keys, or else from the cache; `undefined` when neither has it. */
+  #keyOf(subjectId: string, version: number, keys: PageKeys): DataKey | null | undefined {
+    const inHand = keys.get(subjectId, version);
+    if (inHand !== undefined) return inHand;
+    const cached = this.#cache.version(subjectId, version);
+    if (cached !== undefined) keys.set(subjectId, version, cached);
+    return cached;
+  }
+
   #subjectOf(event: NewEvent & { streamId: string }, path: string): string {
     const subjectId = this.#options.subjectOf(event);
     try {
@@ -238,19 +333,7 @@ export class Encryption {
     return subjectId;
   }
 
-  #envelopesOf(event: RecordedEvent): FoundEnvelope[] {
-    const fields = this.#options.fieldsOf(event.type);
-    if (fields === undefined) return [];
-    const found: FoundEnvelope[] = [];
-    for (const field of fields) {
-      const value = valueAt(event.data, field.keys);
-      // Plaintext from before the field was configured reads as it was stored.
-      if (looksLikeEnvelope(value)) found.push({ keys: field.keys, path: field.path, value });
-    }
-    return found;
-  }
-
-  #open(
+  #openField(
     key: DataKey,
     sealed: Sealed,
     subjectId: string,
@@ -260,7 +343,7 @@ export class Encryption {
   ): unknown {
     let plaintext: Buffer;
     try {
-      plaintext = open(key.bytes, sealed, fieldAad(key, subjectId, event, path));
+      plaintext = open(key.cipherKey, sealed, fieldAad(key, subjectId, event, path));
     } catch (error) {
       throw new IntegrityError(
         target,
@@ -271,22 +354,9 @@ export class Encryption {
     return JSON.parse(plaintext.toString('utf8'));
   }
 
-  /**
-   * True when the subject's key of the envelope's version is a newer one, made after the key that
-   * sealed it was destroyed; an envelope of another subject is an integrity failure instead.
-   */
-  #forgottenKey(
-    key: DataKey,
-    envelope: { keyId: string; subject: string },
-    subjectId: string,
-    target: IntegrityTarget,
-  ): boolean {
-    if (key.keyId === envelope.keyId) return false;
-    if (envelope.subject === subjectDigest(subjectId)) return true;
-    throw new IntegrityError(
-      target,
-      'the ciphertext was sealed for another subject: moved from another event',
-    );
+  /** What an event envelope's error is about: the event, with its fields' paths as the field. */
+  #sealedTarget(event: RecordedEvent, paths: readonly string[]): IntegrityTarget {
+    return this.#target(event, paths.join(', '));
   }
 
   #target(event: RecordedEvent, field: string): IntegrityTarget {

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { RecordedEvent } from '@strata/core';
 import { ALGORITHM, type Sealed } from './aes-gcm.js';
+import { type FieldPath, valueAt } from './field-paths.js';
 
 /** The marker key of an envelope; no plain payload of a configured field is an object with it. */
 export const ENVELOPE_MARK = '$strata.encrypted';
@@ -75,4 +77,44 @@ export function readEnvelope(
       ciphertext: Buffer.from(ct, 'base64'),
     },
   };
+}
+
+/** Binds a field's ciphertext to its key, subject, event (id, stream, type) and path. */
+export function fieldAad(
+  key: { keyId: string; version: number },
+  subjectId: string,
+  event: { id: string; streamId: string; type: string },
+  path: string,
+): Buffer {
+  return Buffer.from(
+    JSON.stringify([
+      'strata.field',
+      1,
+      ALGORITHM,
+      key.keyId,
+      key.version,
+      subjectId,
+      event.id,
+      event.streamId,
+      event.type,
+      path,
+    ]),
+  );
+}
+
+/** A version 1 envelope found in a stored event, with where it is. */
+export interface FoundEnvelope {
+  keys: readonly string[];
+  path: string;
+  value: Record<string, unknown>;
+}
+
+export function envelopesOf(event: RecordedEvent, fields: readonly FieldPath[]): FoundEnvelope[] {
+  const found: FoundEnvelope[] = [];
+  for (const field of fields) {
+    const value = valueAt(event.data, field.keys);
+    // Plaintext from before the field was configured reads as it was stored.
+    if (looksLikeEnvelope(value)) found.push({ keys: field.keys, path: field.path, value });
+  }
+  return found;
 }

@@ -16,7 +16,7 @@ export function parseFieldPath(path: unknown, where: string): FieldPath {
   return { path, keys };
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -46,4 +46,70 @@ export function withValueAt(data: unknown, keys: readonly string[], value: unkno
     configurable: true,
   });
   return copy;
+}
+
+/**
+ * A copy of `data` without the properties at `paths` (lists of keys; those it does not have are
+ * skipped). Only the objects along the paths are copied, and each is built key by key: deleting
+ * from a copy turned it into a slow dictionary object that every later step paid for.
+ */
+export function withoutValuesAt(
+  data: Record<string, unknown>,
+  paths: readonly (readonly string[])[],
+): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(data)) {
+    let dropped = false;
+    let nested: string[][] | undefined;
+    for (const keys of paths) {
+      if (keys[0] !== key) continue;
+      if (keys.length === 1) {
+        dropped = true;
+      } else {
+        nested ??= [];
+        nested.push(keys.slice(1));
+      }
+    }
+    if (dropped) continue;
+    const value = data[key];
+    defineValue(
+      copy,
+      key,
+      nested !== undefined && isPlainObject(value) ? withoutValuesAt(value, nested) : value,
+    );
+  }
+  return copy;
+}
+
+/**
+ * Sets `value` at `keys` in `target`, an object the caller owns: the objects along the path are
+ * copied, never changed (they belong to the stored event). False when the path crosses a value
+ * that is not an object.
+ */
+export function setValueAt(
+  target: Record<string, unknown>,
+  keys: readonly string[],
+  value: unknown,
+): boolean {
+  let at = target;
+  const last = keys.length - 1;
+  for (let i = 0; i < last; i++) {
+    const key = keys[i]!;
+    const next = Object.hasOwn(at, key) ? at[key] : {};
+    if (!isPlainObject(next)) return false;
+    const copy = { ...next };
+    defineValue(at, key, copy);
+    at = copy;
+  }
+  defineValue(at, keys[last]!, value);
+  return true;
+}
+
+/** `object[key] = value`, except that a `__proto__` key of JSON data is defined, never assigned. */
+export function defineValue(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    object[key] = value;
+  }
 }

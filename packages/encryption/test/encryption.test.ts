@@ -10,7 +10,7 @@ afterEach(() => {
 });
 
 describe('round trips', () => {
-  it('every read path returns the plaintext; storage holds only envelopes for configured fields', async () => {
+  it('every read path returns the plaintext; storage holds one envelope per event for its configured fields', async () => {
     const { store, inner } = setup();
     const appended = await store.append('user-u-1', [
       userCreated('u-1', 'ada@example.com'),
@@ -47,9 +47,15 @@ describe('round trips', () => {
       expect(text).not.toContain(secret);
     }
     const payment = stored[1]!.data as Record<string, Record<string, unknown>>;
-    expect(payment.card_number).toMatchObject({ [ENVELOPE_MARK]: 1, alg: 'AES-256-GCM', kv: 1 });
-    expect(payment.billing!.city).toBe('London');
-    expect(payment.billing!.address).toMatchObject({ [ENVELOPE_MARK]: 1 });
+    // The fields are taken out, nested ones too, and sealed together in one envelope.
+    expect(payment[ENVELOPE_MARK]).toMatchObject({
+      v: 2,
+      alg: 'AES-256-GCM',
+      kv: 1,
+      paths: ['card_number', 'cvv', 'billing.address'],
+    });
+    expect(Object.keys(payment)).toEqual(['userId', 'amount', 'billing', ENVELOPE_MARK]);
+    expect(payment.billing).toEqual({ city: 'London' });
     expect(payment.amount).toBe(1250);
     // Fields of types that are not configured, and unencrypted fields, are stored as they are.
     expect(stored[3]!.data).toEqual({ email: 'x' });
@@ -62,10 +68,38 @@ describe('round trips', () => {
     await store.append('user-u-1', events);
     expect(events).toEqual(copy);
     const [a, b] = (await inner.readAll()).map(
-      (e) => (e.data as { email: { iv: string; ct: string } }).email,
+      (e) => (e.data as Record<string, { ct: string }>)[ENVELOPE_MARK]!.ct,
     );
-    expect(a!.iv).not.toBe(b!.iv);
-    expect(a!.ct).not.toBe(b!.ct);
+    // The IV is the first 12 bytes of `ct`.
+    const ivOf = (ct: string) => Buffer.from(ct, 'base64').subarray(0, 12).toString('hex');
+    expect(ivOf(a!)).not.toBe(ivOf(b!));
+    expect(a).not.toBe(b);
+  });
+
+  it('binds streams and subjects named beyond the BMP, and seals fields far larger than its scratch space', async () => {
+    const { store, inner, encryption } = setup();
+    const big = 'x'.repeat(300_000);
+    await store.append('user-🦄', [userCreated('🦄', 'unicorn@example.com'), userCreated('🦄', big)]);
+    const [small, large] = await store.readStream('user-🦄');
+    expect(small!.data).toMatchObject({ userId: '🦄', email: 'unicorn@example.com' });
+    expect((large!.data as { email: string }).email).toBe(big);
+    // Still bound: the envelope moved to another stream of the same subject does not open.
+    await store.append('user-🦄-copy', [userCreated('🦄', 'other@example.com')]);
+    const [source] = await inner.readStream('user-🦄');
+    const moved = tampered(inner, (event) =>
+      event.streamId === 'user-🦄-copy'
+        ? {
+            ...event,
+            data: {
+              ...(event.data as object),
+              [ENVELOPE_MARK]: (source!.data as Record<string, unknown>)[ENVELOPE_MARK],
+            },
+          }
+        : event,
+    );
+    await expect(withEncryption(moved, encryption).readStream('user-🦄-copy')).rejects.toSatisfy(
+      IntegrityError.isInstance,
+    );
   });
 
   it('refuses bad input before any key is made or anything written', async () => {
@@ -86,6 +120,13 @@ describe('round trips', () => {
         store.append('s', [{ type: 'UserCreated', data: { userId: 'u', email: { [ENVELOPE_MARK]: 1 } } }]),
       ),
     ).toBe('events[0].data.email');
+    expect(
+      await refused(() =>
+        store.append('s', [
+          { type: 'UserCreated', data: { userId: 'u', name: 'n', [ENVELOPE_MARK]: { v: 2 } } },
+        ]),
+      ),
+    ).toBe(`events[0].data.${ENVELOPE_MARK}`);
     expect(await inner.readAll()).toEqual([]);
     expect(await keyStore.listKeys()).toEqual([]);
   });
@@ -115,32 +156,74 @@ describe('round trips', () => {
 });
 
 describe('tampering and wrong keys', () => {
-  it('a changed ciphertext is an IntegrityError naming the event and the field, never garbage', async () => {
+  it('a changed IV, tag or ciphertext is an IntegrityError naming the event and the fields, never garbage', async () => {
     const { inner, encryption } = setup();
     await withEncryption(inner, encryption).append('user-u-1', [userCreated('u-1', 'ada@example.com')]);
     const [stored] = await inner.readAll();
-    const flipped = tampered(inner, (event) => {
-      const data = structuredClone(event.data) as { email: { ct: string } };
-      const bytes = Buffer.from(data.email.ct, 'base64');
-      bytes[0]! ^= 1;
-      data.email.ct = bytes.toString('base64');
-      return { ...event, data };
-    });
-    const error = await withEncryption(flipped, encryption)
-      .readAll()
-      .catch((e: unknown) => e);
-    expect(IntegrityError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({
-      code: 'STRATA_INTEGRITY',
-      name: 'IntegrityError',
-      eventId: stored!.id,
-      field: 'email',
-    });
-    expect((error as Error).message).toContain(stored!.id);
-    expect((error as Error).message).toContain('"email"');
+    // `ct` holds the IV (bytes 0-11), the tag (12-27) and the ciphertext (28 on).
+    for (const offset of [0, 12, 28]) {
+      const flipped = tampered(inner, (event) => {
+        const data = structuredClone(event.data) as Record<string, { ct: string }>;
+        const bytes = Buffer.from(data[ENVELOPE_MARK]!.ct, 'base64');
+        bytes[offset]! ^= 1;
+        data[ENVELOPE_MARK]!.ct = bytes.toString('base64');
+        return { ...event, data };
+      });
+      const error = await withEncryption(flipped, encryption)
+        .readAll()
+        .catch((e: unknown) => e);
+      expect(IntegrityError.isInstance(error), `byte ${offset}`).toBe(true);
+      expect(error).toMatchObject({
+        code: 'STRATA_INTEGRITY',
+        name: 'IntegrityError',
+        eventId: stored!.id,
+        field: 'email, phone',
+      });
+      expect((error as Error).message).toContain(stored!.id);
+      expect((error as Error).message).toContain('"email, phone"');
+    }
   });
 
-  it('a ciphertext moved to another field or another event fails', async () => {
+  it('a changed or malformed envelope is an IntegrityError, never a half-opened event', async () => {
+    const { inner, encryption } = setup();
+    await withEncryption(inner, encryption).append('user-u-1', [userCreated('u-1', 'ada@example.com')]);
+    const changedTo = (change: (envelope: Record<string, unknown>) => void) =>
+      withEncryption(
+        tampered(inner, (event) => {
+          const data = structuredClone(event.data) as Record<string, Record<string, unknown>>;
+          change(data[ENVELOPE_MARK]!);
+          return { ...event, data };
+        }),
+        encryption,
+      ).readAll();
+    // The paths are authenticated: a field cannot be moved, dropped or added.
+    await expect(changedTo((e) => (e.paths = ['phone', 'email']))).rejects.toSatisfy(
+      IntegrityError.isInstance,
+    );
+    await expect(changedTo((e) => (e.paths = ['email']))).rejects.toSatisfy(IntegrityError.isInstance);
+    await expect(changedTo((e) => (e.v = 3))).rejects.toThrow(/envelope version 3 is not known/);
+    await expect(changedTo((e) => (e.alg = 'AES-128-CBC'))).rejects.toThrow(/algorithm AES-128-CBC/);
+    await expect(changedTo((e) => (e.paths = []))).rejects.toThrow(/field paths are missing/);
+    await expect(changedTo((e) => (e.ct = 'AAAA'))).rejects.toSatisfy(IntegrityError.isInstance);
+    // The rest of the data is not encrypted, but a path that no longer leads anywhere is no field.
+    const { inner: paid, encryption: paying, store } = setup();
+    await store.append('user-u-1', [paymentProcessed('u-1', '4111111111111111')]);
+    const billingAsText = tampered(paid, (event) => ({
+      ...event,
+      data: { ...(event.data as object), billing: 'London' },
+    }));
+    await expect(withEncryption(billingAsText, paying).readAll()).rejects.toThrow(
+      /field "card_number, cvv, billing.address" .*crosses a value that is not an object/,
+    );
+    await expect(
+      changedTo((e) => {
+        e.kid = 'another-key';
+        e.sub = 'another-subject';
+      }),
+    ).rejects.toThrow(/sealed for another subject/);
+  });
+
+  it('a ciphertext moved to another event fails', async () => {
     const { inner, encryption } = setup();
     const store = withEncryption(inner, encryption);
     await store.append('user-u-1', [
@@ -149,29 +232,26 @@ describe('tampering and wrong keys', () => {
     ]);
     await store.append('user-u-2', [userCreated('u-2', 'grace@example.com')]);
     const stored = await inner.readAll();
-    const envelopeOf = (i: number, field: 'email' | 'phone') =>
-      (stored[i]!.data as Record<string, unknown>)[field];
-
-    const toPhone = tampered(inner, (e) =>
-      e.id === stored[0]!.id ? { ...e, data: { ...(e.data as object), phone: envelopeOf(0, 'email') } } : e,
-    );
-    await expect(withEncryption(toPhone, encryption).readStream('user-u-1')).rejects.toMatchObject({
-      field: 'phone',
+    const envelopeOf = (i: number, _field: 'email') =>
+      (stored[i]!.data as Record<string, unknown>)[ENVELOPE_MARK];
+    const withEnvelope = (data: unknown, envelope: unknown) => ({
+      ...(data as object),
+      [ENVELOPE_MARK]: envelope,
     });
 
     // Another event of the same stream, type and subject: the event id is bound too.
     const toSibling = tampered(inner, (e) =>
-      e.id === stored[1]!.id ? { ...e, data: { ...(e.data as object), email: envelopeOf(0, 'email') } } : e,
+      e.id === stored[1]!.id ? { ...e, data: withEnvelope(e.data, envelopeOf(0, 'email')) } : e,
     );
     const sibling = await withEncryption(toSibling, encryption)
       .readStream('user-u-1')
       .catch((e: unknown) => e);
     expect(IntegrityError.isInstance(sibling)).toBe(true);
-    expect(sibling).toMatchObject({ eventId: stored[1]!.id, field: 'email' });
+    expect(sibling).toMatchObject({ eventId: stored[1]!.id, field: 'email, phone' });
 
     // Another user's event: another subject, so another key and another binding.
     const toOtherUser = tampered(inner, (e) =>
-      e.id === stored[2]!.id ? { ...e, data: { ...(e.data as object), email: envelopeOf(0, 'email') } } : e,
+      e.id === stored[2]!.id ? { ...e, data: withEnvelope(e.data, envelopeOf(0, 'email')) } : e,
     );
     await expect(withEncryption(toOtherUser, encryption).readStream('user-u-2')).rejects.toSatisfy(
       IntegrityError.isInstance,
@@ -181,7 +261,7 @@ describe('tampering and wrong keys', () => {
     await store.append('user-u-1-copy', [userCreated('u-1', 'x@example.com')]);
     const copyId = (await inner.readStream('user-u-1-copy'))[0]!.id;
     const toOtherStream = tampered(inner, (e) =>
-      e.id === copyId ? { ...e, data: { ...(e.data as object), email: envelopeOf(0, 'email') } } : e,
+      e.id === copyId ? { ...e, data: withEnvelope(e.data, envelopeOf(0, 'email')) } : e,
     );
     await expect(withEncryption(toOtherStream, encryption).readStream('user-u-1-copy')).rejects.toSatisfy(
       IntegrityError.isInstance,
@@ -202,7 +282,7 @@ describe('tampering and wrong keys', () => {
       .readAll()
       .catch((e: unknown) => e);
     expect(IntegrityError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ field: 'email', subjectId: 'u-1', eventType: 'UserCreated' });
+    expect(error).toMatchObject({ field: 'email, phone', subjectId: 'u-1', eventType: 'UserCreated' });
     expect((error as Error).message).toMatch(/does not unwrap with master key "m1"/);
 
     const missing = createEncryption({

@@ -5,7 +5,9 @@ import { expect, it, vi } from 'vitest';
 import { unwrapDataKey } from '../src/data-key.js';
 import {
   createEncryption,
+  ENVELOPE_MARK,
   type EncryptionOptions,
+  IntegrityError,
   masterKey,
   withEncryption,
   withSnapshotEncryption,
@@ -89,8 +91,10 @@ it('no key material in errors, logs, toString, JSON.stringify or util.inspect of
         .catch((e: unknown) => e),
     ];
     const flipped = tampered(inner, (event) => {
-      const data = structuredClone(event.data) as { email: { tag: string } };
-      data.email.tag = Buffer.alloc(16).toString('base64');
+      const data = structuredClone(event.data) as Record<string, { ct: string }>;
+      const sealed = Buffer.from(data[ENVELOPE_MARK]!.ct, 'base64');
+      sealed.fill(0, 12, 28); // the tag
+      data[ENVELOPE_MARK]!.ct = sealed.toString('base64');
       return { ...event, data };
     });
     errors.push(
@@ -104,6 +108,8 @@ it('no key material in errors, logs, toString, JSON.stringify or util.inspect of
         .catch((e: unknown) => e),
     );
     expect(errors.every((error) => error instanceof Error)).toBe(true);
+    // The wrong key and the tampered tag are the integrity failures they stand for, not slips of the test.
+    expect(errors.slice(0, 2).every((error) => IntegrityError.isInstance(error))).toBe(true);
     for (const error of errors) {
       const e = error as Error;
       outputs.push(e.message, e.stack ?? '', ...printed(e), ...printed(e.cause));

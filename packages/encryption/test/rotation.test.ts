@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createEncryption, masterKey, type RewrapProgress, withEncryption } from '../src/index.js';
+import {
+  createEncryption,
+  ENVELOPE_MARK,
+  masterKey,
+  type RewrapProgress,
+  withEncryption,
+} from '../src/index.js';
 import { SEED_FIELDS, setup, userCreated } from './fixtures.js';
 
 const subjectOf = (event: { data: unknown }) => (event.data as { userId: string }).userId;
@@ -11,7 +17,9 @@ describe('key rotation', () => {
     await store.append('user-u-1', [userCreated('u-1', 'old@example.com')]);
     expect(await encryption.rotateDataKey('u-1')).toBe(2);
     await store.append('user-u-1', [userCreated('u-1', 'new@example.com')]);
-    const versions = (await inner.readAll()).map((e) => (e.data as { email: { kv: number } }).email.kv);
+    const versions = (await inner.readAll()).map(
+      (e) => (e.data as Record<string, { kv: number }>)[ENVELOPE_MARK]!.kv,
+    );
     expect(versions).toEqual([1, 2]);
     expect((await store.readAll()).map((e) => (e.data as { email: string }).email)).toEqual([
       'old@example.com',

@@ -48,17 +48,21 @@ it('no configured field appears in plaintext in the SQLite rows, and a row chang
       expect(text).toContain('London');
       expect(JSON.parse(rows[1]!.data as string).amount).toBe(1250);
 
-      // Someone swaps the card number's and the CVV's ciphertexts in the database.
+      // Someone swaps the card number's and the CVV's places in the envelope, in the database.
       db.prepare(
-        `UPDATE strata_events SET data = json_set(data, '$.cvv', json_extract(data, '$.card_number'),
-           '$.card_number', json_extract(data, '$.cvv')) WHERE position = ?`,
+        `UPDATE strata_events SET data = json_set(data, '$."$strata.encrypted".paths',
+           json_array('cvv', 'card_number', 'billing.address')) WHERE position = ?`,
       ).run(rows[1]!.position);
     } finally {
       db.close();
     }
     const error = await store.readStream('user-u-1').catch((e: unknown) => e);
     expect(IntegrityError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ eventType: 'PaymentProcessed', field: 'card_number', version: 2 });
+    expect(error).toMatchObject({
+      eventType: 'PaymentProcessed',
+      field: 'cvv, card_number, billing.address',
+      version: 2,
+    });
   } finally {
     await store.close();
     await inner.close();

@@ -3,7 +3,8 @@ import type { BenchLocation } from '../snapshots/snapshot-backends.js';
 import { probeTargets, selectByKeys } from '../target-registry.js';
 import { WRAPPER_BACKENDS, type WrapperBackend, wrapperBackendKeys } from './wrapper-backends.js';
 import { wrapperCaseStores } from './wrapper-cases.js';
-import { ENCRYPTED_FIELDS } from './wrapper-events.js';
+import { type CipherBound, cipherBounds, measureCipherFloor } from './wrapper-cipher-floor.js';
+import { customerEvent, ENCRYPTED_FIELDS } from './wrapper-events.js';
 import {
   formatWrapperGoal,
   judgeWrapperGoals,
@@ -33,6 +34,10 @@ export interface WrapperTargetRun {
 
 export interface WrapperReport {
   scale: WrapperScale;
+  /** node:crypto's own time to open one event's sealed fields, in µs, measured after each target. */
+  cipherFloor: { target: string; microseconds: number }[];
+  /** The best `vs plain` of a read that one decryption per event allows, from that floor. */
+  cipherBounds: CipherBound[];
   rates: WrapperRates[];
   costs: WrapperCost[];
   goals: WrapperGoalResult[];
@@ -63,11 +68,18 @@ export async function runWrapperSuite(args: BenchArgs): Promise<WrapperReport> {
 
   const rates: WrapperRates[] = [];
   const runs: WrapperTargetRun[] = [];
+  const cipherFloor: WrapperReport['cipherFloor'] = [];
+  const bounds: CipherBound[] = [];
   for (const backend of runnable) {
     const started = performance.now();
     const open = await backend.open();
     try {
-      rates.push(...(await measureWrappers(backend.name, wrapperCaseStores(open.store), scale)));
+      const measured = await measureWrappers(backend.name, wrapperCaseStores(open.store), scale);
+      // Right after the target's rounds, so that the machine's load is as close as it gets to theirs.
+      const floor = measureCipherFloor(SEALED_PLAINTEXT, AAD_BYTES, scale.rounds);
+      rates.push(...measured);
+      cipherFloor.push({ target: backend.name, microseconds: floor });
+      bounds.push(...cipherBounds(measured, floor));
     } finally {
       await open.cleanup();
     }
@@ -85,9 +97,12 @@ export async function runWrapperSuite(args: BenchArgs): Promise<WrapperReport> {
   }
   if (goals.length > 0)
     console.log(`\nWrapper goals:\n${goals.map((g) => `  ${formatWrapperGoal(g)}`).join('\n')}`);
+  if (cipherFloor.length > 0) console.log(`\n${formatCipherFloor(cipherFloor, bounds, labels)}`);
   for (const { target, reason } of skipped) console.log(`Not run: ${target.name}: ${reason}`);
   return {
     scale,
+    cipherFloor,
+    cipherBounds: bounds,
     rates,
     costs,
     goals,
@@ -95,6 +110,35 @@ export async function runWrapperSuite(args: BenchArgs): Promise<WrapperReport> {
     skipped: skipped.map(({ target, reason }) => ({ target: target.name, reason })),
     misses: goals.filter((g) => !g.pass).map(formatWrapperGoal),
   };
+}
+
+/** What `withEncryption` seals per bench event: the two fields' values as one JSON array. */
+const SEALED_PLAINTEXT = (() => {
+  const data = customerEvent('customer-0001', 1).data as Record<string, unknown>;
+  return JSON.stringify(ENCRYPTED_FIELDS.map((field) => data[field]));
+})();
+/** About the size of the AAD binding a bench event's fields (key, subject, event id, stream, type, paths). */
+const AAD_BYTES = 160;
+
+function formatCipherFloor(
+  floor: WrapperReport['cipherFloor'],
+  bounds: readonly CipherBound[],
+  labels: ReadonlyMap<string, string>,
+): string {
+  const lines = [
+    `Cipher floor: node:crypto alone, opening one event's sealed fields (AES-256-GCM, ${Buffer.byteLength(SEALED_PLAINTEXT)} bytes, ` +
+      `${AAD_BYTES}-byte AAD), against the plain store's time per event read. The best vs plain one decryption per event allows:`,
+  ];
+  for (const { target, microseconds } of floor) {
+    const reads = bounds.filter((b) => b.target === target);
+    const each = reads.map(
+      (b) => `${b.operation} ${b.plainMicroseconds.toFixed(2)} µs → ${b.bestRatio.toFixed(2)}x`,
+    );
+    lines.push(
+      `  ${labels.get(target) ?? target}: ${microseconds.toFixed(2)} µs an event; ${each.join(', ')}`,
+    );
+  }
+  return lines.join('\n');
 }
 
 function describe(scale: WrapperScale): string {

@@ -9,7 +9,7 @@ export interface OrderLine {
 export type OrderStatus = 'open' | 'paid' | 'shipped' | 'cancelled';
 
 export type OrderEvent =
-  | { type: 'order.placed'; data: { userId: string; placedAt: Date } }
+  | { type: 'order.placed'; data: { userId: string; placedAt: Date; deliverTo?: string } }
   | { type: 'order.item_added'; data: OrderLine }
   | { type: 'order.paid'; data: { amountCents: number } }
   | { type: 'order.shipped'; data: { carrier: string } }
@@ -22,12 +22,14 @@ export class OrderRuleError extends Error {
 
 export class Order extends AggregateRoot<OrderEvent> {
   userId = '';
+  deliverTo: string | undefined;
   status: OrderStatus = 'open';
   lines: OrderLine[] = [];
 
   protected readonly handlers: EventHandlers<OrderEvent> = {
-    'order.placed': ({ userId }) => {
+    'order.placed': ({ userId, deliverTo }) => {
       this.userId = userId;
+      this.deliverTo = deliverTo;
     },
     'order.item_added': (line) => {
       this.lines.push(line);
@@ -47,9 +49,13 @@ export class Order extends AggregateRoot<OrderEvent> {
     return this.lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
   }
 
-  place(userId: string): void {
+  place(userId: string, deliverTo?: string): void {
     if (this.version > 0) throw new OrderRuleError(`order ${this.id} was already placed`);
-    this.record('order.placed', { userId, placedAt: new Date() });
+    this.record('order.placed', {
+      userId,
+      placedAt: new Date(),
+      ...(deliverTo === undefined ? {} : { deliverTo }),
+    });
   }
 
   addItem(line: OrderLine): void {

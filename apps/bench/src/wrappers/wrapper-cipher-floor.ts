@@ -1,0 +1,64 @@
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
+import { median } from '../median-stats.js';
+import type { WrapperOperation, WrapperRates } from './wrapper-measure.js';
+
+/** Opens timed per sample: long enough for the clock, short enough to sample many times. */
+const OPENS_PER_SAMPLE = 2_000;
+
+/**
+ * What node:crypto alone takes to open one AES-256-GCM value of `plaintext`'s size with an AAD of
+ * `aadBytes` (a fresh decipher, AAD, tag, update, final: what any per-event decryption must do), in
+ * µs: the fastest of `samples` samples. The fastest, not the median: a floor, so the bound it gives
+ * is the most a decryption per event could ever leave, even when other processes slowed the rest.
+ * Bare calls on bytes in hand, no JSON, no key lookup.
+ */
+export function measureCipherFloor(plaintext: string, aadBytes: number, samples: number): number {
+  const key = createSecretKey(randomBytes(32));
+  const iv = randomBytes(12);
+  const aad = randomBytes(aadBytes);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(aad);
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  const tag = cipher.getAuthTag();
+  const microseconds: number[] = [];
+  let opened = 0;
+  for (let sample = 0; sample < samples; sample++) {
+    const started = performance.now();
+    for (let i = 0; i < OPENS_PER_SAMPLE; i++) {
+      const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+      decipher.setAAD(aad);
+      decipher.setAuthTag(tag);
+      opened += decipher.update(ciphertext).length;
+      decipher.final();
+    }
+    microseconds.push(((performance.now() - started) * 1000) / OPENS_PER_SAMPLE);
+  }
+  if (opened !== ciphertext.length * OPENS_PER_SAMPLE * samples)
+    throw new Error('a decryption came back short');
+  return Math.min(...microseconds);
+}
+
+/** The most of the plain store's read throughput that one decryption per event can leave. */
+export interface CipherBound {
+  target: string;
+  operation: WrapperOperation;
+  /** The plain store's median time per event read, in µs. */
+  plainMicroseconds: number;
+  /** plain / (plain + cipher floor): the best `vs plain` any per-event decryption can reach. */
+  bestRatio: number;
+}
+
+/** For each read of each target, the ratio the cipher floor alone would leave. */
+export function cipherBounds(rates: readonly WrapperRates[], floorMicroseconds: number): CipherBound[] {
+  return rates
+    .filter((row) => row.wrapperCase === 'plain' && row.operation !== 'append')
+    .map((row) => {
+      const plainMicroseconds = 1e6 / median(row.eventsPerSecond);
+      return {
+        target: row.target,
+        operation: row.operation,
+        plainMicroseconds,
+        bestRatio: plainMicroseconds / (plainMicroseconds + floorMicroseconds),
+      };
+    });
+}
