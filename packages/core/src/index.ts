@@ -10,6 +10,13 @@ export type {
   SnapshotLookup,
 } from './aggregate-snapshots.js';
 export { withRecordedEvents } from './append-result.js';
+export type {
+  AppendTransactionContext,
+  AppendTransactionHook,
+  AppendTransactionHooks,
+} from './append-transaction-hooks.js';
+export type { Awaitable } from './awaitable.js';
+export { isPromiseLike, thenOrNow } from './awaitable.js';
 export type { PreparedCheckpointSave } from './checkpoint-input.js';
 export { checkpointAfter, checkpointRefusal, prepareSaveCheckpoint } from './checkpoint-input.js';
 export type { CheckpointState, CheckpointStore, SaveCheckpointOptions } from './checkpoint-store.js';
@@ -102,6 +109,7 @@ export type {
   Snapshot,
   SnapshotStore,
 } from './snapshot-store.js';
+export type { TransactionalCheckpoints } from './transactional-checkpoints.js';
 export { uuidv7 } from './uuid.js';
 export type { ValueType } from './value-codec.js';
 export { ValueCodec } from './value-codec.js';

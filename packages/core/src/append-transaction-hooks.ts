@@ -1,0 +1,38 @@
+import type { Awaitable } from './awaitable.js';
+import type { RecordedEvent } from './event.js';
+
+/** What an append-transaction hook sees: the append's open transaction and its events. */
+export interface AppendTransactionContext<Tx> {
+  /** The append's transaction: what the hook writes through it commits or rolls back with the events. */
+  readonly tx: Tx;
+  /**
+   * The events of one append, with their final versions and positions: the same array the append
+   * returns as `AppendResult.events`, so leave it unchanged.
+   */
+  readonly events: readonly RecordedEvent[];
+  /**
+   * The position of the last event committed before this append's first one (`0n` for none). The
+   * stores with this capability hand positions out in commit order under a lock that the append
+   * holds until it commits, so no event can still commit below this append: a hook that finds its
+   * checkpoint here knows it has seen every event before these. Costs one indexed query.
+   */
+  precedingPosition(): Awaitable<bigint>;
+}
+
+/**
+ * Runs inside the append's transaction, after the events are written and before the commit. A
+ * hook that throws (or rejects) rolls the whole append back, and the append rejects with the
+ * hook's error. On SQLite it must be synchronous: a returned Promise rolls the append back too.
+ */
+export type AppendTransactionHook<Tx> = (context: AppendTransactionContext<Tx>) => Awaitable<void>;
+
+/**
+ * A store that runs hooks inside every append's transaction, with the same `Tx` handle as its
+ * `TransactionalCheckpoints`: the place for realtime projections whose read model lives in the
+ * event store's own database. The SQLite, PostgreSQL and MySQL stores implement it beside their
+ * adapter-specific `onAppend`. Idempotent retries write nothing and run no hook.
+ */
+export interface AppendTransactionHooks<Tx> {
+  /** Registers `hook` for every later append of this store instance; returns a function that removes it. */
+  onAppendTransaction(hook: AppendTransactionHook<Tx>): () => void;
+}
