@@ -11,12 +11,13 @@ export interface AppendTransactionContext<Tx> {
    */
   readonly events: readonly RecordedEvent[];
   /**
-   * The position of the last event committed before this append's first one (`0n` for none). The
-   * stores with this capability hand positions out in commit order under a lock that the append
-   * holds until it commits, so no event can still commit below this append: a hook that finds its
-   * checkpoint here knows it has seen every event before these. Costs one indexed query.
+   * The position of the last event committed before this append's first one (`0n` for none); with
+   * `types`, the last one of those event types. The stores with this capability hand positions out
+   * in commit order under a lock that the append holds until it commits, so no event can still
+   * commit below this append: a hook whose checkpoint is here knows it has seen every event (of
+   * its types) before these. One indexed lookup per type.
    */
-  precedingPosition(): Awaitable<bigint>;
+  precedingPosition(types?: readonly string[]): Awaitable<bigint>;
 }
 
 /**

@@ -20,7 +20,11 @@ export interface TransactionalCheckpoints<Tx> {
    * error when it throws (or rejects). Nothing of a failed `work` stays written.
    */
   runInTransaction<T>(work: (tx: Tx) => Awaitable<T>): Promise<T>;
-  /** The checkpoint's position as the transaction sees it; `undefined` when absent. */
+  /**
+   * The checkpoint's newest committed position; `undefined` when absent. Where the engine can, the
+   * row stays locked until `tx` ends (as the save that usually follows would lock it), so a racing
+   * save waits instead of making that save fail.
+   */
   loadCheckpointInTransaction(tx: Tx, name: string): Awaitable<bigint | undefined>;
   /**
    * `saveCheckpoint` with the same guards, inside `tx`: it commits or rolls back with the caller's

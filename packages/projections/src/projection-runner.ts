@@ -10,6 +10,7 @@ import {
   LeaseHeldError,
   type LeaseProvider,
   type RecordedEvent,
+  type TransactionalCheckpoints,
   ValidationError,
 } from '@strata/core';
 import { PoisonEventError } from './poison-event-error.js';
@@ -27,14 +28,23 @@ import {
   type RetryOptions,
   resolveRetry,
 } from './retry-policy.js';
+import { TransactionalBatches } from './transactional-batches.js';
 import { WakeSignal } from './wake-signal.js';
 
-export interface ProjectionRunnerOptions {
+/** `Tx` is the projector's transaction handle; `void` for a projector that writes elsewhere. */
+export interface ProjectionRunnerOptions<Tx = void> {
   /** The log to follow. */
   store: EventStore;
   /** Where the projector's position is kept; saves are compare-and-set, so two runners never both advance it. */
   checkpoints: CheckpointStore;
-  projector: Projector;
+  projector: Projector<Tx>;
+  /**
+   * Exactly-once mode: the read model's database (any SQL adapter's `store.checkpoints`, the same
+   * object as `checkpoints`). Each batch's handler writes (through the `tx` they get) and its
+   * checkpoint save commit in one transaction, so nothing is applied twice or lost, whatever
+   * crashes or races. Without it, delivery is at least once.
+   */
+  transactions?: TransactionalCheckpoints<Tx>;
   /** Events read and applied per step; `handleBatch` receives up to this many. Default 100. */
   batchSize?: number;
   retry?: RetryOptions;
@@ -60,6 +70,10 @@ export interface ProjectionRunnerOptions {
   standbyRetryMs?: number;
 }
 
+/** A projector whose handlers take a transaction needs the runner to open one. */
+// biome-ignore lint/suspicious/noConfusingVoidType: `void` is the Tx of a projector that takes none.
+type TransactionsFor<Tx> = [Tx] extends [void] ? unknown : { transactions: TransactionalCheckpoints<Tx> };
+
 /** Thrown inside a step when the lease went away mid-batch: the step stops without saving. */
 class LeaseLost extends Error {}
 
@@ -75,12 +89,14 @@ interface StepResult {
  *
  * Delivery is at least once: a crash after the read model was written and before the checkpoint
  * save applies those events again on restart, so handlers must be idempotent (the README shows
- * how) unless the read model and the checkpoint commit together.
+ * how) unless the read model and the checkpoint commit together: give it `transactions` for that.
  */
-export class ProjectionRunner {
+export class ProjectionRunner<Tx = void> {
   private readonly store: EventStore;
   private readonly checkpoints: CheckpointStore;
-  private readonly projector: Projector;
+  private readonly projector: Projector<Tx>;
+  /** The exactly-once mode, when the runner was given `transactions`. */
+  private readonly transactional: TransactionalBatches<Tx> | undefined;
   private readonly batchSize: number;
   private readonly retry: ResolvedRetry;
   private readonly deadLetters: DeadLetterStore | undefined;
@@ -104,7 +120,7 @@ export class ProjectionRunner {
   private deadLettered = 0;
   private lastError: unknown;
 
-  constructor(options: ProjectionRunnerOptions) {
+  constructor(options: ProjectionRunnerOptions<Tx> & TransactionsFor<Tx>) {
     this.store = options.store;
     this.checkpoints = options.checkpoints;
     this.projector = options.projector;
@@ -124,6 +140,39 @@ export class ProjectionRunner {
     this.leases = options.lease;
     this.standbyRetryMs = options.standbyRetryMs ?? 1_000;
     if (!(this.standbyRetryMs > 0)) throw new ValidationError('standbyRetryMs', 'must be above 0');
+    this.transactional = this.exactlyOnce(options.transactions);
+  }
+
+  private exactlyOnce(
+    transactions: TransactionalCheckpoints<Tx> | undefined,
+  ): TransactionalBatches<Tx> | undefined {
+    if (transactions === undefined) return undefined;
+    if ((transactions as unknown) !== this.checkpoints) {
+      throw new ValidationError(
+        'transactions',
+        "must be the same store as checkpoints (the read model database's store.checkpoints), so loads and saves meet",
+      );
+    }
+    return new TransactionalBatches<Tx>(
+      {
+        name: this.projector.name,
+        retry: this.retry,
+        checkpoint: () => this.checkpoint,
+        fence: () => this.lease?.fence,
+        assertLeaseHeld: () => this.assertLeaseHeld(),
+        committed: (position, applied) => {
+          this.checkpoint = position;
+          this.eventsProcessed += applied;
+          this.meter.record(applied);
+        },
+        poison: (event, error) => this.poison(event, error),
+        withTransientRetries: (work) => this.withTransientRetries(work),
+        report: (error, attempt) => this.report(error, attempt),
+        sleep: (ms) => this.signal.sleep(ms),
+      },
+      this.projector,
+      transactions,
+    );
   }
 
   /** Starts following the log in the background; a no-op while running. */
@@ -329,6 +378,7 @@ export class ProjectionRunner {
     });
     if (page.length === 0) return { read: 0, more: false };
     const events = page.filter((event) => this.wanted(event));
+    if (this.transactional !== undefined) return this.stepInTransactions(this.transactional, page, events);
     if (this.projector.batched) {
       if (events.length > 0) await this.applyIsolatingPoison(events);
     } else {
@@ -349,6 +399,26 @@ export class ProjectionRunner {
     this.checkpoint = last;
     this.eventsProcessed += events.length;
     this.meter.record(events.length);
+    return { read: page.length, more: page.length === this.batchSize };
+  }
+
+  /**
+   * The exactly-once step. Another runner (or a realtime projection) that moved the checkpoint
+   * meanwhile made this transaction roll back: nothing was applied twice, so reload and go on.
+   */
+  private async stepInTransactions(
+    batches: TransactionalBatches<Tx>,
+    page: RecordedEvent[],
+    events: RecordedEvent[],
+  ): Promise<StepResult> {
+    try {
+      await batches.apply(events, page.at(-1)!.position);
+    } catch (error) {
+      if (!CheckpointConflictError.isInstance(error)) throw error;
+      this.report(error, 0);
+      this.checkpointLoaded = false;
+      return { read: page.length, more: true };
+    }
     return { read: page.length, more: page.length === this.batchSize };
   }
 
@@ -382,7 +452,7 @@ export class ProjectionRunner {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.retry.maxAttempts; attempt++) {
       try {
-        await this.withTransientRetries(() => this.projector.apply(events));
+        await this.withTransientRetries(() => this.applyOutsideSteps(events));
         return undefined;
       } catch (error) {
         if (isTransient(error)) throw error;
@@ -392,6 +462,12 @@ export class ProjectionRunner {
       }
     }
     return lastError;
+  }
+
+  /** Without a checkpoint move: in a transaction of its own in exactly-once mode (dead-letter retries). */
+  private async applyOutsideSteps(events: RecordedEvent[]): Promise<void> {
+    if (this.transactional !== undefined) return this.transactional.applyAlone(events);
+    await this.projector.apply(events, undefined as Tx);
   }
 
   private async poison(event: RecordedEvent, error: unknown): Promise<void> {

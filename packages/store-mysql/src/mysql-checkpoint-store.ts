@@ -7,11 +7,14 @@ import {
   type PreparedCheckpointSave,
   prepareSaveCheckpoint,
   type SaveCheckpointOptions,
+  type TransactionalCheckpoints,
+  ValidationError,
 } from '@strata/core';
 import type { MysqlQueryable, MysqlValue } from './mysql-driver.js';
 import { isDuplicateKey, toStoreError } from './mysql-errors.js';
 import { toBigInt } from './mysql-event-row.js';
 import type { MysqlStoreContext } from './mysql-store-context.js';
+import { runMysqlTransaction } from './mysql-transaction.js';
 
 interface CheckpointSql {
   load: string;
@@ -26,9 +29,10 @@ interface CheckpointSql {
  * save is a conditional UPDATE or INSERT: InnoDB's row lock makes the check and the write one step,
  * whichever connection races it. To move a checkpoint with a read-model write, use
  * `saveCheckpointInTransaction` in that write's transaction (an `onAppend` hook's `connection`, or
- * one of your own).
+ * one of your own). As `TransactionalCheckpoints`, it runs a read-model write and a checkpoint save
+ * in one transaction of its own (exactly-once projections).
  */
-export class MysqlCheckpointStore implements CheckpointStore {
+export class MysqlCheckpointStore implements CheckpointStore, TransactionalCheckpoints<MysqlQueryable> {
   private readonly sql: CheckpointSql;
 
   /** @internal Created by `MysqlEventStore`. */
@@ -82,6 +86,36 @@ export class MysqlCheckpointStore implements CheckpointStore {
     const save = prepareSaveCheckpoint(name, position, options);
     await this.context.ready();
     await this.guardedSave(connection, save);
+  }
+
+  /**
+   * Runs `work` in one READ COMMITTED transaction on a connection of the store's pool: commits when
+   * it resolves, rolls back when it rejects and rejects with its error unchanged. Pass the
+   * connection it gets to `saveCheckpointInTransaction` to move a checkpoint with the caller's writes.
+   */
+  async runInTransaction<T>(work: (connection: MysqlQueryable) => T | Promise<T>): Promise<T> {
+    if (typeof work !== 'function') throw new ValidationError('work', 'must be a function');
+    await this.context.ready();
+    return runMysqlTransaction(this.context.db, this.context.options.queryTimeoutMs, work);
+  }
+
+  /**
+   * The checkpoint's position, read with a locking read on `connection`: the newest committed row
+   * even under REPEATABLE READ (an append's transaction), and locked until the transaction ends,
+   * as the save that usually follows would lock it anyway.
+   */
+  async loadCheckpointInTransaction(connection: MysqlQueryable, name: string): Promise<bigint | undefined> {
+    assertName(name, 'name');
+    await this.context.ready();
+    try {
+      const [rows] = await connection.execute(
+        { sql: this.sql.lockedLoad, rowsAsArray: true, timeout: this.context.options.queryTimeoutMs },
+        [name],
+      );
+      return stateOf(rows as unknown[][])?.position;
+    } catch (error) {
+      throw toStoreError(error);
+    }
   }
 
   async deleteCheckpoint(name: string): Promise<void> {

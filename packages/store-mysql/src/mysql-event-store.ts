@@ -1,6 +1,8 @@
 import {
   type AppendOptions,
   type AppendResult,
+  type AppendTransactionHook,
+  type AppendTransactionHooks,
   assertName,
   type EventStore,
   type NewEvent,
@@ -22,13 +24,14 @@ import { MysqlAppendQueue } from './mysql-append-queue.js';
 import { MysqlAppendSql } from './mysql-append-sql.js';
 import { MysqlCheckpointStore } from './mysql-checkpoint-store.js';
 import { MysqlDeadLetterStore } from './mysql-dead-letter-store.js';
-import type { MysqlPool, MysqlValue } from './mysql-driver.js';
+import type { MysqlPool, MysqlQueryable, MysqlValue } from './mysql-driver.js';
 import { STORE_NAME } from './mysql-errors.js';
 import { findStoredEvents } from './mysql-event-lookup.js';
 import { type EventRow, toRecordedEvent } from './mysql-event-row.js';
 import { MysqlKeyStore } from './mysql-key-store.js';
 import { MysqlLeaseProvider } from './mysql-lease-provider.js';
 import type { MigrateResult } from './mysql-migrate.js';
+import { precedingPositionQuery } from './mysql-preceding-position.js';
 import { MysqlReadSql } from './mysql-read-sql.js';
 import { MysqlSnapshotStore } from './mysql-snapshot-store.js';
 import { MysqlStoreContext } from './mysql-store-context.js';
@@ -47,7 +50,7 @@ const MAX_POSITION = 2n ** 64n - 1n;
  * `readAll` never skips an event that commits late (see docs/global-ordering.md).
  * `snapshots`, `checkpoints`, `deadLetters` and `keys` use the same pool and table prefix.
  */
-export class MysqlEventStore implements EventStore {
+export class MysqlEventStore implements EventStore, AppendTransactionHooks<MysqlQueryable> {
   /** Snapshots in the same database. */
   readonly snapshots: MysqlSnapshotStore;
   /** Projection checkpoints in the same database. */
@@ -91,6 +94,22 @@ export class MysqlEventStore implements EventStore {
    * projections to write read models atomically with the events. Returns a function that removes
    * it. Idempotent retries write nothing and run no hook.
    */
+  /**
+   * `onAppend` in the shape every SQL store shares (`AppendTransactionHooks`): the hook gets the
+   * append's connection as `tx`. Same order, same rollback rules as `onAppend`.
+   */
+  onAppendTransaction(hook: AppendTransactionHook<MysqlQueryable>): () => void {
+    if (typeof hook !== 'function') throw new ValidationError('hook', 'must be a function');
+    const preceding = precedingPositionQuery(this.context.tables.events, this.context.options.queryTimeoutMs);
+    return this.onAppend(({ connection, events }) =>
+      hook({
+        tx: connection,
+        events,
+        precedingPosition: (types) => preceding(connection, events[0]!.position, types),
+      }),
+    );
+  }
+
   onAppend(hook: MysqlAppendHook): () => void {
     if (typeof hook !== 'function') throw new ValidationError('hook', 'must be a function');
     this.hooks = [...this.hooks, hook];

@@ -6,11 +6,14 @@ import {
   type PreparedCheckpointSave,
   prepareSaveCheckpoint,
   type SaveCheckpointOptions,
+  type TransactionalCheckpoints,
+  ValidationError,
 } from '@strata/core';
 import type { PostgresConnection } from './postgres-connection.js';
 import { toStoreError } from './postgres-errors.js';
 import type { PostgresClient, PostgresQueryConfig, PostgresQueryResult } from './postgres-pool.js';
 import { type PreparedStatement, preparedStatement } from './postgres-statement.js';
+import { runPostgresTransaction } from './postgres-transaction.js';
 
 type Run = (config: PostgresQueryConfig) => Promise<PostgresQueryResult>;
 
@@ -19,10 +22,12 @@ type Run = (config: PostgresQueryConfig) => Promise<PostgresQueryResult>;
  * the store's pool, table prefix and lifetime. A guarded save is a conditional UPDATE or INSERT:
  * the row lock makes the check and the write one step, whichever connection races it. To move a
  * checkpoint with a read-model write, use `saveCheckpointInTransaction` in that write's transaction
- * (an `onAppend` hook's `client`, or one of your own).
+ * (an `onAppend` hook's `client`, or one of your own). As `TransactionalCheckpoints`, it runs a
+ * read-model write and a checkpoint save in one transaction of its own (exactly-once projections).
  */
-export class PostgresCheckpointStore implements CheckpointStore {
+export class PostgresCheckpointStore implements CheckpointStore, TransactionalCheckpoints<PostgresClient> {
   private readonly load: PreparedStatement;
+  private readonly lockedLoad: PreparedStatement;
   private readonly update: PreparedStatement;
   private readonly insert: PreparedStatement;
   private readonly remove: PreparedStatement;
@@ -30,6 +35,9 @@ export class PostgresCheckpointStore implements CheckpointStore {
   constructor(private readonly connection: PostgresConnection) {
     const { checkpoints } = connection.tables;
     this.load = preparedStatement(`SELECT position, fence FROM ${checkpoints} WHERE name = $1`);
+    this.lockedLoad = preparedStatement(
+      `SELECT position, fence FROM ${checkpoints} WHERE name = $1 FOR UPDATE`,
+    );
     // $5 NULL: any position. The fence may only stay or rise.
     this.update = preparedStatement(
       `UPDATE ${checkpoints} SET position = $2, fence = COALESCE($3, fence), updated_at = $4
@@ -81,6 +89,27 @@ export class PostgresCheckpointStore implements CheckpointStore {
         throw toStoreError(error);
       }
     }, save);
+  }
+
+  /**
+   * Runs `work` in one READ COMMITTED transaction on a connection of the store's pool: commits when
+   * it resolves, rolls back when it rejects and rejects with its error unchanged. Pass the client it
+   * gets to `saveCheckpointInTransaction` to move a checkpoint with the caller's writes.
+   */
+  async runInTransaction<T>(work: (client: PostgresClient) => T | Promise<T>): Promise<T> {
+    if (typeof work !== 'function') throw new ValidationError('work', 'must be a function');
+    return runPostgresTransaction(this.connection, work);
+  }
+
+  /** The checkpoint's position as the transaction on `client` sees it (its latest committed state). */
+  async loadCheckpointInTransaction(client: PostgresClient, name: string): Promise<bigint | undefined> {
+    assertName(name, 'name');
+    this.connection.assertOpen();
+    try {
+      return stateOf(await client.query(this.lockedLoad.query([name])))?.position;
+    } catch (error) {
+      throw toStoreError(error);
+    }
   }
 
   async deleteCheckpoint(name: string): Promise<void> {

@@ -1,6 +1,8 @@
 import {
   type AppendOptions,
   type AppendResult,
+  type AppendTransactionHook,
+  type AppendTransactionHooks,
   assertName,
   type EventStore,
   MAX_POSITION,
@@ -28,6 +30,8 @@ import { STORE_NAME } from './postgres-errors.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresLeaseProvider } from './postgres-lease-provider.js';
 import { type MigrateResult, migrate } from './postgres-migrate.js';
+import type { PostgresClient } from './postgres-pool.js';
+import { precedingPositionQuery } from './postgres-preceding-position.js';
 import { type PostgresReadStatements, readStatements } from './postgres-read-statements.js';
 import { decodeEvents } from './postgres-row-codec.js';
 import { PostgresSnapshotStore } from './postgres-snapshot-store.js';
@@ -52,7 +56,7 @@ const GROUPS_IN_FLIGHT = 1;
  * scan that never skips a late commit (docs/global-ordering.md). Create it with
  * `createPostgresEventStore`.
  */
-export class PostgresEventStore implements EventStore {
+export class PostgresEventStore implements EventStore, AppendTransactionHooks<PostgresClient> {
   /** Snapshots in the same database, pool and table prefix. */
   readonly snapshots: PostgresSnapshotStore;
   /** Projection checkpoints in the same database, pool and table prefix. */
@@ -120,6 +124,22 @@ export class PostgresEventStore implements EventStore {
     return () => {
       this.hooks.delete(hook);
     };
+  }
+
+  /**
+   * `onAppend` in the shape every SQL store shares (`AppendTransactionHooks`): the hook gets the
+   * append's client as `tx`. Same order, same rollback rules as `onAppend`.
+   */
+  onAppendTransaction(hook: AppendTransactionHook<PostgresClient>): () => void {
+    if (typeof hook !== 'function') throw new ValidationError('hook', 'must be a function');
+    const preceding = precedingPositionQuery(this.connection.tables);
+    return this.onAppend(({ client, events }) =>
+      hook({
+        tx: client,
+        events,
+        precedingPosition: (types) => preceding(client, events[0]!.position, types),
+      }),
+    );
   }
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {

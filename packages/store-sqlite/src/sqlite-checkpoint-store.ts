@@ -1,12 +1,15 @@
 import {
+  type Awaitable,
   assertName,
   type CheckpointState,
   type CheckpointStore,
   checkpointAfter,
   checkpointRefusal,
+  isPromiseLike,
   type PreparedCheckpointSave,
   prepareSaveCheckpoint,
   type SaveCheckpointOptions,
+  type TransactionalCheckpoints,
   ValidationError,
 } from '@strata/core';
 import type { SqliteConnection } from './sqlite-connection.js';
@@ -22,12 +25,18 @@ interface CheckpointStatements {
   transactions: SqliteTransactions;
 }
 
+/** Carries what a caller's transaction work threw past the driver-error mapping, unchanged. */
+class WorkFailure {
+  constructor(readonly error: unknown) {}
+}
+
 /**
  * Projection checkpoints in the event store's database; get it as `store.checkpoints`. A guarded
  * save reads the checkpoint and writes it in one transaction that holds SQLite's write lock, so no
- * other connection or process can move it in between.
+ * other connection or process can move it in between. As `TransactionalCheckpoints`, it runs a
+ * read-model write and a checkpoint save in one synchronous transaction (exactly-once projections).
  */
-export class SqliteCheckpointStore implements CheckpointStore {
+export class SqliteCheckpointStore implements CheckpointStore, TransactionalCheckpoints<SqliteDatabase> {
   // Per connection: the store's own, and any a caller hands to `saveCheckpointInTransaction`.
   private readonly statements = new WeakMap<SqliteDatabase, CheckpointStatements>();
 
@@ -70,6 +79,53 @@ export class SqliteCheckpointStore implements CheckpointStore {
     this.run(db, (s) => write(s, save));
   }
 
+  /**
+   * Runs `work` in one write transaction (`BEGIN IMMEDIATE`) on the store's connection, or in a
+   * savepoint of the caller's open one. `work` must be synchronous: a returned Promise rolls the
+   * transaction back and rejects with `ValidationError`. What `work` throws rolls back and rejects
+   * unchanged; a busy or broken database rejects with `StoreUnavailableError`.
+   */
+  async runInTransaction<T>(work: (tx: SqliteDatabase) => Awaitable<T>): Promise<T> {
+    if (typeof work !== 'function') throw new ValidationError('work', 'must be a function');
+    const db = this.connection.database();
+    try {
+      return this.run(db, (s) =>
+        s.transactions.write(() => {
+          let result: Awaitable<T>;
+          try {
+            result = work(db);
+          } catch (error) {
+            throw new WorkFailure(error);
+          }
+          if (isPromiseLike(result)) {
+            // What the promise does later is outside the transaction; keep its rejection quiet.
+            result.then(undefined, () => {});
+            throw new WorkFailure(
+              new ValidationError(
+                'work',
+                'returned a Promise. SQLite transactions are synchronous (better-sqlite3 cannot keep one ' +
+                  'open across an await): write the read model with synchronous calls. The transaction was rolled back',
+              ),
+            );
+          }
+          return result as T;
+        }),
+      );
+    } catch (error) {
+      if (error instanceof WorkFailure) throw error.error;
+      throw error;
+    }
+  }
+
+  /** The checkpoint's position as the open transaction on `db` sees it; synchronous. */
+  loadCheckpointInTransaction(db: SqliteDatabase, name: string): bigint | undefined {
+    assertName(name, 'name');
+    if (typeof db !== 'object' || db === null || !db.inTransaction) {
+      throw new ValidationError('db', 'must be a connection with a transaction open');
+    }
+    return this.run(db, (s) => readState(s, name))?.position;
+  }
+
   async deleteCheckpoint(name: string): Promise<void> {
     assertName(name, 'name');
     const db = this.connection.database();
@@ -85,6 +141,7 @@ export class SqliteCheckpointStore implements CheckpointStore {
       }
       return work(statements);
     } catch (error) {
+      if (error instanceof WorkFailure) throw error;
       throw toStoreError(error, db);
     }
   }

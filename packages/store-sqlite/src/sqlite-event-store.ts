@@ -1,6 +1,8 @@
 import {
   type AppendOptions,
   type AppendResult,
+  type AppendTransactionHook,
+  type AppendTransactionHooks,
   assertName,
   ConcurrencyError,
   type EventStore,
@@ -21,9 +23,15 @@ import {
   type StoredEventLocation,
   StoreUnavailableError,
   satisfiesExpectedVersion,
+  ValidationError,
   withRecordedEvents,
 } from '@strata/core';
-import { AppendHookFailure, type SqliteAppendHook, SqliteAppendHooks } from './sqlite-append-hooks.js';
+import {
+  AppendHookFailure,
+  type SqliteAppendContext,
+  type SqliteAppendHook,
+  SqliteAppendHooks,
+} from './sqlite-append-hooks.js';
 import { SqliteCheckpointStore } from './sqlite-checkpoint-store.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import type { SqliteDatabase } from './sqlite-database.js';
@@ -39,6 +47,7 @@ import { type EventRow, toRecordedEvent, toRecordedEvents } from './sqlite-event
 import { SqliteEventStatements } from './sqlite-event-statements.js';
 import { chunks, IN_LIST_CHUNK } from './sqlite-in-list.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
+import { SqlitePrecedingPosition } from './sqlite-preceding-position.js';
 import { SqliteSnapshotStore } from './sqlite-snapshot-store.js';
 import type { SqliteStoreOptions } from './sqlite-store-options.js';
 
@@ -58,7 +67,9 @@ class AppendConflict {
  * `snapshots`, `checkpoints`, `deadLetters` and `keys` live in the same file, under the same table
  * prefix.
  */
-export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implements EventStore {
+export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase>
+  implements EventStore, AppendTransactionHooks<SqliteDatabase>
+{
   /** Snapshots in the same database. */
   readonly snapshots: SqliteSnapshotStore;
   /** Projection checkpoints in the same database. */
@@ -69,6 +80,7 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
   readonly keys: SqliteKeyStore;
   private readonly connection: SqliteConnection<DB>;
   private readonly hooks = new SqliteAppendHooks<DB>();
+  private readonly preceding: SqlitePrecedingPosition;
   private statements: SqliteEventStatements | undefined;
   private id: string | undefined;
 
@@ -78,6 +90,7 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
     this.checkpoints = new SqliteCheckpointStore(this.connection);
     this.deadLetters = new SqliteDeadLetterStore(this.connection);
     this.keys = new SqliteKeyStore(this.connection);
+    this.preceding = new SqlitePrecedingPosition(this.connection.tables.events);
   }
 
   /**
@@ -87,6 +100,23 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase> implem
    */
   onAppend(hook: SqliteAppendHook<DB>): () => void {
     return this.hooks.add(hook);
+  }
+
+  /**
+   * `onAppend` in the shape every SQL store shares (`AppendTransactionHooks`): the hook gets the
+   * append's connection as `tx`, and must be synchronous like every SQLite hook. Same order, same
+   * rollback rules as `onAppend`.
+   */
+  onAppendTransaction(hook: AppendTransactionHook<SqliteDatabase>): () => void {
+    if (typeof hook !== 'function') throw new ValidationError('hook', 'must be a function');
+    // The hook's result passes through, so a returned Promise is refused like an onAppend hook's.
+    const adapted = ({ db, events }: SqliteAppendContext<DB>) =>
+      hook({
+        tx: db,
+        events,
+        precedingPosition: (types) => this.preceding.below(db, events[0]!.position, types),
+      });
+    return this.hooks.add(adapted as SqliteAppendHook<DB>);
   }
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
