@@ -29,7 +29,7 @@ describe('projectionComparisons', () => {
     expect(comparisons).toEqual([{ target: 'sqlite', projectionCase: 'batched', ratio: 0.5 }]);
   });
 
-  it('turns the realtime append rate into the time it adds to an append', () => {
+  it("turns an append case's rate into the time it adds to an append", () => {
     // Rates 1,000 plain vs 800 realtime: each append takes 1.25x as long, 25% added.
     const [comparison] = projectionComparisons([
       rates('plain', [1_000, 1_000]),
@@ -52,11 +52,13 @@ describe('projectionComparisons', () => {
 });
 
 describe('judgeProjectionGoals', () => {
-  it('holds batched projections to 0.5x raw readAll and the realtime row to 30% per append', () => {
+  it('holds batched projections, exactly once or not, to 0.5x raw readAll and the realtime projector to 30% per append', () => {
     const judged = (projectionCase: MeasuredCase, ratio: number, added?: number) =>
       judgeProjectionGoals([{ target: 'sqlite', projectionCase, ratio, added }], labels)[0]?.pass;
     expect(judged('batched', 0.5)).toBe(true);
     expect(judged('batched', 0.49)).toBe(false);
+    expect(judged('exactly-once', 0.5)).toBe(true);
+    expect(judged('exactly-once', 0.49)).toBe(false);
     expect(judged('realtime', 0.77, 0.3)).toBe(true);
     expect(judged('realtime', 0.76, 0.31)).toBe(false);
   });
@@ -73,7 +75,7 @@ describe('judgeProjectionGoals', () => {
       labels,
     );
     expect(formatProjectionGoal(result!)).toBe(
-      'SQLite: append + realtime row (onAppend hook): adds at most 30.0% to an append: adds 100.0%  MISS',
+      'SQLite: append + realtime projector, one row: adds at most 30.0% to an append: adds 100.0%  MISS',
     );
   });
 });

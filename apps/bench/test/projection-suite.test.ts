@@ -40,14 +40,17 @@ describe('a --quick run of the sqlite target', () => {
       for (const rate of row.eventsPerSecond) expect(rate).toBeGreaterThan(0);
     }
     expect(report.goals.map((g) => g.goal)).toEqual([
-      expect.stringMatching(/^batched, .*: at least 0\.50x raw readAll$/),
-      expect.stringMatching(/^append \+ realtime row .*: adds at most 30\.0% to an append$/),
+      expect.stringMatching(/^batched, handleBatch .*: at least 0\.50x raw readAll$/),
+      expect.stringMatching(/^batched, exactly once .*: at least 0\.50x raw readAll$/),
+      expect.stringMatching(/^append \+ realtime projector, one row: adds at most 30\.0% to an append$/),
     ]);
     expect(report.misses).toHaveLength(report.goals.filter((g) => !g.pass).length);
 
     const output = printed.join('\n');
     expect(output).toMatch(/SQLite .* batched, handleBatch multi-row upsert +[\d,]+ ±\d+% +\d+\.\d\dx/);
-    expect(output).toMatch(/SQLite .* append \+ realtime row .* +-?\d+\.\d%$/m);
+    expect(output).toMatch(
+      /SQLite .* append \+ realtime projector, one row +[\d,]+ ±\d+% +\d+\.\d\dx +-?\d+\.\d%$/m,
+    );
     expect(output).toMatch(/^Projection goals:\n {2}SQLite .*: batched/m);
     expect(output).toMatch(/ (PASS|MISS)$/m);
 

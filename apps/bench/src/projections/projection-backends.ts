@@ -1,4 +1,4 @@
-import type { CheckpointStore, EventStore } from '@strata/core';
+import type { EventStore } from '@strata/core';
 import { createSqliteEventStore } from '@strata/store-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
@@ -15,8 +15,8 @@ import { sqliteProjectionReadModel } from './sqlite-projection-read-model.js';
 /** One target's store and read model, opened for a run under objects of its own. */
 export interface OpenProjectionTarget {
   store: EventStore;
-  checkpoints: CheckpointStore;
-  readModel: ProjectionReadModel;
+  /** Its transaction handle's type is the backend's own: nothing outside the read model touches it. */
+  readModel: ProjectionReadModel<unknown>;
   locations: readonly BenchLocation[];
   /** Closes the store and deletes everything in `locations` (nothing else). */
   cleanup(): Promise<void>;
@@ -48,7 +48,6 @@ export const sqliteProjectionBackend: ProjectionBackend = {
     await readModel.create();
     return {
       store,
-      checkpoints: store.checkpoints,
       readModel,
       locations: [{ kind: 'sqlite file', name: file.path }],
       async cleanup() {
@@ -75,7 +74,6 @@ export const postgresProjectionBackend: ProjectionBackend = {
     await readModel.create();
     return {
       store: open.store,
-      checkpoints: open.store.checkpoints,
       readModel,
       locations: [{ kind: 'postgres schema', name: open.location }],
       async cleanup() {
@@ -100,7 +98,6 @@ export const mysqlProjectionBackend: ProjectionBackend = {
     await readModel.create();
     return {
       store: open.store,
-      checkpoints: open.store.checkpoints,
       readModel,
       locations: [{ kind: 'mysql table prefix', name: open.location }],
       cleanup: open.cleanup,

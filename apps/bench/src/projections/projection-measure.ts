@@ -4,11 +4,12 @@ import type { OpenProjectionTarget } from './projection-backends.js';
 import {
   APPEND_CASES,
   type AppendCase,
+  attachAppendCase,
   PROJECTION_CASES,
   type ProjectionCase,
   projectionRunners,
 } from './projection-cases.js';
-import { APPENDED_TYPE, PROJECTED_TYPE, READ_MODEL_TABLES } from './projection-read-model.js';
+import { APPEND_TYPES, PROJECTED_TYPE, type ReadModelTable } from './projection-read-model.js';
 import type { ProjectionScale } from './projection-scale.js';
 
 export type MeasuredCase = ProjectionCase | AppendCase;
@@ -46,7 +47,7 @@ export async function measureProjections(
   scale: ProjectionScale,
 ): Promise<ProjectionRates[]> {
   await seedLog(open.store, scale);
-  const runners = projectionRunners(open.store, open.checkpoints, open.readModel, scale.batchSize);
+  const runners = projectionRunners(open.store, open.readModel, scale.batchSize);
   const projectionBlocks = PROJECTION_CASES.map((projectionCase): Block => {
     if (projectionCase === 'readAll') {
       return { projectionCase, before: nothing, run: () => readWholeLog(open.store, scale), after: nothing };
@@ -55,7 +56,7 @@ export async function measureProjections(
     return {
       projectionCase,
       // Every block replays the whole log: its rows exist after the first one, so it upserts them again.
-      before: () => open.checkpoints.deleteCheckpoint(runner.status().name),
+      before: () => open.readModel.checkpoints.deleteCheckpoint(runner.status().name),
       run: () => runner.catchUp(),
       after: nothing,
     };
@@ -65,7 +66,7 @@ export async function measureProjections(
     (projectionCase): Block => ({
       projectionCase,
       before: () => {
-        if (projectionCase === 'realtime') detach = open.readModel.attachRealtimeRow();
+        ({ detach } = attachAppendCase(projectionCase, open.readModel));
       },
       run: appendBlock(open.store, projectionCase, scale),
       after: () => {
@@ -112,10 +113,10 @@ export async function measureProjections(
   return results;
 }
 
+const isAppendCase = (c: MeasuredCase): c is AppendCase => (APPEND_CASES as readonly string[]).includes(c);
+
 export function expectedEvents(projectionCase: MeasuredCase, scale: ProjectionScale): number {
-  return projectionCase === 'plain' || projectionCase === 'realtime'
-    ? scale.appendsPerRound
-    : scale.loggedEvents;
+  return isAppendCase(projectionCase) ? scale.appendsPerRound : scale.loggedEvents;
 }
 
 /** The projected events, in appends of 100 over streams of 100 events. */
@@ -154,21 +155,34 @@ function appendBlock(
     for (let i = 0; i < scale.appendsPerRound; i++) {
       const stream = next++ % scale.appendStreams;
       const expectedVersion = versions[stream]!;
-      await store.append(`${appendCase}-${stream}`, [{ type: APPENDED_TYPE, data: { amount: next } }], {
-        expectedVersion,
-      });
+      await store.append(
+        `${appendCase}-${stream}`,
+        [{ type: APPEND_TYPES[appendCase], data: { amount: next } }],
+        {
+          expectedVersion,
+        },
+      );
       versions[stream] = expectedVersion + 1;
     }
     return scale.appendsPerRound;
   };
 }
 
-/** Every read model holds one row per event it was given: the log's events, or every realtime append. */
+/**
+ * Every read model holds one row per event it was given: the log's events, or every append of its
+ * case (a realtime projector left behind would have written none after falling behind).
+ */
 async function checkReadModels(target: string, open: OpenProjectionTarget, scale: ProjectionScale) {
-  const realtimeAppends = (scale.rounds + 1) * scale.appendsPerRound;
-  for (const table of READ_MODEL_TABLES) {
+  const appends = (scale.rounds + 1) * scale.appendsPerRound;
+  const expectations: Record<ReadModelTable, number> = {
+    single: scale.loggedEvents,
+    batched: scale.loggedEvents,
+    exactly_once: scale.loggedEvents,
+    hook: appends,
+    realtime: appends,
+  };
+  for (const [table, expected] of Object.entries(expectations) as [ReadModelTable, number][]) {
     const rows = await open.readModel.count(table);
-    const expected = table === 'realtime' ? realtimeAppends : scale.loggedEvents;
     if (rows !== expected) {
       throw new Error(`${target}: read model ${table} holds ${rows} rows, expected ${expected}`);
     }

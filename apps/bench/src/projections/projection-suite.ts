@@ -19,9 +19,10 @@ const LEGEND = [
   "Events/s: the median over the rounds of one block's events read, applied or appended per second;",
   '± is half the min-max range over the median. vs baseline: per round, the rate over the same',
   "round's baseline (raw readAll for projections, a plain append for appends), then the median of",
-  'those. Added per append: per round, the time of an append with the realtime row over a plain',
+  'those. Added per append: per round, the time of an append with the hook or projector over a plain',
   "one's, minus 1, then the median. Projection blocks replay the whole log from a deleted checkpoint",
-  '(upserting rows the first block wrote); the one-upsert-per-event case is reported, not judged.',
+  '(upserting rows the first block wrote). The one-upsert-per-event case and the bare hook (one row,',
+  'no checkpoint: what the realtime projector costs without its own bookkeeping) are reported, not judged.',
 ].join('\n');
 
 export interface ProjectionTargetRun {
@@ -105,7 +106,8 @@ function describe(scale: ProjectionScale): string {
     `  Per round: each projector replays the whole log from a deleted checkpoint, ${scale.batchSize} events ` +
       `per batch; raw readAll pages through it ${scale.batchSize} at a time with the same type filter; ` +
       `${scale.appendsPerRound} single-event appends (exact expected version, over ${scale.appendStreams} ` +
-      'streams) without and with a realtime row written in the append transaction.',
+      'streams) without a projector, with a bare hook and with a realtime projector (attachRealtimeProjector), ' +
+      "each writing one row in the append's transaction.",
     `  Goals (issue 10): batched async throughput at least ${BATCHED_MIN_RATIO}x raw readAll; a realtime ` +
       `projector that writes one row adds at most ${REALTIME_MAX_ADDED * 100}% to an append.`,
     ...(scale.name === 'quick'

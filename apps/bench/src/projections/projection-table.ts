@@ -1,6 +1,6 @@
 import { relativeSpread, summarize } from '../median-stats.js';
 import { formatTextTable, type TextColumn } from '../text-table.js';
-import { CASE_LABELS } from './projection-cases.js';
+import { APPEND_CASES, CASE_LABELS } from './projection-cases.js';
 import type { ProjectionComparison } from './projection-goals.js';
 import type { ProjectionRates } from './projection-measure.js';
 
@@ -16,8 +16,7 @@ const rate = (samples: readonly number[]) => {
   return `${Math.round(summary.median).toLocaleString('en-US')} ±${spread}%`;
 };
 
-const isAppend = (row: Row) =>
-  row.rates.projectionCase === 'plain' || row.rates.projectionCase === 'realtime';
+const isAppend = (row: Row) => (APPEND_CASES as readonly string[]).includes(row.rates.projectionCase);
 
 const COLUMNS: readonly TextColumn<Row>[] = [
   { header: 'Target', align: 'left', cell: (r) => r.label },

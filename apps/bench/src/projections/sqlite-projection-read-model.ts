@@ -21,20 +21,37 @@ const rowValues = (event: RecordedEvent) => [event.position, event.streamId, amo
 /**
  * The read model on the store's own connection (the store was opened on `db`): better-sqlite3 is
  * synchronous, so sharing it costs no lock waits and is what an application in one process does.
+ * A transaction's `tx` is that same connection.
  */
-export function sqliteProjectionReadModel(store: SqliteEventStore, db: SqliteDatabase): ProjectionReadModel {
-  // Prepared once per table and row count: a batch's statement is reused for every full batch.
-  const statements = new Map<string, SqliteStatement>();
-  const upsert = (table: ReadModelTable, rows: number) => {
+export function sqliteProjectionReadModel(
+  store: SqliteEventStore,
+  db: SqliteDatabase,
+): ProjectionReadModel<SqliteDatabase> {
+  // Prepared once per connection, table and row count: a batch's statement serves every full batch.
+  const statements = new WeakMap<SqliteDatabase, Map<string, SqliteStatement>>();
+  const upsert = (on: SqliteDatabase, table: ReadModelTable, rows: number) => {
+    let byKey = statements.get(on);
+    if (byKey === undefined) {
+      byKey = new Map();
+      statements.set(on, byKey);
+    }
     const key = `${table}:${rows}`;
-    let statement = statements.get(key);
+    let statement = byKey.get(key);
     if (statement === undefined) {
-      statement = db.prepare(upsertSql(table, rows));
-      statements.set(key, statement);
+      statement = on.prepare(upsertSql(table, rows));
+      byKey.set(key, statement);
     }
     return statement;
   };
+  const upsertOneIn = (on: SqliteDatabase, table: ReadModelTable, event: RecordedEvent) => {
+    upsert(on, table, 1).run(...rowValues(event));
+  };
+  const upsertManyIn = (on: SqliteDatabase, table: ReadModelTable, events: readonly RecordedEvent[]) => {
+    upsert(on, table, events.length).run(...events.flatMap(rowValues));
+  };
   return {
+    checkpoints: store.checkpoints,
+    hooks: store,
     async create() {
       for (const table of READ_MODEL_TABLES) {
         db.exec(
@@ -43,17 +60,13 @@ export function sqliteProjectionReadModel(store: SqliteEventStore, db: SqliteDat
       }
     },
     async upsertOne(table, event) {
-      upsert(table, 1).run(...rowValues(event));
+      upsertOneIn(db, table, event);
     },
     async upsertMany(table, events) {
-      upsert(table, events.length).run(...events.flatMap(rowValues));
+      upsertManyIn(db, table, events);
     },
-    attachRealtimeRow() {
-      // The hook gets the store's connection inside the append's transaction: the same `db`.
-      return store.onAppend(({ events }) => {
-        for (const event of events) upsert('realtime', 1).run(...rowValues(event));
-      });
-    },
+    upsertOneIn,
+    upsertManyIn,
     async count(table) {
       const row = db.prepare(`SELECT count(*) AS n FROM ${tableName(table)}`).get() as { n: number };
       return row.n;
