@@ -1,0 +1,270 @@
+import { CheckpointConflictError, type EventStore, type RecordedEvent } from '@strata/core';
+import {
+  attachRealtimeProjector,
+  defineProjector,
+  PoisonEventError,
+  ProjectionRunner,
+} from '@strata/projections';
+import { describe, expect, it } from 'vitest';
+import { createSqliteEventStore, type SqliteDatabase } from '../src/index.js';
+import { tempDatabases } from './temp-database.js';
+
+const databases = tempDatabases();
+const fast = { baseDelayMs: 0, maxDelayMs: 0 };
+type Counted = { type: 'counted'; data: { by: number } };
+const counted = (by: number) => ({ type: 'counted', data: { by } });
+
+/**
+ * Two store instances (two connections, as two processes would have) over one file, and a read
+ * model in the same database: totals per stream, and one row per application of an event, so a
+ * double application shows.
+ */
+async function setup() {
+  const path = databases.path();
+  const store = createSqliteEventStore({ database: path });
+  const peer = createSqliteEventStore({ database: path });
+  await store.checkpoints.runInTransaction((tx) => {
+    tx.exec(`CREATE TABLE totals (stream_id TEXT PRIMARY KEY, total INTEGER NOT NULL);
+             CREATE TABLE applied (event_id TEXT NOT NULL)`);
+  });
+  const raw = databases.raw(path);
+  const readModel = () => ({
+    totals: new Map(
+      (raw.prepare('SELECT stream_id, total FROM totals').raw().all() as [string, number][]).map(([s, t]) => [
+        s,
+        t,
+      ]),
+    ),
+    doubles: raw.prepare('SELECT count(*) - count(DISTINCT event_id) FROM applied').pluck().get() as number,
+  });
+  const checkpointRow = () =>
+    raw.prepare("SELECT position FROM strata_checkpoints WHERE name = 'totals'").pluck().get() as
+      | number
+      | undefined;
+  const apply = (tx: SqliteDatabase, event: RecordedEvent, by: number) => {
+    tx.prepare(
+      `INSERT INTO totals (stream_id, total) VALUES (?, ?)
+       ON CONFLICT (stream_id) DO UPDATE SET total = total + excluded.total`,
+    ).run(event.streamId, by);
+    tx.prepare('INSERT INTO applied (event_id) VALUES (?)').run(event.id);
+  };
+  const closeAll = async () => {
+    await store.close();
+    await peer.close();
+  };
+  return { store, peer, readModel, checkpointRow, apply, closeAll };
+}
+
+async function fold(store: EventStore): Promise<Map<string, number>> {
+  const totals = new Map<string, number>();
+  for (const event of await store.readAll({ types: ['counted'] })) {
+    totals.set(event.streamId, (totals.get(event.streamId) ?? 0) + (event.data as { by: number }).by);
+  }
+  return totals;
+}
+
+function counter(
+  apply: (tx: SqliteDatabase, event: RecordedEvent, by: number) => void,
+  fail?: (by: number) => boolean,
+) {
+  return defineProjector<Counted, SqliteDatabase>({
+    name: 'totals',
+    handlers: {
+      counted: ({ by }, event, tx) => {
+        apply(tx, event, by);
+        if (fail?.(by)) throw new Error(`cannot count ${by}`);
+      },
+    },
+  });
+}
+
+describe('ProjectionRunner with transactions (exactly once) on SQLite', () => {
+  it('a handler throwing mid-batch leaves the read model and the checkpoint as they were', async () => {
+    const { store, readModel, checkpointRow, apply, closeAll } = await setup();
+    for (let i = 1; i <= 10; i++) await store.append(`s-${i % 3}`, [counted(i)]);
+    let failOnce = true;
+    const atFailure: unknown[] = [];
+    const projector = counter(apply, (by) => by === 6 && failOnce);
+    const runner = new ProjectionRunner({
+      store,
+      checkpoints: store.checkpoints,
+      transactions: store.checkpoints,
+      projector,
+      batchSize: 10,
+      retry: { ...fast, maxAttempts: 2 },
+      onError: (error) => {
+        failOnce = false;
+        // Events 1 to 5 were written in the same transaction before 6 threw: all rolled back.
+        atFailure.push(error, readModel().totals.size, checkpointRow());
+      },
+    });
+    await runner.catchUp();
+    expect(atFailure).toEqual([expect.any(Error), 0, undefined]);
+    expect(readModel()).toEqual({ totals: await fold(store), doubles: 0 });
+    expect(await store.checkpoints.loadCheckpoint('totals')).toBe((await store.readAll()).at(-1)!.position);
+    await closeAll();
+  });
+
+  it('isolates a poison event in fresh transactions: the rest applies once, the checkpoint passes it', async () => {
+    const { store, readModel, apply, closeAll } = await setup();
+    for (let i = 1; i <= 9; i++) await store.append('s', [counted(i)]);
+    const projector = counter(apply, (by) => by === 4);
+    const runner = new ProjectionRunner({
+      store,
+      checkpoints: store.checkpoints,
+      transactions: store.checkpoints,
+      deadLetters: store.deadLetters,
+      projector,
+      retry: { ...fast, maxAttempts: 1 },
+    });
+    await runner.catchUp();
+    expect(readModel()).toEqual({ totals: new Map([['s', 45 - 4]]), doubles: 0 });
+    expect((await store.deadLetters.listDeadLetters('totals')).map((l) => l.position)).toEqual([
+      (await store.readAll())[3]!.position,
+    ]);
+    expect(await store.checkpoints.loadCheckpoint('totals')).toBe((await store.readAll()).at(-1)!.position);
+
+    // With no dead-letter store it stops before the poison event, having committed what came before.
+    const { store: other, readModel: otherModel, apply: otherApply, closeAll: closeOther } = await setup();
+    for (let i = 1; i <= 5; i++) await other.append('s', [counted(i)]);
+    const stopping = new ProjectionRunner({
+      store: other,
+      checkpoints: other.checkpoints,
+      transactions: other.checkpoints,
+      projector: counter(otherApply, (by) => by === 4),
+      retry: { ...fast, maxAttempts: 1 },
+    });
+    await expect(stopping.catchUp()).rejects.toSatisfy(PoisonEventError.isInstance);
+    expect(otherModel().totals).toEqual(new Map([['s', 6]]));
+    expect(await other.checkpoints.loadCheckpoint('totals')).toBe((await other.readAll())[2]!.position);
+    await closeAll();
+    await closeOther();
+  });
+
+  it('two runners racing over one checkpoint never apply an event twice', async () => {
+    const { store, peer, readModel, apply, closeAll } = await setup();
+    for (let i = 1; i <= 60; i++) await store.append(`s-${i % 4}`, [counted(i)]);
+    const conflicts: unknown[] = [];
+    const runnerOn = (on: typeof store) =>
+      new ProjectionRunner({
+        store: on,
+        checkpoints: on.checkpoints,
+        transactions: on.checkpoints,
+        projector: counter(apply),
+        batchSize: 3,
+        retry: fast,
+        onError: (error) => {
+          if (CheckpointConflictError.isInstance(error)) conflicts.push(error);
+        },
+      });
+    await Promise.all([runnerOn(store).catchUp(), runnerOn(peer).catchUp()]);
+    // They did race (each lost some saves), and every loss rolled its writes back.
+    expect(conflicts.length).toBeGreaterThan(0);
+    expect(readModel()).toEqual({ totals: await fold(store), doubles: 0 });
+    await closeAll();
+  });
+});
+
+describe('attachRealtimeProjector on SQLite (in the append transaction)', () => {
+  it('applies with the append and moves the checkpoint; appends of other types cost nothing', async () => {
+    const { store, readModel, apply, closeAll } = await setup();
+    const realtime = attachRealtimeProjector({
+      store,
+      checkpoints: store.checkpoints,
+      projector: counter(apply),
+    });
+    await store.append('a', [counted(1), counted(2)]);
+    const last = await store.append('b', [counted(3)]);
+    await store.append('c', [{ type: 'other', data: {} }]);
+    expect(readModel()).toEqual({
+      totals: new Map([
+        ['a', 3],
+        ['b', 3],
+      ]),
+      doubles: 0,
+    });
+    expect(await store.checkpoints.loadCheckpoint('totals')).toBe(last.lastPosition);
+    expect(realtime.status()).toMatchObject({
+      state: 'live',
+      checkpoint: last.lastPosition,
+      eventsProcessed: 3,
+    });
+    realtime.detach();
+    await store.append('a', [counted(7)]);
+    expect(readModel().totals.get('a')).toBe(3);
+    await closeAll();
+  });
+
+  it("a throwing handler rolls the append back, and the append rejects with the handler's error", async () => {
+    const { store, readModel, apply, closeAll } = await setup();
+    const errors: unknown[] = [];
+    attachRealtimeProjector({
+      store,
+      checkpoints: store.checkpoints,
+      projector: counter(apply, (by) => by === 13),
+      onError: (error) => errors.push(error),
+    });
+    await store.append('a', [counted(1)]);
+    const rejected = store.append('a', [counted(2), counted(13)]);
+    await expect(rejected).rejects.toThrow('cannot count 13');
+    expect(errors).toEqual([expect.objectContaining({ message: 'cannot count 13' })]);
+    expect(await store.streamVersion('a')).toBe(1);
+    expect(readModel().totals).toEqual(new Map([['a', 1]]));
+    expect(await store.checkpoints.loadCheckpoint('totals')).toBe((await store.readAll()).at(-1)!.position);
+    await closeAll();
+  });
+
+  it('refuses an async handler on SQLite by rolling the append back', async () => {
+    const { store, closeAll } = await setup();
+    attachRealtimeProjector({
+      store,
+      checkpoints: store.checkpoints,
+      projector: defineProjector<Counted, SqliteDatabase>({
+        name: 'async',
+        handlers: { counted: async () => {} },
+      }),
+    });
+    await expect(store.append('a', [counted(1)])).rejects.toThrow(/must be synchronous/);
+    expect(await store.streamVersion('a')).toBe(0);
+    await closeAll();
+  });
+
+  it('is behind after a writer without it, skips nothing, and is live again once the catch-up ran', async () => {
+    const { store, peer, readModel, apply, closeAll } = await setup();
+    const projector = counter(apply);
+    const realtime = attachRealtimeProjector({ store, checkpoints: store.checkpoints, projector });
+    await store.append('a', [counted(1)]);
+    await peer.append('a', [counted(10)]); // no realtime projector there
+    await store.append('a', [counted(100)]);
+    expect(realtime.status().state).toBe('behind');
+    expect(readModel().totals.get('a')).toBe(1); // 100 was not applied past the unseen 10
+
+    const runner = new ProjectionRunner({
+      store,
+      checkpoints: store.checkpoints,
+      transactions: store.checkpoints,
+      projector,
+      retry: fast,
+    });
+    await runner.catchUp();
+    expect(readModel().totals.get('a')).toBe(111);
+    await store.append('a', [counted(1000)]);
+    expect(realtime.status().state).toBe('live');
+    expect(readModel()).toEqual({ totals: await fold(store), doubles: 0 });
+    await closeAll();
+  });
+
+  it('ends equal to a fold of the log under concurrent appends from two connections', async () => {
+    const { store, peer, readModel, apply, closeAll } = await setup();
+    const projector = counter(apply);
+    const one = attachRealtimeProjector({ store, checkpoints: store.checkpoints, projector });
+    const two = attachRealtimeProjector({ store: peer, checkpoints: peer.checkpoints, projector });
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? store : peer).append(`s-${i % 5}`, [counted(i)])),
+    );
+    expect(readModel()).toEqual({ totals: await fold(store), doubles: 0 });
+    expect(await store.checkpoints.loadCheckpoint('totals')).toBe((await store.readAll()).at(-1)!.position);
+    expect([one.status().state, two.status().state]).toEqual(['live', 'live']);
+    await closeAll();
+  });
+});
