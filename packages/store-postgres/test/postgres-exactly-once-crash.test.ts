@@ -11,7 +11,7 @@ const childScript = fileURLToPath(new URL('./exactly-once-runner-child.ts', impo
 const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const BATCH = 10;
 /** How long the child's handler waits after each event: the parent's kill lands well inside it. */
-const HANDLER_DELAY_MS = 40;
+const HANDLER_DELAY_MS = 100;
 /** Liveness bounds for a loaded 2-core machine; nothing here measures speed. */
 const LIVENESS_MS = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
