@@ -8,7 +8,8 @@ import type { DomainEvent } from '@strata/core';
 import { defineProjector, ProjectionRunner } from '@strata/projections';
 import { createMysqlEventStore, type MysqlQueryable } from '../src/index.js';
 
-const [url, prefix, name, eventType, progressFile, delayMs] = process.argv.slice(2) as [
+const [url, prefix, name, eventType, progressFile, batchSize, delayMs] = process.argv.slice(2) as [
+  string,
   string,
   string,
   string,
@@ -21,7 +22,7 @@ const store = createMysqlEventStore({ connection: url, tablePrefix: prefix, pool
 const projector = defineProjector<DomainEvent, MysqlQueryable>({
   name,
   handlers: {
-    [eventType]: async (_data: unknown, event, connection: MysqlQueryable) => {
+    [eventType]: async (_data, event, connection) => {
       await connection.execute(
         {
           sql: `INSERT INTO \`${prefix}read_model\` (position, applications) VALUES (?, 1)
@@ -41,7 +42,7 @@ const runner = new ProjectionRunner({
   checkpoints: store.checkpoints,
   transactions: store.checkpoints,
   projector,
-  batchSize: 10,
+  batchSize: Number(batchSize),
 });
 await runner.catchUp();
 await store.close();

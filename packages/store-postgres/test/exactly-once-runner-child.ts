@@ -8,7 +8,8 @@ import type { DomainEvent } from '@strata/core';
 import { defineProjector, ProjectionRunner } from '@strata/projections';
 import { createPostgresEventStore, type PostgresClient } from '../src/index.js';
 
-const [url, schema, name, eventType, progressFile, delayMs] = process.argv.slice(2) as [
+const [url, schema, name, eventType, progressFile, batchSize, delayMs] = process.argv.slice(2) as [
+  string,
   string,
   string,
   string,
@@ -21,7 +22,7 @@ const store = await createPostgresEventStore({ connectionString: url, schema, po
 const projector = defineProjector<DomainEvent, PostgresClient>({
   name,
   handlers: {
-    [eventType]: async (_data: unknown, event, client: PostgresClient) => {
+    [eventType]: async (_data, event, client) => {
       await client.query(
         `INSERT INTO "${schema}".read_model (position, applications) VALUES ($1, 1)
          ON CONFLICT (position) DO UPDATE SET applications = read_model.applications + 1`,
@@ -39,7 +40,7 @@ const runner = new ProjectionRunner({
   checkpoints: store.checkpoints,
   transactions: store.checkpoints,
   projector,
-  batchSize: 10,
+  batchSize: Number(batchSize),
 });
 await runner.catchUp();
 await store.close();

@@ -1,12 +1,14 @@
 // A projection runner in a process of its own, for sqlite-exactly-once-crash.test.ts: it catches one
-// projector up with a slow handler that counts each application in a read model, writing progress
-// (the position it just applied) to a file, until the parent kills it or it reaches the log's end.
+// projector up with a slow handler that counts each application in a read model through the
+// batch's transaction, writing progress (the position it just applied) to a file, until the parent
+// kills it or it reaches the log's end.
 import { appendFileSync } from 'node:fs';
 import type { DomainEvent } from '@strata/core';
 import { defineProjector, ProjectionRunner } from '@strata/projections';
 import { createSqliteEventStore, type SqliteDatabase } from '../src/index.js';
 
-const [path, name, eventType, progressFile, delayMs] = process.argv.slice(2) as [
+const [path, name, eventType, progressFile, batchSize, delayMs] = process.argv.slice(2) as [
+  string,
   string,
   string,
   string,
@@ -19,7 +21,7 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 const projector = defineProjector<DomainEvent, SqliteDatabase>({
   name,
   handlers: {
-    [eventType]: (_data: unknown, event, db: SqliteDatabase) => {
+    [eventType]: (_data, event, db) => {
       db.prepare(
         `INSERT INTO read_model (position, applications) VALUES (?, 1)
          ON CONFLICT (position) DO UPDATE SET applications = applications + 1`,
@@ -36,7 +38,7 @@ const runner = new ProjectionRunner({
   checkpoints: store.checkpoints,
   transactions: store.checkpoints,
   projector,
-  batchSize: 10,
+  batchSize: Number(batchSize),
 });
 await runner.catchUp();
 await store.close();
