@@ -14,6 +14,9 @@ export function withMemoryOrderSummaries(store: EventStore): {
 } {
   const rows = new Map<string, OrderSummary>();
   const row = (orderId: string) => rows.get(orderId)!;
+  const setStatus = (orderId: string, status: OrderSummary['status']) => {
+    row(orderId).status = status;
+  };
   const projector = defineProjector<OrderEvent>({
     name: 'order-summaries',
     handlers: {
@@ -24,9 +27,9 @@ export function withMemoryOrderSummaries(store: EventStore): {
         row(event.streamId).lines += 1;
         row(event.streamId).totalCents += quantity * unitPriceCents;
       },
-      'order.paid': (_paid, event) => void (row(event.streamId).status = 'paid'),
-      'order.shipped': (_shipped, event) => void (row(event.streamId).status = 'shipped'),
-      'order.cancelled': (_cancelled, event) => void (row(event.streamId).status = 'cancelled'),
+      'order.paid': (_paid, event) => setStatus(event.streamId, 'paid'),
+      'order.shipped': (_shipped, event) => setStatus(event.streamId, 'shipped'),
+      'order.cancelled': (_cancelled, event) => setStatus(event.streamId, 'cancelled'),
     },
   });
   const wrapped = withRealtimeProjector(store, { projector, checkpoints: new MemoryCheckpointStore() });
