@@ -13,6 +13,8 @@ describePackageExports(
       'withRecordedEvents',
       'iterateAll',
       'HeldLease',
+      'thenOrNow',
+      'isPromiseLike',
     ],
     './testing': ['given'],
   },

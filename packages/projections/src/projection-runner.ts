@@ -29,6 +29,7 @@ import {
   resolveRetry,
 } from './retry-policy.js';
 import { TransactionalBatches } from './transactional-batches.js';
+import type { TransactionsFor } from './transactions-for.js';
 import { WakeSignal } from './wake-signal.js';
 
 /** `Tx` is the projector's transaction handle; `void` for a projector that writes elsewhere. */
@@ -69,10 +70,6 @@ export interface ProjectionRunnerOptions<Tx = void> {
   /** How often a standby runner tries to acquire the lease, in milliseconds. Default 1,000. */
   standbyRetryMs?: number;
 }
-
-/** A projector whose handlers take a transaction needs the runner to open one. */
-// biome-ignore lint/suspicious/noConfusingVoidType: `void` is the Tx of a projector that takes none.
-type TransactionsFor<Tx> = [Tx] extends [void] ? unknown : { transactions: TransactionalCheckpoints<Tx> };
 
 /** Thrown inside a step when the lease went away mid-batch: the step stops without saving. */
 class LeaseLost extends Error {}

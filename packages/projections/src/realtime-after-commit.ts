@@ -7,11 +7,12 @@ import {
   type NewEvent,
   type RecordedEvent,
   type TransactionalCheckpoints,
-  thenOrNow,
   ValidationError,
 } from '@strata/core';
+import { commitWithCheckpoint } from './checkpointed-transaction.js';
 import type { Projector } from './projector.js';
 import { type RealtimeErrorListener, type RealtimeProjection, RealtimeTracker } from './realtime-status.js';
+import type { TransactionsFor } from './transactions-for.js';
 
 export interface RealtimeAfterCommitOptions<Tx = void> {
   projector: Projector<Tx>;
@@ -27,10 +28,6 @@ export interface RealtimeAfterCommitOptions<Tx = void> {
   batchSize?: number;
   onError?: RealtimeErrorListener;
 }
-
-/** A projector whose handlers take a transaction needs one opened for them. */
-// biome-ignore lint/suspicious/noConfusingVoidType: `void` is the Tx of a projector that takes none.
-type TransactionsFor<Tx> = [Tx] extends [void] ? unknown : { transactions: TransactionalCheckpoints<Tx> };
 
 /**
  * The store, with the projector applied right after each append commits and before `append`
@@ -163,11 +160,7 @@ class AfterCommitProjection<Tx> implements RealtimeProjection {
         await apply(undefined as Tx);
         await this.checkpoints.saveCheckpoint(this.name, end, { expectedPosition });
       } else {
-        await transactions.runInTransaction((tx) =>
-          thenOrNow(apply(tx), () =>
-            transactions.saveCheckpointInTransaction(tx, this.name, end, { expectedPosition }),
-          ),
-        );
+        await commitWithCheckpoint(transactions, this.name, { end, expectedPosition }, apply);
       }
     } catch (error) {
       if (CheckpointConflictError.isInstance(error)) return false;

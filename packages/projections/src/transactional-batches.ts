@@ -3,8 +3,8 @@ import {
   isPromiseLike,
   type RecordedEvent,
   type TransactionalCheckpoints,
-  thenOrNow,
 } from '@strata/core';
+import { commitWithCheckpoint } from './checkpointed-transaction.js';
 import type { Projector } from './projector.js';
 import { backoffDelay, isTransient, type ResolvedRetry } from './retry-policy.js';
 
@@ -95,13 +95,12 @@ export class TransactionalBatches<Tx> {
 
   private async commit(events: readonly RecordedEvent[], end: bigint): Promise<void> {
     this.host.assertLeaseHeld();
-    const expectedPosition = this.host.checkpoint() ?? null;
     const fence = this.host.fence();
-    const options = fence === undefined ? { expectedPosition } : { expectedPosition, fence };
-    await this.transactions.runInTransaction((tx) =>
-      thenOrNow(this.applyTagged(events, tx), () =>
-        this.transactions.saveCheckpointInTransaction(tx, this.host.name, end, options),
-      ),
+    await commitWithCheckpoint(
+      this.transactions,
+      this.host.name,
+      { end, expectedPosition: this.host.checkpoint() ?? null, ...(fence === undefined ? {} : { fence }) },
+      (tx) => this.applyTagged(events, tx),
     );
     this.host.committed(end, events.length);
   }

@@ -64,7 +64,11 @@ describePostgres('projections on PostgreSQL: exactly-once runners and realtime i
 
   function counter(
     apply: (tx: PostgresClient, event: RecordedEvent, by: number) => Promise<void>,
-    options: { fail?: (by: number) => boolean; before?: () => Promise<void> } = {},
+    options: {
+      fail?: (by: number) => boolean;
+      before?: () => Promise<void>;
+      after?: () => Promise<void>;
+    } = {},
   ) {
     return defineProjector<Counted, PostgresClient>({
       name: 'totals',
@@ -72,6 +76,7 @@ describePostgres('projections on PostgreSQL: exactly-once runners and realtime i
         counted: async ({ by }, event, tx) => {
           await options.before?.();
           await apply(tx, event, by);
+          await options.after?.();
           if (options.fail?.(by)) throw new Error(`cannot count ${by}`);
         },
       },
@@ -221,6 +226,60 @@ describePostgres('projections on PostgreSQL: exactly-once runners and realtime i
     await store.append('a', [counted(1000)]);
     expect(realtime.status().state).toBe('live');
     expect(await readModel()).toEqual({ totals: new Map([['a', 1111]]), doubles: 0 });
+  });
+
+  it('a runner that re-reads what the realtime projector applied writes nothing, and the append goes through', async () => {
+    const { store, readModel, apply } = await setup();
+    attachRealtimeProjector({ store, checkpoints: store.checkpoints, projector: counter(apply) });
+    await store.append('hot', [counted(1)]);
+    const gate = () => {
+      let open: () => void = () => {};
+      const opened = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      return { opened, open };
+    };
+    const readStarted = gate();
+    const readMay = gate();
+    const handlerMay = gate();
+    const runnerWrote = gate();
+    // The runner loads its checkpoint (after event 1), then its read waits until a realtime append
+    // has moved it (to event 2): the runner then applies event 2 again, in a transaction of its own.
+    const lateReader = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property !== 'readAll') return Reflect.get(target, property, receiver);
+        return async (options?: Parameters<PostgresEventStore['readAll']>[0]) => {
+          readStarted.open();
+          await readMay.opened;
+          return target.readAll(options);
+        };
+      },
+    });
+    const runner = new ProjectionRunner({
+      store: lateReader,
+      checkpoints: store.checkpoints,
+      transactions: store.checkpoints,
+      projector: counter(apply, {
+        after: async () => {
+          runnerWrote.open();
+          await handlerMay.opened;
+        },
+      }),
+      retry: fast,
+    });
+    const caughtUp = runner.catchUp();
+    await readStarted.opened;
+    await store.append('hot', [counted(2)]);
+    readMay.open();
+    // The runner finds that the checkpoint moved (before writing, or at its save if it wrote first):
+    // it rolls back either way, while this append writes the same row.
+    await Promise.race([runnerWrote.opened, caughtUp]);
+    const second = store.append('hot', [counted(4)]);
+    await sleep(200);
+    handlerMay.open();
+    await expect(second).resolves.toBeDefined();
+    await caughtUp;
+    expect(await readModel()).toEqual({ totals: new Map([['hot', 7]]), doubles: 0 });
   });
 
   it('under concurrent appends from two stores, the checkpoint follows commit order and the read model the log', async () => {

@@ -4,6 +4,7 @@ import {
   defineProjector,
   PoisonEventError,
   ProjectionRunner,
+  withRealtimeProjector,
 } from '@strata/projections';
 import { describe, expect, it } from 'vitest';
 import { createSqliteEventStore, type SqliteDatabase } from '../src/index.js';
@@ -192,6 +193,27 @@ describe('attachRealtimeProjector on SQLite (in the append transaction)', () => 
     realtime.detach();
     await store.append('a', [counted(7)]);
     expect(readModel().totals.get('a')).toBe(3);
+    // Another database's checkpoints cannot move in this store's append transaction.
+    const elsewhere = createSqliteEventStore({ database: databases.path() });
+    expect(() =>
+      attachRealtimeProjector({ store, checkpoints: elsewhere.checkpoints, projector: counter(apply) }),
+    ).toThrow(/store's own store.checkpoints/);
+    await elsewhere.close();
+    await closeAll();
+  });
+
+  it('starts live on a checkpoint reset to 0 before any event of its types', async () => {
+    const { store, readModel, apply, closeAll } = await setup();
+    await store.append('x', [{ type: 'other', data: {} }]);
+    await store.checkpoints.saveCheckpoint('totals', 0n);
+    const realtime = attachRealtimeProjector({
+      store,
+      checkpoints: store.checkpoints,
+      projector: counter(apply),
+    });
+    const { lastPosition } = await store.append('a', [counted(5)]);
+    expect(realtime.status()).toMatchObject({ state: 'live', checkpoint: lastPosition });
+    expect(readModel().totals.get('a')).toBe(5);
     await closeAll();
   });
 
@@ -265,6 +287,68 @@ describe('attachRealtimeProjector on SQLite (in the append transaction)', () => 
     expect(readModel()).toEqual({ totals: await fold(store), doubles: 0 });
     expect(await store.checkpoints.loadCheckpoint('totals')).toBe((await store.readAll()).at(-1)!.position);
     expect([one.status().state, two.status().state]).toEqual(['live', 'live']);
+    await closeAll();
+  });
+});
+
+describe('withRealtimeProjector with a SQLite read model in another database (after the commit)', () => {
+  /** Events in one database; read model and checkpoint in another, exactly once through its transactions. */
+  async function elsewhere() {
+    const readSide = await setup();
+    const events = createSqliteEventStore({ database: databases.path() });
+    return { ...readSide, events };
+  }
+
+  it('commits each step with its checkpoint; a failure rolls it back and leaves it behind for the catch-up', async () => {
+    const { store: readSide, events, readModel, apply, closeAll } = await elsewhere();
+    const errors: unknown[] = [];
+    let failing = true;
+    const projector = counter(apply, (by) => by === 13 && failing);
+    const { store, realtime } = withRealtimeProjector(events, {
+      projector,
+      checkpoints: readSide.checkpoints,
+      transactions: readSide.checkpoints,
+      onError: (error) => errors.push(error),
+    });
+    await store.append('a', [counted(1)]);
+    const failed = await store.append('a', [counted(2), counted(13)]); // committed all the same
+    expect(await events.streamVersion('a')).toBe(3);
+    expect(errors).toHaveLength(1);
+    // 2 was applied in the same transaction as 13: rolled back with it.
+    expect(readModel().totals.get('a')).toBe(1);
+    expect(realtime.status()).toMatchObject({ state: 'behind', behindUntil: failed.lastPosition });
+    await store.append('a', [counted(100)]);
+    expect(readModel().totals.get('a')).toBe(1);
+
+    failing = false;
+    await new ProjectionRunner({
+      store: events,
+      checkpoints: readSide.checkpoints,
+      transactions: readSide.checkpoints,
+      projector,
+      retry: fast,
+    }).catchUp();
+    await store.append('a', [counted(1000)]);
+    expect(realtime.status().state).toBe('live');
+    expect(readModel()).toEqual({ totals: await fold(events), doubles: 0 });
+    await events.close();
+    await closeAll();
+  });
+
+  it('two wrappers (two processes) appending at once never apply an event twice', async () => {
+    const { store: readSide, events, readModel, apply, closeAll } = await elsewhere();
+    const projector = counter(apply);
+    const options = { projector, checkpoints: readSide.checkpoints, transactions: readSide.checkpoints };
+    const one = withRealtimeProjector(events, options);
+    const two = withRealtimeProjector(events, options);
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 === 0 ? one : two).store.append(`s-${i % 3}`, [counted(i)]),
+      ),
+    );
+    expect(readModel()).toEqual({ totals: await fold(events), doubles: 0 });
+    expect([one.realtime.status().state, two.realtime.status().state]).toEqual(['live', 'live']);
+    await events.close();
     await closeAll();
   });
 });
