@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, USAGE } from './cli-args.js';
+import { PROJECTION_BACKENDS, projectionBackendKeys } from './projections/projection-backends.js';
+import { type ProjectionReport, runProjectionSuite } from './projections/projection-suite.js';
 import { currentLoad, machineInfo, writeResultsFile } from './results-file.js';
 import { SNAPSHOT_BACKENDS, snapshotBackendKeys } from './snapshots/snapshot-backends.js';
 import { runSnapshotSuite, type SnapshotReport } from './snapshots/snapshot-suite.js';
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
     ...(args.suites.includes('tiered') ? TIERED_BACKENDS.flatMap(tieredBackendKeys) : []),
     ...(args.suites.includes('snapshots') ? SNAPSHOT_BACKENDS.flatMap(snapshotBackendKeys) : []),
     ...(args.suites.includes('wrappers') ? WRAPPER_BACKENDS.flatMap(wrapperBackendKeys) : []),
+    ...(args.suites.includes('projections') ? PROJECTION_BACKENDS.flatMap(projectionBackendKeys) : []),
   ]);
   const machine = machineInfo();
   console.log(`Strata bench: ${args.suites.join(' and ')} suite${args.suites.length > 1 ? 's' : ''}`);
@@ -36,10 +39,12 @@ async function main(): Promise<void> {
   let tiered: TieredReport | undefined;
   let snapshots: SnapshotReport | undefined;
   let wrappers: WrapperReport | undefined;
+  let projections: ProjectionReport | undefined;
   if (args.suites.includes('throughput')) throughput = await runThroughputSuite(args);
   if (args.suites.includes('tiered')) tiered = await runTieredSuite(args);
   if (args.suites.includes('snapshots')) snapshots = await runSnapshotSuite(args);
   if (args.suites.includes('wrappers')) wrappers = await runWrapperSuite(args);
+  if (args.suites.includes('projections')) projections = await runProjectionSuite(args);
 
   const endLoad = currentLoad();
   console.log(`\nLoad average at end: ${endLoad}${busyWarning(endLoad, machine.cpus.count)}`);
@@ -48,6 +53,7 @@ async function main(): Promise<void> {
     ...(tiered?.misses ?? []),
     ...(snapshots?.misses ?? []),
     ...(wrappers?.misses ?? []),
+    ...(projections?.misses ?? []),
   ];
   console.log(
     misses.length === 0 ? 'All goals met.' : `Missed goals:\n${misses.map((m) => `  ${m}`).join('\n')}`,
@@ -63,6 +69,7 @@ async function main(): Promise<void> {
     tiered,
     snapshots,
     wrappers,
+    projections,
   });
   console.log(`Results written to ${path}`);
 }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './usage-error.js';
 import { WORKLOAD_IDS, type WorkloadId } from './workloads/workload.js';
 
-export const SUITES = ['throughput', 'tiered', 'snapshots', 'wrappers'] as const;
+export const SUITES = ['throughput', 'tiered', 'snapshots', 'wrappers', 'projections'] as const;
 export type Suite = (typeof SUITES)[number];
 
 export interface BenchArgs {
@@ -25,17 +25,20 @@ export const USAGE = `Usage: pnpm bench [-- options]
   --suite tiered     run only these suites (comma-separated): throughput (W1..W5, adapter vs raw
                      driver and vs a minimal hand-written store), tiered (readStream and append latency of the tiered store),
                      snapshots (aggregate loads with and without a snapshot, the cost of snapshots
-                     on saves) or wrappers (what withUpcasting and withEncryption cost in events/s);
-                     default: all of them
+                     on saves), wrappers (what withUpcasting and withEncryption cost in events/s) or
+                     projections (async and batched projection throughput vs raw readAll, what a
+                     realtime read-model row adds to an append); default: all of them
   --quick            fewer runs and smaller workloads (a smoke test, not a measurement)
   --only W1,W3       run only these throughput workloads (W1..W5)
   --target sqlite    run only these targets, by family or name (comma-separated): throughput has
                      memory, sqlite (sqlite-normal, sqlite-full), postgres, mysql, redis, tiered
                      (tiered-mysql: the tiered store vs MySQL alone); in the tiered
                      suite, postgres and mysql select the warm tier; the snapshots suite has
-                     sqlite, postgres, mysql, redis and tiered; the wrappers suite sqlite and postgres
+                     sqlite, postgres, mysql, redis and tiered; the wrappers suite sqlite and postgres;
+                     the projections suite sqlite, postgres and mysql
   --runs N           throughput: measured runs per workload and side (default 5, or 3 with --quick);
-                     tiered, snapshots, wrappers: interleaved rounds (default 20, or 4 with --quick)
+                     tiered, snapshots, wrappers: interleaved rounds (default 20, or 4 with --quick);
+                     projections: interleaved rounds (default 10, or 3 with --quick)
   --partitions N     throughput: the PostgreSQL and MySQL stores hash-partition their events table
                      into N partitions (the raw and minimal baselines keep one plain table)
   --help             show this help`;

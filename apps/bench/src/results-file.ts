@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import type { ProjectionReport } from './projections/projection-suite.js';
 import type { SnapshotReport } from './snapshots/snapshot-suite.js';
 import type { ThroughputReport } from './throughput-suite.js';
 import type { TieredReport } from './tiered/tiered-suite.js';
@@ -20,6 +21,7 @@ export interface ResultsDocument {
   tiered: TieredReport | undefined;
   snapshots: SnapshotReport | undefined;
   wrappers: WrapperReport | undefined;
+  projections: ProjectionReport | undefined;
 }
 
 /** Writes `<dir>/<timestamp>.json` and returns its path. Bigints never reach here: rates are numbers. */

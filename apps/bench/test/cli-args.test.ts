@@ -5,7 +5,7 @@ import { UsageError } from '../src/usage-error.js';
 describe('parseBenchArgs', () => {
   it('defaults to every workload, every target, full scale', () => {
     expect(parseBenchArgs([])).toEqual({
-      suites: ['throughput', 'tiered', 'snapshots', 'wrappers'],
+      suites: ['throughput', 'tiered', 'snapshots', 'wrappers', 'projections'],
       quick: false,
       only: ['W1', 'W2', 'W3', 'W4', 'W5'],
       targets: [],
@@ -48,7 +48,9 @@ describe('parseBenchArgs', () => {
       'tiered',
       'snapshots',
       'wrappers',
+      'projections',
     ]);
+    expect(parseBenchArgs(['--suite=projections,wrappers']).suites).toEqual(['wrappers', 'projections']);
   });
 
   it.each([

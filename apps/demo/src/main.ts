@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteEventStore } from '@strata/store-sqlite';
+import { attachSqliteOrderSummaries } from './read-models/sqlite-order-summaries.js';
 import { tellStory } from './story.js';
 import { tellPersonalDataStory } from './story-personal-data.js';
 
@@ -11,7 +12,10 @@ const store = createSqliteEventStore({ database: path });
 
 console.log(`Strata demo: an event-sourced shop on SQLite (${path})`);
 try {
-  await tellStory(store, store, (line) => console.log(line));
+  // Attached before the first append: the realtime read model sees every order event.
+  const orderSummaries = await attachSqliteOrderSummaries(store);
+  const side = { snapshots: store.snapshots, checkpoints: store.checkpoints, orderSummaries };
+  await tellStory(store, side, (line) => console.log(line));
   await tellPersonalDataStory(store, store.keys, (line) => console.log(line));
   console.log('\nDone. Every state above was rebuilt from the events in that file.');
 } finally {

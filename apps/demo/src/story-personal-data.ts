@@ -34,7 +34,7 @@ export async function tellPersonalDataStory(store: EventStore, keys: KeyStore, p
   const registry = createDemoRegistry();
   const upcasters = createDemoUpcasters(registry);
 
-  print(sectionHeading('10. An old event is upcast on read'));
+  print(sectionHeading('11. An old event is upcast on read'));
   const old: UserRegisteredV1 = { email: 'grace@example.com', full_name: 'Grace Hopper' };
   // What the shop's first program wrote, years ago, and what the table still holds.
   await store.append('user-grace', [{ type: 'user.registered', schemaVersion: 1, data: old }], {
@@ -58,7 +58,7 @@ export async function tellPersonalDataStory(store: EventStore, keys: KeyStore, p
     `the table still holds v${(await store.readStream('user-grace'))[0]!.schemaVersion}: upcasting rewrites nothing`,
   );
 
-  print(sectionHeading('11. Personal data is encrypted, then forgotten'));
+  print(sectionHeading('12. Personal data is encrypted, then forgotten'));
   const encryption = createEncryption({
     keyStore: keys,
     // From a secret manager in real life; made fresh on each run here, like the database.

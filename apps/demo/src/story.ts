@@ -12,6 +12,8 @@ import { LoyaltyAccount } from './domain/loyalty.js';
 import { Order, type OrderEvent, OrderRuleError } from './domain/order.js';
 import { createDemoRegistry } from './domain/registry.js';
 import { User } from './domain/user.js';
+import type { OrderSummaries } from './read-models/order-summaries.js';
+import { sectionHeading } from './section-heading.js';
 
 export type Print = (line: string) => void;
 
@@ -21,12 +23,15 @@ const euros = (cents: number) => `€${(cents / 100).toFixed(2)}`;
 export interface SideStores {
   snapshots: SnapshotStore;
   checkpoints: CheckpointStore;
+  /** A realtime read model, attached to `store` before the story starts (see `read-models/`). */
+  orderSummaries: OrderSummaries;
 }
 
 /**
  * The demo's story, told against any EventStore: a user places an order, two clerks edit it at
  * once, the conflict is caught and retried, the state is rebuilt, past and present, from the log,
- * an aggregate with a long history loads from a snapshot, and a read model follows the log.
+ * an aggregate with a long history loads from a snapshot, and two read models follow the log: a
+ * realtime one, current as soon as an append returns, and an async one that lags behind.
  */
 export async function tellStory(store: EventStore, side: SideStores, print: Print): Promise<void> {
   const registry = createDemoRegistry();
@@ -40,7 +45,7 @@ export async function tellStory(store: EventStore, side: SideStores, print: Prin
     create: (id) => new Order(id),
     registry,
   });
-  const section = (title: string) => print(`\n── ${title} ${'─'.repeat(Math.max(0, 60 - title.length))}`);
+  const section = (title: string) => print(sectionHeading(title));
 
   section('1. A user registers');
   const ada = new User('ada');
@@ -173,7 +178,12 @@ export async function tellStory(store: EventStore, side: SideStores, print: Prin
     `one more purchase, loaded again: ${later.points} points, replayed ${later.version - restoredAt} event after the snapshot at version ${restoredAt}`,
   );
 
-  section('9. A read model that follows the log');
+  section('9. Two read models: one realtime, one async');
+  const summaries = side.orderSummaries;
+  const realtime = summaries.status();
+  print(
+    `order-summaries is realtime: ${summaries.how}; ${realtime.state}, ${realtime.eventsProcessed} order events applied so far`,
+  );
   const soldBySku = new Map<string, number>();
   const itemsSold = defineProjector<OrderEvent>({
     name: 'items-sold-by-sku',
@@ -187,7 +197,9 @@ export async function tellStory(store: EventStore, side: SideStores, print: Prin
   // The read model lives in memory, so it is rebuilt from the first event on every run.
   await side.checkpoints.deleteCheckpoint(itemsSold.name);
   const runner = new ProjectionRunner({ store, checkpoints: side.checkpoints, projector: itemsSold });
-  print(`items-sold-by-sku starts ${(await runner.lag()).events} events behind the log`);
+  print(
+    `items-sold-by-sku is async, a runner follows the log: it starts ${(await runner.lag()).events} events behind`,
+  );
   await runner.catchUp();
   const sold = () => [...soldBySku].map(([sku, n]) => `${sku} ×${n}`).join(', ');
   print(`caught up at position ${runner.status().checkpoint}: ${sold()}`);
@@ -199,10 +211,16 @@ export async function tellStory(store: EventStore, side: SideStores, print: Prin
     },
     { createIfMissing: true },
   );
+  print('order-1002 is placed with 10 pens');
+
+  section('10. The read models, queried at the end');
+  print('order-summaries, as soon as the append returned:');
+  for (const row of await summaries.list()) {
+    const lines = `${row.lines} line${row.lines === 1 ? '' : 's'}`;
+    print(`  ${row.orderId.padEnd(11)} ${row.status.padEnd(8)} ${lines.padEnd(8)} ${euros(row.totalCents)}`);
+  }
   const lag = await runner.lag();
-  print(
-    `order-1002 adds 10 pens: the read model is ${lag.events} event behind (${lag.seconds.toFixed(3)} s)`,
-  );
+  print(`items-sold-by-sku lags ${lag.events} event behind (${lag.seconds.toFixed(3)} s): still ${sold()}`);
   await runner.catchUp();
-  print(`caught up again: ${sold()}`);
+  print(`after its runner catches up (lag ${(await runner.lag()).events}): ${sold()}`);
 }

@@ -1,37 +1,12 @@
-import type { EventStore, KeyStore } from '@strata/core';
-import {
-  createMemoryEventStore,
-  MemoryCheckpointStore,
-  MemoryKeyStore,
-  MemorySnapshotStore,
-} from '@strata/store-memory';
-import { createSqliteEventStore } from '@strata/store-sqlite';
 import { describe, expect, it } from 'vitest';
-import { type SideStores, tellStory } from '../src/story.js';
+import { tellStory } from '../src/story.js';
 import { tellPersonalDataStory } from '../src/story-personal-data.js';
+import { demoStores } from './demo-stores.js';
 
-const stores: Array<[string, () => { store: EventStore; side: SideStores; keys: KeyStore }]> = [
-  [
-    'SQLite',
-    () => {
-      const store = createSqliteEventStore({ database: ':memory:' });
-      return { store, side: store, keys: store.keys };
-    },
-  ],
-  [
-    'the memory store',
-    () => ({
-      store: createMemoryEventStore(),
-      side: { snapshots: new MemorySnapshotStore(), checkpoints: new MemoryCheckpointStore() },
-      keys: new MemoryKeyStore(),
-    }),
-  ],
-];
-
-describe.each(stores)('the personal-data sections on %s, after the story', (_name, createStores) => {
+describe.each(demoStores)('the personal-data sections on %s, after the story', (_name, createStores) => {
   it('upcasts an old event, keeps personal data out of storage, and replays after a forget', async () => {
     const lines: string[] = [];
-    const { store, side, keys } = createStores();
+    const { store, side, keys } = await createStores();
     await tellStory(store, side, (line) => lines.push(line));
     await tellPersonalDataStory(store, keys, (line) => lines.push(line));
     const output = lines.join('\n');
