@@ -13,7 +13,7 @@ import {
   type ResolvedMigrationOptions,
   resolveMigrationOptions,
 } from './event-migration-options.js';
-import { rewriteToCurrent } from './event-migration-plan.js';
+import { type LeftSplit, rewriteToCurrent } from './event-migration-plan.js';
 import type { UpcasterChain } from './upcaster-chain.js';
 import { isUpcastingStore } from './upcasting-event-store.js';
 
@@ -29,6 +29,15 @@ export interface MigrationChange {
   count: number;
 }
 
+/** Stored events of one type and version that read as several events, so stay as stored. */
+export interface MigrationSplit {
+  fromType: string;
+  fromVersion: number;
+  /** The events each reads as, in order, at their current types and versions. */
+  into: { type: string; schemaVersion: number }[];
+  count: number;
+}
+
 export interface MigrationReport {
   dryRun: boolean;
   /** The checkpoint the run resumed after; `undefined` when it started at the beginning of the log. */
@@ -41,6 +50,14 @@ export interface MigrationReport {
   skipped: number;
   /** The rewrites, by way taken, in the order first met. */
   changes: MigrationChange[];
+  /**
+   * Events left as stored because they read as several (a split): a rewrite cannot make one
+   * stored event several without new versions and positions, so `withUpcasting` keeps splitting
+   * them on every read. Counted in `examined`, never in `rewritten`, and never an error.
+   */
+  leftSplit: number;
+  /** Those events, by type and version, in the order first met. */
+  splits: MigrationSplit[];
 }
 
 /**
@@ -81,6 +98,8 @@ export async function migrateEvents(
 class EventMigration {
   private readonly types: string[];
   private readonly changes = new Map<string, MigrationChange>();
+  private readonly splits = new Map<string, MigrationSplit>();
+  private leftSplit = 0;
   private examined = 0;
   private rewritten = 0;
   private skipped = 0;
@@ -120,6 +139,8 @@ class EventMigration {
       rewritten: this.rewritten,
       skipped: this.skipped,
       changes: [...this.changes.values()],
+      leftSplit: this.leftSplit,
+      splits: [...this.splits.values()],
     };
   }
 
@@ -149,6 +170,7 @@ class EventMigration {
     this.examined++;
     let rewrite = rewriteToCurrent(this.chain, event);
     if (rewrite === undefined) return;
+    if (isLeftSplit(rewrite)) return this.countSplit(event, rewrite);
     if (this.options.dryRun) return this.count(rewrite);
     for (let attempt = 0; ; attempt++) {
       try {
@@ -167,11 +189,28 @@ class EventMigration {
           stored && identityOf(stored),
         );
       }
-      rewrite = rewriteToCurrent(this.chain, stored);
-      if (rewrite === undefined) {
+      const again = rewriteToCurrent(this.chain, stored);
+      if (again === undefined) {
         this.skipped++;
         return;
       }
+      if (isLeftSplit(again)) return this.countSplit(stored, again);
+      rewrite = again;
+    }
+  }
+
+  private countSplit(event: RecordedEvent, { parts }: LeftSplit): void {
+    this.leftSplit++;
+    const key = `${event.type}\u0000${event.schemaVersion}`;
+    const split = this.splits.get(key);
+    if (split !== undefined) split.count++;
+    else {
+      this.splits.set(key, {
+        fromType: event.type,
+        fromVersion: event.schemaVersion,
+        into: parts.map(({ type, schemaVersion }) => ({ type, schemaVersion })),
+        count: 1,
+      });
     }
   }
 
@@ -203,6 +242,10 @@ class EventMigration {
       position,
     });
   }
+}
+
+function isLeftSplit(plan: EventRewrite | LeftSplit): plan is LeftSplit {
+  return 'split' in plan;
 }
 
 function identityOf(event: RecordedEvent) {

@@ -1,11 +1,13 @@
 import { type RecordedEvent, SerializationError } from '@strata/core';
-import type { UpcasterChain } from './upcaster-chain.js';
+import { splitPartId } from './split-part-id.js';
+import type { SplitStep, UpcasterChain } from './upcaster-chain.js';
 
 /**
- * The event at its type's current version. Returns the same object for an event that is already
- * current, or of a type the chain does not know, so reading current events costs one map lookup.
+ * The event at its type's current version, or, when its way ends in a split, its parts at theirs
+ * (an array, in order). Returns the same object for an event that is already current, or of a
+ * type the chain does not know, so reading current events costs one map lookup.
  */
-export function upcastEvent(chain: UpcasterChain, event: RecordedEvent): RecordedEvent {
+export function upcastEvent(chain: UpcasterChain, event: RecordedEvent): RecordedEvent | RecordedEvent[] {
   if (chain.current.get(event.type) === event.schemaVersion || !chain.manages(event.type)) return event;
   const steps = chain.stepsFrom(event.type, event.schemaVersion);
   if (steps === undefined) {
@@ -18,6 +20,7 @@ export function upcastEvent(chain: UpcasterChain, event: RecordedEvent): Recorde
           : 'which no upcaster starts from'),
     );
   }
+  const split = chain.splitAfter(event.type, event.schemaVersion);
   let { type, schemaVersion, data } = event;
   const where = `event ${event.id} (stream "${event.streamId}", version ${event.version})`;
   for (const step of steps) {
@@ -44,19 +47,73 @@ export function upcastEvent(chain: UpcasterChain, event: RecordedEvent): Recorde
     type = step.toType;
     schemaVersion = step.toVersion;
   }
-  return { ...event, type, schemaVersion, data };
+  if (split === undefined) return { ...event, type, schemaVersion, data };
+  const parts: RecordedEvent[] = [];
+  splitParts({ ...event, type, schemaVersion, data }, split, where).forEach((part) => {
+    const upcast = upcastEvent(chain, part);
+    if (Array.isArray(upcast)) parts.push(...upcast);
+    else parts.push(upcast);
+  });
+  return parts;
 }
 
-/** The events at their current versions; `events` itself when every one already is. */
-export function upcastEvents(chain: UpcasterChain, events: RecordedEvent[]): RecordedEvent[] {
+/**
+ * The parts `split` makes of `event`, each with the stored event's stream, version, position,
+ * metadata and times, and an id of its own derived from the event's id and its index.
+ */
+function splitParts(event: RecordedEvent, split: SplitStep, where: string): RecordedEvent[] {
+  let payloads: readonly unknown[];
+  try {
+    payloads = split.split(event.data, event);
+  } catch (error) {
+    throw new SerializationError(
+      event.type,
+      `the split from schema version ${event.schemaVersion} failed on ${where}`,
+      { cause: error },
+    );
+  }
+  if (!Array.isArray(payloads) || payloads.length !== split.into.length) {
+    throw new SerializationError(
+      event.type,
+      `the split from schema version ${event.schemaVersion} must return ${split.into.length} payloads, one per part of \`into\`, for ${where}; it returned ${Array.isArray(payloads) ? payloads.length : typeof payloads}`,
+    );
+  }
+  return split.into.map((part, index) => {
+    const data = payloads[index];
+    if (data === undefined) {
+      throw new SerializationError(
+        event.type,
+        `the split from schema version ${event.schemaVersion} returned undefined for part ${index} ("${part.type}") of ${where}`,
+      );
+    }
+    return { ...event, id: splitPartId(event.id, index), type: part.type, schemaVersion: part.version, data };
+  });
+}
+
+/**
+ * The events at their current versions, a split event's parts in its place (in reverse order
+ * when `backward`, so a backward read is the exact reverse of a forward one); `events` itself
+ * when every one already is current.
+ */
+export function upcastEvents(
+  chain: UpcasterChain,
+  events: RecordedEvent[],
+  backward = false,
+): RecordedEvent[] {
   for (let i = 0; i < events.length; i++) {
     const event = events[i]!;
     const upcast = upcastEvent(chain, event);
     if (upcast === event) continue;
     const result = events.slice(0, i);
-    result.push(upcast);
-    for (let j = i + 1; j < events.length; j++) result.push(upcastEvent(chain, events[j]!));
+    push(result, upcast, backward);
+    for (let j = i + 1; j < events.length; j++) push(result, upcastEvent(chain, events[j]!), backward);
     return result;
   }
   return events;
+}
+
+function push(result: RecordedEvent[], upcast: RecordedEvent | RecordedEvent[], backward: boolean): void {
+  if (!Array.isArray(upcast)) result.push(upcast);
+  else if (backward) for (let k = upcast.length - 1; k >= 0; k--) result.push(upcast[k]!);
+  else result.push(...upcast);
 }

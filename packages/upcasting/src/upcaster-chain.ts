@@ -1,6 +1,6 @@
 import type { EventRegistry } from '@strata/core';
 import { assertNoGaps, walk } from './chain-walk.js';
-import type { Upcaster } from './upcaster.js';
+import type { SplitPart, Upcaster } from './upcaster.js';
 import { UpcasterChainError } from './upcaster-chain-error.js';
 import { checkedSteps, currentVersions } from './upcaster-input.js';
 
@@ -11,6 +11,12 @@ export interface UpcastStep {
   readonly upcast: Upcaster['upcast'];
 }
 
+/** A checked split: the parts an event becomes, and what gives their payloads. */
+export interface SplitStep {
+  readonly into: readonly SplitPart[];
+  readonly split: NonNullable<Upcaster['split']>;
+}
+
 /**
  * The upcasters of a program, checked as a whole: every stored version of every type they name
  * reaches exactly one current type at its current version. `withUpcasting` reads events through it.
@@ -18,14 +24,24 @@ export interface UpcastStep {
 export interface UpcasterChain {
   /** Each current type's schema version (the registry's, at the time of `defineUpcasters`). */
   readonly current: ReadonlyMap<string, number>;
-  /** The steps that take `type` at `version` to its current version; `undefined` for none. */
+  /**
+   * The steps that take `type` at `version` to its current version, or to the split that ends its
+   * way (`splitAfter`); `undefined` for none.
+   */
   stepsFrom(type: string, version: number): readonly UpcastStep[] | undefined;
-  /** The current type an old type name upcasts to; `undefined` for current and unknown types. */
+  /** The split that follows `stepsFrom(type, version)`; `undefined` when that way ends at a current version. */
+  splitAfter(type: string, version: number): SplitStep | undefined;
+  /**
+   * The current type an old type name upcasts to (for a split, the current type of its first
+   * part); `undefined` for current and unknown types.
+   */
   renamedTo(type: string): string | undefined;
-  /** Every stored name whose events upcast to the current `type`, itself first. */
+  /** Every stored name whose events upcast to the current `type` (or split into one), itself first. */
   storedNamesOf(type: string): readonly string[];
   /** True for a type the chain knows: current, or an old name of one. */
   manages(type: string): boolean;
+  /** True when some stored version splits into several events. */
+  readonly splits: boolean;
 }
 
 /**
@@ -41,13 +57,18 @@ export function defineUpcasters(
 ): UpcasterChain {
   const versions = currentVersions(current);
   const steps = checkedSteps(upcasters, versions);
-  const plans = new Map<string, Map<number, UpcastStep[]>>();
+  const plans = new Map<string, Map<number, { path: UpcastStep[]; split: SplitStep | undefined }>>();
   const renamedTo = new Map<string, string>();
+  const reaches = new Map<string, Set<string>>();
   for (const [type, byVersion] of steps) {
-    const plan = new Map<number, UpcastStep[]>();
+    const plan = new Map<number, { path: UpcastStep[]; split: SplitStep | undefined }>();
+    const targets = new Set<string>();
+    reaches.set(type, targets);
     for (const version of byVersion.keys()) {
-      const { path, target } = walk(type, version, steps, versions);
-      plan.set(version, path);
+      const { path, split, targets: reached } = walk(type, version, steps, versions);
+      plan.set(version, { path, split });
+      for (const reachedType of reached) targets.add(reachedType);
+      const target = reached[0]!;
       if (!versions.has(type)) {
         const earlier = renamedTo.get(type);
         if (earlier !== undefined && earlier !== target) {
@@ -64,16 +85,22 @@ export function defineUpcasters(
   }
   assertNoGaps(steps, versions);
   const storedNames = new Map<string, string[]>();
-  for (const [old, target] of renamedTo) {
-    const names = storedNames.get(target) ?? [target];
-    names.push(old);
-    storedNames.set(target, names);
+  for (const [stored, targets] of reaches) {
+    for (const target of targets) {
+      if (stored === target) continue;
+      const names = storedNames.get(target) ?? [target];
+      names.push(stored);
+      storedNames.set(target, names);
+    }
   }
+  const splits = [...plans.values()].some((plan) => [...plan.values()].some((p) => p.split !== undefined));
   return {
     current: versions,
-    stepsFrom: (type, version) => plans.get(type)?.get(version),
+    stepsFrom: (type, version) => plans.get(type)?.get(version)?.path,
+    splitAfter: (type, version) => plans.get(type)?.get(version)?.split,
     renamedTo: (type) => renamedTo.get(type),
     storedNamesOf: (type) => storedNames.get(type) ?? [type],
     manages: (type) => versions.has(type) || renamedTo.has(type),
+    splits,
   };
 }

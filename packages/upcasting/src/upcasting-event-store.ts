@@ -60,7 +60,8 @@ class UpcastingEventStore implements EventStore {
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
-    return upcastEvents(this.chain, await this.inner.readStream(streamId, options));
+    const events = await this.inner.readStream(streamId, options);
+    return upcastEvents(this.chain, events, options?.direction === 'backward');
   }
 
   async readStreams(
@@ -78,7 +79,35 @@ class UpcastingEventStore implements EventStore {
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     this.assertOpen();
-    return upcastEvents(this.chain, await this.inner.readAll(this.storedTypes(options)));
+    const stored = this.storedTypes(options);
+    if (!this.chain.splits || !Array.isArray(options?.types)) {
+      return upcastEvents(this.chain, await this.inner.readAll(stored));
+    }
+    return this.readAllParts(stored!, new Set(options.types));
+  }
+
+  /**
+   * A type-filtered page when a stored event of a name it reads may split into parts of other
+   * types: those parts are left out. A stored event that leaves no part would make the page short
+   * while the log goes on, and a consumer would stop there, so the page is filled with the next
+   * stored events until it holds `limit` events or the log ends. Every part of one stored event
+   * is on one page, so a page may hold more than `limit` events.
+   */
+  private async readAllParts(stored: ReadAllOptions, wanted: ReadonlySet<string>): Promise<RecordedEvent[]> {
+    const { limit } = stored;
+    const result: RecordedEvent[] = [];
+    let after = stored.after;
+    for (;;) {
+      const asked = limit === undefined ? undefined : limit - result.length;
+      const page = await this.inner.readAll({
+        ...stored,
+        ...(after === undefined ? {} : { after }),
+        ...(asked === undefined ? {} : { limit: asked }),
+      });
+      for (const event of upcastEvents(this.chain, page)) if (wanted.has(event.type)) result.push(event);
+      if (asked === undefined || page.length < asked || result.length >= limit!) return result;
+      after = page[page.length - 1]!.position;
+    }
   }
 
   async streamVersion(streamId: string): Promise<number> {

@@ -10,6 +10,7 @@ describePackageExports(
       'UpcasterChainError',
       'migrateEvents',
       'DEFAULT_MIGRATION_CHECKPOINT',
+      'SplitAwareAggregateRoot',
     ],
   },
   {
