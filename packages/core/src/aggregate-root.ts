@@ -37,6 +37,8 @@ export abstract class AggregateRoot<E extends DomainEvent = DomainEvent> {
   private currentVersion = 0;
   private savedVersion = 0;
   private pending: NewEvent[] = [];
+  /** The last event `applyHistory` applied: a split event's further parts come at its version. */
+  private lastApplied: RecordedEvent | undefined;
 
   constructor(id: string) {
     assertName(id, 'id');
@@ -64,7 +66,7 @@ export abstract class AggregateRoot<E extends DomainEvent = DomainEvent> {
       throw new ValidationError('events', 'cannot apply history to an aggregate with unsaved events');
     }
     for (const event of events) {
-      if (event.version !== this.currentVersion + 1) {
+      if (event.version !== this.currentVersion + 1 && !this.isFurtherPart(event)) {
         throw new ValidationError(
           'events',
           `history of "${this.id}" jumps from version ${this.currentVersion} to ${event.version}`,
@@ -78,7 +80,24 @@ export abstract class AggregateRoot<E extends DomainEvent = DomainEvent> {
       });
       this.currentVersion = event.version;
       this.savedVersion = event.version;
+      this.lastApplied = event;
     }
+  }
+
+  /**
+   * An upcaster that splits one stored event into several (`@strata/upcasting`) reads them all at
+   * the stored event's version and position, each with its own id: the version stays the stored
+   * stream's, so the next save expects the right one.
+   */
+  private isFurtherPart(event: RecordedEvent): boolean {
+    const last = this.lastApplied;
+    return (
+      last !== undefined &&
+      event.version === this.currentVersion &&
+      event.version === last.version &&
+      event.position === last.position &&
+      event.id !== last.id
+    );
   }
 
   /** True when the subclass implements both `snapshotState` and `restoreState`. */

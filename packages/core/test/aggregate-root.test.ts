@@ -43,6 +43,36 @@ describe('AggregateRoot', () => {
     expect(counter.persistedVersion).toBe(2);
   });
 
+  it('applies the further parts of a split event at its version, and refuses any other repeat', () => {
+    const recorded = (id: string, version: number, position: bigint, by: number) => ({
+      id,
+      type: 'counter.incremented',
+      data: { by },
+      streamId: 'c-1',
+      streamType: 'counter',
+      metadata: {},
+      schemaVersion: 1,
+      version,
+      position,
+      occurredAt: new Date(),
+      recordedAt: new Date(),
+    });
+    const counter = new Counter('c-1');
+    // Stored event 2 read as two parts (same version and position, ids of their own), across two calls.
+    counter.applyHistory([recorded('a', 1, 1n, 1), recorded('b1', 2, 2n, 2)]);
+    counter.applyHistory([recorded('b2', 2, 2n, 3), recorded('c', 3, 3n, 4)]);
+    expect(counter.value).toBe(10);
+    expect(counter.version).toBe(3);
+    expect(counter.persistedVersion).toBe(3);
+    // The same event twice, or a repeated version at another position, is still a broken history.
+    expect(() => new Counter('c-1').applyHistory([recorded('a', 1, 1n, 1), recorded('a', 1, 1n, 1)])).toThrow(
+      /jumps from version 1 to 1/,
+    );
+    expect(() => new Counter('c-1').applyHistory([recorded('a', 1, 1n, 1), recorded('x', 1, 2n, 1)])).toThrow(
+      ValidationError,
+    );
+  });
+
   it('refuses a history with a gap', () => {
     const counter = new Counter('c-1');
     const events = history(1, 2).map((e, i) => ({

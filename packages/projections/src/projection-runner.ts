@@ -508,7 +508,8 @@ export class ProjectionRunner<Tx = void> {
     this.checkpoint = last;
     this.eventsProcessed += events.length;
     this.meter.record(events.length);
-    return { read: page.length, more: page.length === this.batchSize };
+    // A wrapper may return more than asked for (an upcaster's split parts): only a short page is the end.
+    return { read: page.length, more: page.length >= this.batchSize };
   }
 
   /**
@@ -528,7 +529,8 @@ export class ProjectionRunner<Tx = void> {
       this.checkpointLoaded = false;
       return { read: page.length, more: true };
     }
-    return { read: page.length, more: page.length === this.batchSize };
+    // A wrapper may return more than asked for (an upcaster's split parts): only a short page is the end.
+    return { read: page.length, more: page.length >= this.batchSize };
   }
 
   /** A runner that lost its lease stops before the next event, and never saves. */

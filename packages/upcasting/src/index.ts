@@ -2,7 +2,6 @@ export type { MigrateEventsOptions, MigrationProgress } from './event-migration-
 export { DEFAULT_MIGRATION_CHECKPOINT } from './event-migration-options.js';
 export type { MigrationChange, MigrationReport, MigrationSplit } from './migrate-events.js';
 export { migrateEvents } from './migrate-events.js';
-export { SplitAwareAggregateRoot } from './split-aware-aggregate-root.js';
 export type { SplitPart, Upcaster } from './upcaster.js';
 export type { SplitStep, UpcasterChain, UpcastStep } from './upcaster-chain.js';
 export { defineUpcasters } from './upcaster-chain.js';

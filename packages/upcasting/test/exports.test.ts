@@ -10,7 +10,6 @@ describePackageExports(
       'UpcasterChainError',
       'migrateEvents',
       'DEFAULT_MIGRATION_CHECKPOINT',
-      'SplitAwareAggregateRoot',
     ],
   },
   {

@@ -4,13 +4,12 @@ import {
   ConcurrencyError,
   type EventHandlers,
   type EventStore,
-  ValidationError,
 } from '@strata/core';
 import { everyNEvents, never, snapshotting } from '@strata/snapshots';
 import { MemoryEventStore, MemorySnapshotStore } from '@strata/store-memory';
 import { createSqliteEventStore } from '@strata/store-sqlite';
 import { describe, expect, it } from 'vitest';
-import { SplitAwareAggregateRoot, withUpcasting } from '../src/index.js';
+import { withUpcasting } from '../src/index.js';
 import { splitChain, writeSplitHistory } from './split-chain.js';
 
 type OrderEvent =
@@ -38,7 +37,7 @@ interface OrderState {
   notes: string[];
 }
 
-class Order extends SplitAwareAggregateRoot<OrderEvent> implements OrderState {
+class Order extends AggregateRoot<OrderEvent> implements OrderState {
   lines: string[] = [];
   address = '';
   notes: string[] = [];
@@ -52,14 +51,6 @@ class Order extends SplitAwareAggregateRoot<OrderEvent> implements OrderState {
   protected override restoreState(state: unknown): void {
     Object.assign(this, state as OrderState);
   }
-}
-
-/** The same aggregate on core's base class, which takes each event at the next version. */
-class PlainOrder extends AggregateRoot<OrderEvent> implements OrderState {
-  lines: string[] = [];
-  address = '';
-  notes: string[] = [];
-  protected readonly handlers = orderHandlers(this);
 }
 
 const stateOf = (o: Order) => ({ lines: o.lines, address: o.address, notes: o.notes, version: o.version });
@@ -123,12 +114,6 @@ describe.each([
     expect(() => repeated.applyHistory([...events.slice(0, 3), events[2]!])).toThrow(
       /jumps from version 2 to 2/,
     );
-  });
-
-  it("core's AggregateRoot refuses the parts (they repeat a version): that is what SplitAwareAggregateRoot is for", async () => {
-    const { store, id } = await history();
-    const plain = new AggregateRepository(store, { streamType: 'order', create: (i) => new PlainOrder(i) });
-    await expect(plain.load(id)).rejects.toThrow(ValidationError);
   });
 
   it('ends in the same state loaded from the events and from a snapshot written before or after the split ones', async () => {
