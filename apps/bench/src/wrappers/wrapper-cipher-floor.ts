@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import { median } from '../median-stats.js';
+import type { WrapperCost, WrapperGoalResult } from './wrapper-goals.js';
 import type { WrapperOperation, WrapperRates } from './wrapper-measure.js';
 
 /** Opens timed per sample: long enough for the clock, short enough to sample many times. */
@@ -61,4 +62,48 @@ export function cipherBounds(rates: readonly WrapperRates[], floorMicroseconds: 
         bestRatio: plainMicroseconds / (plainMicroseconds + floorMicroseconds),
       };
     });
+}
+
+/**
+ * Issue 11's encryption read goal restated against the floor, where 25% is below it: the wrapper's
+ * read throughput at least this share of what a plain read plus one bare decryption would give,
+ * i.e. its time per event within 1.25x of `plain + floor`.
+ */
+export const CIPHER_FLOOR_GOAL = 0.8;
+
+/** An encryption read against its floor: `(plain + floor) / wrapper`, from its `vs plain` and bound. */
+export interface CipherFloorRatio {
+  target: string;
+  operation: WrapperOperation;
+  /** `withEncryption`'s `vs plain` over the floor's `bestRatio`: 1 would be the floor itself. */
+  vsFloor: number;
+}
+
+/** For each bound, `withEncryption`'s median `vs plain` of that read over the bound's best ratio. */
+export function cipherFloorRatios(
+  costs: readonly WrapperCost[],
+  bounds: readonly CipherBound[],
+): CipherFloorRatio[] {
+  const ratios: CipherFloorRatio[] = [];
+  for (const bound of bounds) {
+    const cost = costs.find(
+      (c) => c.target === bound.target && c.operation === bound.operation && c.wrapperCase === 'encryption',
+    );
+    if (cost === undefined) continue;
+    ratios.push({ target: bound.target, operation: bound.operation, vsFloor: cost.ratio / bound.bestRatio });
+  }
+  return ratios;
+}
+
+/** Each encryption read judged against `CIPHER_FLOOR_GOAL`. */
+export function judgeCipherFloorGoals(
+  ratios: readonly CipherFloorRatio[],
+  labels: ReadonlyMap<string, string>,
+): WrapperGoalResult[] {
+  return ratios.map((r) => ({
+    target: labels.get(r.target) ?? r.target,
+    goal: `${r.operation}, withEncryption (2 fields): at least ${CIPHER_FLOOR_GOAL.toFixed(2)}x of the cipher floor's bound (plain read + one bare decryption)`,
+    measured: `${r.vsFloor.toFixed(2)}x of the floor`,
+    pass: r.vsFloor >= CIPHER_FLOOR_GOAL,
+  }));
 }
