@@ -1,10 +1,13 @@
+import { MemoryEventStore } from '@strata/store-memory';
 import { describe, expect, it } from 'vitest';
+import { BareDecryption, withBareDecryption } from '../src/wrappers/wrapper-bare-decryption.js';
 import {
   cipherBounds,
   cipherFloorRatios,
   judgeCipherFloorGoals,
   measureCipherFloor,
 } from '../src/wrappers/wrapper-cipher-floor.js';
+import { customerEvent } from '../src/wrappers/wrapper-events.js';
 import type { WrapperCost } from '../src/wrappers/wrapper-goals.js';
 import type { WrapperRates } from '../src/wrappers/wrapper-measure.js';
 
@@ -73,12 +76,16 @@ describe('cipherFloorRatios and judgeCipherFloorGoals', () => {
         // 2 µs plain, 8 µs through the wrapper: (2 + 2) / 8 = 0.5.
         cost('readAll', 'encryption', 0.25),
         cost('readAll', 'both', 0.2),
+        // The floor in place read at 0.4x of plain: 0.25 / 0.4.
+        cost('readAll', 'bare-decryption', 0.4),
       ],
       bounds,
     );
     expect(ratios.map((r) => r.operation)).toEqual(['readStream-100', 'readAll']);
     expect(ratios[0]!.vsFloor).toBeCloseTo(0.8, 9);
     expect(ratios[1]!.vsFloor).toBeCloseTo(0.5, 9);
+    expect(ratios[0]!.vsInPlace).toBeUndefined();
+    expect(ratios[1]!.vsInPlace).toBeCloseTo(0.625, 9);
   });
 
   it('passes at 0.80x of the bound and above, and names the read and the target', () => {
@@ -94,5 +101,29 @@ describe('cipherFloorRatios and judgeCipherFloorGoals', () => {
     expect(goals[1]!.goal).toMatch(
       /^readAll, withEncryption \(2 fields\): at least 0\.80x of the cipher floor/,
     );
+  });
+});
+
+class CountingDecryption extends BareDecryption {
+  opens = 0;
+  override open(): number {
+    this.opens++;
+    return super.open();
+  }
+}
+
+describe('withBareDecryption', () => {
+  it('runs one bare decryption per event read and returns the events unchanged', async () => {
+    const store = new MemoryEventStore();
+    await store.append('s', [customerEvent('s', 1), customerEvent('s', 2)]);
+    const counting = new CountingDecryption('["a@example.com","+44"]', 160);
+    const inPlace = withBareDecryption(store, counting);
+    expect(await inPlace.readStream('s')).toEqual(await store.readStream('s'));
+    expect(counting.opens).toBe(2);
+    expect(await inPlace.readAll()).toEqual(await store.readAll());
+    expect(counting.opens).toBe(4);
+    const streams = await inPlace.readStreams(['s', 'missing']);
+    expect(streams.get('s')).toHaveLength(2);
+    expect(counting.opens).toBe(6);
   });
 });
