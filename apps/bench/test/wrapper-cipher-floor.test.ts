@@ -1,5 +1,14 @@
+import { MemoryEventStore } from '@strata/store-memory';
 import { describe, expect, it } from 'vitest';
-import { cipherBounds, measureCipherFloor } from '../src/wrappers/wrapper-cipher-floor.js';
+import { BareDecryption, withBareDecryption } from '../src/wrappers/wrapper-bare-decryption.js';
+import {
+  cipherBounds,
+  cipherFloorRatios,
+  judgeCipherFloorGoals,
+  measureCipherFloor,
+} from '../src/wrappers/wrapper-cipher-floor.js';
+import { customerEvent } from '../src/wrappers/wrapper-events.js';
+import type { WrapperCost } from '../src/wrappers/wrapper-goals.js';
 import type { WrapperRates } from '../src/wrappers/wrapper-measure.js';
 
 const rates = (
@@ -37,5 +46,84 @@ describe('cipherBounds', () => {
 describe('measureCipherFloor', () => {
   it('returns a positive time per decryption, and checks every decryption opened the whole value', () => {
     expect(measureCipherFloor('["customer-1@example.com","+44 20 7946 0001"]', 160, 3)).toBeGreaterThan(0);
+  });
+});
+
+describe('cipherFloorRatios and judgeCipherFloorGoals', () => {
+  const cost = (
+    operation: WrapperCost['operation'],
+    wrapperCase: WrapperCost['wrapperCase'],
+    ratio: number,
+  ) => ({
+    target: 'sqlite',
+    operation,
+    wrapperCase,
+    ratio,
+    cost: 1 - ratio,
+  });
+  // Plain reads of 4 µs and 2 µs an event, a floor of 2 µs: bounds 4/6 and 0.5.
+  const bounds = [
+    { target: 'sqlite', operation: 'readStream-100' as const, plainMicroseconds: 4, bestRatio: 4 / 6 },
+    { target: 'sqlite', operation: 'readAll' as const, plainMicroseconds: 2, bestRatio: 0.5 },
+  ];
+
+  it("gives withEncryption's vs plain over the bound: (plain + floor) / wrapper time", () => {
+    const ratios = cipherFloorRatios(
+      [
+        // 4 µs plain, 7.5 µs through the wrapper: (4 + 2) / 7.5 = 0.8.
+        cost('readStream-100', 'encryption', 4 / 7.5),
+        cost('readStream-100', 'upcasting', 0.99),
+        // 2 µs plain, 8 µs through the wrapper: (2 + 2) / 8 = 0.5.
+        cost('readAll', 'encryption', 0.25),
+        cost('readAll', 'both', 0.2),
+        // The floor in place read at 0.4x of plain: 0.25 / 0.4.
+        cost('readAll', 'bare-decryption', 0.4),
+      ],
+      bounds,
+    );
+    expect(ratios.map((r) => r.operation)).toEqual(['readStream-100', 'readAll']);
+    expect(ratios[0]!.vsFloor).toBeCloseTo(0.8, 9);
+    expect(ratios[1]!.vsFloor).toBeCloseTo(0.5, 9);
+    expect(ratios[0]!.vsInPlace).toBeUndefined();
+    expect(ratios[1]!.vsInPlace).toBeCloseTo(0.625, 9);
+  });
+
+  it('passes at 0.80x of the bound and above, and names the read and the target', () => {
+    const goals = judgeCipherFloorGoals(
+      [
+        { target: 'sqlite', operation: 'readStream-100', vsFloor: 0.8 },
+        { target: 'sqlite', operation: 'readAll', vsFloor: 0.79 },
+      ],
+      new Map([['sqlite', 'SQLite']]),
+    );
+    expect(goals.map((g) => g.pass)).toEqual([true, false]);
+    expect(goals[1]).toMatchObject({ target: 'SQLite', measured: '0.79x of the floor' });
+    expect(goals[1]!.goal).toMatch(
+      /^readAll, withEncryption \(2 fields\): at least 0\.80x of the cipher floor/,
+    );
+  });
+});
+
+class CountingDecryption extends BareDecryption {
+  opens = 0;
+  override open(): number {
+    this.opens++;
+    return super.open();
+  }
+}
+
+describe('withBareDecryption', () => {
+  it('runs one bare decryption per event read and returns the events unchanged', async () => {
+    const store = new MemoryEventStore();
+    await store.append('s', [customerEvent('s', 1), customerEvent('s', 2)]);
+    const counting = new CountingDecryption('["a@example.com","+44"]', 160);
+    const inPlace = withBareDecryption(store, counting);
+    expect(await inPlace.readStream('s')).toEqual(await store.readStream('s'));
+    expect(counting.opens).toBe(2);
+    expect(await inPlace.readAll()).toEqual(await store.readAll());
+    expect(counting.opens).toBe(4);
+    const streams = await inPlace.readStreams(['s', 'missing']);
+    expect(streams.get('s')).toHaveLength(2);
+    expect(counting.opens).toBe(6);
   });
 });

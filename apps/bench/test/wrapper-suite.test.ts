@@ -50,8 +50,11 @@ describe('a --quick run of the sqlite target', () => {
     }
     // Every case but the plain store has a cost; the composed one is not judged.
     expect(report.costs).toHaveLength(report.rates.length - WRAPPER_OPERATIONS.length);
-    const judged = report.costs.filter((c) => c.wrapperCase !== 'both');
-    expect(report.goals).toHaveLength(judged.length);
+    const judged = report.costs.filter(
+      (c) => c.wrapperCase !== 'both' && c.wrapperCase !== 'bare-decryption',
+    );
+    // And each encryption read against the cipher floor.
+    expect(report.goals).toHaveLength(judged.length + report.cipherFloorRatios.length);
     expect(report.misses).toHaveLength(report.goals.filter((g) => !g.pass).length);
 
     const output = printed.join('\n');
@@ -78,6 +81,27 @@ describe('a --quick run of the sqlite target', () => {
     }
     expect(output).toMatch(/^Cipher floor: node:crypto alone/m);
     expect(output).toMatch(/^ {2}SQLite .*: \d+\.\d\d µs an event; readStream-10 \d+\.\d\d µs → 0\.\d\dx, /m);
+    expect(report.cipherFloorRatios.map((r) => r.operation)).toEqual([
+      'readStream-10',
+      'readStream-100',
+      'readAll',
+    ]);
+    for (const ratio of report.cipherFloorRatios) {
+      expect(ratio.vsFloor).toBeGreaterThan(0);
+      expect(ratio.vsInPlace).toBeGreaterThan(0);
+    }
+    expect(output).toMatch(
+      /SQLite .* readAll +plain \+ bare decryption +[\d,]+ ±\d+% +\d+\.\d\dx +-?\d+\.\d% +-$/m,
+    );
+    expect(output).toMatch(
+      /^ {4}withEncryption vs the floor in place: readStream-10 \d+\.\d\dx, readStream-100 \d+\.\d\dx, readAll \d+\.\d\dx$/m,
+    );
+    expect(output).toMatch(
+      /^ {4}withEncryption vs cipher floor: readStream-10 \d+\.\d\dx, readStream-100 \d+\.\d\dx, readAll \d+\.\d\dx$/m,
+    );
+    expect(output).toMatch(
+      /^ {2}SQLite .*: readAll, withEncryption \(2 fields\): at least 0\.80x of the cipher floor's bound .*: \d+\.\d\dx of the floor {2}(PASS|MISS)$/m,
+    );
 
     for (const location of report.runs[0]!.locations) expect(await leftovers(location)).toBe(0);
   });

@@ -11,6 +11,7 @@ import { open, type Sealed, seal } from './aes-gcm.js';
 import { type DataKey, newDataKey, unwrapDataKey } from './data-key.js';
 import { DataKeyCache } from './data-key-cache.js';
 import { type CheckedOptions, checkOptions, type EncryptionOptions } from './encryption-options.js';
+import { EventAadBytes } from './event-aad.js';
 import { openEventFields, readEventEnvelope, restoreFields, sealEventFields } from './event-envelope.js';
 import {
   ENVELOPE_MARK,
@@ -163,14 +164,15 @@ export class Encryption {
    */
   async openEvents(events: RecordedEvent[]): Promise<RecordedEvent[]> {
     const keys = new PageKeys();
+    const aad = new EventAadBytes();
     let result: RecordedEvent[] | undefined;
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
-      let opened = this.#openWith(event, keys);
+      let opened = this.#openWith(event, keys, aad);
       while (opened instanceof KeyNeeded) {
         const { subjectId, version, target } = opened;
         keys.set(subjectId, version, await this.#readKey(subjectId, version, target));
-        opened = this.#openWith(event, keys);
+        opened = this.#openWith(event, keys, aad);
       }
       if (opened === event && result === undefined) continue;
       result ??= events.slice(0, i);
@@ -237,11 +239,12 @@ export class Encryption {
   }
 
   /** The event opened with the keys in `keys`, or which key it still needs. */
-  #openWith(event: RecordedEvent, keys: PageKeys): RecordedEvent | KeyNeeded {
+  #openWith(event: RecordedEvent, keys: PageKeys, aad: EventAadBytes): RecordedEvent | KeyNeeded {
     const fields = this.#options.fieldsOf(event.type);
     if (fields === undefined) return event;
     const data = event.data;
-    if (isPlainObject(data) && Object.hasOwn(data, ENVELOPE_MARK)) return this.#openSealed(event, data, keys);
+    if (isPlainObject(data) && Object.hasOwn(data, ENVELOPE_MARK))
+      return this.#openSealed(event, data, keys, aad);
     return this.#openFieldEnvelopes(event, fields, keys);
   }
 
@@ -250,6 +253,7 @@ export class Encryption {
     event: RecordedEvent,
     data: Record<string, unknown>,
     keys: PageKeys,
+    aad: EventAadBytes,
   ): RecordedEvent | KeyNeeded {
     const envelope = readEventEnvelope(data[ENVELOPE_MARK]);
     if (typeof envelope === 'string') throw new IntegrityError(this.#target(event, ENVELOPE_MARK), envelope);
@@ -265,7 +269,7 @@ export class Encryption {
       values = envelope.paths.map(() => JSON.parse(this.#options.redactedJson));
     } else {
       try {
-        values = openEventFields(key, subjectId, event, envelope);
+        values = openEventFields(key, subjectId, event, envelope, aad);
       } catch (error) {
         throw new IntegrityError(
           this.#sealedTarget(event, envelope.paths),

@@ -1,9 +1,7 @@
 import { ALGORITHM, type CipherKey, openPacked, packSealed, seal } from './aes-gcm.js';
+import { EVENT_ENVELOPE_VERSION, type EventAadBytes, type EventBinding, eventAad } from './event-aad.js';
 import { ENVELOPE_MARK } from './field-envelope.js';
 import { defineValue, setValueAt } from './field-paths.js';
-
-/** Envelope version 2: one per event for all its fields. Version 1 (`field-envelope.ts`) was one per field. */
-const EVENT_ENVELOPE_VERSION = 2;
 
 /**
  * What an event with encrypted fields holds in storage since envelope version 2: the configured
@@ -25,7 +23,7 @@ export interface EventEnvelope {
   ct: string;
 }
 
-/** An envelope's parts, checked. */
+/** An envelope's parts, checked. (Version 1, `field-envelope.ts`, was one envelope per field.) */
 export interface OpenableEventEnvelope {
   keyId: string;
   keyVersion: number;
@@ -33,39 +31,6 @@ export interface OpenableEventEnvelope {
   paths: string[];
   /** `ct`, still base64: decoded where it is opened. */
   packed: string;
-}
-
-/** Where an event's sealed fields belong: the event they are bound to. */
-export interface EventBinding {
-  id: string;
-  streamId: string;
-  type: string;
-}
-
-const SURROGATE = /[\uD800-\uDFFF]/;
-
-/**
- * `text` with its length in front: parts joined this way can be split again one way only. A text
- * with surrogates goes in as the hex of its UTF-16 code units (marked `~`): UTF-8 turns every lone
- * surrogate into the same bytes, and would let two bindings collide.
- */
-const part = (text: string): string =>
-  SURROGATE.test(text) ? `~${part(Buffer.from(text, 'utf16le').toString('hex'))}` : `${text.length}:${text}`;
-
-/**
- * Binds the sealed fields to their key, subject, event (id, stream, type) and paths. Each text
- * goes in with its length in front, so no two bindings give the same bytes; that costs about half of
- * what `JSON.stringify` of the same list did, on a path taken once per event read.
- */
-function eventAad(
-  key: { keyId: string; version: number },
-  subjectId: string,
-  event: EventBinding,
-  paths: readonly string[],
-): string {
-  let text = `strata.event|${EVENT_ENVELOPE_VERSION}|${ALGORITHM}|${part(key.keyId)}${key.version}|${part(subjectId)}${part(event.id)}${part(event.streamId)}${part(event.type)}${paths.length}|`;
-  for (const path of paths) text += part(path);
-  return text;
 }
 
 /** The envelope sealing `valuesJson` (a JSON array of the fields at `paths`, in that order) for `event`. */
@@ -96,9 +61,9 @@ export function openEventFields(
   subjectId: string,
   event: EventBinding,
   envelope: OpenableEventEnvelope,
+  aad: EventAadBytes,
 ): unknown[] {
-  const aad = eventAad(key, subjectId, event, envelope.paths);
-  const plaintext = openPacked(key.cipherKey, envelope.packed, aad);
+  const plaintext = openPacked(key.cipherKey, envelope.packed, aad.of(key, subjectId, event, envelope.paths));
   const values = JSON.parse(plaintext.toString('utf8')) as unknown;
   if (!Array.isArray(values) || values.length !== envelope.paths.length) {
     throw new Error('the sealed values do not match the envelope’s paths');
@@ -116,9 +81,8 @@ export function readEventEnvelope(value: unknown): OpenableEventEnvelope | strin
   if (typeof kid !== 'string' || kid.length === 0) return 'the key id is missing';
   if (!Number.isSafeInteger(kv) || (kv as number) < 1) return 'the key version is not a positive integer';
   if (typeof sub !== 'string') return 'the subject digest is missing';
-  if (!Array.isArray(paths) || paths.length === 0 || !paths.every((path) => typeof path === 'string')) {
-    return 'the field paths are missing';
-  }
+  if (!Array.isArray(paths) || paths.length === 0) return 'the field paths are missing';
+  for (const path of paths) if (typeof path !== 'string') return 'the field paths are missing';
   if (typeof ct !== 'string') return 'the ciphertext is missing';
   return { keyId: kid, keyVersion: kv as number, subject: sub, paths, packed: ct };
 }
@@ -129,7 +93,9 @@ export function restoreFields(
   paths: readonly string[],
   values: readonly unknown[],
 ): Record<string, unknown> | undefined {
-  const { [ENVELOPE_MARK]: _envelope, ...restored } = data;
+  // Built key by key: a rest pattern that leaves the envelope out copies through a slow runtime path.
+  const restored: Record<string, unknown> = {};
+  for (const key of Object.keys(data)) if (key !== ENVELOPE_MARK) defineValue(restored, key, data[key]);
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i]!;
     if (!path.includes('.')) defineValue(restored, path, values[i]);

@@ -2,11 +2,14 @@ import type { EventStore } from '@strata/core';
 import { createEncryption, masterKey, withEncryption } from '@strata/encryption';
 import { MemoryKeyStore } from '@strata/store-memory';
 import { withUpcasting } from '@strata/upcasting';
+import { BareDecryption, withBareDecryption } from './wrapper-bare-decryption.js';
 import {
+  AAD_BYTES,
   CURRENT_VERSION,
   CUSTOMER_EVENT,
   customerUpcasters,
   ENCRYPTED_FIELDS,
+  SEALED_PLAINTEXT,
   type StoredVersion,
   subjectOfCustomer,
 } from './wrapper-events.js';
@@ -14,6 +17,8 @@ import {
 /**
  * What each case reads or appends through. `upcasting` reads events already current; the two
  * `upcasting-*-old` cases read, through the same wrapper, events stored one and two versions old.
+ * `bare-decryption` reads plain events and runs the cipher floor's bare decryption once per event
+ * inside the read: the floor in place, a yardstick for `encryption`, not a wrapper.
  */
 export const WRAPPER_CASES = [
   'plain',
@@ -21,11 +26,12 @@ export const WRAPPER_CASES = [
   'upcasting-1-old',
   'upcasting-2-old',
   'encryption',
+  'bare-decryption',
   'both',
 ] as const;
 export type WrapperCase = (typeof WRAPPER_CASES)[number];
 
-/** Appends always write current events, so the old-version cases are read cases only. */
+/** Appends always write current events, so the old-version cases (and the floor in place) are read cases only. */
 export const APPEND_CASES: readonly WrapperCase[] = ['plain', 'upcasting', 'encryption', 'both'];
 
 export const CASE_LABELS: Readonly<Record<WrapperCase, string>> = {
@@ -34,6 +40,7 @@ export const CASE_LABELS: Readonly<Record<WrapperCase, string>> = {
   'upcasting-1-old': 'withUpcasting, 1 version old',
   'upcasting-2-old': 'withUpcasting, 2 versions old',
   encryption: 'withEncryption (2 fields)',
+  'bare-decryption': 'plain + bare decryption',
   both: 'both (upcasting outside)',
 };
 
@@ -73,6 +80,11 @@ export function wrapperCaseStores(store: EventStore): Record<WrapperCase, CaseSt
     'upcasting-1-old': { subject: upcasting, writer: store, seededVersion: 2 },
     'upcasting-2-old': { subject: upcasting, writer: store, seededVersion: 1 },
     encryption: { subject: encrypting, writer: encrypting, seededVersion: current },
+    'bare-decryption': {
+      subject: withBareDecryption(store, new BareDecryption(SEALED_PLAINTEXT, AAD_BYTES)),
+      writer: store,
+      seededVersion: current,
+    },
     both: { subject: both, writer: both, seededVersion: current },
   };
 }

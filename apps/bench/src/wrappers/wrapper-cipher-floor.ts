@@ -1,5 +1,6 @@
-import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import { median } from '../median-stats.js';
+import { BareDecryption } from './wrapper-bare-decryption.js';
+import type { WrapperCost, WrapperGoalResult } from './wrapper-goals.js';
 import type { WrapperOperation, WrapperRates } from './wrapper-measure.js';
 
 /** Opens timed per sample: long enough for the clock, short enough to sample many times. */
@@ -13,27 +14,15 @@ const OPENS_PER_SAMPLE = 2_000;
  * Bare calls on bytes in hand, no JSON, no key lookup.
  */
 export function measureCipherFloor(plaintext: string, aadBytes: number, samples: number): number {
-  const key = createSecretKey(randomBytes(32));
-  const iv = randomBytes(12);
-  const aad = randomBytes(aadBytes);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(aad);
-  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  const tag = cipher.getAuthTag();
+  const decryption = new BareDecryption(plaintext, aadBytes);
   const microseconds: number[] = [];
   let opened = 0;
   for (let sample = 0; sample < samples; sample++) {
     const started = performance.now();
-    for (let i = 0; i < OPENS_PER_SAMPLE; i++) {
-      const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
-      decipher.setAAD(aad);
-      decipher.setAuthTag(tag);
-      opened += decipher.update(ciphertext).length;
-      decipher.final();
-    }
+    for (let i = 0; i < OPENS_PER_SAMPLE; i++) opened += decryption.open();
     microseconds.push(((performance.now() - started) * 1000) / OPENS_PER_SAMPLE);
   }
-  if (opened !== ciphertext.length * OPENS_PER_SAMPLE * samples)
+  if (opened !== decryption.ciphertextBytes * OPENS_PER_SAMPLE * samples)
     throw new Error('a decryption came back short');
   return Math.min(...microseconds);
 }
@@ -61,4 +50,62 @@ export function cipherBounds(rates: readonly WrapperRates[], floorMicroseconds: 
         bestRatio: plainMicroseconds / (plainMicroseconds + floorMicroseconds),
       };
     });
+}
+
+/**
+ * Issue 11's encryption read goal restated against the floor, where 25% is below it: the wrapper's
+ * read throughput at least this share of what a plain read plus one bare decryption would give,
+ * i.e. its time per event within 1.25x of `plain + floor`.
+ */
+export const CIPHER_FLOOR_GOAL = 0.8;
+
+/** An encryption read against its floor: `(plain + floor) / wrapper`, from its `vs plain` and bound. */
+export interface CipherFloorRatio {
+  target: string;
+  operation: WrapperOperation;
+  /** `withEncryption`'s `vs plain` over the floor's `bestRatio`: 1 would be the floor itself. */
+  vsFloor: number;
+  /**
+   * `withEncryption`'s `vs plain` over the `bare-decryption` case's: against the floor in place,
+   * the same bare decryption run inside the read; `undefined` when that case did not run.
+   */
+  vsInPlace?: number;
+}
+
+/** For each bound, `withEncryption`'s median `vs plain` of that read over the bound's best ratio. */
+export function cipherFloorRatios(
+  costs: readonly WrapperCost[],
+  bounds: readonly CipherBound[],
+): CipherFloorRatio[] {
+  const ratios: CipherFloorRatio[] = [];
+  for (const bound of bounds) {
+    const cost = costs.find(
+      (c) => c.target === bound.target && c.operation === bound.operation && c.wrapperCase === 'encryption',
+    );
+    if (cost === undefined) continue;
+    const inPlace = costs.find(
+      (c) =>
+        c.target === bound.target && c.operation === bound.operation && c.wrapperCase === 'bare-decryption',
+    );
+    ratios.push({
+      target: bound.target,
+      operation: bound.operation,
+      vsFloor: cost.ratio / bound.bestRatio,
+      ...(inPlace === undefined ? {} : { vsInPlace: cost.ratio / inPlace.ratio }),
+    });
+  }
+  return ratios;
+}
+
+/** Each encryption read judged against `CIPHER_FLOOR_GOAL`. */
+export function judgeCipherFloorGoals(
+  ratios: readonly CipherFloorRatio[],
+  labels: ReadonlyMap<string, string>,
+): WrapperGoalResult[] {
+  return ratios.map((r) => ({
+    target: labels.get(r.target) ?? r.target,
+    goal: `${r.operation}, withEncryption (2 fields): at least ${CIPHER_FLOOR_GOAL.toFixed(2)}x of the cipher floor's bound (plain read + one bare decryption)`,
+    measured: `${r.vsFloor.toFixed(2)}x of the floor`,
+    pass: r.vsFloor >= CIPHER_FLOOR_GOAL,
+  }));
 }

@@ -51,3 +51,11 @@ export function customerEvent(
   };
   return { type: CUSTOMER_EVENT, data, schemaVersion: version };
 }
+
+/** What `withEncryption` seals per bench event: the two fields' values as one JSON array. */
+export const SEALED_PLAINTEXT = (() => {
+  const data = customerEvent('customer-0001', 1).data as Record<string, unknown>;
+  return JSON.stringify(ENCRYPTED_FIELDS.map((field) => data[field]));
+})();
+/** About the size of the AAD binding a bench event's fields (key, subject, event id, stream, type, paths). */
+export const AAD_BYTES = 160;
