@@ -60,7 +60,7 @@ describeWithServer('the postgres target', unreachable, () => {
     expect(await shape('raw_events')).toEqual(store);
   });
 
-  it('seeds every side with the same events, which the store, the raw baseline and the minimal store read back', async () => {
+  it('seeds every side with the same events, which the store, the raw baseline, the minimal store and the floor read back', async () => {
     const schema = names.next('seed');
     await (await createPostgresEventStore({ connectionString: POSTGRES_URL, schema, poolSize: 1 })).close();
     for (const sql of postgresRawSchemaSql(schema)) await admin.query(sql);
