@@ -3,7 +3,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BenchObjectNames } from '../src/bench-object-names.js';
 import { postgresRawSchemaSql, seedPostgres } from '../src/targets/postgres-bench-schema.js';
-import { PostgresMinimalStore, postgresMinimalSchemaSql } from '../src/targets/postgres-minimal-store.js';
+import {
+  PostgresMinimalStore,
+  postgresFloorSchemaSql,
+  postgresMinimalSchemaSql,
+} from '../src/targets/postgres-minimal-store.js';
 import { PostgresRawBaseline } from '../src/targets/postgres-raw-baseline.js';
 import { POSTGRES_URL, postgresTarget, probePostgres } from '../src/targets/postgres-target.js';
 import { benchEvent } from '../src/workloads/bench-events.js';
@@ -56,11 +60,12 @@ describeWithServer('the postgres target', unreachable, () => {
     expect(await shape('raw_events')).toEqual(store);
   });
 
-  it('seeds every side with the same events, which the store, the raw baseline and the minimal store read back', async () => {
+  it('seeds every side with the same events, which the store, the raw baseline, the minimal store and the floor read back', async () => {
     const schema = names.next('seed');
     await (await createPostgresEventStore({ connectionString: POSTGRES_URL, schema, poolSize: 1 })).close();
     for (const sql of postgresRawSchemaSql(schema)) await admin.query(sql);
     for (const sql of postgresMinimalSchemaSql(schema)) await admin.query(sql);
+    for (const sql of postgresFloorSchemaSql(schema)) await admin.query(sql);
     await seedPostgres(admin, schema, { streamIds: ['s-a', 's-b', "s'c"], eventsPerStream: 4 });
 
     const store = await createPostgresEventStore({ connectionString: POSTGRES_URL, schema, poolSize: 2 });
@@ -94,6 +99,23 @@ describeWithServer('the postgres target', unreachable, () => {
         expect(await minimal.readStream("s'c")).toBe(4);
       } finally {
         await minimal.close();
+      }
+      // So does the floor, with the store's event ids, which its unique index keeps unique.
+      const floor = await PostgresMinimalStore.openFloor(POSTGRES_URL, schema);
+      try {
+        expect(await floor.readStream("s'c")).toBe(4);
+        expect(await floor.readAll(0n, 100)).toEqual({ count: 12, lastPosition: 12n });
+        const { rows } = await admin.query(
+          `SELECT event_id FROM "${schema}".floor_events ORDER BY position LIMIT 12`,
+        );
+        expect(rows.map((row) => row.event_id)).toEqual(log.slice(0, 12).map((e) => e.id));
+        await floor.append('s-floor', [{ ...benchEvent(1), id: 'floor-id-1' }], 0);
+        await expect(floor.append('s-other', [{ ...benchEvent(2), id: 'floor-id-1' }], 0)).rejects.toThrow(
+          /duplicate key/,
+        );
+        expect(await floor.readStream('s-floor')).toBe(1);
+      } finally {
+        await floor.close();
       }
 
       await raw.append('s-new', [benchEvent(1), benchEvent(2)], 0);

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { SeedPlan } from '../bench-target.js';
-import { MINIMAL_TABLE } from './minimal-event.js';
+import { FLOOR_TABLE, MINIMAL_TABLE } from './minimal-event.js';
 
 /** The raw side's table, beside the store's tables in the run's schema. */
 export const POSTGRES_RAW_TABLE = 'raw_events';
@@ -37,8 +37,8 @@ export function postgresRawSchemaSql(schema: string): string[] {
 }
 
 /**
- * Fills the store's tables (created by the store's own migrations), the raw table and the minimal
- * store's table with the same events, in SQL: `benchEvent(n)`'s JSON, byte for byte, round-robin over the streams so the
+ * Fills the store's tables (created by the store's own migrations), the raw table, the minimal
+ * store's and the floor's tables with the same events, in SQL: `benchEvent(n)`'s JSON, byte for byte, round-robin over the streams so the
  * global log interleaves them as a real one does. Not timed.
  */
 export async function seedPostgres(
@@ -84,8 +84,13 @@ export async function seedPostgres(
      SELECT stream_id, stream_type, event_type, data::text, metadata::text, version, occurred_at
        FROM ${q(STORE_EVENTS)} ORDER BY position`,
   );
+  await admin.query(
+    `INSERT INTO ${q(FLOOR_TABLE)} (event_id, stream_id, stream_type, event_type, data, metadata, version, occurred_at)
+     SELECT event_id, stream_id, stream_type, event_type, data::text, metadata::text, version, occurred_at
+       FROM ${q(STORE_EVENTS)} ORDER BY position`,
+  );
   // Fresh rows: set hint bits and statistics now, not during the first timed read.
   await admin.query(
-    `VACUUM ANALYZE ${q(STORE_EVENTS)}, ${q(STORE_STREAMS)}, ${q(POSTGRES_RAW_TABLE)}, ${q(MINIMAL_TABLE)}`,
+    `VACUUM ANALYZE ${q(STORE_EVENTS)}, ${q(STORE_STREAMS)}, ${q(POSTGRES_RAW_TABLE)}, ${q(MINIMAL_TABLE)}, ${q(FLOOR_TABLE)}`,
   );
 }

@@ -1,7 +1,8 @@
-import type { NewEvent, RecordedEvent } from '@strata/core';
+import { type NewEvent, type RecordedEvent, uuidv7 } from '@strata/core';
 import pg from 'pg';
 import type { BenchSubject, ReadAllPage } from '../bench-target.js';
 import {
+  FLOOR_TABLE,
   MINIMAL_STREAM_TYPE,
   MINIMAL_TABLE,
   minimalConflict,
@@ -21,6 +22,29 @@ export function postgresMinimalSchemaSql(schema: string): string[] {
     `CREATE SCHEMA IF NOT EXISTS "${schema}"`,
     `CREATE TABLE "${schema}".${MINIMAL_TABLE} (
       position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      stream_id text NOT NULL,
+      stream_type text NOT NULL,
+      event_type text NOT NULL,
+      data text NOT NULL,
+      metadata text NOT NULL,
+      version integer NOT NULL,
+      occurred_at bigint NOT NULL,
+      UNIQUE (stream_id, version)
+    )`,
+  ];
+}
+
+/**
+ * The floor of issue 12 on PostgreSQL, in `schema`: the minimal table plus a unique event id (UUID
+ * v7 text, as the store makes them), the index that idempotent retries and store-wide id
+ * uniqueness need. No store that keeps the contract writes less per event.
+ */
+export function postgresFloorSchemaSql(schema: string): string[] {
+  return [
+    `CREATE SCHEMA IF NOT EXISTS "${schema}"`,
+    `CREATE TABLE "${schema}".${FLOOR_TABLE} (
+      position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      event_id text NOT NULL UNIQUE,
       stream_id text NOT NULL,
       stream_type text NOT NULL,
       event_type text NOT NULL,
@@ -55,17 +79,22 @@ export class PostgresMinimalStore implements BenchSubject {
   private constructor(
     private readonly pool: pg.Pool,
     schema: string,
+    private readonly withEventIds: boolean,
   ) {
-    this.table = `"${schema}".${MINIMAL_TABLE}`;
+    this.table = `"${schema}".${withEventIds ? FLOOR_TABLE : MINIMAL_TABLE}`;
   }
 
   /** Opens a pool with every connection already established, as the adapter side's is by then. */
   static async open(url: string, schema: string): Promise<PostgresMinimalStore> {
-    const pool = new pg.Pool({ connectionString: url, max: POSTGRES_POOL_SIZE });
-    pool.on('error', () => {});
-    const clients = await Promise.all(Array.from({ length: POSTGRES_POOL_SIZE }, () => pool.connect()));
-    for (const client of clients) client.release();
-    return new PostgresMinimalStore(pool, schema);
+    return new PostgresMinimalStore(await openPool(url), schema, false);
+  }
+
+  /**
+   * The floor (`postgresFloorSchemaSql`): the same store writing a UUID v7 id per event into its
+   * unique index. Reads are the minimal store's, on the floor's table.
+   */
+  static async openFloor(url: string, schema: string): Promise<PostgresMinimalStore> {
+    return new PostgresMinimalStore(await openPool(url), schema, true);
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
@@ -82,12 +111,15 @@ export class PostgresMinimalStore implements BenchSubject {
       const values: unknown[] = [streamId, MINIMAL_STREAM_TYPE, now];
       const tuples = events.map((event, i) => {
         const { data, metadata } = minimalPayload(event);
+        const p = values.length + 1;
         values.push(event.type, data, metadata, current + i + 1);
-        const p = 4 + i * 4;
-        return `($1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}, $3)`;
+        if (!this.withEventIds) return `($1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}, $3)`;
+        values.push(event.id ?? uuidv7());
+        return `($${p + 4}, $1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}, $3)`;
       });
+      const columns = 'stream_id, stream_type, event_type, data, metadata, version, occurred_at';
       await client.query(
-        `INSERT INTO ${this.table} (stream_id, stream_type, event_type, data, metadata, version, occurred_at)
+        `INSERT INTO ${this.table} (${this.withEventIds ? `event_id, ${columns}` : columns})
          VALUES ${tuples.join(', ')}`,
         values,
       );
@@ -130,6 +162,14 @@ export class PostgresMinimalStore implements BenchSubject {
   close(): Promise<void> {
     return this.pool.end();
   }
+}
+
+async function openPool(url: string): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max: POSTGRES_POOL_SIZE });
+  pool.on('error', () => {});
+  const clients = await Promise.all(Array.from({ length: POSTGRES_POOL_SIZE }, () => pool.connect()));
+  for (const client of clients) client.release();
+  return pool;
 }
 
 function decode(rows: readonly Row[]) {

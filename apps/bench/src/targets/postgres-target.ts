@@ -5,7 +5,11 @@ import type { BenchTarget } from '../bench-target.js';
 import { ServerSeedCache } from '../server-seed-cache.js';
 import { SERVER_MINIMAL_TARGETS } from './minimal-event.js';
 import { postgresRawSchemaSql, seedPostgres } from './postgres-bench-schema.js';
-import { PostgresMinimalStore, postgresMinimalSchemaSql } from './postgres-minimal-store.js';
+import {
+  PostgresMinimalStore,
+  postgresFloorSchemaSql,
+  postgresMinimalSchemaSql,
+} from './postgres-minimal-store.js';
 import { POSTGRES_POOL_SIZE, PostgresRawBaseline } from './postgres-raw-baseline.js';
 import { SERVER_RAW_NOTE, SERVER_SCALE_NOTE } from './server-notes.js';
 import { scaleForServer } from './server-scale.js';
@@ -48,6 +52,7 @@ export function postgresTarget(
       ).close();
       for (const sql of postgresRawSchemaSql(schema)) await adminPool().query(sql);
       for (const sql of postgresMinimalSchemaSql(schema)) await adminPool().query(sql);
+      for (const sql of postgresFloorSchemaSql(schema)) await adminPool().query(sql);
       await seedPostgres(adminPool(), schema, plan, partitions !== undefined);
     } catch (error) {
       await dropSchema(schema);
@@ -71,6 +76,11 @@ export function postgresTarget(
         'SELECT COALESCE(MAX(version), 0), one multi-row INSERT, COMMIT',
       targets: SERVER_MINIMAL_TARGETS,
     },
+    floor: {
+      description:
+        'the minimal store plus a unique event id (UUID v7 text, as the store makes them) in table floor_events: ' +
+        'the index that idempotent retries and store-wide id uniqueness need',
+    },
     notes: [SERVER_RAW_NOTE, SERVER_SCALE_NOTE],
     scaleFor: scaleForServer,
     probe: () => probePostgres(url),
@@ -93,6 +103,11 @@ export function postgresTarget(
           if (schema === fresh)
             for (const sql of postgresMinimalSchemaSql(schema)) await adminPool().query(sql);
           return PostgresMinimalStore.open(url, schema);
+        },
+        async openFloor() {
+          if (schema === fresh)
+            for (const sql of postgresFloorSchemaSql(schema)) await adminPool().query(sql);
+          return PostgresMinimalStore.openFloor(url, schema);
         },
         async seed(plan) {
           schema = await seeds.nameFor(plan);
