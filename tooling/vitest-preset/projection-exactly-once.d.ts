@@ -13,7 +13,7 @@ export interface ExactlyOnceSetup<Store> {
   /** The read model as it is now (`doubles`: applications beyond one per event id). */
   readModel(): Promise<TotalsReadModel> | TotalsReadModel;
   /** Adds `by` to the event's stream total and records one application of the event, through `tx`. */
-  apply(tx: unknown, event: unknown, by: number): Promise<void> | void;
+  apply(tx: unknown, event: unknown, by: number): unknown;
   /** Closes what `setup` opened, at the end of each test; leave it out when the engine's `afterEach` does. */
   close?(): Promise<void>;
 }
@@ -33,8 +33,8 @@ export interface ExactlyOnceScenarioOptions<Store> {
 /** What the projector's handler does around `apply`, for a scenario's own tests. */
 export interface CounterOptions {
   fail?(by: number): boolean;
-  before?(): Promise<void> | void;
-  after?(): Promise<void> | void;
+  before?(): unknown;
+  after?(): unknown;
 }
 
 export interface ExactlyOnceScenarios {
