@@ -9,6 +9,12 @@ export interface CrashChildParsedArgs {
   delayMs: number;
 }
 
+/** The child's argv for `ExactlyOnceCrashOptions.childArgs`: `engineArgs` (where its storage is), then the crash kit's. */
+export declare function crashChildArgv(
+  engineArgs: string[],
+  args: { projector: string; eventType: string; progressFile: string; batchSize: number; delayMs: number },
+): string[];
+
 export declare function parseCrashChildArgs(argv: string[]): CrashChildParsedArgs;
 
 export interface CrashChildOptions<Tx> {

@@ -4,6 +4,11 @@
 // its store, its read-model write and its pause; the rest is written once.
 import { appendFileSync } from 'node:fs';
 
+/** The parent's side of `parseCrashChildArgs`: the child's argv, the engine's own arguments first. */
+export function crashChildArgv(engineArgs, { projector, eventType, progressFile, batchSize, delayMs }) {
+  return [...engineArgs, projector, eventType, progressFile, String(batchSize), String(delayMs)];
+}
+
 /** The child's arguments: the engine's own first (where its storage is), then the five `childArgs` gives every engine. */
 export function parseCrashChildArgs(argv) {
   const [projector, eventType, progressFile, batchSize, delayMs] = argv.slice(-5);
