@@ -7,6 +7,7 @@ import {
 } from '@strata/core';
 import { MemoryEventStore } from '@strata/store-memory';
 import { createSqliteEventStore } from '@strata/store-sqlite';
+import { bareEventStore } from '@strata/vitest-preset/bare-event-store';
 import { describe, expect, it } from 'vitest';
 import { defineUpcasters, withUpcasting } from '../src/index.js';
 import { userRegisteredUpcasters } from './user-registered-upcasters.js';
@@ -235,14 +236,7 @@ describe('the wrapper', () => {
     const { inner, store, streamId } = await seeded();
     expect(await store.streamVersion(streamId)).toBe(6);
     expect(await store.storageId!()).toBe(await inner.storageId!());
-    const withoutId: EventStore = {
-      append: inner.append.bind(inner),
-      readStream: inner.readStream.bind(inner),
-      readStreams: inner.readStreams.bind(inner),
-      readAll: inner.readAll.bind(inner),
-      streamVersion: inner.streamVersion.bind(inner),
-      close: inner.close.bind(inner),
-    };
+    const withoutId: EventStore = bareEventStore(inner);
     expect(withUpcasting(withoutId, chain).storageId).toBeUndefined();
   });
 
