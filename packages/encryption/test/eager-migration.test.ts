@@ -1,6 +1,7 @@
 import { type EventStore, supportsEventRewrite } from '@strata/core';
 import { MemoryCheckpointStore } from '@strata/store-memory';
 import { defineUpcasters, migrateEvents, withUpcasting } from '@strata/upcasting';
+import { bareEventStore } from '@strata/vitest-preset/bare-event-store';
 import { describe, expect, it } from 'vitest';
 import { withEncryption } from '../src/index.js';
 import { setup } from './fixtures.js';
@@ -56,14 +57,7 @@ describe('an eager migration through withEncryption', () => {
   it('passes the capability on only when the wrapped store has it', () => {
     const { inner, encryption } = setup();
     expect(supportsEventRewrite(withEncryption(inner, encryption))).toBe(true);
-    const without: EventStore = {
-      append: inner.append.bind(inner),
-      readStream: inner.readStream.bind(inner),
-      readStreams: inner.readStreams.bind(inner),
-      readAll: inner.readAll.bind(inner),
-      streamVersion: inner.streamVersion.bind(inner),
-      close: inner.close.bind(inner),
-    };
+    const without: EventStore = bareEventStore(inner);
     expect(supportsEventRewrite(withEncryption(without, encryption))).toBe(false);
   });
 });

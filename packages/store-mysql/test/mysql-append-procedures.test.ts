@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConcurrencyError, DuplicateEventError, MAX_POSITION, PositionsExhaustedError } from '@strata/core';
 import { createPool } from 'mysql2/promise';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMysqlEventStore, type MysqlEventStore, migrate } from '../src/index.js';
-import { dropTables, MYSQL_URL, mysqlReachable, randomPrefix, seedSequence } from './mysql-test-server.js';
+import { MYSQL_URL, mysqlReachable, seedSequence } from './mysql-test-server.js';
+import { freshPrefixes } from './mysql-test-tables.js';
 
 const reachable = await mysqlReachable();
 
@@ -33,15 +34,7 @@ for (const partitions of [undefined, 3]) {
   describe.skipIf(!reachable)(
     `append_single and append_batch procedures (migrations 8, 9), ${layout}`,
     () => {
-      const prefixes: string[] = [];
-      const fresh = () => {
-        const prefix = randomPrefix();
-        prefixes.push(prefix);
-        return prefix;
-      };
-      afterAll(async () => {
-        for (const prefix of prefixes) await dropTables(prefix);
-      });
+      const fresh = freshPrefixes();
 
       it('migrates tables at the released layout: everything reads back identical, appends go on', async () => {
         const prefix = fresh();

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { crashChildArgv } from '@strata/vitest-preset/crash-child';
 import { describeExactlyOnceCrash } from '@strata/vitest-preset/projection-crash';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, describe } from 'vitest';
@@ -25,15 +26,7 @@ describe.skipIf(!reachable)('an exactly-once runner in a process killed with SIG
 
   describeExactlyOnceCrash({
     childScript: fileURLToPath(new URL('./exactly-once-runner-child.ts', import.meta.url)),
-    childArgs: ({ projector, eventType, progressFile, batchSize, delayMs }) => [
-      MYSQL_URL,
-      tables.prefix,
-      projector,
-      eventType,
-      progressFile,
-      String(batchSize),
-      String(delayMs),
-    ],
+    childArgs: (args) => crashChildArgv([MYSQL_URL, tables.prefix], args),
     store: () => {
       store ??= tables.open();
       return store;

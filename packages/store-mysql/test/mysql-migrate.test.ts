@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { StoreUnavailableError, ValidationError } from '@strata/core';
 import { createPool } from 'mysql2/promise';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMysqlEventStore, migrate } from '../src/index.js';
-import { dropTables, MYSQL_URL, mysqlReachable, randomPrefix } from './mysql-test-server.js';
+import { MYSQL_URL, mysqlReachable } from './mysql-test-server.js';
+import { freshPrefixes } from './mysql-test-tables.js';
 
 const reachable = await mysqlReachable();
 
 describe.skipIf(!reachable)('migrate', () => {
-  const prefixes: string[] = [];
-  const fresh = () => {
-    const prefix = randomPrefix();
-    prefixes.push(prefix);
-    return prefix;
-  };
-  afterAll(async () => {
-    for (const prefix of prefixes) await dropTables(prefix);
-  });
+  const fresh = freshPrefixes();
 
   it('two processes migrating the same prefix at once: one applies, the other finds it done', async () => {
     const tablePrefix = fresh();

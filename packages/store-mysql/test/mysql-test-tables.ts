@@ -62,3 +62,19 @@ export function useTestTables(options: { partitions?: number } = {}): TestTables
     },
   };
 }
+
+/**
+ * For suites that need a fresh set of tables per test: each call hands out a new prefix, and every
+ * prefix handed out is dropped after the suite's last test.
+ */
+export function freshPrefixes(): () => string {
+  const prefixes: string[] = [];
+  afterAll(async () => {
+    for (const prefix of prefixes) await dropTables(prefix);
+  });
+  return () => {
+    const prefix = randomPrefix();
+    prefixes.push(prefix);
+    return prefix;
+  };
+}

@@ -1,4 +1,7 @@
-import type { AppendNotice } from '@strata/core';
+import {
+  collectAppendNotices as collect,
+  NOTICE_LIVENESS as LIVENESS,
+} from '@strata/vitest-preset/append-notices';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { PostgresEventStore } from '../src/index.js';
 import { tableNames } from '../src/postgres-table-names.js';
@@ -10,24 +13,6 @@ import {
   randomSchema,
   storeInFreshSchema,
 } from './support/postgres-test-env.js';
-
-/** Liveness bounds for a loaded 2-core machine; nothing here measures speed. */
-const LIVENESS = { timeout: 20_000, interval: 10 };
-
-function collect() {
-  const notices: AppendNotice[] = [];
-  const errors: unknown[] = [];
-  const positions = () => notices.flatMap((n) => (n.lastPosition === undefined ? [] : [n.lastPosition]));
-  return {
-    notices,
-    errors,
-    positions,
-    listener: {
-      onAppend: (n: AppendNotice) => void notices.push(n),
-      onError: (e: unknown) => void errors.push(e),
-    },
-  };
-}
 
 describePostgres('store.appendNotifier (LISTEN/NOTIFY)', () => {
   const env = storeInFreshSchema();

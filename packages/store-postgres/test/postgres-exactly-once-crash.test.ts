@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { crashChildArgv } from '@strata/vitest-preset/crash-child';
 import { describeExactlyOnceCrash } from '@strata/vitest-preset/projection-crash';
 import { describePostgres, PG_URL, storeInFreshSchema } from './support/postgres-test-env.js';
 
@@ -7,15 +8,7 @@ describePostgres('an exactly-once runner in a process killed with SIGKILL', () =
 
   describeExactlyOnceCrash({
     childScript: fileURLToPath(new URL('./exactly-once-runner-child.ts', import.meta.url)),
-    childArgs: ({ projector, eventType, progressFile, batchSize, delayMs }) => [
-      PG_URL,
-      env.schema,
-      projector,
-      eventType,
-      progressFile,
-      String(batchSize),
-      String(delayMs),
-    ],
+    childArgs: (args) => crashChildArgv([PG_URL, env.schema], args),
     store: () => env.store,
     createReadModel: async () => {
       await env.admin.query(

@@ -1,5 +1,9 @@
-import { type AppendNotice, ConcurrencyError, type RecordedEvent } from '@strata/core';
+import { ConcurrencyError, type RecordedEvent } from '@strata/core';
 import { defineProjector, ProjectionRunner } from '@strata/projections';
+import {
+  collectAppendNotices as collect,
+  NOTICE_LIVENESS as LIVENESS,
+} from '@strata/vitest-preset/append-notices';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it, vi } from 'vitest';
 import { RedisEventStore } from '../src/index.js';
@@ -13,22 +17,6 @@ import {
 
 /** Liveness bounds for a loaded 2-core machine, far under the runner's 30 s poll; never a speed claim. */
 const WAKE_BOUND_MS = 10_000;
-const LIVENESS = { timeout: 20_000, interval: 10 };
-
-function collect() {
-  const notices: AppendNotice[] = [];
-  const errors: unknown[] = [];
-  const positions = () => notices.flatMap((n) => (n.lastPosition === undefined ? [] : [n.lastPosition]));
-  return {
-    notices,
-    errors,
-    positions,
-    listener: {
-      onAppend: (n: AppendNotice) => void notices.push(n),
-      onError: (e: unknown) => void errors.push(e),
-    },
-  };
-}
 
 /** Kills one client connection by its name: never anyone else's on the shared server. */
 async function killClientNamed(admin: Redis, name: string): Promise<void> {

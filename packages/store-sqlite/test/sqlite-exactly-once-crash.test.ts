@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { crashChildArgv } from '@strata/vitest-preset/crash-child';
 import { describeExactlyOnceCrash } from '@strata/vitest-preset/projection-crash';
 import { afterAll, describe } from 'vitest';
 import { createSqliteEventStore } from '../src/index.js';
@@ -18,14 +19,7 @@ describe('an exactly-once runner in a process killed with SIGKILL', () => {
 
   describeExactlyOnceCrash({
     childScript: fileURLToPath(new URL('./exactly-once-runner-child.ts', import.meta.url)),
-    childArgs: ({ projector, eventType, progressFile, batchSize, delayMs }) => [
-      path,
-      projector,
-      eventType,
-      progressFile,
-      String(batchSize),
-      String(delayMs),
-    ],
+    childArgs: (args) => crashChildArgv([path], args),
     store: () => store,
     createReadModel: async () => {
       db().exec('CREATE TABLE read_model (position INTEGER PRIMARY KEY, applications INTEGER NOT NULL)');

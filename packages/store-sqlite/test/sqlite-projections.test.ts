@@ -1,11 +1,19 @@
-import { CheckpointConflictError, type EventStore, type RecordedEvent } from '@strata/core';
+import { CheckpointConflictError, type RecordedEvent } from '@strata/core';
+import * as projections from '@strata/projections';
 import {
   attachRealtimeProjector,
   defineProjector,
   PoisonEventError,
   ProjectionRunner,
+  type Projector,
   withRealtimeProjector,
 } from '@strata/projections';
+import {
+  type CounterOptions,
+  counted,
+  foldCounted as fold,
+  projectionExactlyOnceScenarios,
+} from '@strata/vitest-preset/projection-exactly-once';
 import { describe, expect, it } from 'vitest';
 import { createSqliteEventStore, type SqliteDatabase } from '../src/index.js';
 import { tempDatabases } from './temp-database.js';
@@ -13,7 +21,6 @@ import { tempDatabases } from './temp-database.js';
 const databases = tempDatabases();
 const fast = { baseDelayMs: 0, maxDelayMs: 0 };
 type Counted = { type: 'counted'; data: { by: number } };
-const counted = (by: number) => ({ type: 'counted', data: { by } });
 
 /**
  * Two store instances (two connections, as two processes would have) over one file, and a read
@@ -49,43 +56,28 @@ async function setup() {
     ).run(event.streamId, by);
     tx.prepare('INSERT INTO applied (event_id) VALUES (?)').run(event.id);
   };
-  const closeAll = async () => {
+  const close = async () => {
     await store.close();
     await peer.close();
   };
-  return { store, peer, readModel, checkpointRow, apply, closeAll };
+  return { store, peer, readModel, checkpointRow, apply, close };
 }
 
-async function fold(store: EventStore): Promise<Map<string, number>> {
-  const totals = new Map<string, number>();
-  for (const event of await store.readAll({ types: ['counted'] })) {
-    totals.set(event.streamId, (totals.get(event.streamId) ?? 0) + (event.data as { by: number }).by);
-  }
-  return totals;
-}
+const scenarios = projectionExactlyOnceScenarios({ CheckpointConflictError, projections, setup });
 
-function counter(
+/** The scenarios' `totals` projector: synchronous here, as SQLite's transactions need. */
+const counter = (
   apply: (tx: SqliteDatabase, event: RecordedEvent, by: number) => void,
-  fail?: (by: number) => boolean,
-) {
-  return defineProjector<Counted, SqliteDatabase>({
-    name: 'totals',
-    handlers: {
-      counted: ({ by }, event, tx) => {
-        apply(tx, event, by);
-        if (fail?.(by)) throw new Error(`cannot count ${by}`);
-      },
-    },
-  });
-}
+  options?: CounterOptions,
+) => scenarios.counter(apply, options) as Projector<SqliteDatabase>;
 
 describe('ProjectionRunner with transactions (exactly once) on SQLite', () => {
   it('a handler throwing mid-batch leaves the read model and the checkpoint as they were', async () => {
-    const { store, readModel, checkpointRow, apply, closeAll } = await setup();
+    const { store, readModel, checkpointRow, apply, close } = await setup();
     for (let i = 1; i <= 10; i++) await store.append(`s-${i % 3}`, [counted(i)]);
     let failOnce = true;
     const atFailure: unknown[] = [];
-    const projector = counter(apply, (by) => by === 6 && failOnce);
+    const projector = counter(apply, { fail: (by) => by === 6 && failOnce });
     const runner = new ProjectionRunner({
       store,
       checkpoints: store.checkpoints,
@@ -103,13 +95,13 @@ describe('ProjectionRunner with transactions (exactly once) on SQLite', () => {
     expect(atFailure).toEqual([expect.any(Error), 0, undefined]);
     expect(readModel()).toEqual({ totals: await fold(store), doubles: 0 });
     expect(await store.checkpoints.loadCheckpoint('totals')).toBe((await store.readAll()).at(-1)!.position);
-    await closeAll();
+    await close();
   });
 
   it('isolates a poison event in fresh transactions: the rest applies once, the checkpoint passes it', async () => {
-    const { store, readModel, apply, closeAll } = await setup();
+    const { store, readModel, apply, close } = await setup();
     for (let i = 1; i <= 9; i++) await store.append('s', [counted(i)]);
-    const projector = counter(apply, (by) => by === 4);
+    const projector = counter(apply, { fail: (by) => by === 4 });
     const runner = new ProjectionRunner({
       store,
       checkpoints: store.checkpoints,
@@ -126,49 +118,28 @@ describe('ProjectionRunner with transactions (exactly once) on SQLite', () => {
     expect(await store.checkpoints.loadCheckpoint('totals')).toBe((await store.readAll()).at(-1)!.position);
 
     // With no dead-letter store it stops before the poison event, having committed what came before.
-    const { store: other, readModel: otherModel, apply: otherApply, closeAll: closeOther } = await setup();
+    const { store: other, readModel: otherModel, apply: otherApply, close: closeOther } = await setup();
     for (let i = 1; i <= 5; i++) await other.append('s', [counted(i)]);
     const stopping = new ProjectionRunner({
       store: other,
       checkpoints: other.checkpoints,
       transactions: other.checkpoints,
-      projector: counter(otherApply, (by) => by === 4),
+      projector: counter(otherApply, { fail: (by) => by === 4 }),
       retry: { ...fast, maxAttempts: 1 },
     });
     await expect(stopping.catchUp()).rejects.toSatisfy(PoisonEventError.isInstance);
     expect(otherModel().totals).toEqual(new Map([['s', 6]]));
     expect(await other.checkpoints.loadCheckpoint('totals')).toBe((await other.readAll())[2]!.position);
-    await closeAll();
+    await close();
     await closeOther();
   });
 
-  it('two runners racing over one checkpoint never apply an event twice', async () => {
-    const { store, peer, readModel, apply, closeAll } = await setup();
-    for (let i = 1; i <= 60; i++) await store.append(`s-${i % 4}`, [counted(i)]);
-    const conflicts: unknown[] = [];
-    const runnerOn = (on: typeof store) =>
-      new ProjectionRunner({
-        store: on,
-        checkpoints: on.checkpoints,
-        transactions: on.checkpoints,
-        projector: counter(apply),
-        batchSize: 3,
-        retry: fast,
-        onError: (error) => {
-          if (CheckpointConflictError.isInstance(error)) conflicts.push(error);
-        },
-      });
-    await Promise.all([runnerOn(store).catchUp(), runnerOn(peer).catchUp()]);
-    // They did race (each lost some saves), and every loss rolled its writes back.
-    expect(conflicts.length).toBeGreaterThan(0);
-    expect(readModel()).toEqual({ totals: await fold(store), doubles: 0 });
-    await closeAll();
-  });
+  scenarios.runnerRace({ events: 60, batchSize: 3 });
 });
 
 describe('attachRealtimeProjector on SQLite (in the append transaction)', () => {
   it('applies with the append and moves the checkpoint; appends of other types cost nothing', async () => {
-    const { store, readModel, apply, closeAll } = await setup();
+    const { store, readModel, apply, close } = await setup();
     const realtime = attachRealtimeProjector({
       store,
       checkpoints: store.checkpoints,
@@ -199,11 +170,11 @@ describe('attachRealtimeProjector on SQLite (in the append transaction)', () => 
       attachRealtimeProjector({ store, checkpoints: elsewhere.checkpoints, projector: counter(apply) }),
     ).toThrow(/store's own store.checkpoints/);
     await elsewhere.close();
-    await closeAll();
+    await close();
   });
 
   it('starts live on a checkpoint reset to 0 before any event of its types', async () => {
-    const { store, readModel, apply, closeAll } = await setup();
+    const { store, readModel, apply, close } = await setup();
     await store.append('x', [{ type: 'other', data: {} }]);
     await store.checkpoints.saveCheckpoint('totals', 0n);
     const realtime = attachRealtimeProjector({
@@ -214,16 +185,16 @@ describe('attachRealtimeProjector on SQLite (in the append transaction)', () => 
     const { lastPosition } = await store.append('a', [counted(5)]);
     expect(realtime.status()).toMatchObject({ state: 'live', checkpoint: lastPosition });
     expect(readModel().totals.get('a')).toBe(5);
-    await closeAll();
+    await close();
   });
 
   it("a throwing handler rolls the append back, and the append rejects with the handler's error", async () => {
-    const { store, readModel, apply, closeAll } = await setup();
+    const { store, readModel, apply, close } = await setup();
     const errors: unknown[] = [];
     attachRealtimeProjector({
       store,
       checkpoints: store.checkpoints,
-      projector: counter(apply, (by) => by === 13),
+      projector: counter(apply, { fail: (by) => by === 13 }),
       onError: (error) => errors.push(error),
     });
     await store.append('a', [counted(1)]);
@@ -233,11 +204,11 @@ describe('attachRealtimeProjector on SQLite (in the append transaction)', () => 
     expect(await store.streamVersion('a')).toBe(1);
     expect(readModel().totals).toEqual(new Map([['a', 1]]));
     expect(await store.checkpoints.loadCheckpoint('totals')).toBe((await store.readAll()).at(-1)!.position);
-    await closeAll();
+    await close();
   });
 
   it('refuses an async handler on SQLite by rolling the append back', async () => {
-    const { store, closeAll } = await setup();
+    const { store, close } = await setup();
     attachRealtimeProjector({
       store,
       checkpoints: store.checkpoints,
@@ -248,36 +219,13 @@ describe('attachRealtimeProjector on SQLite (in the append transaction)', () => 
     });
     await expect(store.append('a', [counted(1)])).rejects.toThrow(/must be synchronous/);
     expect(await store.streamVersion('a')).toBe(0);
-    await closeAll();
+    await close();
   });
 
-  it('is behind after a writer without it, skips nothing, and is live again once the catch-up ran', async () => {
-    const { store, peer, readModel, apply, closeAll } = await setup();
-    const projector = counter(apply);
-    const realtime = attachRealtimeProjector({ store, checkpoints: store.checkpoints, projector });
-    await store.append('a', [counted(1)]);
-    await peer.append('a', [counted(10)]); // no realtime projector there
-    await store.append('a', [counted(100)]);
-    expect(realtime.status().state).toBe('behind');
-    expect(readModel().totals.get('a')).toBe(1); // 100 was not applied past the unseen 10
-
-    const runner = new ProjectionRunner({
-      store,
-      checkpoints: store.checkpoints,
-      transactions: store.checkpoints,
-      projector,
-      retry: fast,
-    });
-    await runner.catchUp();
-    expect(readModel().totals.get('a')).toBe(111);
-    await store.append('a', [counted(1000)]);
-    expect(realtime.status().state).toBe('live');
-    expect(readModel()).toEqual({ totals: await fold(store), doubles: 0 });
-    await closeAll();
-  });
+  scenarios.behindAfterAWriterWithoutIt();
 
   it('ends equal to a fold of the log under concurrent appends from two connections', async () => {
-    const { store, peer, readModel, apply, closeAll } = await setup();
+    const { store, peer, readModel, apply, close } = await setup();
     const projector = counter(apply);
     const one = attachRealtimeProjector({ store, checkpoints: store.checkpoints, projector });
     const two = attachRealtimeProjector({ store: peer, checkpoints: peer.checkpoints, projector });
@@ -287,7 +235,7 @@ describe('attachRealtimeProjector on SQLite (in the append transaction)', () => 
     expect(readModel()).toEqual({ totals: await fold(store), doubles: 0 });
     expect(await store.checkpoints.loadCheckpoint('totals')).toBe((await store.readAll()).at(-1)!.position);
     expect([one.status().state, two.status().state]).toEqual(['live', 'live']);
-    await closeAll();
+    await close();
   });
 });
 
@@ -300,10 +248,10 @@ describe('withRealtimeProjector with a SQLite read model in another database (af
   }
 
   it('commits each step with its checkpoint; a failure rolls it back and leaves it behind for the catch-up', async () => {
-    const { store: readSide, events, readModel, apply, closeAll } = await elsewhere();
+    const { store: readSide, events, readModel, apply, close } = await elsewhere();
     const errors: unknown[] = [];
     let failing = true;
-    const projector = counter(apply, (by) => by === 13 && failing);
+    const projector = counter(apply, { fail: (by) => by === 13 && failing });
     const { store, realtime } = withRealtimeProjector(events, {
       projector,
       checkpoints: readSide.checkpoints,
@@ -332,11 +280,11 @@ describe('withRealtimeProjector with a SQLite read model in another database (af
     expect(realtime.status().state).toBe('live');
     expect(readModel()).toEqual({ totals: await fold(events), doubles: 0 });
     await events.close();
-    await closeAll();
+    await close();
   });
 
   it('two wrappers (two processes) appending at once never apply an event twice', async () => {
-    const { store: readSide, events, readModel, apply, closeAll } = await elsewhere();
+    const { store: readSide, events, readModel, apply, close } = await elsewhere();
     const projector = counter(apply);
     const options = { projector, checkpoints: readSide.checkpoints, transactions: readSide.checkpoints };
     const one = withRealtimeProjector(events, options);
@@ -349,6 +297,6 @@ describe('withRealtimeProjector with a SQLite read model in another database (af
     expect(readModel()).toEqual({ totals: await fold(events), doubles: 0 });
     expect([one.realtime.status().state, two.realtime.status().state]).toEqual(['live', 'live']);
     await events.close();
-    await closeAll();
+    await close();
   });
 });

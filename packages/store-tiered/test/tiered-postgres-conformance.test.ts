@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describeEventStore } from '@strata/conformance';
 import { createPostgresEventStore } from '@strata/store-postgres';
-import { TcpProxy } from '@strata/test-servers';
+import { postgresReachable, TcpProxy } from '@strata/test-servers';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { describeWithServer } from './support/server-probe.js';
@@ -11,20 +11,7 @@ const PG_URL = process.env.STRATA_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/
 // The warm schema refuses this event type, as a user's CHECK constraint might.
 const REFUSED_TYPE = 'conformance.refused-by-check';
 
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3_000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-describeWithServer('tiered over PostgreSQL', await reachable(), PG_URL, () => {
+describeWithServer('tiered over PostgreSQL', await postgresReachable(PG_URL), PG_URL, () => {
   const schema = `strata_tiered_${randomBytes(5).toString('hex')}`;
   let proxy: TcpProxy;
   let shared: pg.Pool;

@@ -4,6 +4,7 @@ import type { EventStore, SnapshotStore } from '@strata/core';
 import { createMysqlEventStore } from '@strata/store-mysql';
 import { createPostgresEventStore } from '@strata/store-postgres';
 import { createSqliteEventStore } from '@strata/store-sqlite';
+import { postgresReachable } from '@strata/test-servers';
 import type { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import pg from 'pg';
@@ -60,20 +61,7 @@ describe('tiered snapshots over SQLite', () => {
   );
 });
 
-async function pgReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3_000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-describeWithServer('tiered snapshots over PostgreSQL', await pgReachable(), PG_URL, () => {
+describeWithServer('tiered snapshots over PostgreSQL', await postgresReachable(PG_URL), PG_URL, () => {
   const schema = `strata_tsnap_${randomBytes(5).toString('hex')}`;
   afterAll(async () => {
     const admin = new pg.Client({ connectionString: PG_URL });

@@ -1,31 +1,14 @@
 import type { EventStore, NewEvent } from '@strata/core';
 import { defineUpcasters } from '../src/index.js';
+import { userRegisteredUpcasters } from './user-registered-upcasters.js';
 
-// The history the migration tests write: `UserCreated` (v1, `full_name`) was renamed to
-// `user.registered`, whose v1 had `name`, v2 split it, v3 added a locale. `order.placed` is current
-// at 1 and has no upcasters; `audit.note` is a type the chain does not know.
-export const migrationChain = defineUpcasters({ 'user.registered': 3, 'order.placed': 1 }, [
-  {
-    type: 'UserCreated',
-    fromVersion: 1,
-    toType: 'user.registered',
-    toVersion: 1,
-    upcast: ({ full_name }: { full_name: string }) => ({ name: full_name }),
-  },
-  {
-    type: 'user.registered',
-    fromVersion: 1,
-    upcast: ({ name }: { name: string }) => {
-      const [first, ...rest] = name.split(' ');
-      return { first, last: rest.join(' ') };
-    },
-  },
-  {
-    type: 'user.registered',
-    fromVersion: 2,
-    upcast: (data: { first: string; last: string }) => ({ ...data, locale: 'en' }),
-  },
-]);
+// The history the migration tests write: every stored shape of `user.registered` (see
+// user-registered-upcasters.ts); `order.placed` is current at 1 and has no upcasters; `audit.note`
+// is a type the chain does not know.
+export const migrationChain = defineUpcasters(
+  { 'user.registered': 3, 'order.placed': 1 },
+  userRegisteredUpcasters,
+);
 
 /** The i-th event of the mixed history: every stored shape, in turn. */
 export function historicEvent(i: number): NewEvent {

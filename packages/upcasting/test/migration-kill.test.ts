@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CheckpointStore, EventStore, RecordedEvent } from '@strata/core';
 import { createPostgresEventStore } from '@strata/store-postgres';
 import { createSqliteEventStore } from '@strata/store-sqlite';
+import { postgresReachable } from '@strata/test-servers';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MIGRATION_CHECKPOINT, migrateEvents, withUpcasting } from '../src/index.js';
@@ -29,19 +30,7 @@ afterAll(async () => {
   await admin.end();
 });
 
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3_000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-const pgReachable = (await reachable()) || process.env.CI !== undefined;
+const pgReachable = (await postgresReachable(PG_URL)) || process.env.CI !== undefined;
 
 interface Target {
   location: string;

@@ -7,33 +7,15 @@ import {
 } from '@strata/core';
 import { MemoryEventStore } from '@strata/store-memory';
 import { createSqliteEventStore } from '@strata/store-sqlite';
+import { bareEventStore } from '@strata/vitest-preset/bare-event-store';
 import { describe, expect, it } from 'vitest';
 import { defineUpcasters, withUpcasting } from '../src/index.js';
+import { userRegisteredUpcasters } from './user-registered-upcasters.js';
 
-// The seed's kind of history: v1 had one `name`, v2 split it, v3 added a default; an older
-// program called the event `UserCreated` (with `full_name`) before it got its stable name.
-const chain = defineUpcasters({ 'user.registered': 3, 'user.renamed': 1 }, [
-  {
-    type: 'UserCreated',
-    fromVersion: 1,
-    toType: 'user.registered',
-    toVersion: 1,
-    upcast: ({ full_name }: { full_name: string }) => ({ name: full_name }),
-  },
-  {
-    type: 'user.registered',
-    fromVersion: 1,
-    upcast: ({ name }: { name: string }) => {
-      const [first, ...rest] = name.split(' ');
-      return { first, last: rest.join(' ') };
-    },
-  },
-  {
-    type: 'user.registered',
-    fromVersion: 2,
-    upcast: (data: { first: string; last: string }) => ({ ...data, locale: 'en' }),
-  },
-]);
+// The seed's kind of history (user-registered-upcasters.ts): v1 had one `name`, v2 split it, v3 added
+// a default; an older program called the event `UserCreated` (with `full_name`) before it got its
+// stable name. `user.renamed` is current at 1 and has no history.
+const chain = defineUpcasters({ 'user.registered': 3, 'user.renamed': 1 }, userRegisteredUpcasters);
 
 const current = { first: 'Ada', last: 'Lovelace', locale: 'en' };
 
@@ -254,14 +236,7 @@ describe('the wrapper', () => {
     const { inner, store, streamId } = await seeded();
     expect(await store.streamVersion(streamId)).toBe(6);
     expect(await store.storageId!()).toBe(await inner.storageId!());
-    const withoutId: EventStore = {
-      append: inner.append.bind(inner),
-      readStream: inner.readStream.bind(inner),
-      readStreams: inner.readStreams.bind(inner),
-      readAll: inner.readAll.bind(inner),
-      streamVersion: inner.streamVersion.bind(inner),
-      close: inner.close.bind(inner),
-    };
+    const withoutId: EventStore = bareEventStore(inner);
     expect(withUpcasting(withoutId, chain).storageId).toBeUndefined();
   });
 
