@@ -10,7 +10,7 @@ import type {
  * The read models the projections suite writes: one row per event (position, stream, amount), a
  * table per way of writing it, so each can be counted on its own at the end.
  */
-export const READ_MODEL_TABLES = ['single', 'batched', 'exactly_once', 'hook', 'realtime'] as const;
+export const READ_MODEL_TABLES = ['floor', 'single', 'batched', 'exactly_once', 'hook', 'realtime'] as const;
 export type ReadModelTable = (typeof READ_MODEL_TABLES)[number];
 
 /** The one event type the async projectors read. */
