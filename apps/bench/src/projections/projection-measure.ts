@@ -38,6 +38,8 @@ interface Block {
   after(): Promise<void> | void;
 }
 
+const RUNNER_TABLES = { single: 'single', batched: 'batched', 'exactly-once': 'exactly_once' } as const;
+
 const gc = (globalThis as { gc?: () => void }).gc;
 const nothing = () => {};
 
@@ -60,7 +62,7 @@ export async function measureProjections(
     if (projectionCase === 'floor') {
       return {
         projectionCase,
-        before: nothing,
+        before: () => open.readModel.clear('floor'),
         run: () => readWholeLog(open.store, scale, upsertingPages(open.readModel)),
         after: nothing,
       };
@@ -68,8 +70,11 @@ export async function measureProjections(
     const runner = runners[projectionCase];
     return {
       projectionCase,
-      // Every block replays the whole log: its rows exist after the first one, so it upserts them again.
-      before: () => open.readModel.checkpoints.deleteCheckpoint(runner.status().name),
+      // Every block replays the whole log into an emptied read model, as a rebuild does.
+      before: async () => {
+        await open.readModel.checkpoints.deleteCheckpoint(runner.status().name);
+        await open.readModel.clear(RUNNER_TABLES[projectionCase]);
+      },
       run: () => runner.catchUp(),
       after: nothing,
     };

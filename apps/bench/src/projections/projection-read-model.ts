@@ -48,5 +48,11 @@ export interface ProjectionReadModel<Tx> {
   upsertOneIn(tx: Tx, table: ReadModelTable, event: RecordedEvent): Awaitable<void>;
   /** `upsertMany` inside an open transaction (synchronous on SQLite). */
   upsertManyIn(tx: Tx, table: ReadModelTable, events: readonly RecordedEvent[]): Awaitable<void>;
+  /**
+   * Deletes every row (untimed, before a projection block): each block then writes rows that are
+   * not there yet, as a projection does. Rewriting identical rows would not be a fair floor: SQLite
+   * leaves a page it would overwrite with the same bytes clean, so such a commit has nothing to sync.
+   */
+  clear(table: ReadModelTable): Promise<void>;
   count(table: ReadModelTable): Promise<number>;
 }

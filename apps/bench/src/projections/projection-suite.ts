@@ -25,8 +25,8 @@ const LEGEND = [
   "one's, minus 1, then the median. vs floor and Added over floor: the same against the case's floor",
   '(the async cases: readAll plus one committed multi-row upsert per page, no runner; the realtime',
   "projector: the bare hook writing the same row in the append's transaction, no checkpoint), measured",
-  'in the same rounds. Projection blocks replay the whole log from a deleted checkpoint (upserting',
-  'rows the first block wrote). The one-upsert-per-event case is reported, not judged. Goals are judged',
+  'in the same rounds. Projection blocks (the floor too) replay the whole log from a deleted checkpoint',
+  'into an emptied table (new rows). The one-upsert-per-event case is reported, not judged. Goals are judged',
   "against the floors; issue 10's targets as written are printed beside them, their verdict in brackets.",
 ].join('\n');
 
