@@ -62,7 +62,7 @@ describe.skipIf(!reachable)(
       await store.checkpoints.saveCheckpoint('p', 1n);
       const { events } = await store.append('s', [{ type: 'a', data: {} }]); // preceding 'a': 1
       expect(moves).toEqual([false, false, true]);
-      expect(await store.checkpoints.loadCheckpoint('p')).toBe(events[0]!.position);
+      expect(await store.checkpoints.loadCheckpoint('p')).toBe(events![0]!.position);
     });
 
     it('writes nothing when the checkpoint is absent or elsewhere, and counts 0 as in place with nothing before', async () => {
@@ -81,7 +81,7 @@ describe.skipIf(!reachable)(
         { type: 'a', data: {} },
       ]);
       expect(freshMoves).toEqual([true]);
-      expect(await fresh.checkpoints.loadCheckpoint('p')).toBe(events[1]!.position);
+      expect(await fresh.checkpoints.loadCheckpoint('p')).toBe(events![1]!.position);
     });
 
     it('rolls back with the append', async () => {
