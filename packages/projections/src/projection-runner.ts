@@ -491,8 +491,8 @@ export class ProjectionRunner<Tx = void> {
     }
     const page = await this.pages.next(this.checkpoint ?? 0n);
     if (page.length === 0) return { read: 0, more: false };
-    // A full page: more may follow, read it while this one is applied.
-    if (page.length === this.batchSize) this.pages.readAhead(page.at(-1)!.position);
+    // A full page (or more: a wrapper may split events): more may follow, read it while this one is applied.
+    if (page.length >= this.batchSize) this.pages.readAhead(page.at(-1)!.position);
     const events = page.filter((event) => this.wanted(event));
     if (this.transactional !== undefined) return this.stepInTransactions(this.transactional, page, events);
     if (this.projector.batched) {
