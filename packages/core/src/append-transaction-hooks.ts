@@ -18,6 +18,20 @@ export interface AppendTransactionContext<Tx> {
    * its types) before these. One indexed lookup per type.
    */
   precedingPosition(types?: readonly string[]): Awaitable<bigint>;
+  /**
+   * Optional, for stores where a statement costs a round trip (PostgreSQL, MySQL): moves the
+   * checkpoint `name` to `position` in one statement if it stands at `precedingPosition(types)`
+   * (a checkpoint at 0 counts as there when no event of `types` precedes). Resolves `true` when it
+   * moved; `false` when it wrote nothing (absent, elsewhere), and the caller then finds out why with
+   * `precedingPosition` and a guarded save. No fence is checked or changed, as with a save that
+   * passes none. What `saveCheckpointInTransaction` with `expectedPosition: preceding` does, with
+   * the lookup and the save in one round trip.
+   */
+  advanceCheckpointFromPreceding?(
+    name: string,
+    position: bigint,
+    types: readonly string[],
+  ): Awaitable<boolean>;
 }
 
 /**

@@ -1,6 +1,5 @@
 import {
   type Awaitable,
-  CheckpointConflictError,
   type SaveCheckpointOptions,
   type TransactionalCheckpoints,
   thenOrNow,
@@ -8,10 +7,12 @@ import {
 
 /**
  * One transaction that applies a step's writes and moves the checkpoint from `expectedPosition` to
- * `end`. The checkpoint row is locked and checked before the writes: a runner that lost the race
+ * `end`. The guarded save runs first: its compare-and-set is the check and it locks the checkpoint
+ * row, in one statement where a load, a check and a save took three. A runner that lost the race
  * finds out before it writes (or locks) a read-model row, and it takes its locks in the same order
- * as a realtime projector inside an append (checkpoint, then read model). Rejects with
- * `CheckpointConflictError` when the checkpoint moved.
+ * as a realtime projector inside an append (checkpoint, then read model). The save is only visible
+ * once the writes commit with it: a failing write rolls it back. Rejects with
+ * `CheckpointConflictError` (from the save) when the checkpoint moved.
  */
 export function commitWithCheckpoint<Tx>(
   transactions: TransactionalCheckpoints<Tx>,
@@ -24,13 +25,6 @@ export function commitWithCheckpoint<Tx>(
       ? { expectedPosition: save.expectedPosition }
       : { expectedPosition: save.expectedPosition, fence: save.fence };
   return transactions.runInTransaction((tx) =>
-    thenOrNow(transactions.loadCheckpointInTransaction(tx, name), (current) => {
-      if ((current ?? null) !== save.expectedPosition) {
-        throw new CheckpointConflictError(name, save.expectedPosition, current ?? null);
-      }
-      return thenOrNow(write(tx), () =>
-        transactions.saveCheckpointInTransaction(tx, name, save.end, options),
-      );
-    }),
+    thenOrNow(transactions.saveCheckpointInTransaction(tx, name, save.end, options), () => write(tx)),
   );
 }

@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from '@strata/core';
 import { findLogSpan } from './log-head.js';
+import { PagePrefetch } from './page-prefetch.js';
 import { PoisonEventError } from './poison-event-error.js';
 import {
   type ProjectionLag,
@@ -131,6 +132,7 @@ export class ProjectionRunner<Tx = void> {
   /** The position this runner last read or saved: the expected position of its next save. */
   private checkpoint: bigint | undefined;
   private checkpointLoaded = false;
+  private readonly pages: PagePrefetch;
   private eventsProcessed = 0;
   private deadLettered = 0;
   private lastError: unknown;
@@ -143,6 +145,8 @@ export class ProjectionRunner<Tx = void> {
     if (!Number.isSafeInteger(this.batchSize) || this.batchSize < 1 || this.batchSize > 10_000) {
       throw new ValidationError('batchSize', 'must be an integer from 1 to 10,000');
     }
+    const types = [...this.projector.eventTypes];
+    this.pages = new PagePrefetch((after) => this.store.readAll({ after, limit: this.batchSize, types }));
     this.retry = resolveRetry(options.retry);
     this.deadLetters = options.deadLetters;
     this.onPoison = options.onPoison ?? 'skip';
@@ -248,6 +252,7 @@ export class ProjectionRunner<Tx = void> {
         if (!result.more) return total;
       }
     } finally {
+      this.pages.clear();
       await this.dropLease();
     }
   }
@@ -325,6 +330,7 @@ export class ProjectionRunner<Tx = void> {
     try {
       await this.followWhileHeld();
     } finally {
+      this.pages.clear();
       await this.dropLease();
     }
   }
@@ -407,6 +413,7 @@ export class ProjectionRunner<Tx = void> {
           expectedPosition: current?.position ?? null,
           fence: lease.fence,
         });
+        this.pages.clear();
         this.checkpoint = position;
         this.checkpointLoaded = true;
         return;
@@ -442,6 +449,7 @@ export class ProjectionRunner<Tx = void> {
     const fence = this.lease === undefined ? {} : { fence: this.lease.fence };
     await this.checkpoints.saveCheckpoint(name, 0n, { expectedPosition: previous ?? null, ...fence });
     this.checkpoint = 0n;
+    this.pages.clear();
     try {
       await run.options.reset();
     } catch (error) {
@@ -477,15 +485,14 @@ export class ProjectionRunner<Tx = void> {
   private async step(): Promise<StepResult> {
     const name = this.projector.name;
     if (!this.checkpointLoaded) {
+      this.pages.clear();
       this.checkpoint = await this.checkpoints.loadCheckpoint(name);
       this.checkpointLoaded = true;
     }
-    const page = await this.store.readAll({
-      after: this.checkpoint ?? 0n,
-      limit: this.batchSize,
-      types: [...this.projector.eventTypes],
-    });
+    const page = await this.pages.next(this.checkpoint ?? 0n);
     if (page.length === 0) return { read: 0, more: false };
+    // A full page (or more: a wrapper may split events): more may follow, read it while this one is applied.
+    if (page.length >= this.batchSize) this.pages.readAhead(page.at(-1)!.position);
     const events = page.filter((event) => this.wanted(event));
     if (this.transactional !== undefined) return this.stepInTransactions(this.transactional, page, events);
     if (this.projector.batched) {

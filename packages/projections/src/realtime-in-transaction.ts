@@ -67,18 +67,33 @@ export function attachRealtimeProjector<Tx>(options: RealtimeInTransactionOption
     return attempt(preceding === 0n ? null : preceding);
   };
 
-  const project = ({ tx, events, precedingPosition }: AppendTransactionContext<Tx>): Awaitable<void> => {
-    const typed = events.filter((event) => types.has(event.type));
+  /**
+   * Claims in one statement where the store offers it (the checkpoint already in place, the usual
+   * case); else, or when that wrote nothing, looks up the preceding position and claims from it,
+   * which tells an absent checkpoint (created here) from one elsewhere (behind).
+   */
+  const claimFor = (context: AppendTransactionContext<Tx>, last: bigint): Awaitable<boolean> => {
+    const claimFromPreceding = () =>
+      thenOrNow(context.precedingPosition(projector.eventTypes), (preceding) =>
+        claim(context.tx, preceding, last),
+      );
+    if (context.advanceCheckpointFromPreceding === undefined) return claimFromPreceding();
+    return thenOrNow(
+      context.advanceCheckpointFromPreceding(projector.name, last, projector.eventTypes),
+      (moved) => moved || claimFromPreceding(),
+    );
+  };
+
+  const project = (context: AppendTransactionContext<Tx>): Awaitable<void> => {
+    const typed = context.events.filter((event) => types.has(event.type));
     if (typed.length === 0) return;
     const last = typed.at(-1)!.position;
-    return thenOrNow(precedingPosition(projector.eventTypes), (preceding) =>
-      thenOrNow(claim(tx, preceding, last), (claimed) => {
-        if (!claimed) return;
-        const applying = typed.filter((event) => wanted(event.streamType));
-        const applied = applying.length === 0 ? undefined : projector.apply(applying, tx);
-        return thenOrNow(applied, () => tracker.applied(last, applying.length));
-      }),
-    );
+    return thenOrNow(claimFor(context, last), (claimed) => {
+      if (!claimed) return;
+      const applying = typed.filter((event) => wanted(event.streamType));
+      const applied = applying.length === 0 ? undefined : projector.apply(applying, context.tx);
+      return thenOrNow(applied, () => tracker.applied(last, applying.length));
+    });
   };
 
   const remove = store.onAppendTransaction((context) => reportingFailures(() => project(context), tracker));

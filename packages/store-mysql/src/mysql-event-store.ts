@@ -25,6 +25,7 @@ import { chunks, inListSize, padded } from './in-list.js';
 import type { MysqlAppendHook } from './mysql-append-hook.js';
 import { MysqlAppendQueue } from './mysql-append-queue.js';
 import { MysqlAppendSql } from './mysql-append-sql.js';
+import { checkpointAdvanceQuery } from './mysql-checkpoint-advance.js';
 import { MysqlCheckpointStore } from './mysql-checkpoint-store.js';
 import { MysqlDeadLetterStore } from './mysql-dead-letter-store.js';
 import type { MysqlPool, MysqlQueryable, MysqlValue } from './mysql-driver.js';
@@ -107,11 +108,14 @@ export class MysqlEventStore implements EventStore, EventRewriter, AppendTransac
   onAppendTransaction(hook: AppendTransactionHook<MysqlQueryable>): () => void {
     if (typeof hook !== 'function') throw new ValidationError('hook', 'must be a function');
     const preceding = precedingPositionQuery(this.context.tables.events, this.context.options.queryTimeoutMs);
+    const advance = checkpointAdvanceQuery(this.context.tables, this.context.options.queryTimeoutMs);
     return this.onAppend(({ connection, events }) =>
       hook({
         tx: connection,
         events,
         precedingPosition: (types) => preceding(connection, events[0]!.position, types),
+        advanceCheckpointFromPreceding: (name, position, types) =>
+          advance(connection, name, position, events[0]!.position, types),
       }),
     );
   }

@@ -27,6 +27,7 @@ import type { PostgresAppendHook } from './postgres-append-hooks.js';
 import { PostgresAppendNotifier } from './postgres-append-notifier.js';
 import { AppendQueue } from './postgres-append-queue.js';
 import { PostgresAppendWriter } from './postgres-append-writer.js';
+import { checkpointAdvanceQuery } from './postgres-checkpoint-advance.js';
 import { PostgresCheckpointStore } from './postgres-checkpoint-store.js';
 import { PostgresConnection } from './postgres-connection.js';
 import { PostgresDeadLetterStore } from './postgres-dead-letter-store.js';
@@ -146,11 +147,14 @@ export class PostgresEventStore implements EventStore, EventRewriter, AppendTran
   onAppendTransaction(hook: AppendTransactionHook<PostgresClient>): () => void {
     if (typeof hook !== 'function') throw new ValidationError('hook', 'must be a function');
     const preceding = precedingPositionQuery(this.connection.tables);
+    const advance = checkpointAdvanceQuery(this.connection.tables);
     return this.onAppend(({ client, events }) =>
       hook({
         tx: client,
         events,
         precedingPosition: (types) => preceding(client, events[0]!.position, types),
+        advanceCheckpointFromPreceding: (name, position, types) =>
+          advance(client, name, position, events[0]!.position, types),
       }),
     );
   }

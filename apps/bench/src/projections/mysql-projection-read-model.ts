@@ -47,6 +47,9 @@ export function mysqlProjectionReadModel(
     upsertMany: (table, events) => upsertManyIn(store.pool, table, events),
     upsertOneIn,
     upsertManyIn,
+    async clear(table) {
+      await store.pool.query({ sql: `DELETE FROM ${tableName(table)}` });
+    },
     async count(table) {
       const [rows] = await store.pool.query({ sql: `SELECT count(*) AS n FROM ${tableName(table)}` });
       return Number((rows as { n: number }[])[0]!.n);

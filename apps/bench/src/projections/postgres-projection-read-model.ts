@@ -54,6 +54,9 @@ export function postgresProjectionReadModel(
     async upsertManyIn(tx, table, events) {
       await tx.query(upsertMany(table, events));
     },
+    async clear(table) {
+      await pool.query(`DELETE FROM ${tableName(table)}`);
+    },
     async count(table) {
       const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ${tableName(table)}`);
       return rows[0].n as number;

@@ -20,11 +20,13 @@ import {
 
 /**
  * What each projection block does over the whole log of projected events: `readAll` pages through
- * it raw (the baseline); `single` runs a projector with one handler call and one upsert per event;
+ * it raw (the baseline); `floor` pages through it the same way and upserts each page's rows in one
+ * multi-row statement committed on its own, without a runner (what any projector writing that read
+ * model must do, the async cases' floor); `single` runs a projector with one handler call and one upsert per event;
  * `batched` one with `handleBatch` and a multi-row upsert per batch; `exactly-once` the same batched
  * projector with the upsert and the checkpoint save in one transaction (the runner's `transactions`).
  */
-export const PROJECTION_CASES = ['readAll', 'single', 'batched', 'exactly-once'] as const;
+export const PROJECTION_CASES = ['readAll', 'floor', 'single', 'batched', 'exactly-once'] as const;
 export type ProjectionCase = (typeof PROJECTION_CASES)[number];
 
 /**
@@ -37,6 +39,7 @@ export type AppendCase = (typeof APPEND_CASES)[number];
 
 export const CASE_LABELS: Readonly<Record<ProjectionCase | AppendCase, string>> = {
   readAll: 'raw readAll (baseline)',
+  floor: 'floor: readAll + one upsert per page',
   single: 'async, one upsert per event',
   batched: 'batched, handleBatch multi-row upsert',
   'exactly-once': 'batched, exactly once (one transaction)',
@@ -45,7 +48,7 @@ export const CASE_LABELS: Readonly<Record<ProjectionCase | AppendCase, string>> 
   realtime: 'append + realtime projector, one row',
 };
 
-type AsyncCase = Exclude<ProjectionCase, 'readAll'>;
+type AsyncCase = Exclude<ProjectionCase, 'readAll' | 'floor'>;
 
 /** What a block needs of a runner, whatever its transaction type. */
 export interface CatchUpRunner {

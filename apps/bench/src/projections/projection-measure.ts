@@ -1,4 +1,4 @@
-import type { EventStore } from '@strata/core';
+import type { EventStore, RecordedEvent } from '@strata/core';
 import { roundOrder } from '../wrappers/wrapper-measure.js';
 import type { OpenProjectionTarget } from './projection-backends.js';
 import {
@@ -9,7 +9,12 @@ import {
   type ProjectionCase,
   projectionRunners,
 } from './projection-cases.js';
-import { APPEND_TYPES, PROJECTED_TYPE, type ReadModelTable } from './projection-read-model.js';
+import {
+  APPEND_TYPES,
+  PROJECTED_TYPE,
+  type ProjectionReadModel,
+  type ReadModelTable,
+} from './projection-read-model.js';
 import type { ProjectionScale } from './projection-scale.js';
 
 export type MeasuredCase = ProjectionCase | AppendCase;
@@ -33,6 +38,8 @@ interface Block {
   after(): Promise<void> | void;
 }
 
+const RUNNER_TABLES = { single: 'single', batched: 'batched', 'exactly-once': 'exactly_once' } as const;
+
 const gc = (globalThis as { gc?: () => void }).gc;
 const nothing = () => {};
 
@@ -52,11 +59,22 @@ export async function measureProjections(
     if (projectionCase === 'readAll') {
       return { projectionCase, before: nothing, run: () => readWholeLog(open.store, scale), after: nothing };
     }
+    if (projectionCase === 'floor') {
+      return {
+        projectionCase,
+        before: () => open.readModel.clear('floor'),
+        run: () => readWholeLog(open.store, scale, upsertingPages(open.readModel)),
+        after: nothing,
+      };
+    }
     const runner = runners[projectionCase];
     return {
       projectionCase,
-      // Every block replays the whole log: its rows exist after the first one, so it upserts them again.
-      before: () => open.readModel.checkpoints.deleteCheckpoint(runner.status().name),
+      // Every block replays the whole log into an emptied read model, as a rebuild does.
+      before: async () => {
+        await open.readModel.checkpoints.deleteCheckpoint(runner.status().name);
+        await open.readModel.clear(RUNNER_TABLES[projectionCase]);
+      },
       run: () => runner.catchUp(),
       after: nothing,
     };
@@ -131,17 +149,34 @@ async function seedLog(store: EventStore, scale: ProjectionScale): Promise<void>
   }
 }
 
-/** Pages through the projected events the way a runner does (same page size and type filter), applying nothing. */
-async function readWholeLog(store: EventStore, scale: ProjectionScale): Promise<number> {
+/**
+ * Pages through the projected events the way a runner does (same page size and type filter),
+ * handing each page to `eachPage` (raw readAll: nothing).
+ */
+async function readWholeLog(
+  store: EventStore,
+  scale: ProjectionScale,
+  eachPage?: (page: readonly RecordedEvent[]) => Promise<void>,
+): Promise<number> {
   let after = 0n;
   let read = 0;
   for (;;) {
     const page = await store.readAll({ after, limit: scale.batchSize, types: [PROJECTED_TYPE] });
+    if (eachPage !== undefined && page.length > 0) await eachPage(page);
     read += page.length;
     if (page.length < scale.batchSize) return read;
     after = page.at(-1)!.position;
   }
 }
+
+/**
+ * The async floor's write: each page's rows in one multi-row upsert, committed on its own (one
+ * statement outside a transaction), the least a projector writing that read model does per batch.
+ */
+const upsertingPages =
+  (readModel: ProjectionReadModel<unknown>) =>
+  (page: readonly RecordedEvent[]): Promise<void> =>
+    readModel.upsertMany('floor', page);
 
 /** Single-event appends with the exact expected version, round-robin over the case's own streams. */
 function appendBlock(
@@ -175,6 +210,7 @@ function appendBlock(
 async function checkReadModels(target: string, open: OpenProjectionTarget, scale: ProjectionScale) {
   const appends = (scale.rounds + 1) * scale.appendsPerRound;
   const expectations: Record<ReadModelTable, number> = {
+    floor: scale.loggedEvents,
     single: scale.loggedEvents,
     batched: scale.loggedEvents,
     exactly_once: scale.loggedEvents,

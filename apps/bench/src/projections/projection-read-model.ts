@@ -10,7 +10,7 @@ import type {
  * The read models the projections suite writes: one row per event (position, stream, amount), a
  * table per way of writing it, so each can be counted on its own at the end.
  */
-export const READ_MODEL_TABLES = ['single', 'batched', 'exactly_once', 'hook', 'realtime'] as const;
+export const READ_MODEL_TABLES = ['floor', 'single', 'batched', 'exactly_once', 'hook', 'realtime'] as const;
 export type ReadModelTable = (typeof READ_MODEL_TABLES)[number];
 
 /** The one event type the async projectors read. */
@@ -48,5 +48,11 @@ export interface ProjectionReadModel<Tx> {
   upsertOneIn(tx: Tx, table: ReadModelTable, event: RecordedEvent): Awaitable<void>;
   /** `upsertMany` inside an open transaction (synchronous on SQLite). */
   upsertManyIn(tx: Tx, table: ReadModelTable, events: readonly RecordedEvent[]): Awaitable<void>;
+  /**
+   * Deletes every row (untimed, before a projection block): each block then writes rows that are
+   * not there yet, as a projection does. Rewriting identical rows would not be a fair floor: SQLite
+   * leaves a page it would overwrite with the same bytes clean, so such a commit has nothing to sync.
+   */
+  clear(table: ReadModelTable): Promise<void>;
   count(table: ReadModelTable): Promise<number>;
 }

@@ -32,6 +32,17 @@ const COLUMNS: readonly TextColumn<Row>[] = [
     align: 'right',
     cell: (r) => (r.comparison?.added === undefined ? '-' : `${(r.comparison.added * 100).toFixed(1)}%`),
   },
+  {
+    header: 'vs floor',
+    align: 'right',
+    cell: (r) => (r.comparison?.floorRatio === undefined ? '-' : `${r.comparison.floorRatio.toFixed(2)}x`),
+  },
+  {
+    header: 'Added over floor',
+    align: 'right',
+    cell: (r) =>
+      r.comparison?.addedOverFloor === undefined ? '-' : `${(r.comparison.addedOverFloor * 100).toFixed(1)}%`,
+  },
 ];
 
 /** One row per target and case, projections then appends, grouped by target. */

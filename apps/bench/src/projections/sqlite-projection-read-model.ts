@@ -67,6 +67,9 @@ export function sqliteProjectionReadModel(
     },
     upsertOneIn,
     upsertManyIn,
+    async clear(table) {
+      db.prepare(`DELETE FROM ${tableName(table)}`).run();
+    },
     async count(table) {
       const row = db.prepare(`SELECT count(*) AS n FROM ${tableName(table)}`).get() as { n: number };
       return row.n;
