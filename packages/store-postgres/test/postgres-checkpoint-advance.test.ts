@@ -1,5 +1,4 @@
-import { afterEach, expect, it } from 'vitest';
-import type { PostgresEventStore } from '../src/index.js';
+import { describeCheckpointAdvance } from '@strata/vitest-preset/checkpoint-advance';
 import {
   adminPool,
   describePostgres,
@@ -9,64 +8,17 @@ import {
 } from './support/postgres-test-env.js';
 
 describePostgres('advanceCheckpointFromPreceding in an append transaction on PostgreSQL', () => {
-  const cleanups: Array<() => Promise<void>> = [];
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0)) await cleanup();
-  });
-
-  async function setup() {
+  describeCheckpointAdvance(async () => {
     const schema = randomSchema();
-    const admin = adminPool();
-    const store: PostgresEventStore = await openStore(schema);
-    cleanups.push(async () => {
-      await store.close();
-      await dropSchema(admin, schema);
-      await admin.end();
-    });
-    const moves: boolean[] = [];
-    // Every append moves checkpoint 'p' to its last event when 'p' is at the last 'a' before it.
-    store.onAppendTransaction(async ({ events, advanceCheckpointFromPreceding }) => {
-      moves.push(await advanceCheckpointFromPreceding!('p', events.at(-1)!.position, ['a']));
-    });
-    return { store, moves };
-  }
-
-  it('moves a checkpoint that stands at the last event of its types before the append, in the same transaction', async () => {
-    const { store, moves } = await setup();
-    await store.append('s', [{ type: 'a', data: {} }]); // position 1
-    await store.append('s', [{ type: 'b', data: {} }]); // position 2: not of its types
-    await store.checkpoints.saveCheckpoint('p', 1n);
-    const { events } = await store.append('s', [{ type: 'a', data: {} }]); // preceding 'a': 1
-    expect(moves).toEqual([false, false, true]);
-    expect(await store.checkpoints.loadCheckpoint('p')).toBe(events![0]!.position);
-  });
-
-  it('writes nothing when the checkpoint is absent or elsewhere, and counts 0 as in place with nothing before', async () => {
-    const { store, moves } = await setup();
-    await store.append('s', [{ type: 'a', data: {} }]);
-    expect(await store.checkpoints.loadCheckpoint('p')).toBeUndefined();
-    await store.checkpoints.saveCheckpoint('p', 0n);
-    await store.append('s', [{ type: 'a', data: {} }]); // preceding 'a': 1, checkpoint 0
-    expect(await store.checkpoints.loadCheckpoint('p')).toBe(0n);
-    expect(moves).toEqual([false, false]);
-
-    const { store: fresh, moves: freshMoves } = await setup();
-    await fresh.checkpoints.saveCheckpoint('p', 0n);
-    const { events } = await fresh.append('t', [
-      { type: 'b', data: {} },
-      { type: 'a', data: {} },
-    ]);
-    expect(freshMoves).toEqual([true]);
-    expect(await fresh.checkpoints.loadCheckpoint('p')).toBe(events![1]!.position);
-  });
-
-  it('rolls back with the append', async () => {
-    const { store } = await setup();
-    await store.checkpoints.saveCheckpoint('p', 0n);
-    store.onAppendTransaction(() => {
-      throw new Error('read model refused');
-    });
-    await expect(store.append('s', [{ type: 'a', data: {} }])).rejects.toThrow('read model refused');
-    expect(await store.checkpoints.loadCheckpoint('p')).toBe(0n);
+    const store = await openStore(schema);
+    return {
+      store,
+      close: async () => {
+        await store.close();
+        const admin = adminPool();
+        await dropSchema(admin, schema);
+        await admin.end();
+      },
+    };
   });
 });
