@@ -5,6 +5,14 @@ describePackageExports(
   fileURLToPath(new URL('..', import.meta.url)),
   {
     '.': ['createSqliteEventStore', 'SqliteEventStore', 'migrate', 'DEFAULT_TABLE_PREFIX'],
+    './testing': [
+      'sqliteKitTarget',
+      'prepareKitDatabase',
+      'raisePositionFloor',
+      'holdWriteLock',
+      'kitFiles',
+      'REFUSED_EVENT_TYPE',
+    ],
   },
   {
     roundTrip: {

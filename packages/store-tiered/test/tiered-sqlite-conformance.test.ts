@@ -1,47 +1,26 @@
 import { describeEventStore } from '@strata/conformance';
-import type { EventStore } from '@strata/core';
-import { createSqliteEventStore, migrate } from '@strata/store-sqlite';
-import BetterSqlite3 from 'better-sqlite3';
+import { createSqliteEventStore } from '@strata/store-sqlite';
+import {
+  holdWriteLock,
+  prepareKitDatabase,
+  REFUSED_EVENT_TYPE,
+  raisePositionFloor,
+  sqliteKitTarget,
+} from '@strata/store-sqlite/testing';
+import { afterAll } from 'vitest';
 import { createTieredEventStore } from '../src/index.js';
 import { tempSqliteFiles } from './support/temp-sqlite.js';
 import { tieredKit, type WarmFactory } from './support/tiered-kit.js';
 
 const files = tempSqliteFiles();
-const lockHolders = new Map<string, BetterSqlite3.Database>();
-
-// The warm schema refuses this event type, as a user's trigger might.
-const REFUSED_TYPE = 'conformance.refused-by-trigger';
-const refusedEvent = () => ({ type: REFUSED_TYPE, data: {} });
-
-function installRefusal(path: string): void {
-  const db = new BetterSqlite3(path);
-  migrate(db);
-  db.exec(`CREATE TRIGGER IF NOT EXISTS conformance_refusal BEFORE INSERT ON strata_events
-    WHEN NEW.event_type = '${REFUSED_TYPE}' BEGIN SELECT RAISE(ABORT, 'refused by the test schema'); END`);
-  db.close();
-}
+const lockHolders = new Map<string, { release(): void }>();
+const refusedEvent = () => ({ type: REFUSED_EVENT_TYPE, data: {} });
 
 // A short busy timeout: an outage (another connection holding SQLite's write lock) fails fast.
 const openSqlite = (path: string) => {
-  installRefusal(path);
+  prepareKitDatabase(path);
   return createSqliteEventStore({ database: path, busyTimeoutMs: 50, synchronous: 'NORMAL' });
 };
-
-/** A new database file whose log continues after `lastPosition` (its position floor raised). */
-async function seededFile(lastPosition: bigint): Promise<string> {
-  const path = files.path();
-  const warm = openSqlite(path);
-  await warm.streamVersion('seed'); // creates the tables
-  await warm.close();
-  const raw = new BetterSqlite3(path);
-  try {
-    raw.defaultSafeIntegers(true);
-    raw.prepare('UPDATE strata_position_floor SET position = ?').run(lastPosition);
-  } finally {
-    raw.close();
-  }
-  return path;
-}
 
 const sqlite: WarmFactory<string> = {
   async create() {
@@ -50,20 +29,17 @@ const sqlite: WarmFactory<string> = {
   },
   createPeer: async (path) => openSqlite(path),
   async seed(lastPosition) {
-    const path = await seededFile(lastPosition);
+    const path = files.path();
+    raisePositionFloor(path, lastPosition);
     return { warm: openSqlite(path), storage: path };
   },
   outage: {
     async begin(path) {
-      const holder = new BetterSqlite3(path);
-      holder.exec('BEGIN IMMEDIATE');
-      lockHolders.set(path, holder);
+      lockHolders.set(path, holdWriteLock(path));
     },
     async end(path) {
-      const holder = lockHolders.get(path);
+      lockHolders.get(path)?.release();
       lockHolders.delete(path);
-      if (holder?.inTransaction) holder.exec('ROLLBACK');
-      holder?.close();
     },
   },
 };
@@ -81,25 +57,9 @@ describeEventStore('tiered: Redis hot tier over SQLite, bounded with a 0 ms boun
 });
 
 // The seed's development configuration (hot.enabled: false): no hot tier, the warm store as it is.
-const warmOf = new WeakMap<EventStore, { warm: EventStore; path: string }>();
-const noHot = (path: string) => {
-  const warm = openSqlite(path);
-  const store = createTieredEventStore({ warm });
-  warmOf.set(store, { warm, path });
-  return store;
-};
+const noHot = sqliteKitTarget({ wrap: (warm) => createTieredEventStore({ warm }), synchronous: 'NORMAL' });
+afterAll(noHot.removeFiles);
 describeEventStore('tiered: no hot tier (the warm store as it is)', {
-  create: async () => noHot(files.path()),
-  createPeer: async (store) => noHot(warmOf.get(store)!.path),
-  seedPosition: async (lastPosition) => noHot(await seededFile(lastPosition)),
-  outage: {
-    begin: (store) => sqlite.outage!.begin(warmOf.get(store)!.path),
-    end: (store) => sqlite.outage!.end(warmOf.get(store)!.path),
-  },
-  refusedEvent,
-  dispose: async (store) => {
-    await store.close();
-    await warmOf.get(store)!.warm.close();
-  },
+  ...noHot,
   scale: { largeStreamEvents: 1_000, raceRepetitions: 2, propertyRuns: 5 },
 });

@@ -1,80 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describeEventStore } from '@strata/conformance';
-import type { EventStore } from '@strata/core';
-import { createSqliteEventStore, migrate } from '@strata/store-sqlite';
-import BetterSqlite3 from 'better-sqlite3';
+import { sqliteKitTarget } from '@strata/store-sqlite/testing';
 import { afterAll } from 'vitest';
 import { withUpcasting } from '../src/index.js';
 import { conformanceChain } from './conformance-chain.js';
 
 // The wrapper over a real database, with every optional topic the SQLite adapter's own run has.
-const dir = mkdtempSync(join(tmpdir(), 'strata-upcasting-'));
-const raws: BetterSqlite3.Database[] = [];
-afterAll(() => {
-  for (const db of raws) if (db.open) db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function raw(path: string): BetterSqlite3.Database {
-  const db = new BetterSqlite3(path);
-  raws.push(db);
-  return db;
-}
-
-const REFUSED_TYPE = 'conformance.refused-by-trigger';
-const innerOf = new WeakMap<EventStore, EventStore>();
-const fileOf = new WeakMap<EventStore, string>();
-const lockHolders = new WeakMap<EventStore, BetterSqlite3.Database>();
-
-function open(path: string): EventStore {
-  const db = raw(path);
-  migrate(db);
-  db.exec(`CREATE TRIGGER IF NOT EXISTS conformance_refusal BEFORE INSERT ON strata_events
-    WHEN NEW.event_type = '${REFUSED_TYPE}' BEGIN SELECT RAISE(ABORT, 'refused by the test schema'); END`);
-  db.close();
-  const inner = createSqliteEventStore({ database: path, busyTimeoutMs: 50 });
-  const store = withUpcasting(inner, conformanceChain);
-  innerOf.set(store, inner);
-  fileOf.set(store, path);
-  return store;
-}
+const target = sqliteKitTarget({ wrap: (store) => withUpcasting(store, conformanceChain) });
+afterAll(target.removeFiles);
 
 describeEventStore('withUpcasting over SqliteEventStore', {
-  create: async () => open(join(dir, `${randomUUID()}.db`)),
-  createPeer: async (store) => open(fileOf.get(store)!),
-  refusedEvent: () => ({ type: REFUSED_TYPE, data: {} }),
-  // A fresh file whose position floor is raised so the next append takes `lastPosition + 1`.
-  seedPosition: async (lastPosition) => {
-    const path = join(dir, `${randomUUID()}.db`);
-    const store = open(path);
-    await store.streamVersion('seed');
-    const db = raw(path);
-    db.defaultSafeIntegers(true);
-    db.prepare('UPDATE strata_position_floor SET position = ?').run(lastPosition);
-    db.close();
-    return store;
-  },
-  // Another connection holds SQLite's write lock until the outage ends.
-  outage: {
-    begin: async (store) => {
-      const holder = raw(fileOf.get(store)!);
-      holder.exec('BEGIN IMMEDIATE');
-      lockHolders.set(store, holder);
-    },
-    end: async (store) => {
-      const holder = lockHolders.get(store);
-      lockHolders.delete(store);
-      if (holder?.inTransaction) holder.exec('ROLLBACK');
-      holder?.close();
-    },
-  },
-  // Closing the wrapper leaves the store it wraps open, as the contract asks of every wrapper.
-  dispose: async (store) => {
-    await store.close();
-    await innerOf.get(store)!.close();
-  },
+  ...target,
   scale: { largeStreamEvents: 2_000, propertyRuns: 10 },
 });
