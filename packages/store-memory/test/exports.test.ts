@@ -15,6 +15,7 @@ describePackageExports(
       'MemoryLeaseProvider',
       'MemoryLeaseTable',
     ],
+    './testing': ['memoryKitTarget'],
   },
   {
     roundTrip: {

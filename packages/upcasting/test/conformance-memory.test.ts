@@ -1,32 +1,10 @@
 import { describeEventStore } from '@strata/conformance';
-import type { EventStore } from '@strata/core';
-import { MemoryEventStore, MemoryStorage } from '@strata/store-memory';
+import { memoryKitTarget } from '@strata/store-memory/testing';
 import { withUpcasting } from '../src/index.js';
 import { conformanceChain } from './conformance-chain.js';
 
 // The wrapper is an EventStore like any adapter, so it runs the whole kit over the reference store.
-const innerOf = new WeakMap<EventStore, MemoryEventStore>();
-
-function wrap(inner: MemoryEventStore): EventStore {
-  const store = withUpcasting(inner, conformanceChain);
-  innerOf.set(store, inner);
-  return store;
-}
-
-const storageOf = (store: EventStore) => innerOf.get(store)!.storage;
-
-describeEventStore('withUpcasting over MemoryEventStore', {
-  create: async () => wrap(new MemoryEventStore()),
-  createPeer: async (store) => wrap(new MemoryEventStore({ storage: storageOf(store) })),
-  seedPosition: async (lastPosition) =>
-    wrap(new MemoryEventStore({ storage: new MemoryStorage({ lastPosition }) })),
-  outage: {
-    begin: async (store) => storageOf(store).simulateOutage(),
-    end: async (store) => storageOf(store).restore(),
-  },
-  // Closing the wrapper leaves the store it wraps open, as the contract asks of every wrapper.
-  dispose: async (store) => {
-    await store.close();
-    await innerOf.get(store)!.close();
-  },
-});
+describeEventStore(
+  'withUpcasting over MemoryEventStore',
+  memoryKitTarget({ wrap: (store) => withUpcasting(store, conformanceChain) }),
+);
