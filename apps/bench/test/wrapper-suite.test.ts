@@ -51,10 +51,18 @@ describe('a --quick run of the sqlite target', () => {
     // Every case but the plain store has a cost; the composed one is not judged.
     expect(report.costs).toHaveLength(report.rates.length - WRAPPER_OPERATIONS.length);
     const judged = report.costs.filter(
-      (c) => c.wrapperCase !== 'both' && c.wrapperCase !== 'bare-decryption',
+      (c) => !['both', 'bare-decryption', 'minimal-decryption'].includes(c.wrapperCase),
     );
-    // And each encryption read against the cipher floor.
-    expect(report.goals).toHaveLength(judged.length + report.cipherFloorRatios.length);
+    // And each encryption read against the cipher floor and against the minimal decrypting read.
+    expect(report.goals).toHaveLength(
+      judged.length + report.cipherFloorRatios.length + report.minimalReadRatios.length,
+    );
+    expect(report.minimalReadRatios.map((r) => r.operation)).toEqual([
+      'readStream-10',
+      'readStream-100',
+      'readAll',
+    ]);
+    for (const ratio of report.minimalReadRatios) expect(ratio.ratio).toBeGreaterThan(0);
     expect(report.misses).toHaveLength(report.goals.filter((g) => !g.pass).length);
 
     const output = printed.join('\n');
@@ -91,7 +99,7 @@ describe('a --quick run of the sqlite target', () => {
       expect(ratio.vsInPlace).toBeGreaterThan(0);
     }
     expect(output).toMatch(
-      /SQLite .* readAll +plain \+ bare decryption +[\d,]+ ±\d+% +\d+\.\d\dx +-?\d+\.\d% +-$/m,
+      /SQLite .* readAll +plain \+ bare decryption +[\d,]+ ±\d+% +\d+\.\d\dx +-?\d+\.\d% +- +-$/m,
     );
     expect(output).toMatch(
       /^ {4}withEncryption vs the floor in place: readStream-10 \d+\.\d\dx, readStream-100 \d+\.\d\dx, readAll \d+\.\d\dx$/m,
@@ -101,6 +109,15 @@ describe('a --quick run of the sqlite target', () => {
     );
     expect(output).toMatch(
       /^ {2}SQLite .*: readAll, withEncryption \(2 fields\): at least 0\.80x of the cipher floor's bound .*: \d+\.\d\dx of the floor {2}(PASS|MISS)$/m,
+    );
+    expect(output).toMatch(
+      /SQLite .* readAll +minimal decrypting read +[\d,]+ ±\d+% +\d+\.\d\dx +-?\d+\.\d% +- +-$/m,
+    );
+    expect(output).toMatch(
+      /SQLite .* readAll +withEncryption \(2 fields\) .* <=25% +\d+\.\d\dx \(>=0\.80x\)$/m,
+    );
+    expect(output).toMatch(
+      /^ {2}SQLite .*: readAll, withEncryption \(2 fields\): at least 0\.80x of the minimal decrypting read of the same rows: \d+\.\d\dx of the minimal read {2}(PASS|MISS)$/m,
     );
 
     for (const location of report.runs[0]!.locations) expect(await leftovers(location)).toBe(0);

@@ -3,6 +3,7 @@ import { createEncryption, masterKey, withEncryption } from '@strata/encryption'
 import { MemoryKeyStore } from '@strata/store-memory';
 import { withUpcasting } from '@strata/upcasting';
 import { BareDecryption, withBareDecryption } from './wrapper-bare-decryption.js';
+import { unwrapBenchDataKeys } from './wrapper-data-keys.js';
 import {
   AAD_BYTES,
   CURRENT_VERSION,
@@ -13,12 +14,16 @@ import {
   type StoredVersion,
   subjectOfCustomer,
 } from './wrapper-events.js';
+import { MinimalDecryption, withMinimalDecryption } from './wrapper-minimal-decryption.js';
+import { assertSameData } from './wrapper-same-data.js';
 
 /**
  * What each case reads or appends through. `upcasting` reads events already current; the two
  * `upcasting-*-old` cases read, through the same wrapper, events stored one and two versions old.
  * `bare-decryption` reads plain events and runs the cipher floor's bare decryption once per event
  * inside the read: the floor in place, a yardstick for `encryption`, not a wrapper.
+ * `minimal-decryption` reads `encryption`'s own rows through the plain store and opens each event
+ * with the least work the stored format allows: the floor a wrapper's read is judged against.
  */
 export const WRAPPER_CASES = [
   'plain',
@@ -27,11 +32,12 @@ export const WRAPPER_CASES = [
   'upcasting-2-old',
   'encryption',
   'bare-decryption',
+  'minimal-decryption',
   'both',
 ] as const;
 export type WrapperCase = (typeof WRAPPER_CASES)[number];
 
-/** Appends always write current events, so the old-version cases (and the floor in place) are read cases only. */
+/** Appends always write current events, so the old-version cases (and the yardsticks) are read cases only. */
 export const APPEND_CASES: readonly WrapperCase[] = ['plain', 'upcasting', 'encryption', 'both'];
 
 export const CASE_LABELS: Readonly<Record<WrapperCase, string>> = {
@@ -41,6 +47,7 @@ export const CASE_LABELS: Readonly<Record<WrapperCase, string>> = {
   'upcasting-2-old': 'withUpcasting, 2 versions old',
   encryption: 'withEncryption (2 fields)',
   'bare-decryption': 'plain + bare decryption',
+  'minimal-decryption': 'minimal decrypting read',
   both: 'both (upcasting outside)',
 };
 
@@ -55,6 +62,13 @@ export interface CaseStores {
   writer: EventStore;
   /** The schema version its seeded events are stored at. */
   seededVersion: StoredVersion;
+  /** The case whose seeded rows this one reads, seeding none of its own: a yardstick over the same rows. */
+  readsRowsOf?: WrapperCase;
+  /**
+   * Runs once after seeding, untimed, with the streams the case reads: gets what the case needs in
+   * hand (keys) and checks that it reads what the case it is a yardstick for reads.
+   */
+  prepare?: (streamIds: readonly string[]) => Promise<void>;
 }
 
 /**
@@ -63,8 +77,9 @@ export interface CaseStores {
  */
 export function wrapperCaseStores(store: EventStore): Record<WrapperCase, CaseStores> {
   const chain = customerUpcasters();
+  const keyStore = new MemoryKeyStore();
   const encryption = createEncryption({
-    keyStore: new MemoryKeyStore(),
+    keyStore,
     masterKeys: [masterKey('bench', BENCH_MASTER_KEY)],
     currentMasterKeyId: 'bench',
     fields: { [CUSTOMER_EVENT]: ENCRYPTED_FIELDS },
@@ -73,6 +88,8 @@ export function wrapperCaseStores(store: EventStore): Record<WrapperCase, CaseSt
   const upcasting = withUpcasting(store, chain);
   const encrypting = withEncryption(store, encryption);
   const both = withUpcasting(withEncryption(store, encryption), chain);
+  const minimal = new MinimalDecryption();
+  const minimalRead = withMinimalDecryption(store, minimal);
   const current = CURRENT_VERSION as StoredVersion;
   return {
     plain: { subject: store, writer: store, seededVersion: current },
@@ -84,6 +101,23 @@ export function wrapperCaseStores(store: EventStore): Record<WrapperCase, CaseSt
       subject: withBareDecryption(store, new BareDecryption(SEALED_PLAINTEXT, AAD_BYTES)),
       writer: store,
       seededVersion: current,
+    },
+    'minimal-decryption': {
+      subject: minimalRead,
+      writer: encrypting,
+      seededVersion: current,
+      readsRowsOf: 'encryption',
+      async prepare(streamIds) {
+        minimal.useKeys(await unwrapBenchDataKeys(keyStore, 'bench', BENCH_MASTER_KEY));
+        for (const streamId of streamIds) {
+          const reference = await encrypting.readStream(streamId);
+          assertSameData(
+            `minimal decrypting read of ${streamId}`,
+            reference,
+            await minimalRead.readStream(streamId),
+          );
+        }
+      },
     },
     both: { subject: both, writer: both, seededVersion: current },
   };

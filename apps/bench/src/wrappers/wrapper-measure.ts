@@ -55,8 +55,10 @@ const streamName = (wrapperCase: WrapperCase, length: StreamLength, i: number) =
   `${wrapperCase}-s${length}-${i}`;
 
 /**
- * Seeds each case's streams through its writer (untimed), then runs `scale.rounds` rounds, each
- * one block of every operation and case in the order of `roundOrder`, after one untimed block of each. The stores are the ones `wrapperCaseStores` made over one store.
+ * Seeds each case's streams through its writer and prepares the cases that need it (untimed), then
+ * runs `scale.rounds` rounds, each one block of every operation and case in the order of
+ * `roundOrder`, after one untimed block of each. The stores are the ones `wrapperCaseStores` made
+ * over one store.
  */
 export async function measureWrappers(
   target: string,
@@ -64,9 +66,13 @@ export async function measureWrappers(
   scale: WrapperScale,
 ): Promise<WrapperRates[]> {
   const ranges = await seedReads(stores, scale);
+  for (const wrapperCase of WRAPPER_CASES) {
+    const { prepare } = stores[wrapperCase];
+    if (prepare !== undefined) await prepare(seededStreams(rowsOf(stores, wrapperCase), scale));
+  }
   const blocks: Block[] = WRAPPER_OPERATIONS.flatMap((operation) =>
     casesOf(operation).map((wrapperCase) =>
-      makeBlock(operation, wrapperCase, stores[wrapperCase].subject, ranges.get(wrapperCase)!, scale),
+      makeBlock(operation, wrapperCase, stores[wrapperCase], ranges.get(rowsOf(stores, wrapperCase))!, scale),
     ),
   );
   const results = blocks.map(
@@ -99,14 +105,28 @@ export async function measureWrappers(
   return results;
 }
 
-/** Every case's read streams, written through its writer at its stored version, case after case. */
+/** The case whose seeded rows `wrapperCase` reads: its own, or those of the case it is a yardstick for. */
+const rowsOf = (stores: Readonly<Record<WrapperCase, CaseStores>>, wrapperCase: WrapperCase): WrapperCase =>
+  stores[wrapperCase].readsRowsOf ?? wrapperCase;
+
+/** Every stream seeded for `wrapperCase`'s reads. */
+const seededStreams = (wrapperCase: WrapperCase, scale: WrapperScale): string[] =>
+  STREAM_LENGTHS.flatMap((length) =>
+    Array.from({ length: scale.streamsPerLength[length] }, (_, i) => streamName(wrapperCase, length, i)),
+  );
+
+/**
+ * Every case's read streams, written through its writer at its stored version, case after case;
+ * none for a case that reads another's rows.
+ */
 async function seedReads(
   stores: Readonly<Record<WrapperCase, CaseStores>>,
   scale: WrapperScale,
 ): Promise<Map<WrapperCase, LogRange>> {
   const ranges = new Map<WrapperCase, LogRange>();
   for (const wrapperCase of WRAPPER_CASES) {
-    const { writer, seededVersion } = stores[wrapperCase];
+    const { writer, seededVersion, readsRowsOf } = stores[wrapperCase];
+    if (readsRowsOf !== undefined) continue;
     let after: bigint | undefined;
     for (const length of STREAM_LENGTHS) {
       for (let i = 0; i < scale.streamsPerLength[length]; i++) {
@@ -124,17 +144,20 @@ async function seedReads(
 function makeBlock(
   operation: WrapperOperation,
   wrapperCase: WrapperCase,
-  store: EventStore,
+  stores: CaseStores,
   range: LogRange,
   scale: WrapperScale,
 ): Block {
+  const store = stores.subject;
+  // Appends go to the case's own streams; reads to the rows it reads.
+  const rows = stores.readsRowsOf ?? wrapperCase;
   switch (operation) {
     case 'append':
       return { operation, wrapperCase, run: appendBlock(store, wrapperCase, scale) };
     case 'readStream-10':
     case 'readStream-100': {
       const length: StreamLength = operation === 'readStream-10' ? 10 : 100;
-      return { operation, wrapperCase, run: readStreamBlock(store, wrapperCase, length, scale) };
+      return { operation, wrapperCase, run: readStreamBlock(store, rows, length, scale) };
     }
     case 'readAll':
       return { operation, wrapperCase, run: readAllBlock(store, range, scale) };

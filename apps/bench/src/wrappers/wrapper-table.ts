@@ -3,10 +3,13 @@ import { formatTextTable, type TextColumn } from '../text-table.js';
 import { CASE_LABELS } from './wrapper-cases.js';
 import { WRAPPER_GOALS, type WrapperCost } from './wrapper-goals.js';
 import type { WrapperRates } from './wrapper-measure.js';
+import { MINIMAL_READ_GOAL, type MinimalReadRatio } from './wrapper-minimal-read-goal.js';
 
 interface Row {
   rates: WrapperRates;
   cost: WrapperCost | undefined;
+  /** For `withEncryption`'s reads: its rate over the minimal decrypting read's. */
+  minimal: MinimalReadRatio | undefined;
   label: string;
 }
 
@@ -39,6 +42,12 @@ const COLUMNS: readonly TextColumn<Row>[] = [
       return limit === undefined ? '-' : `<=${Math.round(limit * 100)}%`;
     },
   },
+  {
+    header: 'vs minimal decrypting read',
+    align: 'right',
+    cell: (r) =>
+      r.minimal === undefined ? '-' : `${r.minimal.ratio.toFixed(2)}x (>=${MINIMAL_READ_GOAL.toFixed(2)}x)`,
+  },
 ];
 
 /** One row per target, operation and case, grouped by target and operation. */
@@ -46,6 +55,7 @@ export function formatWrapperTable(
   rates: readonly WrapperRates[],
   costs: readonly WrapperCost[],
   labels: ReadonlyMap<string, string>,
+  minimal: readonly MinimalReadRatio[] = [],
 ): string {
   const rows = rates.map((r) => ({
     rates: r,
@@ -53,6 +63,10 @@ export function formatWrapperTable(
     cost: costs.find(
       (c) => c.target === r.target && c.operation === r.operation && c.wrapperCase === r.wrapperCase,
     ),
+    minimal:
+      r.wrapperCase === 'encryption'
+        ? minimal.find((m) => m.target === r.target && m.operation === r.operation)
+        : undefined,
   }));
   return formatTextTable(COLUMNS, rows, (r) => `${r.rates.target} ${r.rates.operation}`);
 }
