@@ -45,8 +45,8 @@ export interface EventRewriter {
   /**
    * Optional batch form: rewrites every event of `rewrites`, all or nothing, in one transaction
    * (or one script). Every guard is checked; if any does not hold, nothing at all is written and
-   * an `EventRewriteConflictError` names that event (the first such in the batch's order, when
-   * several fail). Bad input is refused with a `ValidationError` before any write: more than
+   * an `EventRewriteConflictError` names that event (one of them, when several fail: stores
+   * may check in their own order, e.g. sorted by stream and version to lock rows deadlock-free). Bad input is refused with a `ValidationError` before any write: more than
    * `MAX_REWRITE_BATCH_SIZE` rewrites, more than `MAX_REWRITE_BATCH_BYTES` of payload, or two
    * rewrites of the same stream version. An empty batch writes nothing and resolves. Rewrites may
    * span streams; their order in the array does not matter. Check for it with
