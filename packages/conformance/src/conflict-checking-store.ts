@@ -25,6 +25,7 @@ export class ConflictCheckingStore implements EventStore {
   readonly storageId?: () => Promise<string>;
   /** Likewise the optional `EventRewriter` capability. */
   readonly rewriteEvent?: (rewrite: EventRewrite) => Promise<void>;
+  readonly rewriteEvents?: (rewrites: EventRewrite[]) => Promise<void>;
 
   constructor(readonly adapter: EventStore) {
     const { storageId } = adapter;
@@ -32,6 +33,9 @@ export class ConflictCheckingStore implements EventStore {
     const { rewriteEvent } = adapter as { rewriteEvent?: (rewrite: EventRewrite) => Promise<void> };
     if (typeof rewriteEvent === 'function')
       this.rewriteEvent = (rewrite) => rewriteEvent.call(adapter, rewrite);
+    const { rewriteEvents } = adapter as { rewriteEvents?: (rewrites: EventRewrite[]) => Promise<void> };
+    if (typeof rewriteEvents === 'function')
+      this.rewriteEvents = (rewrites) => rewriteEvents.call(adapter, rewrites);
   }
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {

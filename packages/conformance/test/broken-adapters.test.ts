@@ -42,6 +42,7 @@ const BROKEN: [fixture: string, topic: string][] = [
   ['rewrite-writes-before-guard', 'event rewrite (rewriteEvent(), optional)'],
   ['rewrite-touches-recorded-at', 'event rewrite (rewriteEvent(), optional)'],
   ['rewrite-skips-log', 'event rewrite (rewriteEvent(), optional)'],
+  ['rewrite-batch-one-by-one', 'event rewrite batch (rewriteEvents(), optional)'],
 ];
 /** Broken snapshot, checkpoint and key stores (all in test/fixtures/store-kits.fixture.ts), and the kit that must catch each. */
 const STORE_KIT_BROKEN: [kit: string, store: string, failingTest: string][] = [

@@ -42,10 +42,25 @@ export interface EventRewriter {
    * schema version) with an `EventRewriteConflictError`, and nothing is written.
    */
   rewriteEvent(rewrite: EventRewrite): Promise<void>;
+  /**
+   * Optional batch form: rewrites every event of `rewrites`, all or nothing, in one transaction
+   * (or one script). Every guard is checked; if any does not hold, nothing at all is written and
+   * an `EventRewriteConflictError` names that event (one of them, when several fail: stores
+   * may check in their own order, e.g. sorted by stream and version to lock rows deadlock-free). Bad input is refused with a `ValidationError` before any write: more than
+   * `MAX_REWRITE_BATCH_SIZE` rewrites, more than `MAX_REWRITE_BATCH_BYTES` of payload, or two
+   * rewrites of the same stream version. An empty batch writes nothing and resolves. Rewrites may
+   * span streams; their order in the array does not matter. Check for it with
+   * `supportsEventRewriteBatch`; a store may refuse a batch it cannot make atomic with an
+   * `UnsupportedOperationError` that says how to split it (a Redis Cluster, across hash slots).
+   */
+  rewriteEvents?(rewrites: EventRewrite[]): Promise<void>;
 }
 
 /** An event store with the `EventRewriter` capability. */
 export type RewritableEventStore = EventStore & EventRewriter;
+
+/** An event store with the `EventRewriter` capability and its batch form. */
+export type BatchRewritableEventStore = RewritableEventStore & Required<Pick<EventRewriter, 'rewriteEvents'>>;
 
 /**
  * True when `store` can rewrite events in place. Checked by shape, so a wrapper that does not
@@ -53,4 +68,12 @@ export type RewritableEventStore = EventStore & EventRewriter;
  */
 export function supportsEventRewrite(store: EventStore): store is RewritableEventStore {
   return typeof (store as Partial<EventRewriter>).rewriteEvent === 'function';
+}
+
+/**
+ * True when `store` can rewrite events in place in atomic batches (`rewriteEvents`). Checked by
+ * shape, like `supportsEventRewrite`: a wrapper offers `rewriteEvents` only when what it wraps does.
+ */
+export function supportsEventRewriteBatch(store: EventStore): store is BatchRewritableEventStore {
+  return supportsEventRewrite(store) && typeof store.rewriteEvents === 'function';
 }

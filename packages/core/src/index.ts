@@ -57,8 +57,13 @@ export {
 export type { AppendResult, ExpectedVersion, NewEvent, RecordedEvent } from './event.js';
 export type { EventRegistryOptions, EventTypeOptions } from './event-registry.js';
 export { EventRegistry } from './event-registry.js';
-export type { EventRewrite, EventRewriter, RewritableEventStore } from './event-rewrite.js';
-export { supportsEventRewrite } from './event-rewrite.js';
+export type {
+  BatchRewritableEventStore,
+  EventRewrite,
+  EventRewriter,
+  RewritableEventStore,
+} from './event-rewrite.js';
+export { supportsEventRewrite, supportsEventRewriteBatch } from './event-rewrite.js';
 export type {
   AppendOptions,
   EventStore,
@@ -91,6 +96,12 @@ export {
 } from './prepare-append.js';
 export type { PreparedRewrite } from './prepare-rewrite.js';
 export { prepareRewrite, rewriteConflict, rewriteGuardHolds } from './prepare-rewrite.js';
+export {
+  MAX_REWRITE_BATCH_BYTES,
+  MAX_REWRITE_BATCH_SIZE,
+  prepareRewrites,
+  rewriteBytes,
+} from './prepare-rewrites.js';
 export type { NormalizedReadAll, NormalizedReadStream } from './read-options.js';
 export {
   assertVersion,

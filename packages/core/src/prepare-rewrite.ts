@@ -27,34 +27,34 @@ export interface PreparedRewrite {
 /**
  * Validates a `rewriteEvent` call with the rules of `prepareAppend` (names, schema versions, JSON
  * payloads and `MAX_PAYLOAD_BYTES`), so a store refuses bad input before any write. Adapter
- * authors: call this first in `rewriteEvent`.
+ * authors: call this first in `rewriteEvent`. `path` prefixes the `ValidationError`'s path
+ * (`rewrites[3]` in a batch).
  */
-export function prepareRewrite(rewrite: EventRewrite): PreparedRewrite {
-  if (typeof rewrite !== 'object' || rewrite === null)
-    throw new ValidationError('rewrite', 'must be an object');
+export function prepareRewrite(rewrite: EventRewrite, path = 'rewrite'): PreparedRewrite {
+  if (typeof rewrite !== 'object' || rewrite === null) throw new ValidationError(path, 'must be an object');
   const { streamId, version, id, position, expectedType, expectedSchemaVersion, type, schemaVersion } =
     rewrite;
-  assertName(streamId, 'rewrite.streamId');
+  assertName(streamId, `${path}.streamId`);
   if (!Number.isSafeInteger(version) || version < 1 || version > MAX_VERSION) {
-    throw new ValidationError('rewrite.version', `must be an integer from 1 to ${MAX_VERSION}`);
+    throw new ValidationError(`${path}.version`, `must be an integer from 1 to ${MAX_VERSION}`);
   }
-  assertName(id, 'rewrite.id');
+  assertName(id, `${path}.id`);
   if (typeof position !== 'bigint' || position < 1n || position > MAX_POSITION) {
-    throw new ValidationError('rewrite.position', 'must be a bigint from 1 to 2^63 - 1');
+    throw new ValidationError(`${path}.position`, 'must be a bigint from 1 to 2^63 - 1');
   }
-  assertName(expectedType, 'rewrite.expectedType');
-  assertSchemaVersion(expectedSchemaVersion, 'rewrite.expectedSchemaVersion');
-  assertName(type, 'rewrite.type');
-  assertSchemaVersion(schemaVersion, 'rewrite.schemaVersion');
-  assertJsonValue(rewrite.data, 'rewrite.data');
+  assertName(expectedType, `${path}.expectedType`);
+  assertSchemaVersion(expectedSchemaVersion, `${path}.expectedSchemaVersion`);
+  assertName(type, `${path}.type`);
+  assertSchemaVersion(schemaVersion, `${path}.schemaVersion`);
+  assertJsonValue(rewrite.data, `${path}.data`);
   const { metadata } = rewrite;
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    throw new ValidationError('rewrite.metadata', 'must be a plain object (pass the stored one to keep it)');
+    throw new ValidationError(`${path}.metadata`, 'must be a plain object (pass the stored one to keep it)');
   }
-  assertJsonValue(metadata, 'rewrite.metadata');
+  assertJsonValue(metadata, `${path}.metadata`);
   const dataJson = JSON.stringify(rewrite.data);
   const metadataJson = JSON.stringify(metadata);
-  assertPayloadSize(dataJson, metadataJson, 'rewrite');
+  assertPayloadSize(dataJson, metadataJson, path);
   return {
     streamId,
     version,

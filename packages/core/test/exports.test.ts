@@ -15,6 +15,8 @@ describePackageExports(
       'HeldLease',
       'prepareRewrite',
       'supportsEventRewrite',
+      'supportsEventRewriteBatch',
+      'prepareRewrites',
       'SharedAppendListener',
       'thenOrNow',
       'isPromiseLike',

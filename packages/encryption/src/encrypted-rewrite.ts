@@ -1,4 +1,4 @@
-import { type EventRewrite, prepareRewrite } from '@strata/core';
+import { type EventRewrite, prepareRewrite, prepareRewrites } from '@strata/core';
 import type { Encryption } from './encryption.js';
 
 /**
@@ -7,8 +7,12 @@ import type { Encryption } from './encryption.js';
  * event's id, stream and new type, so a renamed event opens under its new name. Bad input is
  * refused as the store would refuse it, naming the plaintext path, before any key is made.
  */
-export async function sealedRewrite(encryption: Encryption, rewrite: EventRewrite): Promise<EventRewrite> {
-  const prepared = prepareRewrite(rewrite);
+export async function sealedRewrite(
+  encryption: Encryption,
+  rewrite: EventRewrite,
+  path = 'rewrite',
+): Promise<EventRewrite> {
+  const prepared = prepareRewrite(rewrite, path);
   if (!encryption.encrypts(prepared.type)) return rewrite;
   const { event } = await encryption.sealEvent(
     prepared.streamId,
@@ -19,7 +23,25 @@ export async function sealedRewrite(encryption: Encryption, rewrite: EventRewrit
       data: prepared.data,
       metadata: prepared.metadata,
     },
-    'rewrite',
+    path,
   );
   return { ...rewrite, data: event.data };
+}
+
+/**
+ * A batch as the store must receive it: the whole batch checked first (limits, duplicates, every
+ * rewrite), so bad input anywhere is refused before any key is made; then each rewrite sealed as
+ * `sealedRewrite` seals one. Ciphertext is longer than plaintext: a batch near
+ * `MAX_REWRITE_BATCH_BYTES` in plaintext may be refused by the store once sealed.
+ */
+export async function sealedRewrites(
+  encryption: Encryption,
+  rewrites: EventRewrite[],
+): Promise<EventRewrite[]> {
+  prepareRewrites(rewrites);
+  const sealed: EventRewrite[] = [];
+  for (let i = 0; i < rewrites.length; i++) {
+    sealed.push(await sealedRewrite(encryption, rewrites[i]!, `rewrites[${i}]`));
+  }
+  return sealed;
 }

@@ -11,8 +11,9 @@ import {
   type RecordedEvent,
   StoreClosedError,
   supportsEventRewrite,
+  supportsEventRewriteBatch,
 } from '@strata/core';
-import { sealedRewrite } from './encrypted-rewrite.js';
+import { sealedRewrite, sealedRewrites } from './encrypted-rewrite.js';
 import type { Encryption, SealedFields } from './encryption.js';
 import { OpenedAppendResult } from './opened-append-result.js';
 
@@ -31,6 +32,11 @@ class EncryptingEventStore implements EventStore {
    * encrypted first, as for an append (see `sealedRewrite`), so no plaintext reaches the store.
    */
   rewriteEvent?: (rewrite: EventRewrite) => Promise<void>;
+  /**
+   * The batch form, when `store` has it: each rewrite sealed as for `rewriteEvent`, then the whole
+   * batch passed on, so it stays all or nothing.
+   */
+  rewriteEvents?: (rewrites: EventRewrite[]) => Promise<void>;
   #closed = false;
   readonly #inner: EventStore;
   readonly #encryption: Encryption;
@@ -48,6 +54,12 @@ class EncryptingEventStore implements EventStore {
       this.rewriteEvent = async (rewrite) => {
         this.#assertOpen();
         await inner.rewriteEvent(await sealedRewrite(this.#encryption, rewrite));
+      };
+    }
+    if (supportsEventRewriteBatch(inner)) {
+      this.rewriteEvents = async (rewrites) => {
+        this.#assertOpen();
+        await inner.rewriteEvents(await sealedRewrites(this.#encryption, rewrites));
       };
     }
   }

@@ -1,4 +1,4 @@
-import { type EventStore, supportsEventRewrite } from '@strata/core';
+import { type EventStore, supportsEventRewrite, supportsEventRewriteBatch } from '@strata/core';
 import { MemoryCheckpointStore } from '@strata/store-memory';
 import { defineUpcasters, migrateEvents, withUpcasting } from '@strata/upcasting';
 import { bareEventStore } from '@strata/vitest-preset/bare-event-store';
@@ -59,5 +59,48 @@ describe('an eager migration through withEncryption', () => {
     expect(supportsEventRewrite(withEncryption(inner, encryption))).toBe(true);
     const without: EventStore = bareEventStore(inner);
     expect(supportsEventRewrite(withEncryption(without, encryption))).toBe(false);
+  });
+
+  it('passes the batch form on only when the wrapped store has it', () => {
+    const { inner, encryption } = setup();
+    expect(supportsEventRewriteBatch(withEncryption(inner, encryption))).toBe(true);
+    const oneAtATime = {
+      ...bareEventStore(inner),
+      rewriteEvent: inner.rewriteEvent.bind(inner),
+    } as EventStore;
+    const wrapped = withEncryption(oneAtATime, encryption);
+    expect(supportsEventRewrite(wrapped)).toBe(true);
+    expect(supportsEventRewriteBatch(wrapped)).toBe(false);
+  });
+
+  it('a batch is sealed whole before any write: bad input anywhere writes nothing', async () => {
+    const { inner, encryption } = setup({ fields: { 'user.registered': ['email'] } });
+    const encrypted = withEncryption(inner, encryption) as EventStore & {
+      rewriteEvents(rewrites: unknown[]): Promise<void>;
+    };
+    await encrypted.append('user-u-1', [userCreated('u-1', 'ada@example.com')]);
+    await encrypted.append('user-u-2', [userCreated('u-2', 'grace@example.com')]);
+    const stored = await inner.readAll();
+    const rewrites = stored.map((event) => ({
+      streamId: event.streamId,
+      version: event.version,
+      id: event.id,
+      position: event.position,
+      expectedType: event.type,
+      expectedSchemaVersion: event.schemaVersion,
+      type: 'user.registered',
+      schemaVersion: 2,
+      data: { userId: 'x', name: 'X', email: 'new@example.com' },
+      metadata: {},
+    }));
+    const bad = [rewrites[0], { ...rewrites[1], schemaVersion: 0 }];
+    await expect(encrypted.rewriteEvents(bad)).rejects.toMatchObject({ path: 'rewrites[1].schemaVersion' });
+    expect(await inner.readAll()).toEqual(stored);
+    await encrypted.rewriteEvents(rewrites);
+    expect(JSON.stringify((await inner.readAll()).map((e) => e.data))).not.toMatch(/new@example/);
+    expect((await encrypted.readAll()).map((e) => (e.data as { email: string }).email)).toEqual([
+      'new@example.com',
+      'new@example.com',
+    ]);
   });
 });

@@ -7,10 +7,24 @@ import type { MemoryStorage, StoredEvent } from './memory-storage.js';
  * holds the event as it was appended.
  */
 export function rewriteStoredEvent(storage: MemoryStorage, rewrite: PreparedRewrite): void {
-  const stream = storage.streams.get(rewrite.streamId);
-  const stored = stream?.[rewrite.version - 1];
-  if (!rewriteGuardHolds(rewrite, stored)) throw rewriteConflict(rewrite, stored && identityOf(stored));
-  const old = stored!;
+  rewriteStoredEvents(storage, [rewrite]);
+}
+
+/**
+ * Rewrites every event of the batch, or none: every guard is checked before the first write, and
+ * nothing else runs in between (no await), so the batch is atomic.
+ */
+export function rewriteStoredEvents(storage: MemoryStorage, rewrites: PreparedRewrite[]): void {
+  for (const rewrite of rewrites) {
+    const stored = storage.streams.get(rewrite.streamId)?.[rewrite.version - 1];
+    if (!rewriteGuardHolds(rewrite, stored)) throw rewriteConflict(rewrite, stored && identityOf(stored));
+  }
+  for (const rewrite of rewrites) write(storage, rewrite);
+}
+
+function write(storage: MemoryStorage, rewrite: PreparedRewrite): void {
+  const stream = storage.streams.get(rewrite.streamId)!;
+  const old = stream[rewrite.version - 1]!;
   const rewritten: StoredEvent = {
     ...old,
     type: rewrite.type,
@@ -18,7 +32,7 @@ export function rewriteStoredEvent(storage: MemoryStorage, rewrite: PreparedRewr
     dataJson: rewrite.dataJson,
     metadataJson: rewrite.metadataJson,
   };
-  stream![rewrite.version - 1] = rewritten;
+  stream[rewrite.version - 1] = rewritten;
   storage.log[Number(old.position - storage.positionBase) - 1] = rewritten;
   storage.eventsById.set(old.id, rewritten);
 }

@@ -13,6 +13,7 @@ import {
   normalizeReadStreams,
   prepareAppend,
   prepareRewrite,
+  prepareRewrites,
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamsOptions,
@@ -23,7 +24,7 @@ import {
   satisfiesExpectedVersion,
   withRecordedEvents,
 } from '@strata/core';
-import { rewriteStoredEvent } from './memory-event-rewrite.js';
+import { rewriteStoredEvent, rewriteStoredEvents } from './memory-event-rewrite.js';
 import { MemoryStorage, type StoredEvent, toRecordedEvent } from './memory-storage.js';
 
 export interface MemoryEventStoreOptions {
@@ -147,6 +148,13 @@ export class MemoryEventStore implements EventStore, EventRewriter {
     const prepared = prepareRewrite(rewrite);
     this.assertUsable();
     rewriteStoredEvent(this.storage, prepared);
+  }
+
+  /** Rewrites a batch of events in place, all or nothing (see `EventRewriter.rewriteEvents`). */
+  async rewriteEvents(rewrites: EventRewrite[]): Promise<void> {
+    const prepared = prepareRewrites(rewrites);
+    this.assertUsable();
+    rewriteStoredEvents(this.storage, prepared);
   }
 
   /** The id of the `MemoryStorage` this store is over: stores sharing a storage share it. */

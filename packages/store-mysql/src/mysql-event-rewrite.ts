@@ -1,6 +1,15 @@
 import { type PreparedRewrite, rewriteConflict, rewriteGuardHolds } from '@strata/core';
+import type { MysqlQueryable, MysqlValue } from './mysql-driver.js';
+import { toStoreError } from './mysql-errors.js';
 import type { MysqlStoreContext } from './mysql-store-context.js';
 import type { MysqlTableNames } from './mysql-table-names.js';
+import { runMysqlTransaction } from './mysql-transaction.js';
+
+/** Where a rewrite's two statements run: any pooled connection, or the connection of a transaction. */
+interface RewriteSession {
+  write(sql: string, values: MysqlValue[]): Promise<number>;
+  select(sql: string, values: MysqlValue[]): Promise<unknown[][]>;
+}
 
 /**
  * `rewriteEvent`'s SQL: one guarded UPDATE of the event's type, schema version and payload, keyed
@@ -23,8 +32,28 @@ export class MysqlEventRewrite {
   }
 
   /** Writes the rewrite, or throws `EventRewriteConflictError` naming what is stored. */
-  async run(rewrite: PreparedRewrite): Promise<void> {
-    const changed = await this.context.write(this.update, [
+  run(rewrite: PreparedRewrite): Promise<void> {
+    return this.runOn(this.context, rewrite);
+  }
+
+  /**
+   * Writes every rewrite in one transaction, or none: the first refusal rolls it back. The rows are
+   * updated (so locked) in stream and version order, so batches racing over the same rows queue
+   * rather than deadlock.
+   */
+  async runBatch(rewrites: PreparedRewrite[]): Promise<void> {
+    if (rewrites.length === 0) return;
+    const ordered = [...rewrites].sort(byStreamAndVersion);
+    const { options, db } = this.context;
+    await this.context.ready();
+    await runMysqlTransaction(db, options.queryTimeoutMs, async (connection) => {
+      const session = transactionSession(connection, options.queryTimeoutMs);
+      for (const rewrite of ordered) await this.runOn(session, rewrite);
+    });
+  }
+
+  private async runOn(session: RewriteSession, rewrite: PreparedRewrite): Promise<void> {
+    const changed = await session.write(this.update, [
       rewrite.type,
       rewrite.schemaVersion,
       rewrite.dataJson,
@@ -37,7 +66,7 @@ export class MysqlEventRewrite {
       rewrite.expectedSchemaVersion,
     ]);
     if (changed === 1) return;
-    const [row] = await this.context.select(this.find, [rewrite.streamId, rewrite.version]);
+    const [row] = await session.select(this.find, [rewrite.streamId, rewrite.version]);
     const stored = row && {
       id: String(row[0]),
       position: BigInt(String(row[1])),
@@ -54,4 +83,31 @@ export class MysqlEventRewrite {
       row![5] === rewrite.metadataJson;
     if (!unchanged) throw rewriteConflict(rewrite, stored);
   }
+}
+
+function transactionSession(connection: MysqlQueryable, timeout: number): RewriteSession {
+  return {
+    async write(sql, values) {
+      try {
+        const [header] = await connection.execute({ sql, timeout }, values);
+        return (header as { affectedRows: number }).affectedRows;
+      } catch (error) {
+        throw toStoreError(error);
+      }
+    },
+    async select(sql, values) {
+      try {
+        const [rows] = await connection.execute({ sql, rowsAsArray: true, timeout }, values);
+        return rows as unknown[][];
+      } catch (error) {
+        throw toStoreError(error);
+      }
+    },
+  };
+}
+
+/** Stream ids compared by UTF-16 code units: any fixed order does, as long as every batch uses it. */
+function byStreamAndVersion(a: PreparedRewrite, b: PreparedRewrite): number {
+  if (a.streamId !== b.streamId) return a.streamId < b.streamId ? -1 : 1;
+  return a.version - b.version;
 }

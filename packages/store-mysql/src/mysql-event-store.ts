@@ -13,6 +13,7 @@ import {
   normalizeReadStreams,
   prepareAppend,
   prepareRewrite,
+  prepareRewrites,
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamsOptions,
@@ -205,6 +206,16 @@ export class MysqlEventStore implements EventStore, EventRewriter, AppendTransac
     const prepared = prepareRewrite(rewrite);
     if (this.context.isClosed) throw new StoreClosedError(STORE_NAME);
     await this.rewrites.run(prepared);
+  }
+
+  /**
+   * Rewrites a batch of events in place, all or nothing (see core's `EventRewriter.rewriteEvents`):
+   * the guarded UPDATEs run in one transaction, and the first refusal rolls it back.
+   */
+  async rewriteEvents(rewrites: EventRewrite[]): Promise<void> {
+    const prepared = prepareRewrites(rewrites);
+    if (this.context.isClosed) throw new StoreClosedError(STORE_NAME);
+    await this.rewrites.runBatch(prepared);
   }
 
   /** The id made once in the storage table by the migrations. */

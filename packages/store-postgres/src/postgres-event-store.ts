@@ -15,6 +15,7 @@ import {
   normalizeReadStreams,
   prepareAppend,
   prepareRewrite,
+  prepareRewrites,
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamsOptions,
@@ -33,6 +34,7 @@ import { PostgresConnection } from './postgres-connection.js';
 import { PostgresDeadLetterStore } from './postgres-dead-letter-store.js';
 import { STORE_NAME } from './postgres-errors.js';
 import { PostgresEventRewrite } from './postgres-event-rewrite.js';
+import { PostgresEventRewriteBatch } from './postgres-event-rewrite-batch.js';
 import { PostgresKeyStore } from './postgres-key-store.js';
 import { PostgresLeaseProvider } from './postgres-lease-provider.js';
 import { type MigrateResult, migrate } from './postgres-migrate.js';
@@ -80,6 +82,7 @@ export class PostgresEventStore implements EventStore, EventRewriter, AppendTran
   readonly appendNotifier: PostgresAppendNotifier;
   private readonly reads: PostgresReadStatements;
   private readonly rewrites: PostgresEventRewrite;
+  private readonly batchRewrites: PostgresEventRewriteBatch;
   private readonly hooks = new Set<PostgresAppendHook>();
   private readonly queue: AppendQueue;
   private closing: Promise<void> | undefined;
@@ -91,6 +94,7 @@ export class PostgresEventStore implements EventStore, EventRewriter, AppendTran
   ) {
     this.reads = readStatements(connection.tables);
     this.rewrites = new PostgresEventRewrite(connection, connection.tables);
+    this.batchRewrites = new PostgresEventRewriteBatch(connection, connection.tables);
     const writer = new PostgresAppendWriter(connection, this.hooks, options.notifyAppends);
     this.queue = new AppendQueue(writer.write, options.batchSize, GROUPS_IN_FLIGHT);
     this.snapshots = new PostgresSnapshotStore(connection);
@@ -223,6 +227,16 @@ export class PostgresEventStore implements EventStore, EventRewriter, AppendTran
     const prepared = prepareRewrite(rewrite);
     this.assertOpen();
     await this.rewrites.run(prepared);
+  }
+
+  /**
+   * Rewrites a batch of events in place, all or nothing (see core's `EventRewriter.rewriteEvents`):
+   * one transaction locks the rows, checks every guard, and updates them all in one statement.
+   */
+  async rewriteEvents(rewrites: EventRewrite[]): Promise<void> {
+    const prepared = prepareRewrites(rewrites);
+    this.assertOpen();
+    await this.batchRewrites.run(prepared);
   }
 
   /** The id made once in the storage table by the migrations. */

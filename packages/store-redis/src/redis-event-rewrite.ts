@@ -1,76 +1,132 @@
 import { createHash } from 'node:crypto';
-import { type PreparedRewrite, rewriteConflict, rewriteGuardHolds, SerializationError } from '@strata/core';
+import {
+  type PreparedRewrite,
+  type RecordedEvent,
+  rewriteConflict,
+  rewriteGuardHolds,
+  SerializationError,
+  UnsupportedOperationError,
+} from '@strata/core';
 import { decodeEvent } from './event-codec.js';
+import { keySlot } from './key-slot.js';
 import { logStart } from './log-reader.js';
 import { LuaScript } from './lua-script.js';
-import type { RedisConnection } from './redis-connection.js';
+import { type RedisConnection, STORE_NAME } from './redis-connection.js';
 
 /**
- * Replaces one stored event's text, in the stream's list and (standalone) in the global log, if
- * the stream's entry is still exactly the text the client read: a compare-and-set on its SHA-1,
- * so a rewrite is checked against what it read and written in one atomic step. The log entry is
- * the stream entry with the stream id appended; it must be the one the old text implies.
+ * Replaces stored events' text, in their streams' lists and (standalone) in the global log, by a
+ * compare-and-set in one script: every entry must still be the text the client read (SHA-1, the
+ * guard was checked on it) and, standalone, the global log must hold what that text implies; only
+ * when all of them are does the script replace any. The log entry is the stream entry with the
+ * stream id appended. `rewriteEvent` is a batch of one. Redis runs a script alone, so
+ * the batch is written whole or not at all.
  *
- * KEYS: 1 the stream's events list, 2 standalone only: the global log
- * ARGV: 1 list index (version - 1), 2 SHA-1 of the text read, 3 the new text,
- *       4 standalone only: the log index, 5 the stream id as JSON
- * Replies: `'ok'`, `'changed'` (the entry is not the text read: read again), `'log'` (the log
- * does not hold the entry the stream does: nothing written).
+ * KEYS: 1..n the events list of each rewrite's stream (repeated when a stream has several),
+ *       n + 1 standalone only: the global log
+ * ARGV: 1 n, then per rewrite: list index, SHA-1 of the text read, the new text,
+ *       and standalone only: the log index, the stream id as JSON
+ * Replies: `'ok'`, `['changed', i]` (entry i is not the text read: read again), `['log', i]`
+ * (the log does not hold entry i as its stream does: nothing written).
  */
-const REWRITE_LUA = `
-local old = redis.call('LINDEX', KEYS[1], ARGV[1])
-if not old or redis.sha1hex(old) ~= ARGV[2] then return 'changed' end
-if KEYS[2] then
-  local logged = string.sub(old, 1, -2) .. ',' .. ARGV[5] .. ']'
-  if redis.call('LINDEX', KEYS[2], ARGV[4]) ~= logged then return 'log' end
-  redis.call('LSET', KEYS[2], ARGV[4], string.sub(ARGV[3], 1, -2) .. ',' .. ARGV[5] .. ']')
+const REWRITE_BATCH_LUA = `
+local n = tonumber(ARGV[1])
+local log = KEYS[n + 1]
+local width = 3
+if log then width = 5 end
+for i = 1, n do
+  local a = 1 + (i - 1) * width
+  local old = redis.call('LINDEX', KEYS[i], ARGV[a + 1])
+  if not old or redis.sha1hex(old) ~= ARGV[a + 2] then return {'changed', i} end
+  if log then
+    local logged = string.sub(old, 1, -2) .. ',' .. ARGV[a + 5] .. ']'
+    if redis.call('LINDEX', log, ARGV[a + 4]) ~= logged then return {'log', i} end
+  end
 end
-redis.call('LSET', KEYS[1], ARGV[1], ARGV[3])
+for i = 1, n do
+  local a = 1 + (i - 1) * width
+  if log then
+    redis.call('LSET', log, ARGV[a + 4], string.sub(ARGV[a + 3], 1, -2) .. ',' .. ARGV[a + 5] .. ']')
+  end
+  redis.call('LSET', KEYS[i], ARGV[a + 1], ARGV[a + 3])
+end
 return 'ok'
 `;
 
-const rewriteScript = new LuaScript(REWRITE_LUA);
+const rewriteBatchScript = new LuaScript(REWRITE_BATCH_LUA);
 
-/** How often a rewrite reads again after another writer changed the entry under it, guard still holding. */
+/** How often a batch reads again after another writer changed an entry under it, every guard still holding. */
 const MAX_ATTEMPTS = 10;
 
 /**
- * Rewrites the event, or throws `EventRewriteConflictError`. The guard is checked on the client
- * against the entry as read; the script writes only if that entry is still there, unchanged.
+ * Rewrites every event of the batch, or none, and throws `EventRewriteConflictError` for a guard
+ * that does not hold. On a Cluster one script can only touch one hash slot: a batch whose streams
+ * sit in different slots is refused with `UnsupportedOperationError` before anything is read,
+ * rather than split into parts that could commit apart.
  */
-export async function rewriteRedisEvent(
+export async function rewriteRedisEvents(
   connection: RedisConnection,
-  rewrite: PreparedRewrite,
+  rewrites: PreparedRewrite[],
 ): Promise<void> {
+  if (rewrites.length === 0) return;
   const { keys, cluster } = connection;
-  const eventsKey = keys.events(rewrite.streamId);
-  const index = rewrite.version - 1;
+  const eventKeys = rewrites.map((rewrite) => keys.events(rewrite.streamId));
+  if (cluster) assertOneSlot(rewrites, eventKeys);
   for (let attempt = 1; ; attempt++) {
-    const text = await connection.run((client) => client.lindex(eventsKey, index));
-    const stored = text === null ? undefined : decodeEvent(text, rewrite.streamId);
-    if (!rewriteGuardHolds(rewrite, stored)) throw rewriteConflict(rewrite, stored);
-    const event = stored!;
-    const newText =
-      `[${JSON.stringify(rewrite.type)},${event.version},"${event.position}",${event.recordedAt.getTime()},` +
-      `${JSON.stringify(event.streamType)},${JSON.stringify(event.id)},${rewrite.schemaVersion},` +
-      `${event.occurredAt.getTime()},${rewrite.dataJson},${rewrite.metadataJson}]`;
-    const sha = createHash('sha1').update(text!).digest('hex');
-    const args: (string | number)[] = [index, sha, newText];
-    const keyList = [eventsKey];
-    if (!cluster) {
-      const logIndex = event.position - (await logStart(connection)) - 1n;
-      args.push(logIndex.toString(), JSON.stringify(rewrite.streamId));
-      keyList.push(keys.log);
+    const texts = await Promise.all(
+      rewrites.map((rewrite, i) =>
+        connection.run((client) => client.lindex(eventKeys[i]!, rewrite.version - 1)),
+      ),
+    );
+    const start = cluster ? 0n : await logStart(connection);
+    const args: (string | number)[] = [rewrites.length];
+    const stored: RecordedEvent[] = [];
+    for (let i = 0; i < rewrites.length; i++) {
+      const rewrite = rewrites[i]!;
+      const text = texts[i]!;
+      const event = text === null ? undefined : decodeEvent(text, rewrite.streamId);
+      if (!rewriteGuardHolds(rewrite, event)) throw rewriteConflict(rewrite, event);
+      stored.push(event!);
+      args.push(
+        rewrite.version - 1,
+        createHash('sha1').update(text!).digest('hex'),
+        newText(rewrite, event!),
+      );
+      if (!cluster) args.push((event!.position - start - 1n).toString(), JSON.stringify(rewrite.streamId));
     }
-    const reply = await connection.run((client) => rewriteScript.run(client, keyList, args));
+    const keyList = cluster ? eventKeys : [...eventKeys, keys.log];
+    const reply = await connection.run((client) => rewriteBatchScript.run(client, keyList, args));
     if (reply === 'ok') return;
-    if (reply === 'log') {
+    const [kind, index] = reply as [string, number];
+    const event = stored[index - 1]!;
+    if (kind === 'log') {
       throw new SerializationError(
         event.type,
         `[strata] [redis] the global log does not hold event ${event.id} at position ${event.position} as its stream does: ` +
           'the keys under this prefix were changed behind the store; nothing was rewritten',
       );
     }
-    if (attempt === MAX_ATTEMPTS) throw rewriteConflict(rewrite, stored);
+    if (attempt === MAX_ATTEMPTS) throw rewriteConflict(rewrites[index - 1]!, event);
   }
+}
+
+/** The stored entry's text with the rewrite's type, schema version and payload: the rest as stored. */
+function newText(rewrite: PreparedRewrite, event: RecordedEvent): string {
+  return (
+    `[${JSON.stringify(rewrite.type)},${event.version},"${event.position}",${event.recordedAt.getTime()},` +
+    `${JSON.stringify(event.streamType)},${JSON.stringify(event.id)},${rewrite.schemaVersion},` +
+    `${event.occurredAt.getTime()},${rewrite.dataJson},${rewrite.metadataJson}]`
+  );
+}
+
+function assertOneSlot(rewrites: PreparedRewrite[], eventKeys: string[]): void {
+  const slot = keySlot(eventKeys[0]!);
+  const other = eventKeys.findIndex((key) => keySlot(key) !== slot);
+  if (other === -1) return;
+  throw new UnsupportedOperationError(
+    STORE_NAME,
+    'rewriteEvents',
+    `a Redis Cluster runs one script on one hash slot, and streams "${rewrites[0]!.streamId}" and ` +
+      `"${rewrites[other]!.streamId}" are in different slots, so the batch could not be atomic; nothing was ` +
+      "written. Send one batch per stream (a stream's keys share a slot), or use rewriteEvent.",
+  );
 }

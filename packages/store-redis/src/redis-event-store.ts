@@ -13,6 +13,7 @@ import {
   normalizeReadStreams,
   prepareAppend,
   prepareRewrite,
+  prepareRewrites,
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamsOptions,
@@ -28,7 +29,7 @@ import { RedisAppendNotifier } from './redis-append-notifier.js';
 import { RedisCheckpointStore } from './redis-checkpoint-store.js';
 import { RedisConnection, STORE_NAME } from './redis-connection.js';
 import { RedisDeadLetterStore } from './redis-dead-letter-store.js';
-import { rewriteRedisEvent } from './redis-event-rewrite.js';
+import { rewriteRedisEvents } from './redis-event-rewrite.js';
 import { RedisKeyStore } from './redis-key-store.js';
 import { RedisLeaseProvider } from './redis-lease-provider.js';
 import { RedisSnapshotStore } from './redis-snapshot-store.js';
@@ -145,7 +146,19 @@ export class RedisEventStore implements EventStore, EventRewriter {
   async rewriteEvent(rewrite: EventRewrite): Promise<void> {
     const prepared = prepareRewrite(rewrite);
     this.connection.assertOpen();
-    await rewriteRedisEvent(this.connection, prepared);
+    await rewriteRedisEvents(this.connection, [prepared]);
+  }
+
+  /**
+   * Rewrites a batch of events in place, all or nothing (see core's `EventRewriter.rewriteEvents`):
+   * one script checks every entry against what the guards were checked on, then replaces them all.
+   * On a Cluster, a batch must stay within one hash slot (one stream always does); one that spans
+   * slots is refused with `UnsupportedOperationError` and nothing is written.
+   */
+  async rewriteEvents(rewrites: EventRewrite[]): Promise<void> {
+    const prepared = prepareRewrites(rewrites);
+    this.connection.assertOpen();
+    await rewriteRedisEvents(this.connection, prepared);
   }
 
   /**

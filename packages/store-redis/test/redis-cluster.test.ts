@@ -14,6 +14,7 @@ import {
   DuplicateEventError,
   MAX_POSITION,
   PositionsExhaustedError,
+  type RecordedEvent,
   StoreUnavailableError,
   UnsupportedOperationError,
 } from '@strata/core';
@@ -244,6 +245,44 @@ describe('@strata/store-redis on a Redis Cluster of three masters', () => {
     const error = await store.readAll().catch((e: unknown) => e);
     expect(UnsupportedOperationError.isInstance(error)).toBe(true);
     expect((error as UnsupportedOperationError).operation).toBe('readAll');
+  });
+
+  it('rewrites a batch within one hash slot atomically, and refuses one across slots writing nothing', async () => {
+    const store = new RedisEventStore({ client, keyPrefix });
+    const keys = new RedisKeys(keyPrefix);
+    const first = `batch-${Date.now()}`;
+    const slotOf = (streamId: string) => keySlot(keys.events(streamId));
+    let sameSlot = `${first}-0`;
+    for (let n = 1; slotOf(sameSlot) !== slotOf(first); n++) sameSlot = `${first}-${n}`;
+    let otherSlot = `${first}-x`;
+    for (let n = 1; slotOf(otherSlot) === slotOf(first); n++) otherSlot = `${first}-x${n}`;
+    const rewriteOf = (event: RecordedEvent) => ({
+      streamId: event.streamId,
+      version: event.version,
+      id: event.id,
+      position: event.position,
+      expectedType: event.type,
+      expectedSchemaVersion: event.schemaVersion,
+      type: 'Renamed',
+      schemaVersion: 2,
+      data: { renamed: event.streamId },
+      metadata: {},
+    });
+    for (const streamId of [first, sameSlot, otherSlot])
+      await store.append(streamId, [{ type: 'Old', data: {} }]);
+    const [a] = await store.readStream(first);
+    const [b] = await store.readStream(sameSlot);
+    const [c] = await store.readStream(otherSlot);
+    const error = await store.rewriteEvents([rewriteOf(a!), rewriteOf(c!)]).catch((e: unknown) => e);
+    expect(UnsupportedOperationError.isInstance(error)).toBe(true);
+    expect((error as Error).message).toContain('different slots');
+    expect(await store.readStream(first)).toEqual([a]);
+    await store.rewriteEvents([rewriteOf(a!), rewriteOf(b!)]);
+    expect((await store.readStream(first))[0]).toMatchObject({ type: 'Renamed', data: { renamed: first } });
+    expect((await store.readStream(sameSlot))[0]).toMatchObject({
+      type: 'Renamed',
+      data: { renamed: sameSlot },
+    });
   });
 
   it('keeps snapshots and checkpoints', async () => {

@@ -17,6 +17,7 @@ import {
   type PreparedAppend,
   prepareAppend,
   prepareRewrite,
+  prepareRewrites,
   type ReadAllOptions,
   type ReadStreamOptions,
   type ReadStreamsOptions,
@@ -207,6 +208,25 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase>
       this.rewrites ??= new SqliteEventRewrite(this.connection.database(), this.connection.tables);
       const rewrites = this.rewrites;
       statements.transactions.write(() => rewrites.run(prepared));
+    } catch (error) {
+      throw toStoreError(error, this.connection.handle);
+    }
+  }
+
+  /**
+   * Rewrites a batch of events in place, all or nothing (see core's `EventRewriter.rewriteEvents`):
+   * the guarded UPDATEs run in one write transaction, and the first refusal rolls it back.
+   */
+  async rewriteEvents(rewrites: EventRewrite[]): Promise<void> {
+    const prepared = prepareRewrites(rewrites);
+    const statements = this.prepared();
+    if (prepared.length === 0) return;
+    try {
+      this.rewrites ??= new SqliteEventRewrite(this.connection.database(), this.connection.tables);
+      const rewriter = this.rewrites;
+      statements.transactions.write(() => {
+        for (const rewrite of prepared) rewriter.run(rewrite);
+      });
     } catch (error) {
       throw toStoreError(error, this.connection.handle);
     }

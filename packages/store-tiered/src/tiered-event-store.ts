@@ -14,13 +14,14 @@ import {
   type SnapshotStore,
   StoreClosedError,
   supportsEventRewrite,
+  supportsEventRewriteBatch,
 } from '@strata/core';
 import { HotAccess } from './hot-access.js';
 import { HotReader } from './hot-reader.js';
 import { HotStreamsReader } from './hot-streams-reader.js';
 import { PendingInvalidations } from './pending-invalidations.js';
 import { RecentWrites } from './recent-writes.js';
-import { rewriteThrough } from './rewrite-through.js';
+import { rewriteBatchThrough, rewriteThrough } from './rewrite-through.js';
 import { StorageScopedHot, warmStorageIdOf } from './storage-scoped-hot.js';
 import { TierContext } from './tier-context.js';
 import { TieredSnapshotStore } from './tiered-snapshot-store.js';
@@ -74,6 +75,12 @@ export class TieredEventStore implements EventStore {
    * and the stream is kept out of the hot tier for `ttlSeconds`, so the old payload is never served.
    */
   readonly rewriteEvent?: (rewrite: EventRewrite) => Promise<void>;
+  /**
+   * The batch form (`EventRewriter.rewriteEvents`), when `rewriteEvent` is offered and the warm
+   * store has the batch form too: every stream of the batch is barred in the hot tier, then the warm
+   * store rewrites the batch, all or nothing.
+   */
+  readonly rewriteEvents?: (rewrites: EventRewrite[]) => Promise<void>;
 
   constructor(options: TieredEventStoreOptions) {
     const normalized = normalizeTieredOptions(options);
@@ -127,6 +134,13 @@ export class TieredEventStore implements EventStore {
     (this as { rewriteEvent?: (rewrite: EventRewrite) => Promise<void> }).rewriteEvent = async (rewrite) => {
       this.assertOpen();
       await rewriteThrough(warm, ctx, rewrite, STORE_NAME);
+    };
+    if (!supportsEventRewriteBatch(warm)) return;
+    (this as { rewriteEvents?: (rewrites: EventRewrite[]) => Promise<void> }).rewriteEvents = async (
+      rewrites,
+    ) => {
+      this.assertOpen();
+      await rewriteBatchThrough(warm, ctx, rewrites, STORE_NAME);
     };
   }
 

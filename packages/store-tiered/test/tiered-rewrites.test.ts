@@ -4,6 +4,7 @@ import {
   type RecordedEvent,
   StoreUnavailableError,
   supportsEventRewrite,
+  supportsEventRewriteBatch,
 } from '@strata/core';
 import { describe, expect, it } from 'vitest';
 import { createTieredEventStore } from '../src/index.js';
@@ -87,5 +88,47 @@ describe('tiered rewrites (EventRewriter)', () => {
       close: async () => {},
     };
     expect(supportsEventRewrite(createTieredEventStore({ warm: withoutRewrite }))).toBe(false);
+    expect(supportsEventRewriteBatch(plain)).toBe(true);
+    const withoutBatch: EventStore = {
+      ...withoutRewrite,
+      rewriteEvent: sqlite.rewriteEvent.bind(sqlite),
+    } as EventStore;
+    const overOneAtATime = createTieredEventStore({ warm: withoutBatch });
+    expect(supportsEventRewrite(overOneAtATime)).toBe(true);
+    expect(supportsEventRewriteBatch(overOneAtATime), 'no batch form over a warm store without one').toBe(
+      false,
+    );
+  });
+
+  it('a batch over two streams: neither is served from a copy made before it', async () => {
+    const { store, sqlite, hot } = await fixture.open();
+    await store.append('a', newEvents(2));
+    await store.append('b', newEvents(2));
+    const a = await store.readStream('a');
+    const b = await store.readStream('b');
+    await store.flush();
+    expect(await hot.peek('a'), 'stream a has a copy').toBeDefined();
+    expect(await hot.peek('b'), 'stream b has a copy').toBeDefined();
+
+    await store.rewriteEvents!([rewriteOf(a[1]!, { batch: 'a' }), rewriteOf(b[0]!, { batch: 'b' })]);
+    expect(await hot.peek('a')).toBeUndefined();
+    expect(await hot.peek('b')).toBeUndefined();
+    expect(await store.readStream('a', { toVersion: 2 })).toEqual(await sqlite.readStream('a'));
+    expect((await store.readStream('b'))[0]).toMatchObject({ data: { batch: 'b' }, schemaVersion: 2 });
+  });
+
+  it('refuses the batch, writing nothing, when the hot tier cannot bar its streams', async () => {
+    const { store, sqlite, redis } = await fixture.open({
+      breaker: { failureThreshold: 100, openMs: 60_000 },
+    });
+    await store.append('a', newEvents(2));
+    const before = await sqlite.readStream('a');
+    redis.disconnect();
+    const error = await store.rewriteEvents!([
+      rewriteOf(before[0]!, { x: 1 }),
+      rewriteOf(before[1]!, { x: 2 }),
+    ]).catch((e) => e);
+    expect(StoreUnavailableError.isInstance(error)).toBe(true);
+    expect(await sqlite.readStream('a')).toEqual(before);
   });
 });

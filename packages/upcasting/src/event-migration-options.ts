@@ -20,8 +20,11 @@ export interface MigrateEventsOptions {
   /** Events read (and rewritten) per batch, 1 to 10,000; default 500. */
   batchSize?: number;
   /**
-   * Rewrites of one batch in flight at once, 1 to 64; default 4. Each rewrite is its own atomic
-   * write (a commit, an fsync): on a server several in flight share commits, on SQLite they queue.
+   * Writes of one batch in flight at once, 1 to 64; default 4. On a store with the batch form
+   * (`rewriteEvents`), a batch is committed in parts of at most `MAX_REWRITE_BATCH_SIZE` (1,000)
+   * rewrites, and this many parts run at once: with a `batchSize` of 1,000 or less a batch is one
+   * commit and this has no effect. On a store without it, each rewrite is its own atomic write (a
+   * commit, an fsync), and this many are in flight: on a server they share commits, on SQLite they queue.
    */
   concurrency?: number;
   /** Reads and reports what a run would rewrite, and writes nothing, the checkpoint included. */

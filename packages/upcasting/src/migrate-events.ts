@@ -5,6 +5,7 @@ import {
   type RecordedEvent,
   type RewritableEventStore,
   supportsEventRewrite,
+  supportsEventRewriteBatch,
   UnsupportedOperationError,
   ValidationError,
 } from '@strata/core';
@@ -14,10 +15,11 @@ import {
   resolveMigrationOptions,
 } from './event-migration-options.js';
 import { type LeftSplit, rewriteToCurrent } from './event-migration-plan.js';
+import { chunkRewrites } from './rewrite-chunks.js';
 import type { UpcasterChain } from './upcaster-chain.js';
 import { isUpcastingStore } from './upcasting-event-store.js';
 
-/** How many times one event's rewrite is tried again after a conflict, each time from a fresh read. */
+/** How many times one event's rewrite (or one batch) is tried again after a conflict, each time from a fresh read. */
 const CONFLICT_RETRIES = 3;
 
 /** Stored type and schema version to current type and schema version, and how many events took that way. */
@@ -68,6 +70,13 @@ export interface MigrationReport {
  * between a rewrite and the checkpoint) is simply found current and left alone. Versions,
  * positions, ids, metadata and times never change: only the type, schema version and data.
  *
+ * On a store with the batch form (`supportsEventRewriteBatch`), a batch's rewrites are committed
+ * together with one `rewriteEvents` call (in parts of at most `MAX_REWRITE_BATCH_SIZE`), so a crash
+ * leaves each part fully rewritten or not at all. If another writer changed one of its events
+ * first, nothing of that part is written: the run reads those events again, decides again (an
+ * event found current is `skipped`), and commits the part again, up to 3 times. Other stores get
+ * one `rewriteEvent` per event.
+ *
  * It rewrites history, so nothing calls it for you: run it on purpose, after a `dryRun`, on the
  * store itself (not on `withUpcasting`'s wrapper). `store` must have core's `EventRewriter`
  * capability (see `supportsEventRewrite`); a dry run only reads. Two runs under one checkpoint name
@@ -93,6 +102,12 @@ export async function migrateEvents(
     );
   }
   return new EventMigration(store as RewritableEventStore, chain, resolved).run();
+}
+
+/** An event of a page and the rewrite that makes it current. */
+interface PendingRewrite {
+  event: RecordedEvent;
+  rewrite: EventRewrite;
 }
 
 class EventMigration {
@@ -144,26 +159,90 @@ class EventMigration {
     };
   }
 
+  /** The page's rewrites: together, in atomic batches, when the store can; else one by one. */
+  private async migratePage(page: RecordedEvent[]): Promise<void> {
+    if (this.options.dryRun || !supportsEventRewriteBatch(this.store)) {
+      return this.inParallel(page, (event) => this.migrate(event));
+    }
+    const pending: PendingRewrite[] = [];
+    for (const event of page) {
+      this.examined++;
+      const plan = rewriteToCurrent(this.chain, event);
+      if (plan === undefined) continue;
+      if (isLeftSplit(plan)) this.countSplit(event, plan);
+      else pending.push({ event, rewrite: plan });
+    }
+    await this.inParallel(chunkRewrites(pending), (chunk) => this.commit(chunk));
+  }
+
   /**
-   * Every event of the page, `concurrency` at a time. Each rewrite is guarded and independent, so
+   * Runs `work` on every item, `concurrency` at a time. Each piece is guarded and independent, so
    * their order does not matter; the first failure is thrown once none is in flight any more, and
    * the checkpoint then stays before the page.
    */
-  private async migratePage(page: RecordedEvent[]): Promise<void> {
+  private async inParallel<T>(items: T[], work: (item: T) => Promise<void>): Promise<void> {
     let next = 0;
     let failure: { error: unknown } | undefined;
     const worker = async () => {
-      while (failure === undefined && next < page.length) {
-        const event = page[next++]!;
+      while (failure === undefined && next < items.length) {
+        const item = items[next++]!;
         try {
-          await this.migrate(event);
+          await work(item);
         } catch (error) {
           failure ??= { error };
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, page.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.options.concurrency, items.length) }, worker));
     if (failure !== undefined) throw failure.error;
+  }
+
+  /** Commits one batch of rewrites whole; after a conflict, decides again from a fresh read and retries. */
+  private async commit(batch: PendingRewrite[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      if (batch.length === 0) return;
+      try {
+        await this.store.rewriteEvents!(batch.map(({ rewrite }) => rewrite));
+        for (const { rewrite } of batch) this.count(rewrite);
+        return;
+      } catch (error) {
+        if (!EventRewriteConflictError.isInstance(error) || attempt === CONFLICT_RETRIES) throw error;
+      }
+      // Nothing of the batch was written: someone else rewrote at least one of its events since.
+      batch = await this.decideAgain(batch);
+    }
+  }
+
+  /** The batch's events read again, and what each needs now: current ones are skipped. */
+  private async decideAgain(batch: PendingRewrite[]): Promise<PendingRewrite[]> {
+    const fresh = await Promise.all(
+      batch.map(({ event }) =>
+        this.store.readStream(event.streamId, { fromVersion: event.version, limit: 1 }),
+      ),
+    );
+    const again: PendingRewrite[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const { event } = batch[i]!;
+      const stored = this.sameEvent(event, fresh[i]![0]);
+      const plan = rewriteToCurrent(this.chain, stored);
+      if (plan === undefined) this.skipped++;
+      else if (isLeftSplit(plan)) this.countSplit(stored, plan);
+      else again.push({ event: stored, rewrite: plan });
+    }
+    return again;
+  }
+
+  /** `stored`, when it is still the event that was read at that version; else the conflict it is. */
+  private sameEvent(event: RecordedEvent, stored: RecordedEvent | undefined): RecordedEvent {
+    if (stored === undefined || stored.id !== event.id) {
+      throw new EventRewriteConflictError(
+        event.streamId,
+        event.version,
+        identityOf(event),
+        stored && identityOf(stored),
+      );
+    }
+    return stored;
   }
 
   private async migrate(event: RecordedEvent): Promise<void> {
@@ -180,15 +259,8 @@ class EventMigration {
         if (!EventRewriteConflictError.isInstance(error) || attempt === CONFLICT_RETRIES) throw error;
       }
       // Someone else rewrote it since the page was read: decide again from what is stored now.
-      const [stored] = await this.store.readStream(event.streamId, { fromVersion: event.version, limit: 1 });
-      if (stored === undefined || stored.id !== event.id) {
-        throw new EventRewriteConflictError(
-          event.streamId,
-          event.version,
-          identityOf(event),
-          stored && identityOf(stored),
-        );
-      }
+      const [read] = await this.store.readStream(event.streamId, { fromVersion: event.version, limit: 1 });
+      const stored = this.sameEvent(event, read);
       const again = rewriteToCurrent(this.chain, stored);
       if (again === undefined) {
         this.skipped++;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CheckpointConflictError,
+  type EventRewrite,
   type EventStore,
   type RecordedEvent,
   SerializationError,
@@ -13,6 +14,7 @@ import {
 import { MemoryCheckpointStore, MemoryEventStore } from '@strata/store-memory';
 import { createSqliteEventStore, type SqliteEventStore } from '@strata/store-sqlite';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rewriteToCurrent } from '../src/event-migration-plan.js';
 import {
   DEFAULT_MIGRATION_CHECKPOINT,
   defineUpcasters,
@@ -245,3 +247,74 @@ describe('two migrations at once', () => {
     expect(CheckpointConflictError.isInstance((failed[0] as PromiseRejectedResult).reason)).toBe(true);
   });
 });
+
+describe('migrateEvents on a store with the batch form (rewriteEvents)', () => {
+  /** The memory store, counting its rewrite calls; `beforeBatch` runs before each batch reaches it. */
+  function countingStore(beforeBatch: (store: MemoryEventStore) => Promise<void> = async () => {}) {
+    const memory = new MemoryEventStore();
+    const calls = { batches: [] as number[], singles: 0, refusedBatches: [] as RecordedEvent[][] };
+    const store = Object.assign(Object.create(memory) as MemoryEventStore, {
+      async rewriteEvent(rewrite: EventRewrite) {
+        calls.singles++;
+        return memory.rewriteEvent(rewrite);
+      },
+      async rewriteEvents(rewrites: EventRewrite[]) {
+        calls.batches.push(rewrites.length);
+        await beforeBatch(memory);
+        try {
+          return await memory.rewriteEvents(rewrites);
+        } catch (error) {
+          // What the store holds right after the refusal: nothing of the batch may be written.
+          calls.refusedBatches.push(await memory.readAll());
+          throw error;
+        }
+      },
+    });
+    return { memory, store, calls };
+  }
+
+  it('commits each batch with one rewriteEvents call, never one rewrite at a time', async () => {
+    const { memory, store, calls } = countingStore();
+    await writeHistory(memory, 'user', 100);
+    const expected = await lazilyUpcast(memory);
+    const report = await migrateEvents(store, migrationChain, {
+      checkpoints: new MemoryCheckpointStore(),
+      batchSize: 25,
+    });
+    expect(report.rewritten).toBe(60);
+    expect(calls.singles).toBe(0);
+    // 80 events of known types in pages of 25, 25, 25 and 5: one commit per page.
+    expect(calls.batches).toHaveLength(4);
+    expect(calls.batches.reduce((sum, n) => sum + n, 0)).toBe(60);
+    expect(await memory.readAll()).toEqual(expected);
+  });
+
+  it('a batch with an event another writer rewrote first is written not at all, then decided again', async () => {
+    let raced = false;
+    const { memory, store, calls } = countingStore(async (inner) => {
+      if (raced) return;
+      raced = true;
+      // Another migration rewrites the second event of the first batch while this one is at it.
+      const [, second] = await inner.readAll({ limit: 2, types: ['UserCreated', 'user.registered'] });
+      await inner.rewriteEvent(rewriteToCurrent(migrationChain, second!) as EventRewrite);
+    });
+    await writeHistory(memory, 'user', 10);
+    const before = await memory.readAll();
+    const expected = await lazilyUpcast(memory);
+    const report = await migrateEvents(store, migrationChain, { checkpoints: new MemoryCheckpointStore() });
+    // The refused batch wrote nothing: only the other writer's event had changed.
+    const refused = calls.refusedBatches[0]!;
+    expect(refused.filter((e, i) => !sameStored(e, before[i]!)).map((e) => e.version)).toEqual([2]);
+    expect(calls.batches).toEqual([6, 5]);
+    expect(report).toMatchObject({ rewritten: 5, skipped: 1 });
+    expect(await memory.readAll()).toEqual(expected);
+  });
+});
+
+function sameStored(a: RecordedEvent, b: RecordedEvent): boolean {
+  return (
+    a.type === b.type &&
+    a.schemaVersion === b.schemaVersion &&
+    JSON.stringify(a.data) === JSON.stringify(b.data)
+  );
+}

@@ -17,6 +17,7 @@ import { expectRejection, settle } from '../outcome.js';
 import { useStoreFixture } from '../store-fixture.js';
 import { makeEvents } from '../test-events.js';
 import { uniqueEventType, uniqueStreamId } from '../unique-names.js';
+import { describeEventRewriteBatch } from './event-rewrite-batch.js';
 
 /** Why a test of `rewriteEvent()` did not run, shown as its skip note. */
 export const NO_EVENT_REWRITE =
@@ -31,7 +32,8 @@ const WRITERS = 8;
  * The optional `EventRewriter` capability: a guarded in-place rewrite of one event's type, schema
  * version and payload. Only those four change; every read sees the new payload; a rewrite whose
  * guard does not hold, or whose input is bad, writes nothing; of rewriters racing with one guard,
- * one wins. Without the capability these tests end as skipped, with a note.
+ * one wins. Without the capability these tests end as skipped, with a note. The batch form
+ * (`rewriteEvents`) has a group of its own, run from here too.
  */
 export function describeEventRewrite(options: EventStoreConformanceOptions): void {
   const { raceRepetitions } = resolveScale(options);
@@ -223,6 +225,7 @@ export function describeEventRewrite(options: EventStoreConformanceOptions): voi
       },
     );
   });
+  describeEventRewriteBatch(options);
 }
 
 /** Skips, with a note, on a store that has no global log (a Redis Cluster): nothing there to check. */

@@ -49,6 +49,10 @@ export class DelegatingEventStore implements EventStore, EventRewriter {
     return this.inner.rewriteEvent(rewrite);
   }
 
+  rewriteEvents(rewrites: EventRewrite[]): Promise<void> {
+    return this.inner.rewriteEvents(rewrites);
+  }
+
   storageId(): Promise<string> {
     return this.inner.storageId();
   }
