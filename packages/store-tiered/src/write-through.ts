@@ -8,6 +8,7 @@ import {
   StoreClosedError,
   ValidationError,
 } from '@strata/core';
+import { HotLooks } from './hot-looks.js';
 import { isContiguous } from './read-range.js';
 import type { TierContext } from './tier-context.js';
 
@@ -20,7 +21,8 @@ import type { TierContext } from './tier-context.js';
  * return them), go to the hot tier in one script that appends them to a copy ending exactly where
  * the append began, keeps a copy that already holds them, and deletes any other copy. That script
  * decides on the copy as it is when it runs, so a look that is out of date by then changes nothing:
- * skipping after the look is what the script would have done at the look's moment.
+ * skipping after the look is what the script would have done at the look's moment. The looks of
+ * concurrent appends go to the hot tier together (`HotLooks`), one round trip for all.
  *
  * Why no hot-tier call has to finish before `append` returns (issue 12 looked for one to move off
  * the append's path: there is none; what the write-through costs is the CPU of its round trip):
@@ -52,8 +54,11 @@ import type { TierContext } from './tier-context.js';
 export class WriteThrough {
   /** The last queued update of each stream: one stream's updates reach the hot tier in append order. */
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly looks: HotLooks;
 
-  constructor(private readonly ctx: TierContext) {}
+  constructor(private readonly ctx: TierContext) {
+    this.looks = new HotLooks(ctx.access);
+  }
 
   async append(
     streamId: string,
@@ -99,7 +104,7 @@ export class WriteThrough {
   private async update(streamId: string, result: AppendResult, started: number): Promise<void> {
     const after = result.firstVersion - 1;
     const last = result.lastVersion;
-    const peek = await this.ctx.access.run('peek', (hot) => hot.peek(streamId));
+    const peek = await this.looks.look(streamId);
     if (!peek.ok) {
       this.failed(streamId, peek.error);
       return;

@@ -36,6 +36,22 @@ describe('tiered appends', () => {
     expect(store.stats()).toMatchObject({ writeThroughs: 0, invalidations: 0 });
   });
 
+  it('the looks of concurrent appends go to the hot tier together, in one round trip', async () => {
+    const { store, sqlite, hot, hotCalls } = await fixture.open();
+    const ids = Array.from({ length: 8 }, (_, i) => `s${i}`);
+    for (const id of ids) await store.append(id, newEvents(1));
+    await store.readStream('s3');
+    await store.flush();
+    resetCounts(hotCalls);
+    await Promise.all(ids.map((id) => store.append(id, newEvents(1), { expectedVersion: 1 })));
+    await store.flush();
+    // Eight commits came back in one turn: one look at all eight copies; the one copy was extended.
+    expect(hotCalls).toEqual({ peekMany: 1, extend: 1 });
+    expect(store.stats().writeThroughs).toBe(1);
+    expect(await hot.peek('s3')).toMatchObject({ fromVersion: 1, toVersion: 2 });
+    expect(await store.readStream('s3')).toEqual(await sqlite.readStream('s3'));
+  });
+
   it("a promotion racing a stream's first append never leaves a copy short of it", async () => {
     // Another process's reader promotes whatever warm answered, before or after the commit; the
     // append sends nothing. A read before the commit finds no events and promotes nothing; one
