@@ -31,7 +31,12 @@ export class HotLooks {
     const waiting = this.waiting;
     this.waiting = [];
     for (let i = 0; i < waiting.length; i += MAX_LOOKS_PER_TRIP) {
-      void this.trip(waiting.slice(i, i + MAX_LOOKS_PER_TRIP));
+      const looks = waiting.slice(i, i + MAX_LOOKS_PER_TRIP);
+      // `run` reports failures as outcomes; anything else still answers every look, or the
+      // write-throughs waiting for them (and `flush`) would wait forever.
+      this.trip(looks).catch((error: unknown) => {
+        for (const look of looks) look.resolve({ ok: false, skipped: false, error });
+      });
     }
   }
 
