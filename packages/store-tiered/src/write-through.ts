@@ -36,8 +36,9 @@ import type { TierContext } from './tier-context.js';
  *   a promotion's is when its warm read began; an extension's is when its append began, and any
  *   append committed before that has a lower version than this one's first.
  * - So a write-through that never lands leaves a copy behind, never wrong: a promotion of a warm
- *   read older than the commit landing after it (the race no look or fence can close: the reader
- *   may be another process on a slow link), a lost update, a look out of date. Strict readers find
+ *   read older than the commit landing after it (the reader may be another process on a slow
+ *   link; only a fence every append moves in Redis could refuse it, a round trip per append
+ *   again), a lost update, a look out of date. Strict readers find
  *   it behind and top it up; bounded ones serve it only within the bound (and never to this
  *   store, through `recent`); the stream's next write-through deletes it (it does not end where
  *   that append begins). What does need Redis before returning is only the failure paths below:
