@@ -135,6 +135,17 @@ expire(ARGV[4])
 return 'extended'
 `);
 
+/**
+ * KEYS: the data keys of several copies (no offsets: nothing is checked or changed). Returns each
+ * one's header bytes, '' for none: `peek` of them all in one round trip. A single-slot command in
+ * a Cluster only when all keys share a slot, so a Cluster client peeks one by one instead.
+ */
+export const PEEK_MANY_SCRIPT = new LuaScript(`
+local out = {}
+for i, key in ipairs(KEYS) do out[i] = redis.call('GETRANGE', key, 0, ${HEADER_LENGTH} - 1) end
+return out
+`);
+
 /** ARGV: toVersion, verifiedAt (16 digits). Moves verifiedAt up if the copy still ends at toVersion. */
 export const CONFIRM_SCRIPT = new LuaScript(`${COMMON}
 local f, t, a = header()

@@ -77,6 +77,11 @@ export interface HotTier {
   /** The copy's bounds without its events; `undefined` when there is none. */
   peek(streamId: string): Promise<HotCopyBounds | undefined>;
   /**
+   * `peek` of several streams in one round trip, answers in the order of `streamIds`. Optional:
+   * without it the write-through looks at each copy on its own.
+   */
+  peekMany?(streamIds: readonly string[]): Promise<(HotCopyBounds | undefined)[]>;
+  /**
    * Stores `events` (ascending, contiguous, non-empty, ending at the stream's end as of
    * `write.verifiedAt`) as the copy, unless an intact copy reaches at least as far (then that
    * copy's `verifiedAt` moves up to `write.verifiedAt`).

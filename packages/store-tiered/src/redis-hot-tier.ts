@@ -32,6 +32,7 @@ import {
   CONFIRM_SCRIPT,
   EXTEND_SCRIPT,
   INVALIDATE_REWRITTEN_SCRIPT,
+  PEEK_MANY_SCRIPT,
   PROMOTE_SCRIPT,
   READ_SCRIPT,
 } from './hot-tier-scripts.js';
@@ -160,6 +161,14 @@ export class RedisHotTier implements HotTier {
     const { data } = hotCopyKeys(this.keyPrefix, streamId);
     const reply = (await this.command('getrange', [data, 0, HEADER_LENGTH - 1])) as string | null;
     return reply ? parseHeader(reply) : undefined;
+  }
+
+  async peekMany(streamIds: readonly string[]): Promise<(HotCopyBounds | undefined)[]> {
+    // A Cluster refuses a script whose keys live in several slots, and each stream has its own.
+    if (isCluster(this.client)) return Promise.all(streamIds.map((streamId) => this.peek(streamId)));
+    const keys = streamIds.map((streamId) => hotCopyKeys(this.keyPrefix, streamId).data);
+    const replies = (await this.guarded(() => PEEK_MANY_SCRIPT.run(this.client, keys, []))) as string[];
+    return streamIds.map((_, i) => (replies[i] ? parseHeader(replies[i]) : undefined));
   }
 
   async promote(
@@ -316,6 +325,10 @@ export class RedisHotTier implements HotTier {
     const left = Math.max(1, this.timeoutMs - (Date.now() - started));
     return withTimeout(operation(), left, `the Redis hot tier did not answer within ${this.timeoutMs} ms`);
   }
+}
+
+function isCluster(client: RedisHotClient): boolean {
+  return (client as { isCluster?: unknown }).isCluster === true;
 }
 
 function isWholeStream(range: HotReadRange): boolean {

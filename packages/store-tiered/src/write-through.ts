@@ -8,6 +8,7 @@ import {
   StoreClosedError,
   ValidationError,
 } from '@strata/core';
+import { HotLooks } from './hot-looks.js';
 import { isContiguous } from './read-range.js';
 import type { TierContext } from './tier-context.js';
 
@@ -20,13 +21,45 @@ import type { TierContext } from './tier-context.js';
  * return them), go to the hot tier in one script that appends them to a copy ending exactly where
  * the append began, keeps a copy that already holds them, and deletes any other copy. That script
  * decides on the copy as it is when it runs, so a look that is out of date by then changes nothing:
- * skipping after the look is what the script would have done at the look's moment.
+ * skipping after the look is what the script would have done at the look's moment. The looks of
+ * concurrent appends go to the hot tier together (`HotLooks`), one round trip for all.
+ *
+ * Why no hot-tier call has to finish before `append` returns (issue 12 looked for one to move off
+ * the append's path: there is none; what the write-through costs is the CPU of its round trip):
+ * - Never partial: each change to a copy is one script that leaves it contiguous and matching its
+ *   header, or deletes it; readers check what they get against the header.
+ * - Never stale is decided when a copy is read, not when it is written. A copy is served only when
+ *   the versions it holds settle the answer (they never change), or (strict) warm's version, looked
+ *   up after the read began, equals its end, or (bounded) its `verifiedAt` is within the bound and
+ *   it reaches this store's own appends (`recent`, recorded before the append returns). Every
+ *   writer keeps what `verifiedAt` promises (each append that committed before it is in the copy):
+ *   a promotion's is when its warm read began; an extension's is when its append began, and any
+ *   append committed before that has a lower version than this one's first.
+ * - So a write-through that never lands leaves a copy behind, never wrong: a promotion of a warm
+ *   read older than the commit landing after it (the reader may be another process on a slow
+ *   link; only a fence every append moves in Redis could refuse it, a round trip per append
+ *   again), a lost update, a look out of date. Strict readers find
+ *   it behind and top it up; bounded ones serve it only within the bound (and never to this
+ *   store, through `recent`); the stream's next write-through deletes it (it does not end where
+ *   that append begins). What does need Redis before returning is only the failure paths below:
+ *   a copy this store cannot tell is behind its own append (outcome unknown) is deleted, or
+ *   remembered and read from warm until it is.
+ * - Rewrites keep versions, so none of this sees them: `rewrite-through.ts` bars the stream first.
+ *
+ * A stream's first append (version 1 on) skips the look too: a copy holds only versions read from
+ * warm or recorded by a warm commit, and it always ends at a proven end of the stream, so before
+ * this commit no copy of the stream could exist and after it any copy reaches at least its last
+ * version. The script would keep such a copy or find none. (A warm store restored from a backup
+ * breaks that premise, and the rest of this protocol with it: delete the hot keys, see the README.)
  */
 export class WriteThrough {
   /** The last queued update of each stream: one stream's updates reach the hot tier in append order. */
   private readonly queues = new Map<string, Promise<void>>();
+  private readonly looks: HotLooks;
 
-  constructor(private readonly ctx: TierContext) {}
+  constructor(private readonly ctx: TierContext) {
+    this.looks = new HotLooks(ctx.access);
+  }
 
   async append(
     streamId: string,
@@ -53,7 +86,10 @@ export class WriteThrough {
       throw error;
     }
     if (ctx.policy.consistency === 'bounded') ctx.recent.record(streamId, result.lastVersion, ctx.now());
-    ctx.background(() => this.enqueue(streamId, () => this.update(streamId, result, started)));
+    // A stream's first append has no copy to extend (see above): not even the look is sent.
+    if (result.firstVersion > 1) {
+      ctx.background(() => this.enqueue(streamId, () => this.update(streamId, result, started)));
+    }
     return result;
   }
 
@@ -69,7 +105,7 @@ export class WriteThrough {
   private async update(streamId: string, result: AppendResult, started: number): Promise<void> {
     const after = result.firstVersion - 1;
     const last = result.lastVersion;
-    const peek = await this.ctx.access.run('peek', (hot) => hot.peek(streamId));
+    const peek = await this.looks.look(streamId);
     if (!peek.ok) {
       this.failed(streamId, peek.error);
       return;

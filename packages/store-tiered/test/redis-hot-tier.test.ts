@@ -23,6 +23,12 @@ const all: HotReadRange = {
   direction: 'forward',
 };
 
+/** How many times the server ran `command` so far (`INFO commandstats`). */
+async function commandCalls(command: string): Promise<number> {
+  const info = await redis.info('commandstats');
+  return Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+}
+
 function events(streamId: string, from: number, to: number): RecordedEvent[] {
   return Array.from({ length: to - from + 1 }, (_, i) => ({
     id: `${streamId}-${from + i}`,
@@ -171,6 +177,22 @@ describe('RedisHotTier', () => {
     // An extension keeps both keys' TTL in step.
     await hot.extend('s', 2, 3, events('s', 3, 3), { ...write, ttlSeconds: 200 });
     for (const key of ['d', 'o']) expect(await redis.ttl(`${prefix}{s}:${key}`)).toBeGreaterThan(190);
+  });
+
+  it('peekMany answers every stream in one round trip, in order, none for a missing or foreign value', async () => {
+    await hot.promote('a', events('a', 1, 3), write);
+    await hot.promote('c', events('c', 4, 9), { ...write, verifiedAt: 2_000 });
+    await redis.set(`${prefix}{d}:d`, 'not a header of a copy');
+    const before = await commandCalls('evalsha');
+    expect(await hot.peekMany(['a', 'b', 'c', 'd', 'a'])).toEqual([
+      { fromVersion: 1, toVersion: 3, verifiedAt: 1_000 },
+      undefined,
+      { fromVersion: 4, toVersion: 9, verifiedAt: 2_000 },
+      undefined,
+      { fromVersion: 1, toVersion: 3, verifiedAt: 1_000 },
+    ]);
+    expect(await commandCalls('evalsha')).toBe(before + 1);
+    expect(await hot.peekMany([])).toEqual([]);
   });
 
   it('confirm moves verifiedAt up only while the copy still ends at the confirmed version', async () => {

@@ -161,6 +161,8 @@ describe('the Redis hot tier goes away', () => {
     const failures: string[] = [];
     t.store.on('writeThroughFailure', ({ streamId }) => failures.push(streamId));
     await t.store.append('s', newEvents(2));
+    // Created now: a stream's first append makes no hot call, its later ones do.
+    await t.store.append('other', newEvents(1));
     await t.store.flush();
     await t.store.readStream('s');
     await t.store.flush();

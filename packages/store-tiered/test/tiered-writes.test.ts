@@ -11,17 +11,64 @@ const WHOLE = {
 } as const;
 
 describe('tiered appends', () => {
-  it('go to the warm store; a stream without a copy costs one look at the hot tier, after the commit', async () => {
+  it("go to the warm store; a stream's first append makes no hot-tier call at all", async () => {
     const { store, sqlite, hot, hotCalls, warmCalls } = await fixture.open();
     const result = await store.append('s', newEvents(3), { streamType: 'order' });
     await store.flush();
     expect(result).toMatchObject({ firstVersion: 1, lastVersion: 3 });
     expect(await sqlite.streamVersion('s')).toBe(3);
-    // One look at the copy's bounds found none: the events were not sent (issue 12).
-    expect(hotCalls).toEqual({ peek: 1 });
+    // No copy of a stream can exist before its first commit, nor one short of it after: no look.
+    expect(hotCalls).toEqual({});
     expect(await hot.peek('s')).toBeUndefined();
     expect(warmCalls).toEqual({ append: 1 });
     expect(store.stats()).toMatchObject({ writeThroughs: 0, invalidations: 0 });
+  });
+
+  it('a later append to a stream without a copy costs one look at the hot tier, after the commit', async () => {
+    const { store, hot, hotCalls, warmCalls } = await fixture.open();
+    await store.append('s', newEvents(1));
+    await store.append('s', newEvents(2), { expectedVersion: 1 });
+    await store.flush();
+    // One look at the copy's bounds found none: the events were not sent (issue 12).
+    expect(hotCalls).toEqual({ peek: 1 });
+    expect(await hot.peek('s')).toBeUndefined();
+    expect(warmCalls).toEqual({ append: 2 });
+    expect(store.stats()).toMatchObject({ writeThroughs: 0, invalidations: 0 });
+  });
+
+  it('the looks of concurrent appends go to the hot tier together, in one round trip', async () => {
+    const { store, sqlite, hot, hotCalls } = await fixture.open();
+    const ids = Array.from({ length: 8 }, (_, i) => `s${i}`);
+    for (const id of ids) await store.append(id, newEvents(1));
+    await store.readStream('s3');
+    await store.flush();
+    resetCounts(hotCalls);
+    await Promise.all(ids.map((id) => store.append(id, newEvents(1), { expectedVersion: 1 })));
+    await store.flush();
+    // Eight commits came back in one turn: one look at all eight copies; the one copy was extended.
+    expect(hotCalls).toEqual({ peekMany: 1, extend: 1 });
+    expect(store.stats().writeThroughs).toBe(1);
+    expect(await hot.peek('s3')).toMatchObject({ fromVersion: 1, toVersion: 2 });
+    expect(await store.readStream('s3')).toEqual(await sqlite.readStream('s3'));
+  });
+
+  it("a promotion racing a stream's first append never leaves a copy short of it", async () => {
+    // Another process's reader promotes whatever warm answered, before or after the commit; the
+    // append sends nothing. A read before the commit finds no events and promotes nothing; one
+    // after it promotes a copy reaching the append's end. Either way every later read is exact.
+    const writer = await fixture.open();
+    const reader = await fixture.open({ path: writer.path, prefix: writer.prefix });
+    for (let i = 0; i < 20; i++) {
+      const streamId = `race-${i}`;
+      await Promise.all([writer.store.append(streamId, newEvents(3)), reader.store.readStream(streamId)]);
+      await Promise.all([writer.store.flush(), reader.store.flush()]);
+      const copy = await reader.hot.peek(streamId);
+      if (copy !== undefined) expect(copy.toVersion).toBe(3);
+      const warm = await writer.sqlite.readStream(streamId);
+      expect(await reader.store.readStream(streamId)).toEqual(warm);
+      expect(await writer.store.readStream(streamId)).toEqual(warm);
+    }
+    expect(writer.hotCalls.peek ?? 0).toBe(0);
   });
 
   it('write the new events through to a copy that ends where the append began, exactly as recorded', async () => {

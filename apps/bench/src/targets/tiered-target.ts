@@ -36,7 +36,8 @@ export function tieredTarget(
     rawBaseline: '@strata/store-mysql alone, the warm tier the tiered side wraps',
     notes: [
       'tiered-mysql: Ratio = tiered / MySQL store alone (the "raw" side), same workloads, interleaved; ' +
-        "every tiered append also peeks at the stream's hot copy in the background (issue 12).",
+        "every tiered append but a stream's first also peeks at the stream's hot copy in the background, " +
+        'the peeks of concurrent appends in one round trip (issue 12).',
       SERVER_SCALE_NOTE,
     ],
     scaleFor: (scale) => warm.scaleFor?.(scale) ?? scale,
