@@ -7,7 +7,45 @@ import { ValidationError } from './errors/validation-error.js';
  * (Dates, Maps, class instances): encode those with an `EventRegistry` first.
  */
 export function assertJsonValue(value: unknown, path: string): void {
+  // Almost every payload is fine: a walk that builds no path and allocates nothing says so, and
+  // only a payload it cannot vouch for pays for the walk that names the exact problem.
+  if (isJsonValue(value)) return;
   new JsonWalk(path).visit(value);
+}
+
+/**
+ * `assertJsonValue` without the error: true only for values it accepts, so a caller can build
+ * the path an error needs only when this says false.
+ */
+export function isJsonValue(value: unknown): boolean {
+  return isPlainJson(value, 0);
+}
+
+/**
+ * Nesting beyond this is left to `JsonWalk`, which keeps the ancestors a cycle needs: a cycle here
+ * just looks infinitely deep. Real payloads are far shallower.
+ */
+const FAST_WALK_DEPTH = 64;
+
+/** True only when `JsonWalk` would accept the value too; false says "let `JsonWalk` look". */
+function isPlainJson(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object') {
+    return typeof value === 'string' || typeof value === 'boolean' || Number.isFinite(value);
+  }
+  if (value === null) return true;
+  if (depth === FAST_WALK_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isPlainJson(value[i], depth + 1)) return false;
+    return true;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const child = (value as Record<string, unknown>)[key];
+    if (child !== undefined && !isPlainJson(child, depth + 1)) return false;
+  }
+  return true;
 }
 
 /**

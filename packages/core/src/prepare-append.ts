@@ -1,7 +1,7 @@
 import { ValidationError } from './errors/validation-error.js';
 import type { ExpectedVersion, NewEvent } from './event.js';
 import type { AppendOptions } from './event-store.js';
-import { assertJsonValue } from './json-value.js';
+import { assertJsonValue, isJsonValue } from './json-value.js';
 import { uuidv7 } from './uuid.js';
 
 export const MAX_NAME_LENGTH = 255;
@@ -10,6 +10,7 @@ export const MAX_NAME_LENGTH = 255;
 const NUL = '\u0000';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 export const DEFAULT_STREAM_TYPE = 'default';
+const EMPTY_OBJECT_JSON = '{}';
 /** The largest `schemaVersion` every adapter stores: a signed 32-bit integer column holds it. */
 export const MAX_SCHEMA_VERSION = 2_147_483_647;
 /**
@@ -58,42 +59,67 @@ export function prepareAppend(
   if (events.length === 0) throw new ValidationError('events', 'must hold at least one event');
 
   const now = new Date();
-  const seen = new Set<string>();
-  const prepared = events.map((event, i) => prepareEvent(event, `events[${i}]`, now, seen));
+  const count = events.length;
+  const prepared = new Array<PreparedEvent>(count);
+  // A lone event cannot repeat an id: only batches keep the ids seen so far.
+  const seen = count > 1 ? new Set<string>() : undefined;
+  for (let i = 0; i < count; i++) prepared[i] = prepareEvent(events[i] as NewEvent, i, now, seen);
   return { streamId, streamType, expectedVersion, events: prepared };
 }
 
-function prepareEvent(event: NewEvent, path: string, now: Date, seen: Set<string>): PreparedEvent {
-  if (typeof event !== 'object' || event === null) throw new ValidationError(path, 'must be an object');
-  assertName(event.type, `${path}.type`);
+/** `events[i].field`, the path errors name: built only for an error, never on the happy path. */
+function eventPath(index: number, field?: string): string {
+  return field === undefined ? `events[${index}]` : `events[${index}].${field}`;
+}
 
-  const id = event.id ?? uuidv7();
-  assertName(id, `${path}.id`);
-  if (seen.has(id)) throw new ValidationError(`${path}.id`, `"${id}" appears twice in the batch`);
-  seen.add(id);
+function prepareEvent(
+  event: NewEvent,
+  index: number,
+  now: Date,
+  seen: Set<string> | undefined,
+): PreparedEvent {
+  if (typeof event !== 'object' || event === null) {
+    throw new ValidationError(eventPath(index), 'must be an object');
+  }
+  const type = event.type;
+  if (!isName(type)) assertName(type, eventPath(index, 'type'));
 
-  assertJsonValue(event.data, `${path}.data`);
+  let id = event.id;
+  if (id === undefined) id = uuidv7();
+  else if (!isName(id)) assertName(id, eventPath(index, 'id'));
+  if (seen !== undefined) {
+    if (seen.has(id)) throw new ValidationError(eventPath(index, 'id'), `"${id}" appears twice in the batch`);
+    seen.add(id);
+  }
+
+  const data = event.data;
+  if (!isJsonValue(data)) assertJsonValue(data, eventPath(index, 'data'));
   const metadata = event.metadata ?? {};
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    throw new ValidationError(`${path}.metadata`, 'must be a plain object');
+    throw new ValidationError(eventPath(index, 'metadata'), 'must be a plain object');
   }
-  assertJsonValue(metadata, `${path}.metadata`);
+  if (!isJsonValue(metadata)) assertJsonValue(metadata, eventPath(index, 'metadata'));
 
   const occurredAt = event.occurredAt ?? now;
   if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) {
-    throw new ValidationError(`${path}.occurredAt`, 'must be a valid Date');
+    throw new ValidationError(eventPath(index, 'occurredAt'), 'must be a valid Date');
   }
   const schemaVersion = event.schemaVersion ?? 1;
   if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > MAX_SCHEMA_VERSION) {
-    throw new ValidationError(`${path}.schemaVersion`, `must be an integer from 1 to ${MAX_SCHEMA_VERSION}`);
+    throw new ValidationError(
+      eventPath(index, 'schemaVersion'),
+      `must be an integer from 1 to ${MAX_SCHEMA_VERSION}`,
+    );
   }
-  const dataJson = JSON.stringify(event.data);
-  const metadataJson = JSON.stringify(metadata);
-  assertPayloadSize(dataJson, metadataJson, path);
+  const dataJson = JSON.stringify(data);
+  const metadataJson = event.metadata === undefined ? EMPTY_OBJECT_JSON : JSON.stringify(metadata);
+  if ((dataJson.length + metadataJson.length) * 3 > MAX_PAYLOAD_BYTES) {
+    assertPayloadSize(dataJson, metadataJson, eventPath(index));
+  }
   return {
     id,
-    type: event.type,
-    data: event.data,
+    type,
+    data,
     metadata: metadata as Record<string, unknown>,
     dataJson,
     metadataJson,
@@ -135,6 +161,16 @@ export function utf8ByteLength(text: string): number {
 /** Lone surrogates and U+0000: text no store can keep exactly (PostgreSQL refuses U+0000). */
 export function hasUnstorableCharacters(value: string): boolean {
   return LONE_SURROGATE.test(value) || value.includes(NUL);
+}
+
+/** `assertName` without the error, for callers that build the error's path only when it fails. */
+function isName(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= MAX_NAME_LENGTH &&
+    !hasUnstorableCharacters(value)
+  );
 }
 
 /** Stream ids, stream types, event types and event ids: non-empty strings of at most 255 characters. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../src/errors/validation-error.js';
+import type { NewEvent } from '../src/event.js';
 import { MAX_PAYLOAD_BYTES, prepareAppend, utf8ByteLength } from '../src/prepare-append.js';
 
 function validationPath(run: () => unknown): string {
@@ -118,6 +119,43 @@ describe('prepareAppend', () => {
   it('accepts objects without a prototype', () => {
     const data = Object.assign(Object.create(null), { a: 1 });
     expect(prepareAppend('s', [{ type: 't', data }]).events[0]?.dataJson).toBe('{"a":1}');
+  });
+
+  it('rejects a hole in the events array as a missing event, before any adapter sees it', () => {
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the input under test
+    const events = [, { type: 't', data: 1 }] as NewEvent[];
+    expect(validationPath(() => prepareAppend('s', events))).toBe('events[0]');
+  });
+
+  it('accepts payloads nested deeper than the quick check looks, and names problems down there', () => {
+    const nest = (leaf: unknown, depth: number): unknown =>
+      depth === 0 ? leaf : { n: [nest(leaf, depth - 1)] };
+    const deep = prepareAppend('s', [{ type: 't', data: nest('ok', 100) }]).events[0];
+    expect(JSON.parse(deep?.dataJson ?? '')).toEqual(nest('ok', 100));
+    const path = `events[0].data${'.n[0]'.repeat(100)}`;
+    expect(validationPath(() => prepareAppend('s', [{ type: 't', data: nest(Number.NaN, 100) }]))).toBe(path);
+  });
+
+  it('rejects a cycle that starts deeper than the quick check looks, with its path', () => {
+    const inner: Record<string, unknown> = {};
+    inner.self = inner;
+    let data: Record<string, unknown> = inner;
+    for (let i = 0; i < 80; i++) data = { d: data };
+    expect(validationPath(() => prepareAppend('s', [{ type: 't', data }]))).toBe(
+      `events[0].data${'.d'.repeat(80)}.self`,
+    );
+  });
+
+  it('keeps a generated id and a given one apart in one batch, and checks the given one', () => {
+    const events = prepareAppend('s', [
+      { type: 't', data: 1 },
+      { type: 't', data: 2, id: 'given' },
+    ]).events;
+    expect(events[1]?.id).toBe('given');
+    expect(events[0]?.id).not.toBe('given');
+    expect(validationPath(() => prepareAppend('s', [{ type: 't', data: 1, id: 'a\ud800' }]))).toBe(
+      'events[0].id',
+    );
   });
 
   it('names the problem in the message', () => {

@@ -1,6 +1,6 @@
 import type { SqliteDatabase, SqliteStatement } from './sqlite-database.js';
 import { SqliteEventInserts } from './sqlite-event-inserts.js';
-import { EVENT_COLUMNS } from './sqlite-event-rows.js';
+import { EVENT_COLUMNS, STREAM_EVENT_COLUMNS } from './sqlite-event-rows.js';
 import { SqliteInListStatements } from './sqlite-in-list.js';
 import type { SqliteTableNames } from './sqlite-table-names.js';
 import { SqliteTransactions } from './sqlite-transactions.js';
@@ -62,13 +62,13 @@ export class SqliteEventStatements {
     this.insertEvents = new SqliteEventInserts(db, t);
     this.readForward = rows(
       db.prepare(
-        `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE stream_id = ? AND version >= ? AND version <= ?
+        `SELECT ${STREAM_EVENT_COLUMNS} FROM ${t.events} WHERE stream_id = ? AND version >= ? AND version <= ?
          ORDER BY version LIMIT ?`,
       ),
     );
     this.readBackward = rows(
       db.prepare(
-        `SELECT ${EVENT_COLUMNS} FROM ${t.events} WHERE stream_id = ? AND version >= ? AND version <= ?
+        `SELECT ${STREAM_EVENT_COLUMNS} FROM ${t.events} WHERE stream_id = ? AND version >= ? AND version <= ?
          ORDER BY version DESC LIMIT ?`,
       ),
     );

@@ -42,7 +42,13 @@ import type { SqliteDatabase } from './sqlite-database.js';
 import { SqliteDeadLetterStore } from './sqlite-dead-letter-store.js';
 import { isUniqueViolation, STORE_NAME, toAppendError, toStoreError } from './sqlite-errors.js';
 import { SqliteEventRewrite } from './sqlite-event-rewrite.js';
-import { type EventRow, toRecordedEvent, toRecordedEvents } from './sqlite-event-rows.js';
+import {
+  type EventRow,
+  type StreamEventRow,
+  toRecordedEvent,
+  toRecordedEvents,
+  toStreamEvents,
+} from './sqlite-event-rows.js';
 import { type AppendHeadRow, SqliteEventStatements } from './sqlite-event-statements.js';
 import { chunks, IN_LIST_CHUNK } from './sqlite-in-list.js';
 import { SqliteKeyStore } from './sqlite-key-store.js';
@@ -137,7 +143,8 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase>
     const statements = this.prepared();
     try {
       const statement = direction === 'forward' ? statements.readForward : statements.readBackward;
-      return toRecordedEvents(statement.all(streamId, fromVersion, toVersion, limit ?? -1) as EventRow[]);
+      const rows = statement.all(streamId, fromVersion, toVersion, limit ?? -1) as StreamEventRow[];
+      return toStreamEvents(rows, streamId);
     } catch (error) {
       throw toStoreError(error, this.connection.handle);
     }

@@ -20,6 +20,20 @@ type EventRow = [
   recordedAt: number,
 ];
 
+/** A row of STREAM_EVENT_COLUMNS: one stream's rows, without the stream id the caller has. */
+type StreamEventRow = [
+  position: number | string,
+  id: string,
+  streamType: string,
+  type: string,
+  data: string,
+  metadata: string,
+  schemaVersion: number,
+  version: number,
+  occurredAt: number,
+  recordedAt: number,
+];
+
 const DEFAULT_STREAM_TYPE = 'default';
 
 /** A row of the append head queries, with safe integers: version, stream type, last position. */
@@ -41,7 +55,7 @@ export class SqliteRawBaseline implements BenchSubject {
   private readonly headOfLiveStream: BetterSqlite3.Statement<[string], HeadRow>;
   private readonly headOfEmptyStream: BetterSqlite3.Statement<[string], HeadRow>;
   private readonly inserts = new Map<number, BetterSqlite3.Statement>();
-  private readonly readForward: BetterSqlite3.Statement<[string, number, number, number], EventRow>;
+  private readonly readForward: BetterSqlite3.Statement<[string, number, number, number], StreamEventRow>;
   private readonly readAllPage: BetterSqlite3.Statement<[bigint, number], EventRow>;
   /** The position of the last event written, kept like an append result would be. */
   lastPosition = 0n;
@@ -66,7 +80,7 @@ export class SqliteRawBaseline implements BenchSubject {
       .raw(true)
       .safeIntegers(true);
     this.readForward = db
-      .prepare<[string, number, number, number], EventRow>(sql.readForward)
+      .prepare<[string, number, number, number], StreamEventRow>(sql.readForward)
       .raw(true)
       .safeIntegers(false);
     this.readAllPage = db.prepare<[bigint, number], EventRow>(sql.readAll).raw(true).safeIntegers(false);
@@ -113,7 +127,7 @@ export class SqliteRawBaseline implements BenchSubject {
   }
 
   async readStream(streamId: string): Promise<number> {
-    return decodeRows(this.readForward.all(streamId, 1, Number.MAX_SAFE_INTEGER, -1)).length;
+    return decodeStreamRows(this.readForward.all(streamId, 1, Number.MAX_SAFE_INTEGER, -1), streamId).length;
   }
 
   async readAll(after: bigint, limit: number): Promise<ReadAllPage> {
@@ -159,6 +173,27 @@ function decodeRows(rows: readonly EventRow[]): RecordedEvent[] {
       position: BigInt(row[0]),
       occurredAt: new Date(row[9]),
       recordedAt: new Date(row[10]),
+    };
+  }
+  return events;
+}
+
+function decodeStreamRows(rows: readonly StreamEventRow[], streamId: string): RecordedEvent[] {
+  const events = new Array<RecordedEvent>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    events[i] = {
+      id: row[1],
+      streamId,
+      streamType: row[2],
+      type: row[3],
+      data: JSON.parse(row[4]),
+      metadata: JSON.parse(row[5]),
+      schemaVersion: row[6],
+      version: row[7],
+      position: BigInt(row[0]),
+      occurredAt: new Date(row[8]),
+      recordedAt: new Date(row[9]),
     };
   }
   return events;

@@ -20,9 +20,10 @@ export function sqliteRawInsert(rows: number): string {
 }
 
 /** EVENT_COLUMNS in sqlite-event-rows.ts: positions past 2^53 come back as text, for `BigInt()`. */
-export const EVENT_COLUMNS =
-  'CASE WHEN position > 9007199254740991 THEN CAST(position AS TEXT) ELSE position END, ' +
-  'id, stream_id, stream_type, event_type, data, metadata, schema_version, version, occurred_at, recorded_at';
+const POSITION_COLUMN = 'CASE WHEN position > 9007199254740991 THEN CAST(position AS TEXT) ELSE position END';
+export const EVENT_COLUMNS = `${POSITION_COLUMN}, id, stream_id, stream_type, event_type, data, metadata, schema_version, version, occurred_at, recorded_at`;
+/** STREAM_EVENT_COLUMNS in sqlite-event-rows.ts: one stream's reads leave out `stream_id`. */
+export const STREAM_EVENT_COLUMNS = `${POSITION_COLUMN}, id, stream_type, event_type, data, metadata, schema_version, version, occurred_at, recorded_at`;
 
 export const SQLITE_RAW_SQL = {
   begin: 'BEGIN IMMEDIATE',
@@ -33,7 +34,7 @@ export const SQLITE_RAW_SQL = {
            FROM ${EVENTS} e WHERE stream_id = ? ORDER BY version DESC LIMIT 1`,
   headOfEmptyStream: `SELECT coalesce(d.version, 0), d.stream_type, ${POSITION_BEFORE}
            FROM (SELECT 1) LEFT JOIN ${DELETED_HEADS} d ON d.stream_id = ?`,
-  readForward: `SELECT ${EVENT_COLUMNS} FROM ${EVENTS} WHERE stream_id = ? AND version >= ? AND version <= ?
+  readForward: `SELECT ${STREAM_EVENT_COLUMNS} FROM ${EVENTS} WHERE stream_id = ? AND version >= ? AND version <= ?
          ORDER BY version LIMIT ?`,
   readAll: `SELECT ${EVENT_COLUMNS} FROM ${EVENTS} WHERE position > ? ORDER BY position LIMIT ?`,
 } as const;
