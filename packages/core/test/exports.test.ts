@@ -18,6 +18,7 @@ describePackageExports(
       'SharedAppendListener',
       'thenOrNow',
       'isPromiseLike',
+      'normalizeAppendHookOptions',
     ],
     './testing': ['given'],
   },
