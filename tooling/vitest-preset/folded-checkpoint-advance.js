@@ -1,7 +1,7 @@
 // The scenarios of `onAppendTransaction(hook, { advanceCheckpoint })`: the store moves the
 // checkpoint inside its own append call and tells the hook in `checkpointAdvanced`, for every
 // store that folds it (PostgreSQL, MariaDB). The engine brings a fresh store; the appends here go
-// one at a time, a path that folds on every such store.
+// one at a time with an exact expected version, a path that folds on every such store.
 import { afterEach, expect, it } from 'vitest';
 
 export function describeFoldedCheckpointAdvance(openStore) {
@@ -12,8 +12,9 @@ export function describeFoldedCheckpointAdvance(openStore) {
 
   /** A store whose hook asks for checkpoint 'p' over type 'a', recording what each append says. */
   async function setup(types = ['a']) {
-    const { store, close } = await openStore();
+    const { store: opened, close } = await openStore();
     cleanups.push(close);
+    const store = withExactVersions(opened);
     const seen = [];
     store.onAppendTransaction(({ checkpointAdvanced }) => seen.push(checkpointAdvanced), {
       advanceCheckpoint: { name: 'p', types },
@@ -102,5 +103,24 @@ export function describeFoldedCheckpointAdvance(openStore) {
     expect(() =>
       store.onAppendTransaction(() => {}, { advanceCheckpoint: { name: 'p', types: [] } }),
     ).toThrow(/options\.advanceCheckpoint\.types/);
+  });
+}
+
+/** The store, its `append` passing each stream's current version as the expected one. */
+function withExactVersions(store) {
+  const versions = new Map();
+  return new Proxy(store, {
+    get(target, key) {
+      if (key !== 'append') {
+        const value = Reflect.get(target, key);
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return async (streamId, events) => {
+        const expectedVersion = versions.get(streamId) ?? 'no_stream';
+        const result = await target.append(streamId, events, { expectedVersion });
+        versions.set(streamId, result.lastVersion);
+        return result;
+      };
+    },
   });
 }
