@@ -8,7 +8,9 @@ interface AdvancingStore {
     hook: (context: {
       events: ReadonlyArray<{ position: bigint }>;
       advanceCheckpointFromPreceding?: (name: string, position: bigint, types: readonly string[]) => unknown;
+      checkpointAdvanced?: boolean;
     }) => unknown,
+    options?: { advanceCheckpoint?: { name: string; types: readonly string[] } },
   ): () => void;
   checkpoints: {
     loadCheckpoint(name: string): Promise<bigint | undefined>;

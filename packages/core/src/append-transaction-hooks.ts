@@ -32,6 +32,36 @@ export interface AppendTransactionContext<Tx> {
     position: bigint,
     types: readonly string[],
   ): Awaitable<boolean>;
+  /**
+   * What became of the hook's `advanceCheckpoint` request (see `AppendTransactionHookOptions`) for
+   * this append: `true` when the store moved the checkpoint inside its own append statement,
+   * `false` when it wrote nothing there (the checkpoint is absent or elsewhere, told apart as after
+   * a `false` from `advanceCheckpointFromPreceding`), `undefined` when the store did not try: no
+   * request, none of its types in this append, or a store or path that does not fold it (SQLite,
+   * where a statement costs no round trip; a group of several appends on MySQL).
+   */
+  readonly checkpointAdvanced?: boolean;
+}
+
+/** A checkpoint a hook asks the store to move inside the append itself (see `AppendTransactionHookOptions`). */
+export interface CheckpointAdvanceRequest {
+  /** The checkpoint's name. */
+  readonly name: string;
+  /** The event types it follows: the append moves it to the last of them in the append. */
+  readonly types: readonly string[];
+}
+
+export interface AppendTransactionHookOptions {
+  /**
+   * Asks the store to do `advanceCheckpointFromPreceding(name, last, types)` inside its own append
+   * statement, for every append that has events of `types` (`last`: the position of the last of
+   * them), after the position lock is taken, so that `precedingPosition` is as exact as there. The
+   * hook then finds the result in `context.checkpointAdvanced`. Why: on PostgreSQL and MySQL every
+   * statement a hook sends costs a round trip, and a realtime projector's bookkeeping is one
+   * statement per append; folded into the append's own call it costs none. Stores that do not fold
+   * it ignore the option (`checkpointAdvanced` stays `undefined`), so a hook must keep its own path.
+   */
+  readonly advanceCheckpoint?: CheckpointAdvanceRequest;
 }
 
 /**
@@ -48,6 +78,9 @@ export type AppendTransactionHook<Tx> = (context: AppendTransactionContext<Tx>) 
  * adapter-specific `onAppend`. Idempotent retries write nothing and run no hook.
  */
 export interface AppendTransactionHooks<Tx> {
-  /** Registers `hook` for every later append of this store instance; returns a function that removes it. */
-  onAppendTransaction(hook: AppendTransactionHook<Tx>): () => void;
+  /**
+   * Registers `hook` for every later append of this store instance; returns a function that removes
+   * it. `options.advanceCheckpoint` may fold a checkpoint move into the append (see its doc).
+   */
+  onAppendTransaction(hook: AppendTransactionHook<Tx>, options?: AppendTransactionHookOptions): () => void;
 }

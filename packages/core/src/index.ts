@@ -9,12 +9,15 @@ export type {
   SavedAggregate,
   SnapshotLookup,
 } from './aggregate-snapshots.js';
+export { normalizeAppendHookOptions } from './append-hook-options-input.js';
 export type { AppendListener, AppendNotice, AppendNotifier } from './append-notifier.js';
 export { withRecordedEvents } from './append-result.js';
 export type {
   AppendTransactionContext,
   AppendTransactionHook,
+  AppendTransactionHookOptions,
   AppendTransactionHooks,
+  CheckpointAdvanceRequest,
 } from './append-transaction-hooks.js';
 export type { Awaitable } from './awaitable.js';
 export { isPromiseLike, thenOrNow } from './awaitable.js';

@@ -20,6 +20,7 @@ describePackageExports(
       'SharedAppendListener',
       'thenOrNow',
       'isPromiseLike',
+      'normalizeAppendHookOptions',
     ],
     './testing': ['given'],
   },

@@ -68,16 +68,21 @@ export function attachRealtimeProjector<Tx>(options: RealtimeInTransactionOption
   };
 
   /**
-   * Claims in one statement where the store offers it (the checkpoint already in place, the usual
-   * case); else, or when that wrote nothing, looks up the preceding position and claims from it,
-   * which tells an absent checkpoint (created here) from one elsewhere (behind).
+   * Claimed already when the store moved the checkpoint inside its append call (the checkpoint in
+   * place, the usual case); else claims in one statement where the store offers it, unless the
+   * append call found that it would write nothing; when that wrote nothing, looks up the preceding
+   * position and claims from it, which tells an absent checkpoint (created here) from one
+   * elsewhere (behind).
    */
   const claimFor = (context: AppendTransactionContext<Tx>, last: bigint): Awaitable<boolean> => {
+    if (context.checkpointAdvanced === true) return true;
     const claimFromPreceding = () =>
       thenOrNow(context.precedingPosition(projector.eventTypes), (preceding) =>
         claim(context.tx, preceding, last),
       );
-    if (context.advanceCheckpointFromPreceding === undefined) return claimFromPreceding();
+    if (context.checkpointAdvanced === false || context.advanceCheckpointFromPreceding === undefined) {
+      return claimFromPreceding();
+    }
     return thenOrNow(
       context.advanceCheckpointFromPreceding(projector.name, last, projector.eventTypes),
       (moved) => moved || claimFromPreceding(),
@@ -96,7 +101,10 @@ export function attachRealtimeProjector<Tx>(options: RealtimeInTransactionOption
     });
   };
 
-  const remove = store.onAppendTransaction((context) => reportingFailures(() => project(context), tracker));
+  // The store may fold the usual claim into its append call: a round trip fewer per append.
+  const remove = store.onAppendTransaction((context) => reportingFailures(() => project(context), tracker), {
+    advanceCheckpoint: { name: projector.name, types: projector.eventTypes },
+  });
   return {
     name: projector.name,
     status: () => tracker.status(),

@@ -1,3 +1,4 @@
+import { checkpointAdvanceBlock } from './mysql-checkpoint-advance-block.js';
 import type { MysqlSchemaContext } from './mysql-migrations.js';
 
 /** The highest position the store hands out (core's `MAX_POSITION`, 2^63 - 1), as SQL text. */
@@ -13,7 +14,10 @@ const MAX_POSITION_SQL = '9223372036854775807';
  * actual version, 0) when the expected version did not hold. Never commits a position past
  * `MAX_POSITION`; a duplicate event id is an error out of the CALL, the transaction left open.
  */
-export function appendBatchProcedure({ tables: t, idCollation, partitionedNow }: MysqlSchemaContext): string {
+export function appendBatchProcedure(context: MysqlSchemaContext, advancing = false): string {
+  const { tables: t, idCollation, partitionedNow } = context;
+  // With `advancing`: \`append_batch_advancing\`, which also moves hooks' checkpoints (migration 10).
+  const advance = advancing ? checkpointAdvanceBlock(context) : undefined;
   const id = `VARCHAR(255) CHARACTER SET utf8mb4 COLLATE ${idCollation}`;
   const text = `LONGTEXT CHARACTER SET utf8mb4 COLLATE ${idCollation}`;
   // One row per event: [id, type, data, metadata, schema version, occurred at], in append order.
@@ -21,9 +25,9 @@ export function appendBatchProcedure({ tables: t, idCollation, partitionedNow }:
   const allColumns = `n FOR ORDINALITY, event_id ${id} PATH '$[0]', event_type ${id} PATH '$[1]',
         data ${text} PATH '$[2]', metadata ${text} PATH '$[3]', schema_version BIGINT UNSIGNED PATH '$[4]',
         occurred_at BIGINT PATH '$[5]'`;
-  return `CREATE PROCEDURE ${t.appendBatch} (
+  return `CREATE PROCEDURE ${advance === undefined ? t.appendBatch : t.appendBatchAdvancing} (
       IN p_stream_id ${id}, IN p_stream_type ${id}, IN p_expected BIGINT UNSIGNED, IN p_count INT UNSIGNED,
-      IN p_events ${text}, IN p_recorded_at BIGINT, IN p_commit BOOLEAN)
+      IN p_events ${text}, IN p_recorded_at BIGINT, IN p_commit BOOLEAN${advance === undefined ? '' : `, ${advance.parameter}`})
     MODIFIES SQL DATA SQL SECURITY INVOKER
     BEGIN
       DECLARE v_type ${id};
@@ -31,7 +35,12 @@ export function appendBatchProcedure({ tables: t, idCollation, partitionedNow }:
       DECLARE v_last BIGINT UNSIGNED;
       DECLARE v_exists BOOLEAN DEFAULT FALSE;
       DECLARE v_written BOOLEAN DEFAULT FALSE;
-      DECLARE v_committed BOOLEAN DEFAULT FALSE;
+      DECLARE v_committed BOOLEAN DEFAULT FALSE;${
+        advance === undefined
+          ? ''
+          : `
+      ${advance.declaration}`
+      }
       IF p_expected = 0 THEN
         BEGIN
           -- Only the stream row's duplicate is a conflict; a duplicate event id below stays an error.
@@ -66,15 +75,20 @@ export function appendBatchProcedure({ tables: t, idCollation, partitionedNow }:
           FROM ${rows(allColumns)};
         IF ROW_COUNT() <> p_count THEN
           SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'append_batch: the packed events do not match their count';
-        END IF;
+        END IF;${
+          advance === undefined
+            ? ''
+            : `
+        ${advance.statements('v_last - p_count + 1')}`
+        }
         IF p_commit AND v_last <= ${MAX_POSITION_SQL} THEN
           COMMIT;
           SET v_committed = TRUE;
         END IF;
-        SELECT v_last, v_type, NULL, v_committed;
+        SELECT v_last, v_type, NULL, v_committed${advance === undefined ? '' : ', v_advanced'};
       ELSE
         SELECT version INTO v_version FROM ${t.streams} WHERE stream_id = p_stream_id FOR UPDATE;
-        SELECT NULL, NULL, v_version, FALSE;
+        SELECT NULL, NULL, v_version, FALSE${advance === undefined ? '' : ', NULL'};
       END IF;
     END`;
 }

@@ -6,6 +6,12 @@ import { packBatchEvents } from './mysql-batch-pack.js';
 import type { MysqlResultHeader, MysqlValue } from './mysql-driver.js';
 import { isDuplicateKey } from './mysql-errors.js';
 import { positionOfInsertId, toBigInt } from './mysql-event-row.js';
+import {
+  advancedByHook,
+  type CheckpointAdvances,
+  checkpointAdvances,
+  type RegisteredAppendHook,
+} from './mysql-registered-hook.js';
 import type { StreamTypeCache } from './stream-type-cache.js';
 
 /** The statements of one transaction, bound to its connection. */
@@ -41,6 +47,8 @@ export interface AppendPlan {
   insertedAt: number | undefined;
   /** The procedure committed the transaction too: nothing is left to do on the connection. */
   committed: boolean;
+  /** Set when the single append's procedure moved hooks' checkpoints too: which moved, by hook. */
+  checkpointsAdvanced: Map<RegisteredAppendHook, boolean> | undefined;
 }
 
 const IN_LIST_CHUNK = 256;
@@ -58,6 +66,8 @@ export async function planAppends(
   appends: readonly PreparedAppend[],
   /** Whether a single append may COMMIT in its own statement (no hook has to run before COMMIT). */
   mayCommit = false,
+  /** The hooks that will run: a single append's procedure moves the checkpoints they ask for. */
+  hooks: readonly RegisteredAppendHook[] = [],
 ): Promise<AppendPlan> {
   const plan: AppendPlan = {
     outcomes: [],
@@ -66,10 +76,13 @@ export async function planAppends(
     lastPosition: undefined,
     insertedAt: undefined,
     committed: false,
+    checkpointsAdvanced: undefined,
   };
   const single = appends.length === 1 ? appends[0] : undefined;
   if (single !== undefined) {
-    await planSingle(tx, sql, streamTypes, single, plan, mayCommit);
+    const foldable = sql.appendSingleAdvancing !== undefined || sql.appendBatchAdvancing !== undefined;
+    const advances = foldable ? checkpointAdvances(hooks, single) : undefined;
+    await planSingle(tx, sql, streamTypes, single, plan, mayCommit, advances);
     return plan;
   }
   await lockKnownStreams(tx, sql, streamTypes, appends, plan);
@@ -114,16 +127,25 @@ async function planSingle(
   append: PreparedAppend,
   plan: AppendPlan,
   mayCommit: boolean,
+  advances: CheckpointAdvances | undefined,
 ): Promise<void> {
   const { streamId, expectedVersion: expected } = append;
   const count = append.events.length;
   const exact = expected === 'no_stream' ? 0 : expected;
   if (sql.appendSingle !== undefined && count === 1 && typeof exact === 'number') {
+    const advancing = advances === undefined ? undefined : sql.appendSingleAdvancing;
+    if (advancing !== undefined) {
+      return appendSingle(tx, advancing, append, exact, plan, mayCommit, advances);
+    }
     return appendSingle(tx, sql.appendSingle, append, exact, plan, mayCommit);
   }
   const packed =
     sql.appendBatch !== undefined && typeof exact === 'number' ? packBatchEvents(append) : undefined;
   if (sql.appendBatch !== undefined && packed !== undefined && typeof exact === 'number') {
+    const advancing = advances === undefined ? undefined : sql.appendBatchAdvancing;
+    if (advancing !== undefined) {
+      return appendBatch(tx, advancing, append, exact, packed, plan, mayCommit, advances);
+    }
     return appendBatch(tx, sql.appendBatch, append, exact, packed, plan, mayCommit);
   }
   if (expected === 'any' || expected === 'no_stream' || expected === 0) {
@@ -171,7 +193,10 @@ async function planSingle(
   }
 }
 
-/** One event, an exact expected version (0: a new stream): the `append_single` procedure does it all. */
+/**
+ * One event, an exact expected version (0: a new stream): the `append_single` procedure does it
+ * all; with `advances`, `append_single_advancing`, which moves the hooks' checkpoints too.
+ */
 async function appendSingle(
   tx: TransactionStatements,
   statement: string,
@@ -179,6 +204,7 @@ async function appendSingle(
   expected: number,
   plan: AppendPlan,
   mayCommit: boolean,
+  advances?: CheckpointAdvances,
 ): Promise<void> {
   const event = append.events[0]!;
   const recordedAt = Date.now();
@@ -195,6 +221,7 @@ async function appendSingle(
       event.occurredAt.getTime(),
       recordedAt,
       mayCommit ? 1 : 0,
+      ...(advances === undefined ? [] : [advances.json]),
     ]),
   );
   // A CALL answers with its SELECT's rows, then a status: the first element is the result set.
@@ -207,9 +234,10 @@ async function appendSingle(
   plan.lastPosition = position;
   plan.insertedAt = recordedAt;
   plan.committed = Number(row[3]) === 1;
+  if (advances !== undefined) plan.checkpointsAdvanced = advancedByHook(advances, row[4]);
 }
 
-/** Several events, an exact expected version (0: a new stream): the `append_batch` procedure. */
+/** Several events, an exact expected version (0: a new stream): `append_batch` (or `_advancing`). */
 async function appendBatch(
   tx: TransactionStatements,
   statement: string,
@@ -218,6 +246,7 @@ async function appendBatch(
   packed: string,
   plan: AppendPlan,
   mayCommit: boolean,
+  advances?: CheckpointAdvances,
 ): Promise<void> {
   const count = append.events.length;
   const recordedAt = Date.now();
@@ -230,6 +259,7 @@ async function appendBatch(
       packed,
       recordedAt,
       mayCommit ? 1 : 0,
+      ...(advances === undefined ? [] : [advances.json]),
     ]),
   );
   const row = (result as unknown as unknown[][] | undefined)?.[0] ?? [];
@@ -241,6 +271,7 @@ async function appendBatch(
   plan.lastPosition = lastPosition;
   plan.insertedAt = recordedAt;
   plan.committed = Number(row[3]) === 1;
+  if (advances !== undefined) plan.checkpointsAdvanced = advancedByHook(advances, row[4]);
 }
 
 /** 'no_stream' / 0 insert the stream row; 'any' inserts it or bumps the existing one. */

@@ -1,3 +1,4 @@
+import { checkpointAdvanceBlock } from './mysql-checkpoint-advance-block.js';
 import type { MysqlSchemaContext } from './mysql-migrations.js';
 
 /** The highest position the store hands out (core's `MAX_POSITION`, 2^63 - 1), as SQL text. */
@@ -15,24 +16,28 @@ const MAX_POSITION_SQL = '9223372036854775807';
  * `MAX_POSITION`: the caller sees `committed = 0`, refuses the position and rolls back. A
  * duplicate event id is an error out of the CALL, with the transaction still open to roll back.
  */
-export function appendSingleProcedure({
-  tables: t,
-  idCollation,
-  partitionedNow,
-}: MysqlSchemaContext): string {
+export function appendSingleProcedure(context: MysqlSchemaContext, advancing = false): string {
+  const { tables: t, idCollation, partitionedNow } = context;
+  // With `advancing`: \`append_single_advancing\`, which also moves hooks' checkpoints (migration 10).
+  const advance = advancing ? checkpointAdvanceBlock(context) : undefined;
   const id = `VARCHAR(255) CHARACTER SET utf8mb4 COLLATE ${idCollation}`;
   const text = `LONGTEXT CHARACTER SET utf8mb4 COLLATE ${idCollation}`;
-  return `CREATE PROCEDURE ${t.appendSingle} (
+  return `CREATE PROCEDURE ${advance === undefined ? t.appendSingle : t.appendSingleAdvancing} (
       IN p_stream_id ${id}, IN p_stream_type ${id}, IN p_expected BIGINT UNSIGNED, IN p_event_id ${id},
       IN p_event_type ${id}, IN p_data ${text}, IN p_metadata ${text}, IN p_schema_version BIGINT UNSIGNED,
-      IN p_occurred_at BIGINT, IN p_recorded_at BIGINT, IN p_commit BOOLEAN)
+      IN p_occurred_at BIGINT, IN p_recorded_at BIGINT, IN p_commit BOOLEAN${advance === undefined ? '' : `, ${advance.parameter}`})
     MODIFIES SQL DATA SQL SECURITY INVOKER
     BEGIN
       DECLARE v_type ${id};
       DECLARE v_version BIGINT UNSIGNED DEFAULT 0;
       DECLARE v_exists BOOLEAN DEFAULT FALSE;
       DECLARE v_written BOOLEAN DEFAULT FALSE;
-      DECLARE v_committed BOOLEAN DEFAULT FALSE;
+      DECLARE v_committed BOOLEAN DEFAULT FALSE;${
+        advance === undefined
+          ? ''
+          : `
+      ${advance.declaration}`
+      }
       IF p_expected = 0 THEN
         BEGIN
           -- Only the stream row's duplicate is a conflict; a duplicate event id below stays an error.
@@ -61,15 +66,20 @@ export function appendSingleProcedure({
         INSERT INTO ${t.events} (position, stream_id, version, event_id, stream_type, event_type, data, metadata,
             schema_version, occurred_at, recorded_at)
           VALUES (LAST_INSERT_ID(), p_stream_id, p_expected + 1, p_event_id, v_type, p_event_type, p_data,
-            p_metadata, p_schema_version, p_occurred_at, p_recorded_at);
+            p_metadata, p_schema_version, p_occurred_at, p_recorded_at);${
+              advance === undefined
+                ? ''
+                : `
+        ${advance.statements('LAST_INSERT_ID()')}`
+            }
         IF p_commit AND LAST_INSERT_ID() <= ${MAX_POSITION_SQL} THEN
           COMMIT;
           SET v_committed = TRUE;
         END IF;
-        SELECT LAST_INSERT_ID(), v_type, NULL, v_committed;
+        SELECT LAST_INSERT_ID(), v_type, NULL, v_committed${advance === undefined ? '' : ', v_advanced'};
       ELSE
         SELECT version INTO v_version FROM ${t.streams} WHERE stream_id = p_stream_id FOR UPDATE;
-        SELECT NULL, NULL, v_version, FALSE;
+        SELECT NULL, NULL, v_version, FALSE${advance === undefined ? '' : ', NULL'};
       END IF;
     END`;
 }

@@ -50,6 +50,14 @@ export class MysqlAppendSql {
    */
   readonly appendBatch: string | undefined;
 
+  /**
+   * `appendSingle`'s and `appendBatch`'s parameters, then the checkpoints hooks asked to move (see
+   * `mysql-checkpoint-advance-block.ts`); their result row has one more column, which moved.
+   * Undefined when the procedures are missing (migration 10 skipped, or MySQL).
+   */
+  readonly appendSingleAdvancing: string | undefined;
+  readonly appendBatchAdvancing: string | undefined;
+
   private readonly shapes = new Map<string, string>();
 
   constructor(
@@ -59,6 +67,8 @@ export class MysqlAppendSql {
       appendOneProcedure: boolean;
       appendSingleProcedure: boolean;
       appendBatchProcedure: boolean;
+      appendSingleAdvancingProcedure?: boolean;
+      appendBatchAdvancingProcedure?: boolean;
     } = {
       appendOneProcedure: false,
       appendSingleProcedure: false,
@@ -73,6 +83,12 @@ export class MysqlAppendSql {
       : undefined;
     this.appendBatch = procedures.appendBatchProcedure
       ? `CALL ${tables.appendBatch}(${placeholders(7)})`
+      : undefined;
+    this.appendSingleAdvancing = procedures.appendSingleAdvancingProcedure
+      ? `CALL ${tables.appendSingleAdvancing}(${placeholders(12)})`
+      : undefined;
+    this.appendBatchAdvancing = procedures.appendBatchAdvancingProcedure
+      ? `CALL ${tables.appendBatchAdvancing}(${placeholders(8)})`
       : undefined;
     const { streams, sequence } = tables;
     this.bumpVersionAndTakePositions = `UPDATE ${streams} s, ${sequence} q

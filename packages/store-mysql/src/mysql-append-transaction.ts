@@ -5,7 +5,6 @@ import {
   withRecordedEvents,
 } from '@strata/core';
 import { chunks, inListSize, padded } from './in-list.js';
-import type { MysqlAppendHook } from './mysql-append-hook.js';
 import { AppendHookFailure, type AppendOutcome } from './mysql-append-outcome.js';
 import {
   lockStreams,
@@ -18,6 +17,7 @@ import type { MysqlConnection, MysqlResultHeader, MysqlValue } from './mysql-dri
 import { STORE_NAME } from './mysql-errors.js';
 import { assignPositions, insertEventIds, insertEvents } from './mysql-event-insert.js';
 import { positionOfInsertId } from './mysql-event-row.js';
+import type { RegisteredAppendHook } from './mysql-registered-hook.js';
 import type { StreamTypeCache } from './stream-type-cache.js';
 
 export interface AppendTransactionContext {
@@ -25,7 +25,7 @@ export interface AppendTransactionContext {
   /** True when event ids are kept unique in their own table (partitioned layout). */
   partitioned: boolean;
   streamTypes: StreamTypeCache;
-  hooks: readonly MysqlAppendHook[];
+  hooks: readonly RegisteredAppendHook[];
   queryTimeoutMs: number;
 }
 
@@ -46,6 +46,8 @@ const IN_LIST_CHUNK = 256;
  * statement: three round trips in all, one fewer than a hand-written BEGIN / SELECT / INSERT /
  * COMMIT. With a single event, steps 1 to 3 run in the `append_single` procedure, COMMIT too when
  * no hook has to run before it: one round trip (two with hooks, or with the older `append_one`).
+ * A single append's procedure (MariaDB) also moves the checkpoints hooks asked for
+ * (`advanceCheckpoint`), so a realtime projector adds no statement of its own.
  */
 export async function writeAppendGroup(
   connection: MysqlConnection,
@@ -63,7 +65,7 @@ export async function writeAppendGroup(
   // Read once: a hook registered meanwhile must not find its append committed without it. With no
   // hook to run inside the transaction, a single append may commit in its own statement.
   const { hooks } = context;
-  const plan = await planAppends(tx, sql, context.streamTypes, appends, hooks.length === 0);
+  const plan = await planAppends(tx, sql, context.streamTypes, appends, hooks.length === 0, hooks);
   const { planned, streams, outcomes } = plan;
   if (planned.length === 0) {
     await connection.query({ sql: 'ROLLBACK', timeout });
@@ -106,7 +108,7 @@ export async function writeAppendGroup(
     outcomes[p.index] = { kind: 'written', result: withRecordedEvents(result, build) };
     if (events === undefined) continue;
     try {
-      for (const hook of hooks) await hook({ connection, events });
+      for (const hook of hooks) await hook.run(connection, events, plan.checkpointsAdvanced?.get(hook));
     } catch (error) {
       throw new AppendHookFailure(p.index, error);
     }

@@ -2,12 +2,14 @@ import {
   type AppendOptions,
   type AppendResult,
   type AppendTransactionHook,
+  type AppendTransactionHookOptions,
   type AppendTransactionHooks,
   assertName,
   type EventRewrite,
   type EventRewriter,
   type EventStore,
   type NewEvent,
+  normalizeAppendHookOptions,
   normalizeReadAll,
   normalizeReadStream,
   normalizeReadStreams,
@@ -39,6 +41,7 @@ import { MysqlLeaseProvider } from './mysql-lease-provider.js';
 import type { MigrateResult } from './mysql-migrate.js';
 import { precedingPositionQuery } from './mysql-preceding-position.js';
 import { MysqlReadSql } from './mysql-read-sql.js';
+import type { RegisteredAppendHook } from './mysql-registered-hook.js';
 import { MysqlSnapshotStore } from './mysql-snapshot-store.js';
 import { MysqlStoreContext } from './mysql-store-context.js';
 import type { MysqlStoreOptions } from './mysql-store-options.js';
@@ -71,7 +74,7 @@ export class MysqlEventStore implements EventStore, EventRewriter, AppendTransac
   private readonly readSql: MysqlReadSql;
   private readonly rewrites: MysqlEventRewrite;
   private readonly streamTypes = new StreamTypeCache();
-  private hooks: readonly MysqlAppendHook[] = [];
+  private hooks: readonly RegisteredAppendHook[] = [];
   private id: string | undefined;
   private queue: Promise<MysqlAppendQueue> | undefined;
   private openQueue: MysqlAppendQueue | undefined;
@@ -98,31 +101,46 @@ export class MysqlEventStore implements EventStore, EventRewriter, AppendTransac
   }
 
   /**
+   * `onAppend` in the shape every SQL store shares (`AppendTransactionHooks`): the hook gets the
+   * append's connection as `tx`. Same order, same rollback rules as `onAppend`. With
+   * `options.advanceCheckpoint`, a single append's procedure moves that checkpoint too (MariaDB,
+   * after migration 10) and the hook finds the outcome in `checkpointAdvanced`: a realtime
+   * projector's bookkeeping then costs no round trip. Groups of several appends, and MySQL, leave
+   * it `undefined`: the hook's own path.
+   */
+  onAppendTransaction(
+    hook: AppendTransactionHook<MysqlQueryable>,
+    options?: AppendTransactionHookOptions,
+  ): () => void {
+    if (typeof hook !== 'function') throw new ValidationError('hook', 'must be a function');
+    const request = normalizeAppendHookOptions(options);
+    const preceding = precedingPositionQuery(this.context.tables.events, this.context.options.queryTimeoutMs);
+    const advance = checkpointAdvanceQuery(this.context.tables, this.context.options.queryTimeoutMs);
+    return this.register({
+      run: (connection, events, checkpointAdvanced) =>
+        hook({
+          tx: connection,
+          events,
+          precedingPosition: (types) => preceding(connection, events[0]!.position, types),
+          advanceCheckpointFromPreceding: (name, position, types) =>
+            advance(connection, name, position, events[0]!.position, types),
+          checkpointAdvanced,
+        }),
+      ...(request === undefined ? {} : { advance: request }),
+    });
+  }
+
+  /**
    * Runs `hook` inside every append's transaction, after the inserts: the place for realtime
    * projections to write read models atomically with the events. Returns a function that removes
    * it. Idempotent retries write nothing and run no hook.
    */
-  /**
-   * `onAppend` in the shape every SQL store shares (`AppendTransactionHooks`): the hook gets the
-   * append's connection as `tx`. Same order, same rollback rules as `onAppend`.
-   */
-  onAppendTransaction(hook: AppendTransactionHook<MysqlQueryable>): () => void {
-    if (typeof hook !== 'function') throw new ValidationError('hook', 'must be a function');
-    const preceding = precedingPositionQuery(this.context.tables.events, this.context.options.queryTimeoutMs);
-    const advance = checkpointAdvanceQuery(this.context.tables, this.context.options.queryTimeoutMs);
-    return this.onAppend(({ connection, events }) =>
-      hook({
-        tx: connection,
-        events,
-        precedingPosition: (types) => preceding(connection, events[0]!.position, types),
-        advanceCheckpointFromPreceding: (name, position, types) =>
-          advance(connection, name, position, events[0]!.position, types),
-      }),
-    );
-  }
-
   onAppend(hook: MysqlAppendHook): () => void {
     if (typeof hook !== 'function') throw new ValidationError('hook', 'must be a function');
+    return this.register({ run: (connection, events) => hook({ connection, events }) });
+  }
+
+  private register(hook: RegisteredAppendHook): () => void {
     this.hooks = [...this.hooks, hook];
     return () => {
       this.hooks = this.hooks.filter((other) => other !== hook);

@@ -13,6 +13,9 @@ export interface MysqlTableLayout {
   appendSingleProcedure: boolean;
   /** Whether the several-event procedure exists (migration 9, optional). */
   appendBatchProcedure: boolean;
+  /** Whether the procedures that also move hooks' checkpoints exist (migration 10, optional, MariaDB). */
+  appendSingleAdvancingProcedure: boolean;
+  appendBatchAdvancingProcedure: boolean;
   /** The server's `max_allowed_packet`: no statement, so no event, can be larger. */
   maxAllowedPacket: number;
 }
@@ -48,6 +51,10 @@ export async function readTableLayout(
           (SELECT COUNT(*) FROM information_schema.ROUTINES
             WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ? AND ROUTINE_TYPE = 'PROCEDURE'),
           (SELECT COUNT(*) FROM information_schema.ROUTINES
+            WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ? AND ROUTINE_TYPE = 'PROCEDURE'),
+          (SELECT COUNT(*) FROM information_schema.ROUTINES
+            WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ? AND ROUTINE_TYPE = 'PROCEDURE'),
+          (SELECT COUNT(*) FROM information_schema.ROUTINES
             WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ? AND ROUTINE_TYPE = 'PROCEDURE')`,
       rowsAsArray: true,
     },
@@ -57,6 +64,8 @@ export async function readTableLayout(
       `${tables.prefix}append_one`,
       `${tables.prefix}append_single`,
       `${tables.prefix}append_batch`,
+      `${tables.prefix}append_single_advancing`,
+      `${tables.prefix}append_batch_advancing`,
     ],
   );
   const row = (rows as unknown[][])[0] ?? [];
@@ -79,6 +88,8 @@ export async function readTableLayout(
     appendOneProcedure: Number(row[2] ?? 0) > 0,
     appendSingleProcedure: Number(row[4] ?? 0) > 0,
     appendBatchProcedure: Number(row[5] ?? 0) > 0,
+    appendSingleAdvancingProcedure: Number(row[6] ?? 0) > 0,
+    appendBatchAdvancingProcedure: Number(row[7] ?? 0) > 0,
     maxAllowedPacket: Number(row[3]),
   };
 }

@@ -29,6 +29,10 @@ export interface MysqlTableNames {
   appendSingle: string;
   /** The stored procedure behind single appends of several events since migration 9 (see mysql-append-batch-procedure.ts). */
   appendBatch: string;
+  /** `append_single` that also moves hooks' checkpoints, since migration 10 (MariaDB; see mysql-checkpoint-advance-block.ts). */
+  appendSingleAdvancing: string;
+  /** `append_batch` that also moves hooks' checkpoints, since migration 10 (MariaDB). */
+  appendBatchAdvancing: string;
   /** The unquoted prefix, for index names and the migration lock. */
   prefix: string;
 }
@@ -60,6 +64,8 @@ export function tableNames(tablePrefix: string = DEFAULT_TABLE_PREFIX): MysqlTab
     appendOne: quote('append_one'),
     appendSingle: quote('append_single'),
     appendBatch: quote('append_batch'),
+    appendSingleAdvancing: quote('append_single_advancing'),
+    appendBatchAdvancing: quote('append_batch_advancing'),
     prefix: tablePrefix,
   };
 }

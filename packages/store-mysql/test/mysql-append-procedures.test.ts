@@ -13,6 +13,8 @@ async function atReleasedLayout(store: MysqlEventStore, prefix: string): Promise
   await store.migrate();
   await store.pool.query({ sql: `DROP PROCEDURE IF EXISTS \`${prefix}append_single\`` });
   await store.pool.query({ sql: `DROP PROCEDURE IF EXISTS \`${prefix}append_batch\`` });
+  await store.pool.query({ sql: `DROP PROCEDURE IF EXISTS \`${prefix}append_single_advancing\`` });
+  await store.pool.query({ sql: `DROP PROCEDURE IF EXISTS \`${prefix}append_batch_advancing\`` });
   await store.pool.query({ sql: `DELETE FROM \`${prefix}migrations\` WHERE version >= 8` });
 }
 
@@ -76,8 +78,14 @@ for (const partitions of [undefined, 3]) {
             [old.pool, other].map((pool) => migrate(pool, { tablePrefix: prefix })),
           );
           await other.end();
-          expect(results.map((r) => r.applied).sort()).toEqual([[], [8, 9]]);
-          expect(await procedures(old, prefix)).toEqual(['append_batch', 'append_one', 'append_single']);
+          expect(results.map((r) => r.applied).sort()).toEqual([[], [8, 9, 10]]);
+          expect(await procedures(old, prefix)).toEqual([
+            'append_batch',
+            'append_batch_advancing',
+            'append_one',
+            'append_single',
+            'append_single_advancing',
+          ]);
           expect((await migrate(old.pool, { tablePrefix: prefix })).applied).toEqual([]);
 
           const upgraded = createMysqlEventStore({

@@ -48,6 +48,8 @@ export async function dropTables(prefix: string): Promise<void> {
     await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_one\``);
     await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_single\``);
     await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_batch\``);
+    await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_single_advancing\``);
+    await connection.query(`DROP PROCEDURE IF EXISTS \`${prefix}append_batch_advancing\``);
   } finally {
     await connection.end();
   }

@@ -19,32 +19,41 @@ import type { PostgresTableNames } from './postgres-table-names.js';
 
 const CALL_ARGUMENTS = `$1::text[], $2::text[], $3::bigint[], $4::integer[], $5::integer[], $6::text[], $7::text[],
       $8::text[], $9::text[], $10::integer[], $11::bigint[], $12::bigint`;
+/** The advancing function's four more: the checkpoints' names, type counts and types, and `p_last_typed`. */
+const ADVANCE_ARGUMENTS = `, $13::text[], $14::integer[], $15::text[], $16::integer[]`;
 
 /**
- * The call of the append function, with its twelve parameters (see `callParameters`). With
- * `notify`, the same statement (so the same transaction) also calls `pg_notify` once with the
- * storage's scope and the group's last position: the server delivers it only if the transaction
- * commits, and never with event data. A sixth column counts the notices (0 or 1); it makes the
- * server evaluate them, and the decoder ignores it.
+ * The call of the append function, with its twelve parameters (see `callParameters`); with
+ * `advancing`, of the function that also moves hooks' checkpoints (`appendAdvancingFunctionSql`),
+ * with four more (`advanceParameters`) and a sixth column, `r_advanced`. With `notify`, the same
+ * statement (so the same transaction) also calls `pg_notify` once with the storage's scope and
+ * the group's last position: the server delivers it only if the transaction commits, and never
+ * with event data. A last column counts the notices (0 or 1); it makes the server evaluate them,
+ * and the decoder ignores it.
  */
-export function appendCallStatement(t: PostgresTableNames, notify = false): PreparedStatement {
+export function appendCallStatement(
+  t: PostgresTableNames,
+  notify = false,
+  advancing = false,
+): PreparedStatement {
+  const fn = advancing ? t.appendAdvancingFunction : t.appendFunction;
+  const args = advancing ? CALL_ARGUMENTS + ADVANCE_ARGUMENTS : CALL_ARGUMENTS;
+  const columns = `r_status, r_version, r_stream_type, r_first_position, r_found${advancing ? ', r_advanced' : ''}`;
   if (!notify) {
-    return preparedStatement(
-      `SELECT r_status, r_version, r_stream_type, r_first_position, r_found FROM ${t.appendFunction}(
-      ${CALL_ARGUMENTS})`,
-    );
+    return preparedStatement(`SELECT ${columns} FROM ${fn}(
+      ${args})`);
   }
   // The channel and the scope are validated identifiers (no quotes), so they can be literals.
   return preparedStatement(
     `WITH r AS MATERIALIZED (
-      SELECT f.r_status, f.r_version, f.r_stream_type, f.r_first_position, f.r_found, f.j
-        FROM ${t.appendFunction}(${CALL_ARGUMENTS})
-        WITH ORDINALITY AS f(r_status, r_version, r_stream_type, r_first_position, r_found, j)
+      SELECT f.*
+        FROM ${fn}(${args})
+        WITH ORDINALITY AS f(${columns}, j)
     ), notified AS (
       SELECT pg_notify('${t.appendChannel}', '${t.storageScope}:' || max(r.r_first_position + ($4::integer[])[r.j] - 1)::text)
         FROM r WHERE r.r_status = ${APPEND_WRITTEN} HAVING count(*) > 0
     )
-    SELECT r_status, r_version, r_stream_type, r_first_position, r_found, (SELECT count(*) FROM notified)
+    SELECT ${columns}, (SELECT count(*) FROM notified)
       FROM r ORDER BY r.j`,
   );
 }
@@ -56,6 +65,8 @@ export type AppendFunctionRow = [
   streamType: string | null,
   first: string | null,
   found: string | null,
+  /** The advancing function's `r_advanced` (see `decodeAdvanced`). */
+  advanced?: string | null,
 ];
 
 /** How one append of a group ended. */

@@ -11,10 +11,10 @@ import {
   callParameters,
   decodeOutcomes,
 } from './postgres-append-call.js';
-import type { PostgresAppendHook } from './postgres-append-hooks.js';
 import type { AppendQueue, QueuedAppend } from './postgres-append-queue.js';
 import type { PostgresConnection } from './postgres-connection.js';
 import {
+  isMissingFunction,
   isPositionLimit,
   isRefusedData,
   isTransient,
@@ -23,6 +23,12 @@ import {
   toStoreError,
 } from './postgres-errors.js';
 import type { PostgresPoolClient } from './postgres-pool.js';
+import {
+  type CheckpointAdvances,
+  checkpointAdvances,
+  decodeAdvanced,
+  type RegisteredAppendHook,
+} from './postgres-registered-hook.js';
 import type { PreparedStatement } from './postgres-statement.js';
 
 /** Group writes an append may take part in before a persistent race is reported. */
@@ -30,17 +36,23 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Writes a group of appends with one call of the append function (one round trip), or, when hooks
- * are registered, in an explicit transaction that runs the hooks before the commit.
+ * are registered, in an explicit transaction that runs the hooks before the commit. When a hook
+ * asked for a checkpoint move and the group holds events of its types, the call is the advancing
+ * function's, which makes the move too.
  */
 export class PostgresAppendWriter {
   private readonly call: PreparedStatement;
+  private readonly advancingCall: PreparedStatement;
+  /** Cleared when the advancing function is missing (a store opened with `migrate: false` on older tables). */
+  private advancing = true;
 
   constructor(
     private readonly connection: PostgresConnection,
-    private readonly hooks: ReadonlySet<PostgresAppendHook>,
+    private readonly hooks: ReadonlySet<RegisteredAppendHook>,
     notify: boolean,
   ) {
     this.call = appendCallStatement(connection.tables, notify);
+    this.advancingCall = appendCallStatement(connection.tables, notify, true);
   }
 
   /** A `GroupWriter` for the append queue: settles or requeues every append, never rejects. */
@@ -65,12 +77,18 @@ export class PostgresAppendWriter {
     recordedAt: number,
     queue: AppendQueue,
   ): Promise<void> {
+    const advances = this.advancing ? checkpointAdvances(this.hooks, appendsOf(group)) : undefined;
+    const call =
+      advances === undefined
+        ? this.call.query(values)
+        : this.advancingCall.query([...values, ...advances.values]);
     const settled = await this.connection.withClient(async (client) => {
       await client.query({ text: 'BEGIN ISOLATION LEVEL READ COMMITTED' });
       try {
-        const { rows } = await client.query(this.connection.withTimeout(this.call.query(values)));
+        const { rows } = await client.query(this.connection.withTimeout(call));
         const results = decodeOutcomes(appendsOf(group), rows as AppendFunctionRow[], recordedAt);
-        const failed = await this.runHooks(client, results);
+        const advanced = advances === undefined ? undefined : (rows as AppendFunctionRow[]);
+        const failed = await this.runHooks(client, results, advances, advanced);
         if (failed !== undefined) {
           await client.query({ text: 'ROLLBACK' });
           return { failed };
@@ -92,19 +110,26 @@ export class PostgresAppendWriter {
     queue.requeue(group.filter((_, i) => i !== index));
   }
 
-  /** Runs every hook for every written append; returns the first failure, if any. */
+  /**
+   * Runs every hook for every written append, each with what the call did about its checkpoint;
+   * returns the first failure, if any.
+   */
   private async runHooks(
     client: PostgresPoolClient,
     results: AppendOutcome[],
+    advances: CheckpointAdvances | undefined,
+    rows: AppendFunctionRow[] | undefined,
   ): Promise<{ index: number; error: unknown } | undefined> {
     for (let i = 0; i < results.length; i++) {
       const outcome = results[i]!;
       if (outcome.kind !== 'written' || !outcome.fresh) continue;
       // Built here once; the append's caller gets the same array.
       const events = outcome.result.events!;
+      const advanced = rows === undefined ? [] : decodeAdvanced(rows[i]![5]);
       for (const hook of this.hooks) {
+        const slot = advances?.slots.get(hook);
         try {
-          await hook({ client, events });
+          await hook.run(client, events, slot === undefined ? undefined : advanced[slot]);
         } catch (error) {
           return { index: i, error };
         }
@@ -114,6 +139,12 @@ export class PostgresAppendWriter {
   }
 
   private retryOrFail(group: QueuedAppend[], error: unknown, queue: AppendQueue): void {
+    if (this.advancing && isMissingFunction(error)) {
+      // Tables from before migration 7, opened without migrating: the hooks keep their own path.
+      this.advancing = false;
+      queue.requeue(group);
+      return;
+    }
     // Before refused data: a full sequence is also an out-of-range error (class 22).
     if (isPositionLimit(error)) {
       // The log is (nearly) full and the call rolled back. Alone, an append that still fits is

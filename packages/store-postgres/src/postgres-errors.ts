@@ -36,6 +36,11 @@ export function isRefusedData(error: unknown): boolean {
   return state.startsWith('22') || state.startsWith('23') || state === 'P0001';
 }
 
+/** A function the statement calls does not exist (undefined_function): tables older than the code. */
+export function isMissingFunction(error: unknown): boolean {
+  return sqlState(error) === '42883';
+}
+
 /** Deadlocks and serialization failures: the transaction was rolled back and can simply run again. */
 export function isTransient(error: unknown): boolean {
   const state = sqlState(error);

@@ -2,6 +2,7 @@ import {
   type AppendOptions,
   type AppendResult,
   type AppendTransactionHook,
+  type AppendTransactionHookOptions,
   type AppendTransactionHooks,
   assertName,
   type EventRewrite,
@@ -10,6 +11,7 @@ import {
   MAX_POSITION,
   MAX_VERSION,
   type NewEvent,
+  normalizeAppendHookOptions,
   normalizeReadAll,
   normalizeReadStream,
   normalizeReadStreams,
@@ -41,6 +43,7 @@ import { type MigrateResult, migrate } from './postgres-migrate.js';
 import type { PostgresClient } from './postgres-pool.js';
 import { precedingPositionQuery } from './postgres-preceding-position.js';
 import { type PostgresReadStatements, readStatements } from './postgres-read-statements.js';
+import type { RegisteredAppendHook } from './postgres-registered-hook.js';
 import { decodeEvents } from './postgres-row-codec.js';
 import { PostgresSnapshotStore } from './postgres-snapshot-store.js';
 import {
@@ -83,7 +86,7 @@ export class PostgresEventStore implements EventStore, EventRewriter, AppendTran
   private readonly reads: PostgresReadStatements;
   private readonly rewrites: PostgresEventRewrite;
   private readonly batchRewrites: PostgresEventRewriteBatch;
-  private readonly hooks = new Set<PostgresAppendHook>();
+  private readonly hooks = new Set<RegisteredAppendHook>();
   private readonly queue: AppendQueue;
   private closing: Promise<void> | undefined;
   private id: string | undefined;
@@ -138,29 +141,43 @@ export class PostgresEventStore implements EventStore, EventRewriter, AppendTran
    */
   onAppend(hook: PostgresAppendHook): () => void {
     if (typeof hook !== 'function') throw new ValidationError('hook', 'must be a function');
-    this.hooks.add(hook);
-    return () => {
-      this.hooks.delete(hook);
-    };
+    return this.register({ run: (client, events) => hook({ client, events }) });
   }
 
   /**
    * `onAppend` in the shape every SQL store shares (`AppendTransactionHooks`): the hook gets the
-   * append's client as `tx`. Same order, same rollback rules as `onAppend`.
+   * append's client as `tx`. Same order, same rollback rules as `onAppend`. With
+   * `options.advanceCheckpoint`, the append's own function call moves that checkpoint (after the
+   * position lock, once per append holding events of its types) and the hook finds the outcome in
+   * `checkpointAdvanced`: a realtime projector's bookkeeping then costs no round trip.
    */
-  onAppendTransaction(hook: AppendTransactionHook<PostgresClient>): () => void {
+  onAppendTransaction(
+    hook: AppendTransactionHook<PostgresClient>,
+    options?: AppendTransactionHookOptions,
+  ): () => void {
     if (typeof hook !== 'function') throw new ValidationError('hook', 'must be a function');
+    const request = normalizeAppendHookOptions(options);
     const preceding = precedingPositionQuery(this.connection.tables);
     const advance = checkpointAdvanceQuery(this.connection.tables);
-    return this.onAppend(({ client, events }) =>
-      hook({
-        tx: client,
-        events,
-        precedingPosition: (types) => preceding(client, events[0]!.position, types),
-        advanceCheckpointFromPreceding: (name, position, types) =>
-          advance(client, name, position, events[0]!.position, types),
-      }),
-    );
+    return this.register({
+      run: (client, events, checkpointAdvanced) =>
+        hook({
+          tx: client,
+          events,
+          precedingPosition: (types) => preceding(client, events[0]!.position, types),
+          advanceCheckpointFromPreceding: (name, position, types) =>
+            advance(client, name, position, events[0]!.position, types),
+          checkpointAdvanced,
+        }),
+      ...(request === undefined ? {} : { advance: request }),
+    });
+  }
+
+  private register(hook: RegisteredAppendHook): () => void {
+    this.hooks.add(hook);
+    return () => {
+      this.hooks.delete(hook);
+    };
   }
 
   async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {

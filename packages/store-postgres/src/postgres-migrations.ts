@@ -1,3 +1,4 @@
+import { appendAdvancingFunctionSql } from './postgres-append-advancing-function.js';
 import { appendFunctionSql } from './postgres-append-function.js';
 import { positionLockTriggerSql } from './postgres-position-lock.js';
 import type { PostgresTableNames } from './postgres-table-names.js';
@@ -116,6 +117,13 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         PRIMARY KEY (subject_id, version)
       )`,
     ],
+  },
+  {
+    version: 7,
+    name: 'append-advancing',
+    // A new function beside the append function, which stays as it is: processes of the previous
+    // version keep calling it during a rolling upgrade, and appends without a checkpoint to move too.
+    statements: (t) => [appendAdvancingFunctionSql(t)],
   },
 ];
 

@@ -28,6 +28,8 @@ export interface PostgresTableNames {
   /** The sequence's name as a string literal, for `nextval(...)`. */
   positionSequenceLiteral: string;
   appendFunction: string;
+  /** The append function followed by hooks' checkpoint moves (migration 7). */
+  appendAdvancingFunction: string;
   /** The LISTEN/NOTIFY channel of this storage's appends (a hash: channel names stop at 63 bytes). */
   appendChannel: string;
   /** `<schema>.<prefix>`: starts every append notice's payload, so a listener can check it is its own. */
@@ -76,6 +78,7 @@ export function tableNames(
     // Validated identifiers hold no quote, so this literal needs no escaping.
     positionSequenceLiteral: `'${qualified('position_seq')}'`,
     appendFunction: qualified('append'),
+    appendAdvancingFunction: qualified('append_advancing'),
     appendChannel: `strata_appends_${BigInt.asUintN(64, lockKey(`strata:appends:${scope}`)).toString(16)}`,
     storageScope: scope,
     raw: { events: `${tablePrefix}events`, migrations: `${tablePrefix}migrations` },

@@ -34,7 +34,7 @@ describePostgres('migrate()', () => {
     );
     try {
       const results = await Promise.all(stores.map((store) => store.migrate()));
-      expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [1, 2, 3, 4, 5, 6]]);
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [1, 2, 3, 4, 5, 6, 7]]);
       const { rows } = await admin.query(
         `SELECT version FROM "${schema}".strata_migrations ORDER BY version`,
       );
@@ -45,6 +45,7 @@ describePostgres('migrate()', () => {
         { version: 4 },
         { version: 5 },
         { version: 6 },
+        { version: 7 },
       ]);
       const ids = await Promise.all(stores.map((store) => store.storageId()));
       expect(new Set(ids).size).toBe(1);
@@ -75,7 +76,7 @@ describePostgres('migrate()', () => {
       expect(rows).toEqual([]);
       const error = await store.append('s', [{ type: 't', data: 1 }]).catch((e: unknown) => e);
       expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
-      expect(await store.migrate()).toEqual({ applied: [1, 2, 3, 4, 5, 6] });
+      expect(await store.migrate()).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7] });
       expect(await store.append('s', [{ type: 't', data: 1 }])).toMatchObject({ firstVersion: 1 });
     } finally {
       await store.close();
@@ -117,7 +118,7 @@ describePostgres('migrate()', () => {
     await admin.query(`DELETE FROM "${schema}".strata_migrations WHERE version >= 2`);
     const upgraded = await openStore(schema, { migrate: false });
     try {
-      expect(await upgraded.migrate()).toEqual({ applied: [2, 3, 4, 5, 6] });
+      expect(await upgraded.migrate()).toEqual({ applied: [2, 3, 4, 5, 6, 7] });
       expect(await upgraded.storageId()).toMatch(/^[0-9a-f]{32}$/);
       expect(await upgraded.streamVersion('s')).toBe(1);
     } finally {
@@ -137,7 +138,7 @@ describePostgres('migrate()', () => {
     await admin.query(`DELETE FROM "${schema}".strata_migrations WHERE version >= 3`);
     const upgraded = await openStore(schema, { migrate: false });
     try {
-      expect(await upgraded.migrate()).toEqual({ applied: [3, 4, 5, 6] });
+      expect(await upgraded.migrate()).toEqual({ applied: [3, 4, 5, 6, 7] });
       const { checkpoints } = upgraded;
       expect(await checkpoints.loadCheckpointState('orders')).toEqual({ position: 2n ** 62n, fence: null });
       await checkpoints.saveCheckpoint('orders', 1n, { expectedPosition: 2n ** 62n, fence: 7n });
@@ -165,7 +166,7 @@ describePostgres('migrate()', () => {
     await admin.query(`DELETE FROM "${schema}".strata_migrations WHERE version >= 6`);
     const upgraded = await openStore(schema, { migrate: false });
     try {
-      expect(await upgraded.migrate()).toEqual({ applied: [6] });
+      expect(await upgraded.migrate()).toEqual({ applied: [6, 7] });
       expect(await upgraded.deadLetters.countDeadLetters('list')).toBe(1);
       const key = { subjectId: 'user-1', version: 1, keyId: 'k1', masterKeyId: 'm1', wrappedKey: 'AAAA' };
       expect(await upgraded.keys.createKey(key)).toEqual(key);
