@@ -1,5 +1,6 @@
 export type { BlueGreenRebuildOptions } from './blue-green-rebuild.js';
 export { blueGreenRebuild } from './blue-green-rebuild.js';
+export type { CheckpointEvery } from './checkpoint-cadence.js';
 export type { LogSpan } from './log-head.js';
 export { findLogSpan } from './log-head.js';
 export { PoisonEventError } from './poison-event-error.js';

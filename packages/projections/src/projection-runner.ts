@@ -14,6 +14,7 @@ import {
   type TransactionalCheckpoints,
   ValidationError,
 } from '@strata/core';
+import { CheckpointCadence, type CheckpointEvery } from './checkpoint-cadence.js';
 import { findLogSpan } from './log-head.js';
 import { PagePrefetch } from './page-prefetch.js';
 import { PoisonEventError } from './poison-event-error.js';
@@ -57,6 +58,15 @@ export interface ProjectionRunnerOptions<Tx = void> {
   transactions?: TransactionalCheckpoints<Tx>;
   /** Events read and applied per step; `handleBatch` receives up to this many. Default 100. */
   batchSize?: number;
+  /**
+   * At-least-once mode: how often the checkpoint is saved while the runner catches up (a full page
+   * came back, more to read). Default `{ milliseconds: 1_000 }`: a crash then applies at most about
+   * a second's work again, and a replay pays one checkpoint commit a second instead of one a batch.
+   * At the log's head (a page that is not full) it saves after every batch, and it always saves what
+   * it applied on `stop()`, before a rebuild resolves and before a failed run gives up. Not for
+   * `transactions`: there every batch's checkpoint commits with its writes.
+   */
+  checkpointEvery?: CheckpointEvery;
   retry?: RetryOptions;
   /**
    * Where poison events go (any adapter's `store.deadLetters`). Without it, the runner stops at the
@@ -109,6 +119,8 @@ export class ProjectionRunner<Tx = void> {
   private readonly projector: Projector<Tx>;
   /** The exactly-once mode, when the runner was given `transactions`. */
   private readonly transactional: TransactionalBatches<Tx> | undefined;
+  /** When the at-least-once mode saves while catching up. */
+  private readonly cadence: CheckpointCadence;
   private readonly batchSize: number;
   private readonly retry: ResolvedRetry;
   private readonly deadLetters: DeadLetterStore | undefined;
@@ -129,8 +141,13 @@ export class ProjectionRunner<Tx = void> {
   private state: ProjectionState = 'stopped';
   private loop: Promise<void> | undefined;
   private stopping = false;
-  /** The position this runner last read or saved: the expected position of its next save. */
+  /** The position this runner last loaded or saved: the expected position of its next save. */
   private checkpoint: bigint | undefined;
+  /**
+   * The position the read model has been brought to, where the next read starts: ahead of
+   * `checkpoint` while the at-least-once mode has batches applied but not yet saved.
+   */
+  private applied: bigint | undefined;
   private checkpointLoaded = false;
   private readonly pages: PagePrefetch;
   private eventsProcessed = 0;
@@ -164,6 +181,13 @@ export class ProjectionRunner<Tx = void> {
       throw new ValidationError('wakeOn', 'must be an AppendNotifier, such as store.appendNotifier');
     }
     this.transactional = this.exactlyOnce(options.transactions);
+    if (this.transactional !== undefined && options.checkpointEvery !== undefined) {
+      throw new ValidationError(
+        'checkpointEvery',
+        'applies to at-least-once runners only: with transactions every batch commits with its checkpoint; leave it out',
+      );
+    }
+    this.cadence = new CheckpointCadence(options.checkpointEvery);
   }
 
   private exactlyOnce(
@@ -184,7 +208,7 @@ export class ProjectionRunner<Tx = void> {
         fence: () => this.lease?.fence,
         assertLeaseHeld: () => this.assertLeaseHeld(),
         committed: (position, applied) => {
-          this.checkpoint = position;
+          this.moveTo(position);
           this.eventsProcessed += applied;
           this.meter.record(applied);
         },
@@ -251,6 +275,9 @@ export class ProjectionRunner<Tx = void> {
         this.trackRebuild(result);
         if (!result.more) return total;
       }
+    } catch (error) {
+      await this.saveBeforeLeaving(error);
+      throw error;
     } finally {
       this.pages.clear();
       await this.dropLease();
@@ -292,6 +319,7 @@ export class ProjectionRunner<Tx = void> {
       state: rebuilding ? 'rebuilding' : this.state,
       rebuild: this.rebuildRun?.progress,
       checkpoint: this.checkpoint,
+      applied: this.applied,
       eventsProcessed: this.eventsProcessed,
       deadLettered: this.deadLettered,
       eventsPerSecond: this.meter.perSecond(),
@@ -300,9 +328,14 @@ export class ProjectionRunner<Tx = void> {
     };
   }
 
-  /** How far behind the log's head the projector is: reads up to `countLimit` events after its checkpoint. */
+  /**
+   * How far behind the log's head the projector is: reads up to `countLimit` events after what it
+   * applied (its saved checkpoint, unless this runner has applied more since).
+   */
   async lag(countLimit = 10_000): Promise<ProjectionLag> {
-    const after = (await this.checkpoints.loadCheckpoint(this.projector.name)) ?? 0n;
+    const after = this.hasUnsaved()
+      ? this.applied!
+      : ((await this.checkpoints.loadCheckpoint(this.projector.name)) ?? 0n);
     const types = [...this.projector.eventTypes];
     let events = 0;
     let oldest: RecordedEvent | undefined;
@@ -329,6 +362,8 @@ export class ProjectionRunner<Tx = void> {
   private async follow(): Promise<void> {
     try {
       await this.followWhileHeld();
+      // A graceful stop: what was applied is saved before the lease goes.
+      await this.saveBeforeLeaving();
     } finally {
       this.pages.clear();
       await this.dropLease();
@@ -356,13 +391,15 @@ export class ProjectionRunner<Tx = void> {
       } catch (error) {
         this.endRebuild(error);
         // Stopping cuts a transient retry short: that is a clean stop, not a failure.
-        if (this.stopping) return;
+        if (this.stopping) return this.saveBeforeLeaving(error);
         if (this.lease !== undefined && this.lostLeaseBy(error)) {
           // A newer holder runs the projector: give the lease up and wait as a standby.
           this.report(error, 0);
+          this.forgetUnsaved();
           await this.dropLease();
           continue;
         }
+        await this.saveBeforeLeaving(error);
         this.state = 'failed';
         this.lastError = error;
         return;
@@ -414,7 +451,7 @@ export class ProjectionRunner<Tx = void> {
           fence: lease.fence,
         });
         this.pages.clear();
-        this.checkpoint = position;
+        this.moveTo(position);
         this.checkpointLoaded = true;
         return;
       } catch (error) {
@@ -437,27 +474,27 @@ export class ProjectionRunner<Tx = void> {
   /**
    * Moves the checkpoint back to 0 and empties the read model. Checkpoint first: a crash between
    * the two replays onto the old read model (which idempotent handlers absorb) rather than leaving
-   * an emptied read model behind a checkpoint that skips its history.
+   * an emptied read model behind a checkpoint that skips its history. A reset that fails puts the
+   * saved checkpoint back, not what was applied after it: those events apply again, which is
+   * at-least-once, whereas a partly emptied read model behind a later position would lose them.
    */
   private async beginRebuild(run: RebuildRun): Promise<void> {
     const name = this.projector.name;
     if (!this.checkpointLoaded) {
-      this.checkpoint = await this.checkpoints.loadCheckpoint(name);
+      this.moveTo(await this.checkpoints.loadCheckpoint(name));
       this.checkpointLoaded = true;
     }
     const previous = this.checkpoint;
     const fence = this.lease === undefined ? {} : { fence: this.lease.fence };
     await this.checkpoints.saveCheckpoint(name, 0n, { expectedPosition: previous ?? null, ...fence });
-    this.checkpoint = 0n;
+    this.moveTo(0n);
     this.pages.clear();
     try {
       await run.options.reset();
     } catch (error) {
       await this.checkpoints
         .saveCheckpoint(name, previous ?? 0n, { expectedPosition: 0n, ...fence })
-        .then(() => {
-          this.checkpoint = previous ?? 0n;
-        })
+        .then(() => this.moveTo(previous ?? 0n))
         .catch((restoreError: unknown) => this.report(restoreError, 0));
       throw error;
     }
@@ -468,7 +505,7 @@ export class ProjectionRunner<Tx = void> {
   private trackRebuild(result: StepResult): void {
     const run = this.rebuildRun;
     if (run?.started !== true) return;
-    const progress = run.advance(this.eventsProcessed, this.checkpoint ?? 0n, !result.more);
+    const progress = run.advance(this.eventsProcessed, this.applied ?? 0n, !result.more);
     if (result.more) return;
     this.rebuildRun = undefined;
     run.succeed(progress);
@@ -481,16 +518,24 @@ export class ProjectionRunner<Tx = void> {
     run?.fail(error);
   }
 
-  /** Reads one batch after the checkpoint, applies it and moves the checkpoint past it. */
+  /**
+   * Reads one batch after what was applied, applies it, and saves the checkpoint when the cadence
+   * says so (at-least-once mode) or with the batch's writes (exactly-once mode).
+   */
   private async step(): Promise<StepResult> {
     const name = this.projector.name;
     if (!this.checkpointLoaded) {
       this.pages.clear();
-      this.checkpoint = await this.checkpoints.loadCheckpoint(name);
+      this.moveTo(await this.checkpoints.loadCheckpoint(name));
       this.checkpointLoaded = true;
     }
-    const page = await this.pages.next(this.checkpoint ?? 0n);
-    if (page.length === 0) return { read: 0, more: false };
+    const startedAt = Date.now();
+    const page = await this.pages.next(this.applied ?? 0n);
+    if (page.length === 0) {
+      // The head, after a log that ended on a full page: what the last pages applied is saved now.
+      await this.saveApplied();
+      return { read: 0, more: false };
+    }
     // A full page (or more: a wrapper may split events): more may follow, read it while this one is applied.
     if (page.length >= this.batchSize) this.pages.readAhead(page.at(-1)!.position);
     const events = page.filter((event) => this.wanted(event));
@@ -505,18 +550,74 @@ export class ProjectionRunner<Tx = void> {
       }
     }
     this.assertLeaseHeld();
-    const last = page.at(-1)!.position;
-    // Compare-and-set: a second runner that moved the checkpoint meanwhile makes this one stop; the
-    // fence refuses the save once a newer lease holder has claimed the checkpoint.
-    await this.checkpoints.saveCheckpoint(name, last, {
-      expectedPosition: this.checkpoint ?? null,
-      ...(this.lease === undefined ? {} : { fence: this.lease.fence }),
-    });
-    this.checkpoint = last;
+    this.applied = page.at(-1)!.position;
     this.eventsProcessed += events.length;
     this.meter.record(events.length);
     // A wrapper may return more than asked for (an upcaster's split parts): only a short page is the end.
-    return { read: page.length, more: page.length >= this.batchSize };
+    const more = page.length >= this.batchSize;
+    const due = this.cadence.applied(page.length, startedAt);
+    if (!more || due) await this.saveApplied();
+    return { read: page.length, more };
+  }
+
+  /**
+   * Saves the position applied, if it is ahead of the checkpoint. Compare-and-set: a second runner
+   * that moved the checkpoint meanwhile makes this one stop; the fence refuses the save once a
+   * newer lease holder has claimed the checkpoint.
+   */
+  private async saveApplied(): Promise<void> {
+    if (!this.hasUnsaved()) return;
+    this.assertLeaseHeld();
+    const position = this.applied!;
+    await this.checkpoints.saveCheckpoint(this.projector.name, position, {
+      expectedPosition: this.checkpoint ?? null,
+      ...(this.lease === undefined ? {} : { fence: this.lease.fence }),
+    });
+    this.checkpoint = position;
+    this.cadence.reset();
+  }
+
+  /**
+   * When a run ends (a stop, a failure): saves what was applied, unless `error` says the
+   * checkpoint is no longer this runner's to move (another runner's save, a newer lease holder).
+   * A save that fails is reported and given up: those events apply again on the next run.
+   */
+  private async saveBeforeLeaving(error?: unknown): Promise<void> {
+    if (!this.hasUnsaved()) return;
+    const notOurs =
+      error !== undefined &&
+      (CheckpointConflictError.isInstance(error) ||
+        CheckpointFencedError.isInstance(error) ||
+        error instanceof LeaseLost);
+    if (notOurs || (this.leases !== undefined && !this.lease?.held)) {
+      this.forgetUnsaved();
+      return;
+    }
+    try {
+      await this.withTransientRetries(() => this.saveApplied());
+    } catch (saveError) {
+      this.report(saveError, 0);
+      this.forgetUnsaved();
+    }
+  }
+
+  /** Drops what was applied but not saved: the next run (or lease holder) applies it again. */
+  private forgetUnsaved(): void {
+    this.pages.clear();
+    this.applied = this.checkpoint;
+    this.cadence.reset();
+    this.checkpointLoaded = false;
+  }
+
+  private hasUnsaved(): boolean {
+    return this.applied !== this.checkpoint;
+  }
+
+  /** The checkpoint was loaded, claimed or committed at `position`, and the read model is there. */
+  private moveTo(position: bigint | undefined): void {
+    this.checkpoint = position;
+    this.applied = position;
+    this.cadence.reset();
   }
 
   /**

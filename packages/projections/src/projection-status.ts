@@ -15,8 +15,14 @@ export interface ProjectionStatus {
   state: ProjectionState;
   /** While a rebuild replays the log: how far it has got (see `rebuild()`). */
   rebuild: RebuildProgress | undefined;
-  /** The last position processed and saved; `undefined` before the first save. */
+  /** The last position saved (or loaded, as this runner found it); `undefined` before the first save. */
   checkpoint: bigint | undefined;
+  /**
+   * The last position applied to the read model. Ahead of `checkpoint` while an at-least-once
+   * runner catching up has batches applied but not saved yet (see `checkpointEvery`): a crash
+   * would apply the events between the two again. Equal to it otherwise.
+   */
+  applied: bigint | undefined;
   /** Events handed to the projector since this runner was created. */
   eventsProcessed: number;
   /** Events sent to the dead-letter store since this runner was created. */

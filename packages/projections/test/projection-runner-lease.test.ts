@@ -11,13 +11,18 @@ import {
   MemoryLeaseTable,
 } from '@strata/store-memory';
 import { describe, expect, it, vi } from 'vitest';
-import { defineProjector, ProjectionRunner } from '../src/index.js';
+import { defineProjector, ProjectionRunner, type ProjectionRunnerOptions } from '../src/index.js';
 
 const fast = { baseDelayMs: 0, maxDelayMs: 0 };
 const polling = { minMs: 1, maxMs: 5 };
 
 /** Two runners of one projector, each with its own lease provider over one lease table. */
-function twoRunners(batchSize = 5, errors: unknown[] = []) {
+function twoRunners(
+  batchSize = 5,
+  errors: unknown[] = [],
+  options: Partial<ProjectionRunnerOptions> = {},
+  gate: (label: string, position: bigint) => void | Promise<void> = () => {},
+) {
   const store = createMemoryEventStore();
   const checkpoints = new MemoryCheckpointStore();
   const table = new MemoryLeaseTable();
@@ -27,8 +32,10 @@ function twoRunners(batchSize = 5, errors: unknown[] = []) {
     const projector = defineProjector({
       name: 'totals',
       handlers: {
-        counted: (_data: unknown, event: RecordedEvent) =>
-          void applied.push({ runner: label, position: event.position }),
+        counted: async (_data: unknown, event: RecordedEvent) => {
+          await gate(label, event.position);
+          applied.push({ runner: label, position: event.position });
+        },
       },
     });
     const runner = new ProjectionRunner({
@@ -41,6 +48,7 @@ function twoRunners(batchSize = 5, errors: unknown[] = []) {
       lease,
       standbyRetryMs: 2,
       onError: (error) => void errors.push(error),
+      ...options,
     });
     return { runner, lease };
   };
@@ -149,5 +157,70 @@ describe('ProjectionRunner with a lease', () => {
     await held!.release();
     expect(await a.runner.catchUp()).toBe(2);
     expect((await checkpointOf(checkpoints))?.fence).toBe(held!.fence + 1n);
+  });
+
+  it('with a checkpoint cadence, a holder that loses its lease mid catch-up saves nothing more', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let stall = 0n;
+    const { store, checkpoints, applied, a, b } = twoRunners(
+      5,
+      [],
+      { checkpointEvery: { events: 1_000 } },
+      (label, position) => (label === 'a' && position === stall ? held : undefined),
+    );
+    const last = await appendCounted(store, 30);
+    stall = last - 10n;
+    a.runner.start();
+    await settle(() => applied.length === 19);
+    const claimed = await checkpointOf(checkpoints);
+    expect(claimed?.position).toBe(0n);
+    // The holder dies mid catch-up, three batches and a half applied and none saved.
+    vi.spyOn(a.lease, 'acquire').mockResolvedValue(undefined);
+    a.lease.simulateCrash();
+    release();
+    await settle(() => a.runner.status().state === 'standby');
+    expect(await checkpointOf(checkpoints)).toEqual(claimed);
+    await a.runner.stop();
+    expect(await checkpointOf(checkpoints)).toEqual(claimed);
+    // The next holder starts from the last save, so it applies what the dead one never saved again.
+    b.runner.start();
+    await settle(async () => (await checkpointOf(checkpoints))?.position === last);
+    expect(applied.filter((entry) => entry.runner === 'b')).toHaveLength(30);
+    expect(applied.filter((entry) => entry.runner === 'a')).toHaveLength(20);
+    await b.runner.stop();
+  });
+
+  it('with a checkpoint cadence, a holder fenced by a newer one cannot save what it applied, even on stop()', async () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let stall = 0n;
+    const errors: unknown[] = [];
+    const { store, checkpoints, table, applied, a, b } = twoRunners(
+      5,
+      errors,
+      { checkpointEvery: { events: 1_000 } },
+      (label, position) => (label === 'a' && position === stall ? held : undefined),
+    );
+    const last = await appendCounted(store, 30);
+    stall = last - 10n;
+    a.runner.start();
+    await settle(() => applied.length === 19);
+    // The lease slips away without the holder hearing of it; a newer holder claims and catches up.
+    table.holders.delete('totals');
+    b.runner.start();
+    await settle(async () => (await checkpointOf(checkpoints))?.position === last);
+    const newFence = b.runner.status().leaseFence!;
+    await b.runner.stop();
+    const stopped = a.runner.stop();
+    release();
+    await stopped;
+    expect(errors.some((error) => CheckpointFencedError.isInstance(error))).toBe(true);
+    expect(await checkpointOf(checkpoints)).toEqual({ position: last, fence: newFence });
+    expect(a.runner.status()).toMatchObject({ state: 'stopped' });
   });
 });

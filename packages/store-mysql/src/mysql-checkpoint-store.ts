@@ -96,7 +96,7 @@ export class MysqlCheckpointStore implements CheckpointStore, TransactionalCheck
   async runInTransaction<T>(work: (connection: MysqlQueryable) => T | Promise<T>): Promise<T> {
     if (typeof work !== 'function') throw new ValidationError('work', 'must be a function');
     await this.context.ready();
-    return runMysqlTransaction(this.context.db, this.context.options.queryTimeoutMs, work);
+    return runMysqlTransaction(this.context.readCommitted, this.context.options.queryTimeoutMs, work);
   }
 
   /**

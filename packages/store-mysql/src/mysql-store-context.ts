@@ -4,6 +4,7 @@ import { BoundedPool } from './mysql-bounded-pool.js';
 import type { MysqlPool, MysqlValue } from './mysql-driver.js';
 import { STORE_NAME, toStoreError } from './mysql-errors.js';
 import { type MigrateResult, migrate } from './mysql-migrate.js';
+import { ReadCommittedConnections } from './mysql-read-committed-connections.js';
 import {
   type MysqlStoreOptions,
   type NormalizedMysqlStoreOptions,
@@ -22,6 +23,8 @@ export class MysqlStoreContext {
   /** The same pool with every wait for a connection bounded by `queryTimeoutMs`: use this one. */
   readonly db: MysqlPool;
   readonly ownsPool: boolean;
+  /** The connections checkpoint transactions (`runInTransaction`) run on, READ COMMITTED. */
+  readonly readCommitted: ReadCommittedConnections;
   readonly tables: MysqlTableNames;
   readonly options: NormalizedMysqlStoreOptions;
   private opening: Promise<MysqlTableLayout> | undefined;
@@ -52,6 +55,7 @@ export class MysqlStoreContext {
       this.ownsPool = false;
     }
     this.db = new BoundedPool(this.pool, this.options.queryTimeoutMs);
+    this.readCommitted = new ReadCommittedConnections(this.db, this.options.queryTimeoutMs);
   }
 
   get isClosed(): boolean {
@@ -106,6 +110,8 @@ export class MysqlStoreContext {
   async close(beforeEnd: () => Promise<void>): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // Kept connections go back at their own isolation level, before a caller's pool is used again.
+    await this.readCommitted.close();
     await beforeEnd();
     if (this.ownsPool) await this.pool.end().catch(() => undefined);
   }

@@ -1,27 +1,28 @@
-import type { MysqlConnection, MysqlPool, MysqlQueryable } from './mysql-driver.js';
+import type { MysqlConnection, MysqlQueryable } from './mysql-driver.js';
 import { toStoreError } from './mysql-errors.js';
+import type { ReadCommittedConnections } from './mysql-read-committed-connections.js';
 
 /**
- * Runs `work` in one READ COMMITTED transaction on a connection of the pool (as PostgreSQL's
- * default, so a read-model upsert sees the latest rows and InnoDB takes fewer gap locks): COMMIT
- * when it resolves, ROLLBACK when it rejects, and its error reaches the caller unchanged. BEGIN,
- * COMMIT and a lost connection reject with `StoreUnavailableError`, and a connection whose state is
- * unknown is destroyed rather than returned to the pool.
+ * Runs `work` in one READ COMMITTED transaction (as PostgreSQL's default, so a read-model upsert
+ * sees the latest rows and InnoDB takes fewer gap locks) on a connection whose session is at that
+ * level: START TRANSACTION, `work`, COMMIT when it resolves, ROLLBACK when it rejects, and its error
+ * reaches the caller unchanged. START, COMMIT and a lost connection reject with
+ * `StoreUnavailableError`, and a connection whose state is unknown is destroyed rather than
+ * returned to the pool.
  */
 export async function runMysqlTransaction<T>(
-  pool: MysqlPool,
+  connections: ReadCommittedConnections,
   timeout: number,
   work: (connection: MysqlQueryable) => T | Promise<T>,
 ): Promise<T> {
   let connection: MysqlConnection;
   try {
-    connection = await pool.getConnection();
+    connection = await connections.acquire();
   } catch (error) {
     throw toStoreError(error);
   }
   const run = (sql: string) => connection.query({ sql, timeout });
   try {
-    await run('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
     await run('START TRANSACTION');
   } catch (error) {
     connection.destroy();
@@ -33,7 +34,7 @@ export async function runMysqlTransaction<T>(
   } catch (failure) {
     try {
       await run('ROLLBACK');
-      connection.release();
+      connections.keep(connection);
     } catch {
       connection.destroy();
     }
@@ -45,6 +46,6 @@ export async function runMysqlTransaction<T>(
     connection.destroy();
     throw toStoreError(error);
   }
-  connection.release();
+  connections.keep(connection);
   return value;
 }

@@ -37,6 +37,8 @@ const runner = new ProjectionRunner({
   checkpoints: store.checkpoints,
   projector,
   batchSize: 10,
+  // A save after every batch, as the takeover scenario counts at most one batch applied twice.
+  checkpointEvery: { events: 1 },
   polling: { minMs: 5, maxMs: 50 },
   lease: store.leases,
   standbyRetryMs: 100,
