@@ -8,6 +8,7 @@ import {
   StoreClosedError,
   ValidationError,
 } from '@strata/core';
+import { DetachedAppendResult } from './detached-events.js';
 import { isContiguous } from './read-range.js';
 import type { TierContext } from './tier-context.js';
 
@@ -54,7 +55,7 @@ export class WriteThrough {
     }
     if (ctx.policy.consistency === 'bounded') ctx.recent.record(streamId, result.lastVersion, ctx.now());
     ctx.background(() => this.enqueue(streamId, () => this.update(streamId, result, started)));
-    return result;
+    return new DetachedAppendResult(result);
   }
 
   private enqueue(streamId: string, task: () => Promise<void>): Promise<void> {
