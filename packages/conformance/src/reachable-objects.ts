@@ -10,7 +10,7 @@ export function reachableObjects(value: unknown, path = 'result'): Map<object, s
     if (at instanceof Map) {
       for (const [key, entry] of at) visit(entry, `${where}.get(${JSON.stringify(key)})`);
     } else if (Array.isArray(at)) {
-      at.forEach((entry, i) => visit(entry, `${where}[${i}]`));
+      for (let i = 0; i < at.length; i++) visit(at[i], `${where}[${i}]`);
     } else if (!(at instanceof Date)) {
       for (const key of Object.keys(at)) visit((at as Record<string, unknown>)[key], `${where}.${key}`);
     }

@@ -69,8 +69,14 @@ export function describeFreshReads(options: EventStoreConformanceOptions): void 
       const type = uniqueEventType('fresh');
       const streams: [string, string] = [uniqueStreamId('fresh-a'), uniqueStreamId('fresh-b')];
       const after = await markLogPosition(store);
-      await store.append(streams[0], [1, 2, 3].map((n) => seededEvent(type, n)));
-      await store.append(streams[1], [4, 5].map((n) => seededEvent(type, n)));
+      await store.append(
+        streams[0],
+        [1, 2, 3].map((n) => seededEvent(type, n)),
+      );
+      await store.append(
+        streams[1],
+        [4, 5].map((n) => seededEvent(type, n)),
+      );
       return { streams, type, after };
     }
 
@@ -98,9 +104,10 @@ export function describeFreshReads(options: EventStoreConformanceOptions): void 
         expect(expected.length).toBeGreaterThan(0);
         mutateDeeply(first);
         const again = await method.read(store, seeded);
-        expect(method.own(again, seeded), `${method.name} after the caller changed an earlier result`).toEqual(
-          expected,
-        );
+        expect(
+          method.own(again, seeded),
+          `${method.name} after the caller changed an earlier result`,
+        ).toEqual(expected);
       });
 
       kitTest(`${method.name}: two reads share no object, nor do two events of one read`, async () => {
@@ -132,7 +139,8 @@ export function describeFreshReads(options: EventStoreConformanceOptions): void 
       const result = await store.append(streamId, [seededEvent(uniqueEventType('fresh'), 1)]);
       const read = await store.readStream(streamId);
       // The field is optional: without it there is nothing to share, and this test passes.
-      if (result.events !== undefined) expectNothingShared(result.events, read, 'result.events and readStream');
+      if (result.events !== undefined)
+        expectNothingShared(result.events, read, 'result.events and readStream');
       const expected = structuredClone(read);
       mutateDeeply(read);
       if (result.events !== undefined) mutateDeeply(result.events);

@@ -18,7 +18,11 @@ export class ShallowCopiesReadsStore extends DelegatingEventStore {
     options?: ReadStreamsOptions,
   ): Promise<Map<string, RecordedEvent[]>> {
     const streams = await this.inner.readStreams(streamIds, options);
-    for (const [id, events] of streams) streams.set(id, events.map((event) => this.shallowCopy(event)));
+    for (const [id, events] of streams)
+      streams.set(
+        id,
+        events.map((event) => this.shallowCopy(event)),
+      );
     return streams;
   }
 
