@@ -99,7 +99,8 @@ export function openFieldsInPlace(
   paths: readonly string[],
   values: readonly unknown[],
 ): boolean {
-  // Stored last on seal, so this delete only steps back the object's shape: no slow dictionary object.
+  // Stored last on seal: where the store keeps key order (JSON text), deleting the last property only
+  // steps back the object's shape. (jsonb and MySQL's JSON order keys their own way.)
   delete data[ENVELOPE_MARK];
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i]!;
