@@ -6,6 +6,7 @@ import { describeConcurrency } from './topics/concurrency.js';
 import { describeEventRewrite } from './topics/event-rewrite.js';
 import { describeExactPositions } from './topics/exact-positions.js';
 import { describeExpectedVersion } from './topics/expected-version.js';
+import { describeFreshReads } from './topics/fresh-reads.js';
 import { describeIdempotency } from './topics/idempotency.js';
 import { describeLargeStream } from './topics/large-stream.js';
 import { describeModelBased } from './topics/model-based.js';
@@ -43,6 +44,7 @@ export function describeEventStore(name: string, options: EventStoreConformanceO
     describeStorageId(options);
     describeEventRewrite(options);
     describePayloadFidelity(options);
+    describeFreshReads(options);
     describeValidation(options);
     describeUnavailability(options);
     describeLargeStream(options);

@@ -13,6 +13,7 @@ export { describeConcurrency } from './topics/concurrency.js';
 export { describeEventRewrite } from './topics/event-rewrite.js';
 export { describeExactPositions } from './topics/exact-positions.js';
 export { describeExpectedVersion } from './topics/expected-version.js';
+export { describeFreshReads } from './topics/fresh-reads.js';
 export { describeIdempotency } from './topics/idempotency.js';
 export { describeLargeStream } from './topics/large-stream.js';
 export { describeModelBased } from './topics/model-based.js';

@@ -18,6 +18,7 @@ const EXPORTED = [
   'describeBatchAtomicity',
   'describeConcurrency',
   'describeExpectedVersion',
+  'describeFreshReads',
   'describeIdempotency',
   'describeLargeStream',
   'describeModelBased',

@@ -36,15 +36,29 @@ export interface ReadAllOptions {
  * The contract every storage adapter implements and every wrapper (tiering, upcasting,
  * encryption) takes and returns. The semantics are spelled out in `packages/core/README.md`
  * and enforced by `@strata/conformance`.
+ *
+ * **Reads hand out fresh objects.** Every call of `readStream`, `readStreams` and `readAll`
+ * returns a new array (or map), new events, and new `data`, `metadata`, `occurredAt` and
+ * `recordedAt` objects that nothing else holds: not the store, not another read's result, not
+ * another event of the same result. The caller may change them, and doing so changes nothing
+ * that the store or any other reader sees. Decode the stored JSON on each read; a store that
+ * caches decoded events copies them on the way out, and one that keeps what it returned (to
+ * write a cache later, say) keeps copies. Why: wrappers transform what their inner store returned
+ * in place (`withEncryption` opens sealed fields into it, `withUpcasting` rewrites old events);
+ * with shared objects one reader's change, or decrypted plaintext, would reach every other read.
+ * The same holds for `AppendResult.events`.
  */
 export interface EventStore {
   /** Appends atomically: all events or none. Retrying a committed batch (same ids) returns its result. */
   append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult>;
-  /** Events of one stream in version order; `[]` when the stream does not exist. */
+  /** Events of one stream in version order; `[]` when the stream does not exist. Fresh objects: the caller's. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
-  /** Many streams in few round trips. Every requested id is a key of the result (`[]` when missing). */
+  /**
+   * Many streams in few round trips. Every requested id is a key of the result (`[]` when missing).
+   * Fresh objects, the map included: the caller's.
+   */
   readStreams(streamIds: string[], options?: ReadStreamsOptions): Promise<Map<string, RecordedEvent[]>>;
-  /** The global log in increasing position, never skipping an event that commits late. */
+  /** The global log in increasing position, never skipping an event that commits late. Fresh objects: the caller's. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
   /** The stream's current version; 0 when it does not exist. */
   streamVersion(streamId: string): Promise<number>;

@@ -49,7 +49,8 @@ export interface AppendResult {
   lastPosition: bigint;
   /**
    * The events this append recorded, exactly as `readStream` will return them (ids, versions,
-   * positions, recordedAt, copies of data and metadata). Absent when the append recorded nothing
+   * positions, recordedAt, copies of data and metadata), and like a read's, the caller's alone:
+   * objects the store does not keep, and no read returns. Absent when the append recorded nothing
    * new (an idempotent retry: read them with `readStream`), and in adapters that do not provide it.
    * Built on first access.
    */

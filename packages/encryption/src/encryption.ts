@@ -12,7 +12,7 @@ import { type DataKey, newDataKey, unwrapDataKey } from './data-key.js';
 import { DataKeyCache } from './data-key-cache.js';
 import { type CheckedOptions, checkOptions, type EncryptionOptions } from './encryption-options.js';
 import { EventAadBytes } from './event-aad.js';
-import { openEventFields, readEventEnvelope, restoreFields, sealEventFields } from './event-envelope.js';
+import { openEventFields, openFieldsInPlace, readEventEnvelope, sealEventFields } from './event-envelope.js';
 import {
   ENVELOPE_MARK,
   envelopesOf,
@@ -22,7 +22,7 @@ import {
   subjectDigest,
   toEnvelope,
 } from './field-envelope.js';
-import { type FieldPath, isPlainObject, valueAt, withoutValuesAt, withValueAt } from './field-paths.js';
+import { type FieldPath, isPlainObject, setValueAt, valueAt, withoutValuesAt } from './field-paths.js';
 import { IntegrityError, type IntegrityTarget } from './integrity-error.js';
 import { KeyNeeded, PageKeys } from './page-keys.js';
 import { type RewrapOptions, type RewrapProgress, rewrapAll } from './rewrap.js';
@@ -147,38 +147,38 @@ export class Encryption {
     return { event: { ...event, id, data: stored }, sealed: { paths, valuesJson } };
   }
 
-  /** The stored event `sealEvent` made, with its fields as they were appended: no decryption. */
+  /**
+   * The stored event `sealEvent` made, with its fields as they were appended: no decryption. A new
+   * event with new data: the inner store's `AppendResult.events` may be what it keeps (a tiered
+   * store's hot copy is written from them), so they are not opened in place.
+   */
   withPlainFields(event: RecordedEvent, sealed: SealedFields): RecordedEvent {
-    const data = restoreFields(
-      event.data as Record<string, unknown>,
-      sealed.paths,
-      JSON.parse(sealed.valuesJson),
-    );
-    return data === undefined ? event : { ...event, data };
+    const data = JSON.parse(JSON.stringify(event.data)) as Record<string, unknown>;
+    return openFieldsInPlace(data, sealed.paths, JSON.parse(sealed.valuesJson)) ? { ...event, data } : event;
   }
 
   /**
-   * The stored events with their encrypted fields opened, or redacted when their subject is
-   * forgotten; `events` itself when none has any. Synchronous per event: each subject's key is
-   * looked up once per call (and loaded from the key store only when the cache does not have it).
+   * Opens the encrypted fields of a read's events, or redacts them when their subject is forgotten,
+   * in place, and returns `events`: what a read returns belongs to its caller (core's `EventStore`
+   * contract), and copying each event's data cost as much again as opening it. An event that does
+   * not open rejects the whole call, so no half-opened event reaches a caller. Synchronous per
+   * event: each subject's key is looked up once per call (and loaded from the key store only when
+   * the cache does not have it).
    */
   async openEvents(events: RecordedEvent[]): Promise<RecordedEvent[]> {
     const keys = new PageKeys();
     const aad = new EventAadBytes();
-    let result: RecordedEvent[] | undefined;
     for (let i = 0; i < events.length; i++) {
       const event = events[i]!;
-      let opened = this.#openWith(event, keys, aad);
-      while (opened instanceof KeyNeeded) {
-        const { subjectId, version, target } = opened;
+      // An event needing a key is left as it was; it opens once the key is in hand.
+      let needed = this.#openWith(event, keys, aad);
+      while (needed !== undefined) {
+        const { subjectId, version, target } = needed;
         keys.set(subjectId, version, await this.#readKey(subjectId, version, target));
-        opened = this.#openWith(event, keys, aad);
+        needed = this.#openWith(event, keys, aad);
       }
-      if (opened === event && result === undefined) continue;
-      result ??= events.slice(0, i);
-      result.push(opened);
     }
-    return result ?? events;
+    return events;
   }
 
   /** Encrypts a whole JSON value (a snapshot's state) under `subjectId`'s current key. */
@@ -238,10 +238,10 @@ export class Encryption {
     return this.toString();
   }
 
-  /** The event opened with the keys in `keys`, or which key it still needs. */
-  #openWith(event: RecordedEvent, keys: PageKeys, aad: EventAadBytes): RecordedEvent | KeyNeeded {
+  /** Opens `event` in place with the keys in `keys`; or, changing nothing, says which key it still needs. */
+  #openWith(event: RecordedEvent, keys: PageKeys, aad: EventAadBytes): KeyNeeded | undefined {
     const fields = this.#options.fieldsOf(event.type);
-    if (fields === undefined) return event;
+    if (fields === undefined) return undefined;
     const data = event.data;
     if (isPlainObject(data) && Object.hasOwn(data, ENVELOPE_MARK))
       return this.#openSealed(event, data, keys, aad);
@@ -254,7 +254,7 @@ export class Encryption {
     data: Record<string, unknown>,
     keys: PageKeys,
     aad: EventAadBytes,
-  ): RecordedEvent | KeyNeeded {
+  ): KeyNeeded | undefined {
     const envelope = readEventEnvelope(data[ENVELOPE_MARK]);
     if (typeof envelope === 'string') throw new IntegrityError(this.#target(event, ENVELOPE_MARK), envelope);
     const subjectId = this.#options.subjectOf(event);
@@ -278,26 +278,28 @@ export class Encryption {
         );
       }
     }
-    const restored = restoreFields(data, envelope.paths, values);
-    if (restored === undefined) {
+    if (!openFieldsInPlace(data, envelope.paths, values)) {
       throw new IntegrityError(
         this.#sealedTarget(event, envelope.paths),
         'a field path crosses a value that is not an object',
       );
     }
-    return { ...event, data: restored };
+    return undefined;
   }
 
-  /** Envelope version 1, as written before 0.2: one envelope per field, in the field's place. */
+  /**
+   * Envelope version 1, as written before 0.2: one envelope per field, in the field's place. Every
+   * field's key is found before any field is written, so an event that needs a key is unchanged.
+   */
   #openFieldEnvelopes(
     event: RecordedEvent,
     fields: readonly FieldPath[],
     keys: PageKeys,
-  ): RecordedEvent | KeyNeeded {
+  ): KeyNeeded | undefined {
     const found = envelopesOf(event, fields);
-    if (found.length === 0) return event;
+    if (found.length === 0) return undefined;
     const subjectId = this.#options.subjectOf(event);
-    let data = event.data;
+    const opening = [];
     for (const { keys: fieldKeys, path, value } of found) {
       const target = this.#target(event, path);
       const envelope = readEnvelope(value);
@@ -306,13 +308,17 @@ export class Encryption {
       if (key === undefined) return new KeyNeeded(subjectId, envelope.keyVersion, target);
       const match = keyMatch(key, envelope, subjectId);
       if (match === 'foreign') throw new IntegrityError(target, FOREIGN_SUBJECT);
-      const plain =
-        match === 'forgotten' || key === null
-          ? JSON.parse(this.#options.redactedJson)
-          : this.#openField(key, envelope.sealed, subjectId, event, path, target);
-      data = withValueAt(data, fieldKeys, plain);
+      opening.push({ fieldKeys, path, target, sealed: envelope.sealed, key: match === 'same' ? key : null });
     }
-    return { ...event, data };
+    for (const { fieldKeys, path, target, sealed, key } of opening) {
+      const plain =
+        key === null
+          ? JSON.parse(this.#options.redactedJson)
+          : this.#openField(key, sealed, subjectId, event, path, target);
+      // The path exists: `envelopesOf` found an envelope there.
+      setValueAt(event.data as Record<string, unknown>, fieldKeys, plain);
+    }
+    return undefined;
   }
 
   /** The key from this read's keys, or else from the cache; `undefined` when neither has it. */

@@ -87,19 +87,25 @@ export function readEventEnvelope(value: unknown): OpenableEventEnvelope | strin
   return { keyId: kid, keyVersion: kv as number, subject: sub, paths, packed: ct };
 }
 
-/** A copy of stored `data` without its envelope and with `values` at `paths`; `undefined` if one cannot go there. */
-export function restoreFields(
+/**
+ * Opens `data`, a read's stored event data, in place: its envelope taken out and `values` written
+ * at `paths`, after the fields left in the clear, as they were appended. In place because what a
+ * read returns belongs to its caller (core's `EventStore` contract); a copy of each event's data
+ * was most of what opening a page of events cost beyond the decryption itself. False when a path
+ * crosses a value that is not an object: `data` is then half-opened, and the read must fail.
+ */
+export function openFieldsInPlace(
   data: Record<string, unknown>,
   paths: readonly string[],
   values: readonly unknown[],
-): Record<string, unknown> | undefined {
-  // Built key by key: a rest pattern that leaves the envelope out copies through a slow runtime path.
-  const restored: Record<string, unknown> = {};
-  for (const key of Object.keys(data)) if (key !== ENVELOPE_MARK) defineValue(restored, key, data[key]);
+): boolean {
+  // Stored last on seal: where the store keeps key order (JSON text), deleting the last property only
+  // steps back the object's shape. (jsonb and MySQL's JSON order keys their own way.)
+  delete data[ENVELOPE_MARK];
   for (let i = 0; i < paths.length; i++) {
     const path = paths[i]!;
-    if (!path.includes('.')) defineValue(restored, path, values[i]);
-    else if (!setValueAt(restored, path.split('.'), values[i])) return undefined;
+    if (!path.includes('.')) defineValue(data, path, values[i]);
+    else if (!setValueAt(data, path.split('.'), values[i])) return false;
   }
-  return restored;
+  return true;
 }

@@ -31,24 +31,6 @@ export function valueAt(data: unknown, keys: readonly string[]): unknown {
 }
 
 /**
- * A copy of `data` with `value` at `keys`; only the objects along the path are copied, so the
- * caller's data is never changed. The path must exist (`valueAt` found it).
- */
-export function withValueAt(data: unknown, keys: readonly string[], value: unknown): unknown {
-  const [key, ...rest] = keys as [string, ...string[]];
-  const object = data as Record<string, unknown>;
-  const copy: Record<string, unknown> = { ...object };
-  // A `__proto__` key is an own property of JSON data: define it, never assign it.
-  Object.defineProperty(copy, key, {
-    value: rest.length === 0 ? value : withValueAt(object[key], rest, value),
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-  return copy;
-}
-
-/**
  * A copy of `data` without the properties at `paths` (lists of keys; those it does not have are
  * skipped). Only the objects along the paths are copied, and each is built key by key: deleting
  * from a copy turned it into a slow dictionary object that every later step paid for.
@@ -82,9 +64,10 @@ export function withoutValuesAt(
 }
 
 /**
- * Sets `value` at `keys` in `target`, an object the caller owns: the objects along the path are
- * copied, never changed (they belong to the stored event). False when the path crosses a value
- * that is not an object.
+ * Sets `value` at `keys` in `target`, in place: the objects along the path are changed, and those
+ * missing are made. Only for objects that belong to whoever changes them, such as a read's events
+ * (core's `EventStore` contract). False when the path crosses a value that is not an object; the
+ * objects before that value may have been made already.
  */
 export function setValueAt(
   target: Record<string, unknown>,
@@ -95,11 +78,10 @@ export function setValueAt(
   const last = keys.length - 1;
   for (let i = 0; i < last; i++) {
     const key = keys[i]!;
-    const next = Object.hasOwn(at, key) ? at[key] : {};
+    if (!Object.hasOwn(at, key)) defineValue(at, key, {});
+    const next = at[key];
     if (!isPlainObject(next)) return false;
-    const copy = { ...next };
-    defineValue(at, key, copy);
-    at = copy;
+    at = next;
   }
   defineValue(at, keys[last]!, value);
   return true;

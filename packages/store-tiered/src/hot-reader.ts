@@ -1,4 +1,5 @@
 import type { NormalizedReadStream, RecordedEvent } from '@strata/core';
+import { detachedEvents } from './detached-events.js';
 import { HotHints } from './hot-hints.js';
 import type { HotCopyBounds, HotRead } from './hot-tier.js';
 import { PageTrails } from './page-trails.js';
@@ -114,7 +115,10 @@ export class HotReader {
     const paging = range.direction === 'forward' && range.toVersion === OPEN_END && range.limit !== 0;
     const trail = paging ? trails.before(streamId, range.fromVersion) : [];
     const adjacent = inOrder.length === 0 || inOrder[0]!.version === range.fromVersion;
-    const joined = trail.length > 0 && adjacent ? [...trail, ...inOrder] : inOrder;
+    const caught = reachesStreamEnd(inOrder, range) || isFullForwardPage(inOrder, range);
+    // Kept or promoted after the caller has `inOrder`: copies, never the caller's objects.
+    const own = caught ? detachedEvents(inOrder) : inOrder;
+    const joined = trail.length > 0 && adjacent ? [...trail, ...own] : own;
     if (reachesStreamEnd(inOrder, range)) {
       trails.forget(streamId);
       ctx.background(() => this.promote(streamId, joined, started));
@@ -144,7 +148,7 @@ export class HotReader {
     const trail = this.trails.before(streamId, range.fromVersion);
     if (trail.length === 0) return;
     this.trails.forget(streamId);
-    const joined = [...trail, ...events];
+    const joined = [...trail, ...detachedEvents(events)];
     if (isContiguous(joined)) this.ctx.background(() => this.promote(streamId, joined, verifiedAt));
   }
 
@@ -191,9 +195,10 @@ export class HotReader {
     if (last === undefined || tail[0]!.version !== copy.toVersion + 1 || !isContiguous(tail)) {
       return this.warmAndPromote(streamId, range);
     }
+    const ownTail = detachedEvents(tail);
     ctx.background(async () => {
       const outcome = await ctx.access.run('extend', (hot) =>
-        hot.extend(streamId, copy.toVersion, last.version, tail, ctx.write(started)),
+        hot.extend(streamId, copy.toVersion, last.version, ownTail, ctx.write(started)),
       );
       if (outcome.ok && outcome.value === 'extended') {
         ctx.metrics.promotion(streamId, tail[0]!.version, last.version);

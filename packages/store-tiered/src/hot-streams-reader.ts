@@ -1,4 +1,5 @@
 import type { NormalizedReadStream, RecordedEvent } from '@strata/core';
+import { detachedEvents } from './detached-events.js';
 import type { HotReader } from './hot-reader.js';
 import type { HotCopyBounds } from './hot-tier.js';
 import { OPEN_END, reachesStreamEnd } from './read-range.js';
@@ -65,7 +66,8 @@ export class HotStreamsReader {
         const events = fetched.get(streamId) ?? [];
         served.set(streamId, events);
         if (!skipPromotion.has(streamId) && reachesStreamEnd(events, range)) {
-          ctx.background(() => this.reader.promote(streamId, events, started));
+          const own = detachedEvents(events);
+          ctx.background(() => this.reader.promote(streamId, own, started));
         }
       }
     }

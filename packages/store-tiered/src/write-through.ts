@@ -8,6 +8,7 @@ import {
   StoreClosedError,
   ValidationError,
 } from '@strata/core';
+import { DetachedAppendResult } from './detached-events.js';
 import { HotLooks } from './hot-looks.js';
 import { isContiguous } from './read-range.js';
 import type { TierContext } from './tier-context.js';
@@ -90,7 +91,7 @@ export class WriteThrough {
     if (result.firstVersion > 1) {
       ctx.background(() => this.enqueue(streamId, () => this.update(streamId, result, started)));
     }
-    return result;
+    return new DetachedAppendResult(result);
   }
 
   private enqueue(streamId: string, task: () => Promise<void>): Promise<void> {

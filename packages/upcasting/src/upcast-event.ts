@@ -59,7 +59,8 @@ export function upcastEvent(chain: UpcasterChain, event: RecordedEvent): Recorde
 
 /**
  * The parts `split` makes of `event`, each with the stored event's stream, version, position,
- * metadata and times, and an id of its own derived from the event's id and its index.
+ * metadata and times, and an id of its own derived from the event's id and its index. The split's
+ * payloads must not share objects with each other or with anything kept elsewhere.
  */
 function splitParts(event: RecordedEvent, split: SplitStep, where: string): RecordedEvent[] {
   let payloads: readonly unknown[];
@@ -86,7 +87,20 @@ function splitParts(event: RecordedEvent, split: SplitStep, where: string): Reco
         `the split from schema version ${event.schemaVersion} returned undefined for part ${index} ("${part.type}") of ${where}`,
       );
     }
-    return { ...event, id: splitPartId(event.id, index), type: part.type, schemaVersion: part.version, data };
+    const id = splitPartId(event.id, index);
+    if (index === 0) return { ...event, id, type: part.type, schemaVersion: part.version, data };
+    // Each part belongs to the caller alone (core's read contract): the first takes the stored
+    // event's metadata and times, the others get copies.
+    return {
+      ...event,
+      id,
+      type: part.type,
+      schemaVersion: part.version,
+      data,
+      metadata: JSON.parse(JSON.stringify(event.metadata)),
+      occurredAt: new Date(event.occurredAt.getTime()),
+      recordedAt: new Date(event.recordedAt.getTime()),
+    };
   });
 }
 

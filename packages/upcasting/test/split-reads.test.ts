@@ -29,6 +29,23 @@ describe.each([
   ['MemoryEventStore', () => new MemoryEventStore()],
   ['SqliteEventStore', () => createSqliteEventStore({ database: ':memory:' })],
 ])('split events over %s', (_, create: () => EventStore) => {
+  it('the parts of one stored event share no metadata or time object: each belongs to the caller', async () => {
+    const { store, streamId } = await seeded(create());
+    const read = await store.readStream(streamId);
+    const parts = read.filter((event, i) =>
+      read.some((other, j) => j !== i && other.version === event.version),
+    );
+    expect(parts.length).toBeGreaterThan(1);
+    (parts[0]!.metadata as Record<string, unknown>).changed = true;
+    parts[0]!.occurredAt.setTime(0);
+    parts[0]!.recordedAt.setTime(0);
+    for (const part of parts.slice(1)) {
+      expect(part.metadata).not.toHaveProperty('changed');
+      expect(part.occurredAt.getTime()).not.toBe(0);
+      expect(part.recordedAt.getTime()).not.toBe(0);
+    }
+  });
+
   it('readStream returns the parts in place of the stored event, with its version and position', async () => {
     const { store, streamId, stored } = await seeded(create());
     const read = await store.readStream(streamId);
