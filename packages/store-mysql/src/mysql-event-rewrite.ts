@@ -44,9 +44,9 @@ export class MysqlEventRewrite {
   async runBatch(rewrites: PreparedRewrite[]): Promise<void> {
     if (rewrites.length === 0) return;
     const ordered = [...rewrites].sort(byStreamAndVersion);
-    const { options, db } = this.context;
+    const { options, readCommitted } = this.context;
     await this.context.ready();
-    await runMysqlTransaction(db, options.queryTimeoutMs, async (connection) => {
+    await runMysqlTransaction(readCommitted, options.queryTimeoutMs, async (connection) => {
       const session = transactionSession(connection, options.queryTimeoutMs);
       for (const rewrite of ordered) await this.runOn(session, rewrite);
     });
