@@ -3,13 +3,8 @@
 // SIGKILL between two saves, twice, then restarted to the end. The checkpoint must be where the
 // cadence put it, no event may be lost, and exactly the events after the last save, up to the last
 // one applied, are applied again by the next run. The engine brings its child script and read model.
-import { fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { killableRunnerChild } from './killable-runner-child.js';
 
 /** Events per batch of the child's runner. */
 export const CADENCE_BATCH = 10;
@@ -17,8 +12,6 @@ export const CADENCE_BATCH = 10;
 export const CADENCE_EVENTS = 20;
 /** How long the child's handler waits after each event, so the parent's kill lands in that wait. */
 const HANDLER_DELAY_MS = 80;
-/** Liveness bounds for a loaded 2-core machine; nothing here measures speed. */
-const LIVENESS_MS = 30_000;
 const PROJECTOR = 'cadence-crash';
 const EVENT_TYPE = 'counted';
 const EVENTS = 100;
@@ -32,46 +25,20 @@ const KILLS = [
   { at: 53, saved: 40 },
 ];
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export function describeAtLeastOnceCrash(options) {
   const { childScript, childArgs, store, createReadModel, readModel } = options;
-  // tsx comes from the engine's package, beside its child script.
-  const tsx = pathToFileURL(createRequire(childScript).resolve('tsx')).href;
-  const progressDir = mkdtempSync(join(tmpdir(), 'strata-cadence-'));
-  afterAll(() => rmSync(progressDir, { recursive: true, force: true }));
-
-  /** Runs a child to its exit; with `killAt`, kills it with SIGKILL once its handler has applied that position. */
-  async function runChild(run, killAt) {
-    const progressFile = join(progressDir, `progress-${run}`);
-    const args = childArgs({
+  const runChild = killableRunnerChild({
+    childScript,
+    childArgs,
+    prefix: 'strata-cadence-',
+    runnerArgs: {
       projector: PROJECTOR,
       eventType: EVENT_TYPE,
-      progressFile,
       batchSize: CADENCE_BATCH,
       delayMs: HANDLER_DELAY_MS,
       checkpointEvents: CADENCE_EVENTS,
-    });
-    const child = fork(childScript, args, {
-      execArgv: ['--import', tsx],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    if (killAt !== undefined) {
-      const deadline = Date.now() + LIVENESS_MS;
-      const applied = () =>
-        existsSync(progressFile) && readFileSync(progressFile, 'utf8').split('\n').includes(String(killAt));
-      while (!applied()) {
-        if (Date.now() > deadline) {
-          child.kill('SIGKILL');
-          throw new Error(`the runner process never applied position ${killAt}`);
-        }
-        await sleep(2);
-      }
-      child.kill('SIGKILL');
-    }
-    return exited;
-  }
+    },
+  });
 
   it('an at-least-once runner killed between checkpoint saves applies again only what followed the last save, and loses nothing', async () => {
     await createReadModel();

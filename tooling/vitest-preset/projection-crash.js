@@ -2,24 +2,15 @@
 // store-postgres, store-mysql): a runner process with a slow handler is killed with SIGKILL in the
 // middle of a batch, several times at different points, then restarted to the end; every event
 // must be applied exactly once. The engine brings its child script and its read model.
-import { fork } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { killableRunnerChild } from './killable-runner-child.js';
 
 /** Events per batch of the child's runner. */
 export const CRASH_BATCH = 10;
 /** How long the child's handler waits after each event: the parent's kill lands well inside it. */
 export const CRASH_HANDLER_DELAY_MS = 100;
-/** Liveness bounds for a loaded 2-core machine; nothing here measures speed. */
-const LIVENESS_MS = 30_000;
 const PROJECTOR = 'crash';
 const EVENT_TYPE = 'counted';
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Kill points: (batch after the checkpoint, event within it): the first, a middle and the last. */
 const KILL_POINTS = [
@@ -31,41 +22,17 @@ const KILL_POINTS = [
 
 export function describeExactlyOnceCrash(options) {
   const { childScript, childArgs, store, createReadModel, readModel } = options;
-  // tsx comes from the engine's package, beside its child script.
-  const tsx = pathToFileURL(createRequire(childScript).resolve('tsx')).href;
-  const progressDir = mkdtempSync(join(tmpdir(), 'strata-crash-'));
-  afterAll(() => rmSync(progressDir, { recursive: true, force: true }));
-
-  /** Runs a child to its exit; with `killAt`, kills it with SIGKILL once its handler has applied that position. */
-  async function runChild(run, killAt) {
-    const progressFile = join(progressDir, `progress-${run}`);
-    const args = childArgs({
+  const runChild = killableRunnerChild({
+    childScript,
+    childArgs,
+    prefix: 'strata-crash-',
+    runnerArgs: {
       projector: PROJECTOR,
       eventType: EVENT_TYPE,
-      progressFile,
       batchSize: CRASH_BATCH,
       delayMs: CRASH_HANDLER_DELAY_MS,
-    });
-    const child = fork(childScript, args, {
-      execArgv: ['--import', tsx],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    const exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    if (killAt !== undefined) {
-      const deadline = Date.now() + LIVENESS_MS;
-      const applied = () =>
-        existsSync(progressFile) && readFileSync(progressFile, 'utf8').split('\n').includes(String(killAt));
-      while (!applied()) {
-        if (Date.now() > deadline) {
-          child.kill('SIGKILL');
-          throw new Error(`the runner process never applied position ${killAt}`);
-        }
-        await sleep(2);
-      }
-      child.kill('SIGKILL');
-    }
-    return exited;
-  }
+    },
+  });
 
   it('an exactly-once runner killed with SIGKILL mid-batch, at different points, applies every event once', async () => {
     await createReadModel();
