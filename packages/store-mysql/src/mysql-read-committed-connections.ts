@@ -1,11 +1,5 @@
-import type { MysqlConnection, MysqlPool } from './mysql-driver.js';
-
-/**
- * How long a connection stays out of the pool after its last checkpoint transaction: long enough
- * for a projection runner's next batch (its page is read ahead while the batch commits), short
- * enough that a small pool's readers barely notice.
- */
-const LINGER_MS = 10;
+import type { MysqlConnection } from './mysql-driver.js';
+import { LingeringConnections } from './mysql-lingering-connections.js';
 
 /** The levels `SHOW VARIABLES` reports, as `SET SESSION TRANSACTION ISOLATION LEVEL` takes them. */
 const LEVELS: Readonly<Record<string, string>> = {
@@ -23,75 +17,24 @@ const LEVELS: Readonly<Record<string, string>> = {
  * a one-shot SET TRANSACTION). Only these connections change level: the store's
  * appends on the same pool keep the server's default (REPEATABLE READ), and so does a caller's own
  * use of a pool they passed in. A connection's own level is read when it is taken from the pool
- * and put back before it returns there, `LINGER_MS` after its last transaction or at `close()`.
+ * and put back before it returns there.
  */
-export class ReadCommittedConnections {
-  private idle: MysqlConnection[] = [];
+export class ReadCommittedConnections extends LingeringConnections {
   /** The level to put back, for connections whose session level was changed here. */
-  private readonly restore = new WeakMap<MysqlConnection, string>();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private closed = false;
+  private readonly levels = new WeakMap<MysqlConnection, string>();
 
-  constructor(
-    private readonly pool: MysqlPool,
-    private readonly timeout: number,
-  ) {}
-
-  async acquire(): Promise<MysqlConnection> {
-    const held = this.idle.pop();
-    if (held !== undefined) return held;
-    const connection = await this.pool.getConnection();
-    try {
-      const level = await this.sessionLevel(connection);
-      if (level !== 'READ COMMITTED') {
-        await this.setLevel(connection, 'READ COMMITTED');
-        this.restore.set(connection, level);
-      }
-    } catch (error) {
-      connection.destroy();
-      throw error;
-    }
-    return connection;
+  protected async prepare(connection: MysqlConnection): Promise<void> {
+    const level = await this.sessionLevel(connection);
+    if (level === 'READ COMMITTED') return;
+    await this.setLevel(connection, 'READ COMMITTED');
+    this.levels.set(connection, level);
   }
 
-  /** After COMMIT or ROLLBACK: no transaction is open on it. */
-  keep(connection: MysqlConnection): void {
-    if (this.closed) {
-      void this.giveBack(connection);
-      return;
-    }
-    this.idle.push(connection);
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.releaseAll();
-    }, LINGER_MS);
-  }
-
-  /** Hands the idle connections back to the pool at their own level. */
-  async releaseAll(): Promise<void> {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    const connections = this.idle;
-    this.idle = [];
-    await Promise.all(connections.map((connection) => this.giveBack(connection)));
-  }
-
-  /** Before the store closes: the idle ones go back now, those in a transaction when it ends. */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.releaseAll();
-  }
-
-  private async giveBack(connection: MysqlConnection): Promise<void> {
-    const level = this.restore.get(connection);
-    try {
-      if (level !== undefined) await this.setLevel(connection, level);
-      this.restore.delete(connection);
-      connection.release();
-    } catch {
-      connection.destroy();
-    }
+  protected async restore(connection: MysqlConnection): Promise<void> {
+    const level = this.levels.get(connection);
+    if (level === undefined) return;
+    await this.setLevel(connection, level);
+    this.levels.delete(connection);
   }
 
   /** The session's level; `tx_isolation` (MariaDB) or `transaction_isolation` (MySQL 8, MariaDB 11.1+). */
