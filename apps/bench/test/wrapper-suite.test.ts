@@ -51,18 +51,20 @@ describe('a --quick run of the sqlite target', () => {
     // Every case but the plain store has a cost; the composed one is not judged.
     expect(report.costs).toHaveLength(report.rates.length - WRAPPER_OPERATIONS.length);
     const judged = report.costs.filter(
-      (c) => !['both', 'bare-decryption', 'minimal-decryption'].includes(c.wrapperCase),
+      (c) => !['both', 'bare-decryption', 'minimal-decryption', 'upcasters-by-hand'].includes(c.wrapperCase),
     );
-    // And each encryption read against the cipher floor and against the minimal decrypting read.
+    // And each encryption read against the cipher floor and against the minimal decrypting read, and
+    // each read of events 2 versions old against the upcasters run by hand.
     expect(report.goals).toHaveLength(
-      judged.length + report.cipherFloorRatios.length + report.minimalReadRatios.length,
+      judged.length + report.cipherFloorRatios.length + report.floorReadRatios.length,
     );
-    expect(report.minimalReadRatios.map((r) => r.operation)).toEqual([
-      'readStream-10',
-      'readStream-100',
-      'readAll',
-    ]);
-    for (const ratio of report.minimalReadRatios) expect(ratio.ratio).toBeGreaterThan(0);
+    for (const floored of ['encryption', 'upcasting-2-old']) {
+      expect(report.floorReadRatios.filter((r) => r.wrapperCase === floored).map((r) => r.operation)).toEqual(
+        ['readStream-10', 'readStream-100', 'readAll'],
+      );
+    }
+    expect(report.floorReadRatios).toHaveLength(6);
+    for (const ratio of report.floorReadRatios) expect(ratio.ratio).toBeGreaterThan(0);
     expect(report.misses).toHaveLength(report.goals.filter((g) => !g.pass).length);
 
     const output = printed.join('\n');
@@ -118,6 +120,19 @@ describe('a --quick run of the sqlite target', () => {
     );
     expect(output).toMatch(
       /^ {2}SQLite .*: readAll, withEncryption \(2 fields\): at least 0\.80x of the minimal decrypting read of the same rows: \d+\.\d\dx of the minimal read {2}(PASS|MISS)$/m,
+    );
+    // The 2-versions-old reads: the 25% line still judged, and the floor read beside it.
+    expect(output).toMatch(
+      /SQLite .* readAll +upcasters run by hand +[\d,]+ ±\d+% +\d+\.\d\dx +-?\d+\.\d% +- +-$/m,
+    );
+    expect(output).toMatch(
+      /SQLite .* readAll +withUpcasting, 2 versions old .* <=25% +\d+\.\d\dx \(>=0\.80x\)$/m,
+    );
+    expect(output).toMatch(
+      /^ {2}SQLite .*: readAll, withUpcasting, 2 versions old: costs at most 25\.0% of the plain store's throughput: .* {2}(PASS|MISS)$/m,
+    );
+    expect(output).toMatch(
+      /^ {2}SQLite .*: readAll, withUpcasting, 2 versions old: at least 0\.80x of the upcasters run by hand of the same rows: \d+\.\d\dx of the upcasters by hand {2}(PASS|MISS)$/m,
     );
 
     for (const location of report.runs[0]!.locations) expect(await leftovers(location)).toBe(0);

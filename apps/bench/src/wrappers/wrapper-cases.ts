@@ -16,6 +16,7 @@ import {
 } from './wrapper-events.js';
 import { MinimalDecryption, withMinimalDecryption } from './wrapper-minimal-decryption.js';
 import { assertSameData } from './wrapper-same-data.js';
+import { withUpcastersByHand } from './wrapper-upcasters-by-hand.js';
 
 /**
  * What each case reads or appends through. `upcasting` reads events already current; the two
@@ -24,12 +25,15 @@ import { assertSameData } from './wrapper-same-data.js';
  * inside the read: the floor in place, a yardstick for `encryption`, not a wrapper.
  * `minimal-decryption` reads `encryption`'s own rows through the plain store and opens each event
  * with the least work the stored format allows: the floor a wrapper's read is judged against.
+ * `upcasters-by-hand` reads `upcasting-2-old`'s rows through the plain store and runs the bench's two
+ * upcasters on each event by hand: the floor `withUpcasting`'s read of old events is judged against.
  */
 export const WRAPPER_CASES = [
   'plain',
   'upcasting',
   'upcasting-1-old',
   'upcasting-2-old',
+  'upcasters-by-hand',
   'encryption',
   'bare-decryption',
   'minimal-decryption',
@@ -45,6 +49,7 @@ export const CASE_LABELS: Readonly<Record<WrapperCase, string>> = {
   upcasting: 'withUpcasting, current events',
   'upcasting-1-old': 'withUpcasting, 1 version old',
   'upcasting-2-old': 'withUpcasting, 2 versions old',
+  'upcasters-by-hand': 'upcasters run by hand',
   encryption: 'withEncryption (2 fields)',
   'bare-decryption': 'plain + bare decryption',
   'minimal-decryption': 'minimal decrypting read',
@@ -90,12 +95,28 @@ export function wrapperCaseStores(store: EventStore): Record<WrapperCase, CaseSt
   const both = withUpcasting(withEncryption(store, encryption), chain);
   const minimal = new MinimalDecryption();
   const minimalRead = withMinimalDecryption(store, minimal);
+  const byHand = withUpcastersByHand(store);
   const current = CURRENT_VERSION as StoredVersion;
   return {
     plain: { subject: store, writer: store, seededVersion: current },
     upcasting: { subject: upcasting, writer: upcasting, seededVersion: current },
     'upcasting-1-old': { subject: upcasting, writer: store, seededVersion: 2 },
     'upcasting-2-old': { subject: upcasting, writer: store, seededVersion: 1 },
+    'upcasters-by-hand': {
+      subject: byHand,
+      writer: store,
+      seededVersion: 1,
+      readsRowsOf: 'upcasting-2-old',
+      async prepare(streamIds) {
+        for (const streamId of streamIds) {
+          assertSameData(
+            `upcasters run by hand on ${streamId}`,
+            await upcasting.readStream(streamId),
+            await byHand.readStream(streamId),
+          );
+        }
+      },
+    },
     encryption: { subject: encrypting, writer: encrypting, seededVersion: current },
     'bare-decryption': {
       subject: withBareDecryption(store, new BareDecryption(SEALED_PLAINTEXT, AAD_BYTES)),

@@ -9,19 +9,23 @@ export const ENCRYPTED_FIELDS = ['email', 'phone'] as const;
 /** Schema versions a stored event may have: current, one version old, two versions old. */
 export type StoredVersion = 1 | 2 | 3;
 
+/** Version 1 named the field `full_name`, version 2 renamed it `name`: a rename, as real upcasters do. */
+export const renameFullName = ({ full_name, ...rest }: { full_name: string }) => ({
+  ...rest,
+  name: full_name,
+});
+
+/** Version 3 added `plan`, `basic` for older customers (as for these): a default, as real upcasters do. */
+export const defaultPlan = (data: object) => ({ ...data, plan: 'basic' });
+
 /**
- * Version 1 named the field `full_name`, version 2 renamed it `name`, version 3 added `plan` (`basic` for older customers, as for these).
- * Both steps are what real upcasters do (a rename and a default), so an old event pays for a
- * copy of its payload per step.
+ * The chain from version 1 to 3, the two steps above. Each copies the payload, so an old event pays
+ * for a copy per step; the functions are exported so that a yardstick runs exactly these by hand.
  */
 export function customerUpcasters(): UpcasterChain {
   return defineUpcasters({ [CUSTOMER_EVENT]: CURRENT_VERSION }, [
-    {
-      type: CUSTOMER_EVENT,
-      fromVersion: 1,
-      upcast: ({ full_name, ...rest }: { full_name: string }) => ({ ...rest, name: full_name }),
-    },
-    { type: CUSTOMER_EVENT, fromVersion: 2, upcast: (data: object) => ({ ...data, plan: 'basic' }) },
+    { type: CUSTOMER_EVENT, fromVersion: 1, upcast: renameFullName },
+    { type: CUSTOMER_EVENT, fromVersion: 2, upcast: defaultPlan },
   ]);
 }
 

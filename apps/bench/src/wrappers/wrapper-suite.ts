@@ -14,6 +14,12 @@ import {
 } from './wrapper-cipher-floor.js';
 import { AAD_BYTES, ENCRYPTED_FIELDS, SEALED_PLAINTEXT } from './wrapper-events.js';
 import {
+  FLOOR_READ_GOAL,
+  type FloorReadRatio,
+  floorReadRatios,
+  judgeFloorReadGoals,
+} from './wrapper-floor-read-goal.js';
+import {
   formatWrapperGoal,
   judgeWrapperGoals,
   type WrapperCost,
@@ -21,12 +27,6 @@ import {
   wrapperCosts,
 } from './wrapper-goals.js';
 import { measureWrappers, type WrapperRates } from './wrapper-measure.js';
-import {
-  judgeMinimalReadGoals,
-  MINIMAL_READ_GOAL,
-  type MinimalReadRatio,
-  minimalReadRatios,
-} from './wrapper-minimal-read-goal.js';
 import { WRAPPER_FULL_SCALE, WRAPPER_QUICK_SCALE, type WrapperScale } from './wrapper-scale.js';
 import { formatWrapperTable } from './wrapper-table.js';
 
@@ -42,7 +42,11 @@ const LEGEND = [
   "minimal decrypting read: the plain store's read of withEncryption's own rows, then per event in place",
   'the least the stored format needs: base64 decode, one AES-256-GCM decryption with its IV, tag and AAD,',
   'JSON.parse, the values written back (checked once a run to give the same data as withEncryption).',
-  "vs minimal decrypting read: per round, withEncryption's rate over it, then the median of those.",
+  "upcasters run by hand: the plain store's read of the 2-versions-old rows, then per event in place the",
+  "bench's two upcaster functions and type/version set to current, no checks (checked once a run to give",
+  'the same events as withUpcasting): the least any upcasting of these events must do.',
+  "vs floor read: per round, the case's rate over its floor read's, then the median of those: withEncryption",
+  'over the minimal decrypting read, withUpcasting 2 versions old over the upcasters run by hand.',
 ].join('\n');
 
 export interface WrapperTargetRun {
@@ -60,8 +64,11 @@ export interface WrapperReport {
   cipherBounds: CipherBound[];
   /** Each encryption read's throughput over that bound's: `(plain + floor) / wrapper`. */
   cipherFloorRatios: CipherFloorRatio[];
-  /** Each encryption read's throughput over the minimal decrypting read's, in the same rounds. */
-  minimalReadRatios: MinimalReadRatio[];
+  /**
+   * Each floored read's throughput over its floor read's, in the same rounds: encryption over the
+   * minimal decrypting read, 2-versions-old upcasting over the upcasters run by hand.
+   */
+  floorReadRatios: FloorReadRatio[];
   rates: WrapperRates[];
   costs: WrapperCost[];
   goals: WrapperGoalResult[];
@@ -115,14 +122,14 @@ export async function runWrapperSuite(args: BenchArgs): Promise<WrapperReport> {
   const labels = new Map(runnable.map((b) => [b.name, b.label]));
   const costs = wrapperCosts(rates);
   const floorRatios = cipherFloorRatios(costs, bounds);
-  const minimalRatios = minimalReadRatios(rates);
+  const readFloorRatios = floorReadRatios(rates);
   const goals = [
     ...judgeWrapperGoals(costs, labels),
     ...judgeCipherFloorGoals(floorRatios, labels),
-    ...judgeMinimalReadGoals(minimalRatios, labels),
+    ...judgeFloorReadGoals(readFloorRatios, labels),
   ];
   if (rates.length > 0) {
-    console.log(`\n${formatWrapperTable(rates, costs, labels, minimalRatios)}\n`);
+    console.log(`\n${formatWrapperTable(rates, costs, labels, readFloorRatios)}\n`);
     console.log(LEGEND);
   }
   if (goals.length > 0)
@@ -134,7 +141,7 @@ export async function runWrapperSuite(args: BenchArgs): Promise<WrapperReport> {
     cipherFloor,
     cipherBounds: bounds,
     cipherFloorRatios: floorRatios,
-    minimalReadRatios: minimalRatios,
+    floorReadRatios: readFloorRatios,
     rates,
     costs,
     goals,
@@ -189,8 +196,9 @@ function describe(scale: WrapperScale): string {
       `page${scale.pagesPerRound > 1 ? 's' : ''} of ${scale.pageSize.toLocaleString('en-US')} over the case's own events.`,
     "  Goals (issue 11): each wrapper costs at most 25% of the plain store's throughput; upcasting " +
       'current events at most 5%; encryption reads, where 25% is below the cipher floor, at least ' +
-      `${CIPHER_FLOOR_GOAL.toFixed(2)}x of the floor's bound, and at least ${MINIMAL_READ_GOAL.toFixed(2)}x of the ` +
-      'minimal decrypting read of the same rows.',
+      `${CIPHER_FLOOR_GOAL.toFixed(2)}x of the floor's bound, and at least ${FLOOR_READ_GOAL.toFixed(2)}x of the ` +
+      'minimal decrypting read of the same rows; reads of events 2 versions old at least ' +
+      `${FLOOR_READ_GOAL.toFixed(2)}x of the upcasters run by hand over the same rows (the 25% line stays judged too).`,
     ...(scale.name === 'quick'
       ? ['  --quick: fewer rounds and calls; a smoke test, not a measurement.']
       : []),

@@ -1,15 +1,15 @@
 import { relativeSpread, summarize } from '../median-stats.js';
 import { formatTextTable, type TextColumn } from '../text-table.js';
 import { CASE_LABELS } from './wrapper-cases.js';
+import { FLOOR_READ_GOAL, type FloorReadRatio } from './wrapper-floor-read-goal.js';
 import { WRAPPER_GOALS, type WrapperCost } from './wrapper-goals.js';
 import type { WrapperRates } from './wrapper-measure.js';
-import { MINIMAL_READ_GOAL, type MinimalReadRatio } from './wrapper-minimal-read-goal.js';
 
 interface Row {
   rates: WrapperRates;
   cost: WrapperCost | undefined;
-  /** For `withEncryption`'s reads: its rate over the minimal decrypting read's. */
-  minimal: MinimalReadRatio | undefined;
+  /** For a read judged against a floor read (the minimal decrypting read, the upcasters by hand): its rate over the floor's. */
+  floor: FloorReadRatio | undefined;
   label: string;
 }
 
@@ -43,10 +43,10 @@ const COLUMNS: readonly TextColumn<Row>[] = [
     },
   },
   {
-    header: 'vs minimal decrypting read',
+    header: 'vs floor read',
     align: 'right',
     cell: (r) =>
-      r.minimal === undefined ? '-' : `${r.minimal.ratio.toFixed(2)}x (>=${MINIMAL_READ_GOAL.toFixed(2)}x)`,
+      r.floor === undefined ? '-' : `${r.floor.ratio.toFixed(2)}x (>=${FLOOR_READ_GOAL.toFixed(2)}x)`,
   },
 ];
 
@@ -55,7 +55,7 @@ export function formatWrapperTable(
   rates: readonly WrapperRates[],
   costs: readonly WrapperCost[],
   labels: ReadonlyMap<string, string>,
-  minimal: readonly MinimalReadRatio[] = [],
+  floor: readonly FloorReadRatio[] = [],
 ): string {
   const rows = rates.map((r) => ({
     rates: r,
@@ -63,10 +63,9 @@ export function formatWrapperTable(
     cost: costs.find(
       (c) => c.target === r.target && c.operation === r.operation && c.wrapperCase === r.wrapperCase,
     ),
-    minimal:
-      r.wrapperCase === 'encryption'
-        ? minimal.find((m) => m.target === r.target && m.operation === r.operation)
-        : undefined,
+    floor: floor.find(
+      (f) => f.target === r.target && f.operation === r.operation && f.wrapperCase === r.wrapperCase,
+    ),
   }));
   return formatTextTable(COLUMNS, rows, (r) => `${r.rates.target} ${r.rates.operation}`);
 }
