@@ -53,11 +53,9 @@ describe('a --quick run of the sqlite target', () => {
     const judged = report.costs.filter(
       (c) => !['both', 'bare-decryption', 'minimal-decryption', 'upcasters-by-hand'].includes(c.wrapperCase),
     );
-    // And each encryption read against the cipher floor and against the minimal decrypting read, and
-    // each read of events 2 versions old against the upcasters run by hand.
-    expect(report.goals).toHaveLength(
-      judged.length + report.cipherFloorRatios.length + report.floorReadRatios.length,
-    );
+    // And each encryption read against the minimal decrypting read, and each read of events 2
+    // versions old against the upcasters run by hand (the cipher floor is reported, not judged).
+    expect(report.goals).toHaveLength(judged.length + report.floorReadRatios.length);
     for (const floored of ['encryption', 'upcasting-2-old']) {
       expect(report.floorReadRatios.filter((r) => r.wrapperCase === floored).map((r) => r.operation)).toEqual(
         ['readStream-10', 'readStream-100', 'readAll'],
@@ -109,9 +107,8 @@ describe('a --quick run of the sqlite target', () => {
     expect(output).toMatch(
       /^ {4}withEncryption vs cipher floor: readStream-10 \d+\.\d\dx, readStream-100 \d+\.\d\dx, readAll \d+\.\d\dx$/m,
     );
-    expect(output).toMatch(
-      /^ {2}SQLite .*: readAll, withEncryption \(2 fields\): at least 0\.80x of the cipher floor's bound .*: \d+\.\d\dx of the floor {2}(PASS|MISS)$/m,
-    );
+    // Reported, not judged: no goal line names the cipher floor.
+    expect(output).not.toMatch(/at least 0\.80x of the cipher floor/);
     expect(output).toMatch(
       /SQLite .* readAll +minimal decrypting read +[\d,]+ ±\d+% +\d+\.\d\dx +-?\d+\.\d% +- +-$/m,
     );

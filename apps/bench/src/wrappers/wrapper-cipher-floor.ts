@@ -1,6 +1,6 @@
 import { median } from '../median-stats.js';
 import { BareDecryption } from './wrapper-bare-decryption.js';
-import type { WrapperCost, WrapperGoalResult } from './wrapper-goals.js';
+import type { WrapperCost } from './wrapper-goals.js';
 import type { WrapperOperation, WrapperRates } from './wrapper-measure.js';
 
 /** Opens timed per sample: long enough for the clock, short enough to sample many times. */
@@ -52,13 +52,6 @@ export function cipherBounds(rates: readonly WrapperRates[], floorMicroseconds: 
     });
 }
 
-/**
- * Issue 11's encryption read goal restated against the floor, where 25% is below it: the wrapper's
- * read throughput at least this share of what a plain read plus one bare decryption would give,
- * i.e. its time per event within 1.25x of `plain + floor`.
- */
-export const CIPHER_FLOOR_GOAL = 0.8;
-
 /** An encryption read against its floor: `(plain + floor) / wrapper`, from its `vs plain` and bound. */
 export interface CipherFloorRatio {
   target: string;
@@ -95,17 +88,4 @@ export function cipherFloorRatios(
     });
   }
   return ratios;
-}
-
-/** Each encryption read judged against `CIPHER_FLOOR_GOAL`. */
-export function judgeCipherFloorGoals(
-  ratios: readonly CipherFloorRatio[],
-  labels: ReadonlyMap<string, string>,
-): WrapperGoalResult[] {
-  return ratios.map((r) => ({
-    target: labels.get(r.target) ?? r.target,
-    goal: `${r.operation}, withEncryption (2 fields): at least ${CIPHER_FLOOR_GOAL.toFixed(2)}x of the cipher floor's bound (plain read + one bare decryption)`,
-    measured: `${r.vsFloor.toFixed(2)}x of the floor`,
-    pass: r.vsFloor >= CIPHER_FLOOR_GOAL,
-  }));
 }

@@ -4,12 +4,10 @@ import { probeTargets, selectByKeys } from '../target-registry.js';
 import { WRAPPER_BACKENDS, type WrapperBackend, wrapperBackendKeys } from './wrapper-backends.js';
 import { wrapperCaseStores } from './wrapper-cases.js';
 import {
-  CIPHER_FLOOR_GOAL,
   type CipherBound,
   type CipherFloorRatio,
   cipherBounds,
   cipherFloorRatios,
-  judgeCipherFloorGoals,
   measureCipherFloor,
 } from './wrapper-cipher-floor.js';
 import { AAD_BYTES, ENCRYPTED_FIELDS, SEALED_PLAINTEXT } from './wrapper-events.js';
@@ -123,11 +121,7 @@ export async function runWrapperSuite(args: BenchArgs): Promise<WrapperReport> {
   const costs = wrapperCosts(rates);
   const floorRatios = cipherFloorRatios(costs, bounds);
   const readFloorRatios = floorReadRatios(rates);
-  const goals = [
-    ...judgeWrapperGoals(costs, labels),
-    ...judgeCipherFloorGoals(floorRatios, labels),
-    ...judgeFloorReadGoals(readFloorRatios, labels),
-  ];
+  const goals = [...judgeWrapperGoals(costs, labels), ...judgeFloorReadGoals(readFloorRatios, labels)];
   if (rates.length > 0) {
     console.log(`\n${formatWrapperTable(rates, costs, labels, readFloorRatios)}\n`);
     console.log(LEGEND);
@@ -180,7 +174,9 @@ function formatCipherFloor(
   }
   lines.push(
     `vs cipher floor: withEncryption's rate over the floor's bound, (plain + floor) / wrapper time per event; ` +
-      `the goal is at least ${CIPHER_FLOOR_GOAL.toFixed(2)}x (within ${(1 / CIPHER_FLOOR_GOAL).toFixed(2)}x of a plain read plus one bare decryption). ` +
+      'reported, not judged: a loop of decryptions of the same bytes leaves out what every read of a stored event ' +
+      'must also do (decode its own ciphertext, bind its AAD, parse and write back the values), which the minimal ' +
+      'decrypting read does and is judged against. ' +
       'vs the floor in place: over the "plain + bare decryption" case, the same decryption run inside each read (not judged).',
   );
   return lines.join('\n');
@@ -195,8 +191,8 @@ function describe(scale: WrapperScale): string {
       `${scale.streamReadsPerRound[100]} of a 100-event stream, ${scale.pagesPerRound} readAll ` +
       `page${scale.pagesPerRound > 1 ? 's' : ''} of ${scale.pageSize.toLocaleString('en-US')} over the case's own events.`,
     "  Goals (issue 11): each wrapper costs at most 25% of the plain store's throughput; upcasting " +
-      'current events at most 5%; encryption reads, where 25% is below the cipher floor, at least ' +
-      `${CIPHER_FLOOR_GOAL.toFixed(2)}x of the floor's bound, and at least ${FLOOR_READ_GOAL.toFixed(2)}x of the ` +
+      'current events at most 5%; encryption reads, where 25% is below the floor of the work itself, at least ' +
+      `${FLOOR_READ_GOAL.toFixed(2)}x of the ` +
       'minimal decrypting read of the same rows; reads of events 2 versions old at least ' +
       `${FLOOR_READ_GOAL.toFixed(2)}x of the upcasters run by hand over the same rows (the 25% line stays judged too).`,
     ...(scale.name === 'quick'
