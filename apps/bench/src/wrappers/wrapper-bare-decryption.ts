@@ -1,14 +1,6 @@
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
-import type {
-  AppendOptions,
-  AppendResult,
-  EventStore,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  ReadStreamsOptions,
-  RecordedEvent,
-} from '@strata/core';
+import type { EventStore, RecordedEvent } from '@strata/core';
+import { withReadTransform } from './wrapper-read-transform.js';
 
 const DECIPHER_OPTIONS = { authTagLength: 16 };
 
@@ -61,18 +53,5 @@ export function withBareDecryption(store: EventStore, decryption: BareDecryption
     if (bytes !== decryption.ciphertextBytes * events.length) throw new Error('a decryption came back short');
     return events;
   };
-  return {
-    append: (streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> =>
-      store.append(streamId, events, options),
-    readStream: async (streamId: string, options?: ReadStreamOptions) =>
-      opened(await store.readStream(streamId, options)),
-    readStreams: async (streamIds: string[], options?: ReadStreamsOptions) => {
-      const streams = await store.readStreams(streamIds, options);
-      for (const events of streams.values()) opened(events);
-      return streams;
-    },
-    readAll: async (options?: ReadAllOptions) => opened(await store.readAll(options)),
-    streamVersion: (streamId: string) => store.streamVersion(streamId),
-    close: async () => {},
-  };
+  return withReadTransform(store, opened);
 }

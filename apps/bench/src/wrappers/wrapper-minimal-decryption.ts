@@ -1,16 +1,8 @@
 import { createDecipheriv, type KeyObject } from 'node:crypto';
-import type {
-  AppendOptions,
-  AppendResult,
-  EventStore,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  ReadStreamsOptions,
-  RecordedEvent,
-} from '@strata/core';
+import type { EventStore, RecordedEvent } from '@strata/core';
 import { ENVELOPE_MARK } from '@strata/encryption';
 import { subjectOfCustomer } from './wrapper-events.js';
+import { withReadTransform } from './wrapper-read-transform.js';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -123,18 +115,5 @@ export class MinimalDecryption {
  * decrypting read, what any field-level encryption over a JSON column must do per event at least.
  */
 export function withMinimalDecryption(store: EventStore, decryption: MinimalDecryption): EventStore {
-  return {
-    append: (streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> =>
-      store.append(streamId, events, options),
-    readStream: async (streamId: string, options?: ReadStreamOptions) =>
-      decryption.openInPlace(await store.readStream(streamId, options)),
-    readStreams: async (streamIds: string[], options?: ReadStreamsOptions) => {
-      const streams = await store.readStreams(streamIds, options);
-      for (const events of streams.values()) decryption.openInPlace(events);
-      return streams;
-    },
-    readAll: async (options?: ReadAllOptions) => decryption.openInPlace(await store.readAll(options)),
-    streamVersion: (streamId: string) => store.streamVersion(streamId),
-    close: async () => {},
-  };
+  return withReadTransform(store, (events) => decryption.openInPlace(events));
 }

@@ -1,14 +1,6 @@
-import type {
-  AppendOptions,
-  AppendResult,
-  EventStore,
-  NewEvent,
-  ReadAllOptions,
-  ReadStreamOptions,
-  ReadStreamsOptions,
-  RecordedEvent,
-} from '@strata/core';
+import type { EventStore, RecordedEvent } from '@strata/core';
 import { CURRENT_VERSION, CUSTOMER_EVENT, defaultPlan, renameFullName } from './wrapper-events.js';
+import { withReadTransform } from './wrapper-read-transform.js';
 
 /**
  * The bench's two upcasters run by hand on events stored two versions old, in place (a read hands
@@ -31,18 +23,5 @@ export function upcastInPlace(events: RecordedEvent[]): RecordedEvent[] {
  * old events, what upcasting them costs at least with these upcasters.
  */
 export function withUpcastersByHand(store: EventStore): EventStore {
-  return {
-    append: (streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> =>
-      store.append(streamId, events, options),
-    readStream: async (streamId: string, options?: ReadStreamOptions) =>
-      upcastInPlace(await store.readStream(streamId, options)),
-    readStreams: async (streamIds: string[], options?: ReadStreamsOptions) => {
-      const streams = await store.readStreams(streamIds, options);
-      for (const events of streams.values()) upcastInPlace(events);
-      return streams;
-    },
-    readAll: async (options?: ReadAllOptions) => upcastInPlace(await store.readAll(options)),
-    streamVersion: (streamId: string) => store.streamVersion(streamId),
-    close: async () => {},
-  };
+  return withReadTransform(store, upcastInPlace);
 }
