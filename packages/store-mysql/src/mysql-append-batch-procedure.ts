@@ -1,8 +1,6 @@
 import { checkpointAdvanceBlock } from './mysql-checkpoint-advance-block.js';
 import type { MysqlSchemaContext } from './mysql-migrations.js';
-
-/** The highest position the store hands out (core's `MAX_POSITION`, 2^63 - 1), as SQL text. */
-const MAX_POSITION_SQL = '9223372036854775807';
+import { MAX_POSITION_SQL, procedureTypes } from './mysql-procedure-types.js';
 
 /**
  * One append of several events with an exact expected version (0: a new stream) in one round
@@ -18,8 +16,7 @@ export function appendBatchProcedure(context: MysqlSchemaContext, advancing = fa
   const { tables: t, idCollation, partitionedNow } = context;
   // With `advancing`: \`append_batch_advancing\`, which also moves hooks' checkpoints (migration 10).
   const advance = advancing ? checkpointAdvanceBlock(context) : undefined;
-  const id = `VARCHAR(255) CHARACTER SET utf8mb4 COLLATE ${idCollation}`;
-  const text = `LONGTEXT CHARACTER SET utf8mb4 COLLATE ${idCollation}`;
+  const { id, text } = procedureTypes(idCollation);
   // One row per event: [id, type, data, metadata, schema version, occurred at], in append order.
   const rows = (columns: string) => `JSON_TABLE(p_events, '$[*]' COLUMNS (${columns})) AS j`;
   const allColumns = `n FOR ORDINALITY, event_id ${id} PATH '$[0]', event_type ${id} PATH '$[1]',

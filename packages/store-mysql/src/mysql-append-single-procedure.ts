@@ -1,8 +1,6 @@
 import { checkpointAdvanceBlock } from './mysql-checkpoint-advance-block.js';
 import type { MysqlSchemaContext } from './mysql-migrations.js';
-
-/** The highest position the store hands out (core's `MAX_POSITION`, 2^63 - 1), as SQL text. */
-const MAX_POSITION_SQL = '9223372036854775807';
+import { MAX_POSITION_SQL, procedureTypes } from './mysql-procedure-types.js';
 
 /**
  * A single-event append with an exact expected version, new streams (expected 0) included, in
@@ -20,8 +18,7 @@ export function appendSingleProcedure(context: MysqlSchemaContext, advancing = f
   const { tables: t, idCollation, partitionedNow } = context;
   // With `advancing`: \`append_single_advancing\`, which also moves hooks' checkpoints (migration 10).
   const advance = advancing ? checkpointAdvanceBlock(context) : undefined;
-  const id = `VARCHAR(255) CHARACTER SET utf8mb4 COLLATE ${idCollation}`;
-  const text = `LONGTEXT CHARACTER SET utf8mb4 COLLATE ${idCollation}`;
+  const { id, text } = procedureTypes(idCollation);
   return `CREATE PROCEDURE ${advance === undefined ? t.appendSingle : t.appendSingleAdvancing} (
       IN p_stream_id ${id}, IN p_stream_type ${id}, IN p_expected BIGINT UNSIGNED, IN p_event_id ${id},
       IN p_event_type ${id}, IN p_data ${text}, IN p_metadata ${text}, IN p_schema_version BIGINT UNSIGNED,

@@ -1,4 +1,5 @@
 import type { MysqlSchemaContext } from './mysql-migrations.js';
+import { procedureTypes } from './mysql-procedure-types.js';
 
 /**
  * The pieces the `_advancing` append procedures (migration 10) add to `append_single` and
@@ -27,7 +28,7 @@ export function checkpointAdvanceBlock({
   tables: t,
   idCollation,
 }: MysqlSchemaContext): CheckpointAdvanceBlock {
-  const id = `VARCHAR(255) CHARACTER SET utf8mb4 COLLATE ${idCollation}`;
+  const { id } = procedureTypes(idCollation);
   return {
     parameter: 'IN p_checkpoints LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin',
     declaration: "DECLARE v_advanced TEXT CHARACTER SET ascii DEFAULT '';",

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendBatchProcedure } from './mysql-append-batch-procedure.js';
 import { appendSingleProcedure } from './mysql-append-single-procedure.js';
+import { procedureTypes } from './mysql-procedure-types.js';
 import type { MysqlTableNames } from './mysql-table-names.js';
 
 export interface MysqlSchemaContext {
@@ -240,8 +241,7 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
  * written, (NULL, NULL, actual version) when the expected version did not hold.
  */
 function appendOneProcedure({ tables: t, idCollation, partitionedNow }: MysqlSchemaContext): string {
-  const id = `VARCHAR(255) CHARACTER SET utf8mb4 COLLATE ${idCollation}`;
-  const text = `LONGTEXT CHARACTER SET utf8mb4 COLLATE ${idCollation}`;
+  const { id, text } = procedureTypes(idCollation);
   return `CREATE PROCEDURE ${t.appendOne} (
       IN p_stream_id ${id}, IN p_expected BIGINT UNSIGNED, IN p_event_id ${id}, IN p_event_type ${id},
       IN p_data ${text}, IN p_metadata ${text}, IN p_schema_version BIGINT UNSIGNED,
