@@ -63,6 +63,14 @@ export interface EventStore {
   /** The stream's current version; 0 when it does not exist. */
   streamVersion(streamId: string): Promise<number>;
   /**
+   * Optional. The position of the last event a `readAll` started now can return; `0n` for an empty
+   * log. Every event that commits later lands above it, so a reader that has seen everything it
+   * wants up to here may move on to here: the projection runner reads it before a type-filtered page
+   * and, when the page comes back short, skips the events of other types up to it instead of scanning
+   * them again on every poll (stores without a type index scan them).
+   */
+  lastPosition?(): Promise<bigint>;
+  /**
    * Optional. The storage's identity: a stable random id created once with the storage and kept in
    * it. Every instance over the same storage (another connection, another process, a reopen)
    * reports the same id; another storage reports another. Caches in front of a store (the tiered
