@@ -26,7 +26,10 @@ export interface ReadStreamsOptions {
 export interface ReadAllOptions {
   /** Return events after this position (exclusive); defaults to the start of the log. */
   after?: bigint;
-  /** At most this many events. Page with `iterateAll` to bound memory. */
+  /**
+   * At most this many events. Page with `iterateAll` to bound memory. A page with fewer ends at the
+   * log's head: it holds every event asked for up to the `lastPosition()` read before the call.
+   */
   limit?: number;
   /** Only events of these types. */
   types?: string[];
