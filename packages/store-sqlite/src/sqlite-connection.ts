@@ -9,6 +9,7 @@ import {
   type SqliteStoreOptions,
 } from './sqlite-store-options.js';
 import type { SqliteTableNames } from './sqlite-table-names.js';
+import { ensureTypeIndex, hasTypeIndex } from './sqlite-type-index.js';
 
 /**
  * The database behind an event store and its snapshot and checkpoint stores. It opens,
@@ -22,6 +23,7 @@ export class SqliteConnection<DB extends SqliteDatabase> {
   private db: DB | undefined;
   private ready: DB | undefined;
   private closed = false;
+  private indexed = false;
 
   constructor(options: SqliteStoreOptions<DB>) {
     this.options = normalizeStoreOptions(options);
@@ -40,6 +42,14 @@ export class SqliteConnection<DB extends SqliteDatabase> {
     } catch (error) {
       throw toStoreError(error, this.db);
     }
+  }
+
+  /**
+   * Whether the `(event_type, position)` index existed when the database got ready: type-filtered
+   * statements are shaped for it (one index step per type) or for a scan (one pass over positions).
+   */
+  get typeIndexed(): boolean {
+    return this.indexed;
   }
 
   /** The database if it has been opened (ready or not), for error mapping. */
@@ -69,6 +79,8 @@ export class SqliteConnection<DB extends SqliteDatabase> {
     }
     db.exec(`PRAGMA synchronous = ${synchronous}`);
     if (this.options.migrate) migrate(db, { tablePrefix: tables.prefix });
+    if (this.options.typeIndex) ensureTypeIndex(db, tables);
+    this.indexed = this.options.typeIndex || hasTypeIndex(db, tables);
     return db;
   }
 }

@@ -96,7 +96,10 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase>
     this.checkpoints = new SqliteCheckpointStore(this.connection);
     this.deadLetters = new SqliteDeadLetterStore(this.connection);
     this.keys = new SqliteKeyStore(this.connection);
-    this.preceding = new SqlitePrecedingPosition(this.connection.tables.events);
+    this.preceding = new SqlitePrecedingPosition(
+      this.connection.tables.events,
+      () => this.connection.typeIndexed,
+    );
   }
 
   /**

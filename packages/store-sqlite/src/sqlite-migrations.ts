@@ -173,4 +173,12 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       END;
     `,
   },
+  {
+    version: 7,
+    name: 'opt-in-type-index',
+    // The (event_type, position) index cost a fourth B-tree page per commit (a 1-event append ran at
+    // 0.60x of a minimal store with it, 0.75x without). Type-filtered reads scan positions instead;
+    // `typeIndex: true` builds it again for those who read rare types from far back.
+    sql: (t) => `DROP INDEX IF EXISTS "${t.prefix}events_type_position";`,
+  },
 ];

@@ -64,7 +64,7 @@ describe('migration 6 (lean append path) from the released layout', () => {
     expect(lastHandedOut).toBe(2n ** 53n - 3n + 12n);
     expect(before).toHaveLength(10);
 
-    expect(migrate(raw).applied).toEqual([6]);
+    expect(migrate(raw).applied).toEqual([6, 7]);
     expect(migrate(raw).applied).toEqual([]);
     expect(raw.prepare(EVENT_ROWS).all()).toEqual(before);
     expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'strata_streams'").get()).toBeUndefined();
@@ -118,9 +118,9 @@ describe('migration 6 (lean append path) from the released layout', () => {
     const raw = databases.raw(path);
     migrateTo(raw, 5, 'a_');
     migrateTo(raw, 5, 'b_');
-    expect(migrate(raw, { tablePrefix: 'a_' }).applied).toEqual([6]);
+    expect(migrate(raw, { tablePrefix: 'a_' }).applied).toEqual([6, 7]);
     expect(raw.prepare('SELECT position FROM a_position_floor').pluck().get()).toBe(0);
     expect(raw.prepare("SELECT name FROM sqlite_master WHERE name = 'b_streams'").get()).toBeDefined();
-    expect(migrate(raw, { tablePrefix: 'b_' }).applied).toEqual([6]);
+    expect(migrate(raw, { tablePrefix: 'b_' }).applied).toEqual([6, 7]);
   });
 });

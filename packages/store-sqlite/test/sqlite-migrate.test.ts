@@ -18,7 +18,7 @@ function tables(db: ReturnType<typeof databases.raw>): string[] {
 describe('migrate', () => {
   it('creates the schema once; running it again is a no-op', () => {
     const db = databases.raw(databases.path());
-    expect(migrate(db)).toEqual({ applied: [1, 2, 3, 4, 5, 6] });
+    expect(migrate(db)).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7] });
     expect(migrate(db)).toEqual({ applied: [] });
     expect(tables(db)).toEqual([
       'strata_checkpoints',
@@ -38,16 +38,13 @@ describe('migrate', () => {
       { version: 4, name: 'dead-letters' },
       { version: 5, name: 'data-keys' },
       { version: 6, name: 'lean-append-path' },
+      { version: 7, name: 'opt-in-type-index' },
     ]);
     const indexes = db
       .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
       .pluck()
       .all();
-    expect(indexes).toEqual([
-      'strata_events_id',
-      'strata_events_stream_version',
-      'strata_events_type_position',
-    ]);
+    expect(indexes).toEqual(['strata_events_id', 'strata_events_stream_version']);
   });
 
   it('keeps stores with different prefixes apart in one file', async () => {
@@ -67,8 +64,8 @@ describe('migrate', () => {
       expect(() => migrate(db, { tablePrefix })).toThrow(ValidationError);
       expect(() => createSqliteEventStore({ database: db, tablePrefix })).toThrow(ValidationError);
     }
-    expect(migrate(db, { tablePrefix: `_${'a'.repeat(30)}` }).applied).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(migrate(db, { tablePrefix: 'A1' }).applied).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(migrate(db, { tablePrefix: `_${'a'.repeat(30)}` }).applied).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(migrate(db, { tablePrefix: 'A1' }).applied).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('makes the storage id once per database and prefix: every store over it reports it', async () => {
@@ -95,7 +92,7 @@ describe('migrate', () => {
          VALUES ('e1', 's', 'default', 'a', '{}', '{}', 1, 1, 0, 0);
        INSERT INTO strata_streams (stream_id, stream_type, version) VALUES ('s', 'default', 1);`,
     );
-    expect(migrate(raw).applied).toEqual([2, 3, 4, 5, 6]);
+    expect(migrate(raw).applied).toEqual([2, 3, 4, 5, 6, 7]);
     const upgraded = createSqliteEventStore({ database: path });
     expect(await upgraded.storageId()).toMatch(/^[0-9a-f]{32}$/);
     expect(await upgraded.streamVersion('s')).toBe(1);
@@ -109,7 +106,7 @@ describe('migrate', () => {
     raw
       .prepare('INSERT INTO strata_checkpoints (name, position, updated_at) VALUES (?, ?, 0)')
       .run('orders', 2n ** 60n);
-    expect(migrate(raw).applied).toEqual([3, 4, 5, 6]);
+    expect(migrate(raw).applied).toEqual([3, 4, 5, 6, 7]);
     const upgraded = createSqliteEventStore({ database: path });
     expect(await upgraded.checkpoints.loadCheckpointState('orders')).toEqual({
       position: 2n ** 60n,
@@ -127,7 +124,7 @@ describe('migrate', () => {
     raw.exec(
       `INSERT INTO strata_dead_letters VALUES ('list', 1, 'e', 's', 1, 't', 'Error', 'boom', NULL, 1, 0)`,
     );
-    expect(migrate(raw).applied).toEqual([5, 6]);
+    expect(migrate(raw).applied).toEqual([5, 6, 7]);
     const upgraded = createSqliteEventStore({ database: path });
     expect(await upgraded.deadLetters.countDeadLetters('list')).toBe(1);
     const key = { subjectId: 'user-1', version: 1, keyId: 'k1', masterKeyId: 'm1', wrappedKey: 'AAAA' };
@@ -178,7 +175,7 @@ describe('migrate', () => {
     for (const child of children) child.disconnect();
 
     expect(results.map((result) => result.error)).toEqual(results.map(() => undefined));
-    expect(results.map((result) => result.applied?.length).sort()).toEqual([0, 0, 6]);
+    expect(results.map((result) => result.applied?.length).sort()).toEqual([0, 0, 7]);
     const store = createSqliteEventStore({ database: path });
     const events = await store.readStream('shared');
     expect(events.map((event) => event.version)).toEqual(

@@ -87,6 +87,7 @@ describe('options', () => {
       { database: path, busyTimeoutMs: -1 },
       { database: path, busyTimeoutMs: 1.5 },
       { database: path, migrate: 'yes' },
+      { database: path, typeIndex: 'yes' },
       { database: path, tablePrefix: 'bad prefix' },
     ]) {
       expect(() => createSqliteEventStore(options as never)).toThrow(ValidationError);
