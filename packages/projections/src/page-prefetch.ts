@@ -21,6 +21,11 @@ export class PagePrefetch {
     return ahead !== undefined && ahead.after === after ? ahead.page : this.read(after);
   }
 
+  /** Whether `next(after)` would take the page read ahead rather than read afresh. */
+  holds(after: bigint): boolean {
+    return this.ahead?.after === after;
+  }
+
   /** Starts reading the page after `after`; a failure surfaces only if `next` takes that page. */
   readAhead(after: bigint): void {
     const page = this.read(after);

@@ -148,6 +148,8 @@ export class ProjectionRunner<Tx = void> {
    * `checkpoint` while the at-least-once mode has batches applied but not yet saved.
    */
   private applied: bigint | undefined;
+  /** Past `applied`: the log up to here holds no more events of the projector's types (see `rememberScanned`). */
+  private scanned: bigint | undefined;
   private checkpointLoaded = false;
   private readonly pages: PagePrefetch;
   private eventsProcessed = 0;
@@ -530,16 +532,25 @@ export class ProjectionRunner<Tx = void> {
       this.checkpointLoaded = true;
     }
     const startedAt = Date.now();
-    const page = await this.pages.next(this.applied ?? 0n);
+    const after = this.readAfter();
+    // Read before the page: a short page holds every event of the types up to it.
+    const head = this.pages.holds(after) ? undefined : await this.store.lastPosition?.();
+    const page = head !== undefined && head <= after ? [] : await this.pages.next(after);
+    const end = this.coveredUpTo(after, page, head);
     if (page.length === 0) {
       // The head, after a log that ended on a full page: what the last pages applied is saved now.
+      if (end > after) this.scanned = end;
       await this.saveApplied();
       return { read: 0, more: false };
     }
     // A full page (or more: a wrapper may split events): more may follow, read it while this one is applied.
     if (page.length >= this.batchSize) this.pages.readAhead(page.at(-1)!.position);
     const events = page.filter((event) => this.wanted(event));
-    if (this.transactional !== undefined) return this.stepInTransactions(this.transactional, page, events);
+    if (this.transactional !== undefined) {
+      const result = await this.stepInTransactions(this.transactional, page, events);
+      this.rememberScanned(end);
+      return result;
+    }
     if (this.projector.batched) {
       if (events.length > 0) await this.applyIsolatingPoison(events);
     } else {
@@ -551,6 +562,7 @@ export class ProjectionRunner<Tx = void> {
     }
     this.assertLeaseHeld();
     this.applied = page.at(-1)!.position;
+    this.rememberScanned(end);
     this.eventsProcessed += events.length;
     this.meter.record(events.length);
     // A wrapper may return more than asked for (an upcaster's split parts): only a short page is the end.
@@ -558,6 +570,37 @@ export class ProjectionRunner<Tx = void> {
     const due = this.cadence.applied(page.length, startedAt);
     if (!more || due) await this.saveApplied();
     return { read: page.length, more };
+  }
+
+  /**
+   * Where the next page starts: after what was applied, or after the events of other types that
+   * a short page showed lie beyond it. A type-filtered read on a store without a type index scans
+   * those again on every poll otherwise.
+   */
+  private readAfter(): bigint {
+    const applied = this.applied ?? 0n;
+    return this.scanned !== undefined && this.scanned > applied ? this.scanned : applied;
+  }
+
+  /**
+   * Remembers that the log up to `end` holds no more events of the projector's types. In memory
+   * only: the checkpoint stays at the last event of its types applied, the position a realtime
+   * projector of the same name claims from (so a restart scans the rest once more).
+   */
+  private rememberScanned(end: bigint): void {
+    this.scanned = this.applied !== undefined && end > this.applied ? end : undefined;
+  }
+
+  /**
+   * How far the page read after `after` accounts for the log. A full page: to its last event. A
+   * short one read after `head` was seen: to `head`, since every event of the types up to there
+   * had committed and was read (later commits land above it). A short one with no head (a page read
+   * ahead, a store without `lastPosition`): to its last event, as before.
+   */
+  private coveredUpTo(after: bigint, page: readonly RecordedEvent[], head: bigint | undefined): bigint {
+    const last = page.at(-1)?.position ?? after;
+    if (head === undefined || page.length >= this.batchSize) return last;
+    return head > last ? head : last;
   }
 
   /**
@@ -605,6 +648,7 @@ export class ProjectionRunner<Tx = void> {
   private forgetUnsaved(): void {
     this.pages.clear();
     this.applied = this.checkpoint;
+    this.scanned = undefined;
     this.cadence.reset();
     this.checkpointLoaded = false;
   }
@@ -617,6 +661,7 @@ export class ProjectionRunner<Tx = void> {
   private moveTo(position: bigint | undefined): void {
     this.checkpoint = position;
     this.applied = position;
+    this.scanned = undefined;
     this.cadence.reset();
   }
 
