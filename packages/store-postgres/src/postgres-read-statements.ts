@@ -11,7 +11,10 @@ export interface PostgresReadStatements {
   readStreams: PreparedStatement;
   /** $1 after, $2 limit. Index on position. */
   readAll: PreparedStatement;
-  /** $1 after, $2 limit, $3 types. Index on (event_type, position). */
+  /**
+   * $1 after, $2 limit, $3 types. Without the type index (the default), a forward walk of the
+   * position index that stops at the limit; with it (`typeIndex`), the planner may read it instead.
+   */
   readAllOfTypes: PreparedStatement;
   /** $1 stream. Primary key of the streams table. */
   streamVersion: PreparedStatement;
