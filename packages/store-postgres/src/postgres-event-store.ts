@@ -226,10 +226,11 @@ export class PostgresEventStore implements EventStore, EventRewriter, AppendTran
     this.assertOpen();
     if (limit === 0 || types?.length === 0 || after >= MAX_POSITION) return [];
     const values = [after.toString(), limit ?? null];
-    const query =
-      types === undefined
-        ? this.reads.readAll.query(values)
-        : this.reads.readAllOfTypes.query([...values, types]);
+    const ofTypes =
+      this.options.partitions === undefined
+        ? this.reads.readAllOfTypes
+        : this.reads.readAllOfTypesPartitioned;
+    const query = types === undefined ? this.reads.readAll.query(values) : ofTypes.query([...values, types]);
     const { rows } = await this.connection.query(query);
     return decodeEvents(rows);
   }
