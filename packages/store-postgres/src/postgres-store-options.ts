@@ -40,10 +40,11 @@ export interface PostgresStoreOptions {
   /**
    * Keep an `(event_type, position)` index, so `readAll({ types })` and realtime checkpoint advances
    * visit only events of those types. Off by default: every append then writes one index entry less
-   * (a 1-event append writes one B-tree entry fewer per event, in every partition layout), and a
-   * type-filtered read walks the position index over the positions it covers instead; the projection
-   * runner moves its read position past what it scanned, so it visits each event once. Turn it on when
-   * you run type-filtered reads of rare types from far back. Turning it on builds the index when the
+   * (measured with `EXPLAIN (ANALYZE, WAL)`: an event's insert writes 4 WAL records and 383 bytes
+   * instead of 5 and 471, and its first change to a page after a checkpoint 4 full-page images
+   * instead of 5), and a type-filtered read walks the position index over the positions it covers
+   * instead; the projection runner moves its read position past what it scanned, so it visits each
+   * event once. Turn it on when you run type-filtered reads of rare types from far back. Turning it on builds the index when the
    * store opens (once, with `CREATE INDEX CONCURRENTLY`: appends go on meanwhile, but it takes a while
    * on a large table and the open waits for it); turning it off does not drop an existing index
    * (another process may use it): drop it with
