@@ -2,6 +2,22 @@ import { APPEND_WRITTEN } from './postgres-append-function.js';
 import type { PostgresTableNames } from './postgres-table-names.js';
 
 /**
+ * SQL for the last position of the event types `types` (a `text[]` expression) below `below`, 0 when
+ * none. Each migration that (re)creates the function passes its own, so a released one stays as it was.
+ */
+export type LastOfTypesBelow = (types: string, below: string) => string;
+
+/** Migration 7's lookup: one backward step per type on the `(event_type, position)` index it relied on. */
+export function lastOfTypesBelowByTypeIndex(t: PostgresTableNames): LastOfTypesBelow {
+  return (types, below) => `
+              SELECT COALESCE(max(found.last), 0)
+                FROM unnest(${types}) AS k(type),
+                LATERAL (SELECT e.position AS last FROM ${t.events} AS e
+                          WHERE e.event_type = k.type AND e.position < ${below}
+                          ORDER BY e.position DESC LIMIT 1) AS found`;
+}
+
+/**
  * The append function (migration 1's, called unchanged) followed, in the same call, by the guarded
  * checkpoint moves that append-transaction hooks asked for (`advanceCheckpoint`): a realtime
  * projector's bookkeeping costs no round trip of its own.
@@ -20,7 +36,7 @@ import type { PostgresTableNames } from './postgres-table-names.js';
  * says per checkpoint whether it moved (NULL: not tried). Migration 1's function stays for the
  * appends without such a hook, and for processes of an older version during a rolling upgrade.
  */
-export function appendAdvancingFunctionSql(t: PostgresTableNames): string {
+export function appendAdvancingFunctionSql(t: PostgresTableNames, lastOfTypes: LastOfTypesBelow): string {
   return `
 CREATE OR REPLACE FUNCTION ${t.appendAdvancingFunction}(
   p_stream_ids text[], p_stream_types text[], p_expected bigint[], p_counts integer[], p_check_order integer[],
@@ -64,12 +80,10 @@ BEGIN
         v_last := p_last_typed[(v_i - 1) * v_checkpoints + v_c];
         IF v_last > 0 THEN
           UPDATE ${t.checkpoints} AS c SET position = v_first_positions[v_i] + v_last - 1, updated_at = p_recorded_at
-            WHERE c.name = p_checkpoint_names[v_c] AND c.position = (
-              SELECT COALESCE(max(found.last), 0)
-                FROM unnest(p_checkpoint_types[v_types_from + 1 : v_types_from + p_checkpoint_type_counts[v_c]]) AS k(type),
-                LATERAL (SELECT e.position AS last FROM ${t.events} AS e
-                          WHERE e.event_type = k.type AND e.position < v_first_positions[v_i]
-                          ORDER BY e.position DESC LIMIT 1) AS found);
+            WHERE c.name = p_checkpoint_names[v_c] AND c.position = (${lastOfTypes(
+              'p_checkpoint_types[v_types_from + 1 : v_types_from + p_checkpoint_type_counts[v_c]]',
+              'v_first_positions[v_i]',
+            )});
           v_advanced[v_c] := FOUND;
         END IF;
         v_types_from := v_types_from + p_checkpoint_type_counts[v_c];

@@ -1,5 +1,6 @@
 import { assertName } from '@strata/core';
 import { toStoreError } from './postgres-errors.js';
+import { lastOfTypesBelowSql } from './postgres-last-of-types.js';
 import type { PostgresClient } from './postgres-pool.js';
 import { preparedStatement } from './postgres-statement.js';
 import type { PostgresTableNames } from './postgres-table-names.js';
@@ -7,7 +8,7 @@ import type { PostgresTableNames } from './postgres-table-names.js';
 /**
  * `advanceCheckpointFromPreceding` for append-transaction hooks: the guarded checkpoint save with
  * the preceding position looked up inside it, one round trip where a lookup and a save took two.
- * The lookup is `precedingPositionQuery`'s (one backward index step per type); a racing save holds
+ * The lookup is `precedingPositionQuery`'s (`lastOfTypesBelowSql`); a racing save holds
  * the row, and this UPDATE waits for it and re-checks the row against the same preceding position.
  */
 export function checkpointAdvanceQuery(
@@ -21,10 +22,7 @@ export function checkpointAdvanceQuery(
 ) => Promise<boolean> {
   const advance = preparedStatement(
     `UPDATE ${tables.checkpoints} SET position = $2, updated_at = $3
-      WHERE name = $1 AND position = (
-        SELECT COALESCE(max(last), 0) FROM unnest($5::text[]) AS t(type), LATERAL (
-          SELECT position AS last FROM ${tables.events}
-           WHERE event_type = t.type AND position < $4 ORDER BY position DESC LIMIT 1) AS found)`,
+      WHERE name = $1 AND position = (${lastOfTypesBelowSql(tables, '$5::text[]', '$4::bigint')})`,
   );
   return async (client, name, position, below, types) => {
     assertName(name, 'name');

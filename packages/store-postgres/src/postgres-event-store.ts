@@ -52,6 +52,7 @@ import {
   resolveOptions,
 } from './postgres-store-options.js';
 import { tableNames } from './postgres-table-names.js';
+import { ensureTypeIndex } from './postgres-type-index.js';
 
 /**
  * Group writes in flight at once per store. With one, the next group gathers every append made
@@ -108,30 +109,36 @@ export class PostgresEventStore implements EventStore, EventRewriter, AppendTran
     this.appendNotifier = new PostgresAppendNotifier(connection);
   }
 
-  /** Opens a store; runs `migrate()` first unless `options.migrate` is false. */
+  /**
+   * Opens a store; runs `migrate()` first unless `options.migrate` is false. With `options.typeIndex`,
+   * the open also builds the type index when it is missing (and waits for it).
+   */
   static async open(options: PostgresStoreOptions): Promise<PostgresEventStore> {
     const resolved = resolveOptions(options);
     const tables = tableNames(options.schema, options.tablePrefix);
     const connection = await PostgresConnection.open(options, resolved, tables);
     const store = new PostgresEventStore(connection, resolved);
-    if (resolved.migrate) {
-      try {
-        await store.migrate();
-      } catch (error) {
-        await connection.close();
-        throw error;
-      }
+    try {
+      if (resolved.migrate) await store.migrate();
+      // Asked for explicitly, so made even when another process owns the migrations.
+      else if (resolved.typeIndex) await ensureTypeIndex(connection);
+    } catch (error) {
+      await connection.close();
+      throw error;
     }
     return store;
   }
 
   /**
    * Creates or upgrades the tables (versioned, idempotent, safe to run from several processes at
-   * once). Called on open unless `options.migrate` is false.
+   * once), then, with `options.typeIndex`, makes the type index if it is missing. Called on open
+   * unless `options.migrate` is false.
    */
   async migrate(): Promise<MigrateResult> {
     this.assertOpen();
-    return migrate(this.connection, { partitions: this.options.partitions });
+    const result = await migrate(this.connection, { partitions: this.options.partitions });
+    if (this.options.typeIndex) await ensureTypeIndex(this.connection);
+    return result;
   }
 
   /**
@@ -219,10 +226,11 @@ export class PostgresEventStore implements EventStore, EventRewriter, AppendTran
     this.assertOpen();
     if (limit === 0 || types?.length === 0 || after >= MAX_POSITION) return [];
     const values = [after.toString(), limit ?? null];
-    const query =
-      types === undefined
-        ? this.reads.readAll.query(values)
-        : this.reads.readAllOfTypes.query([...values, types]);
+    const ofTypes =
+      this.options.partitions === undefined
+        ? this.reads.readAllOfTypes
+        : this.reads.readAllOfTypesPartitioned;
+    const query = types === undefined ? this.reads.readAll.query(values) : ofTypes.query([...values, types]);
     const { rows } = await this.connection.query(query);
     return decodeEvents(rows);
   }

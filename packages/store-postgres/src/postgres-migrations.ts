@@ -1,5 +1,9 @@
-import { appendAdvancingFunctionSql } from './postgres-append-advancing-function.js';
+import {
+  appendAdvancingFunctionSql,
+  lastOfTypesBelowByTypeIndex,
+} from './postgres-append-advancing-function.js';
 import { appendFunctionSql } from './postgres-append-function.js';
+import { lastOfTypesBelowSql } from './postgres-last-of-types.js';
 import { positionLockTriggerSql } from './postgres-position-lock.js';
 import type { PostgresTableNames } from './postgres-table-names.js';
 
@@ -123,7 +127,19 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
     name: 'append-advancing',
     // A new function beside the append function, which stays as it is: processes of the previous
     // version keep calling it during a rolling upgrade, and appends without a checkpoint to move too.
-    statements: (t) => [appendAdvancingFunctionSql(t)],
+    statements: (t) => [appendAdvancingFunctionSql(t, lastOfTypesBelowByTypeIndex(t))],
+  },
+  {
+    version: 8,
+    name: 'type-index-opt-in',
+    // The (event_type, position) index cost every append one more index entry; it is now made only
+    // for stores opened with `typeIndex: true` (postgres-type-index.ts). No row is rewritten. The
+    // append-advancing function (same signature) learns the lookup that works without the index.
+    // A partitioned index drops with its partitions' indexes.
+    statements: (t) => [
+      `DROP INDEX IF EXISTS ${t.typeIndex}`,
+      appendAdvancingFunctionSql(t, (types, below) => lastOfTypesBelowSql(t, types, below)),
+    ],
   },
 ];
 

@@ -1,4 +1,5 @@
 import { toStoreError } from './postgres-errors.js';
+import { lastOfTypesBelowSql } from './postgres-last-of-types.js';
 import type { PostgresClient } from './postgres-pool.js';
 import { preparedStatement } from './postgres-statement.js';
 import type { PostgresTableNames } from './postgres-table-names.js';
@@ -15,12 +16,7 @@ export function precedingPositionQuery(
   const any = preparedStatement(
     `SELECT COALESCE(max(position), 0) FROM ${tables.events} WHERE position < $1`,
   );
-  // One backward index step per type on (event_type, position), not a scan of every position below.
-  const ofTypes = preparedStatement(
-    `SELECT COALESCE(max(last), 0) FROM unnest($2::text[]) AS t(type), LATERAL (
-       SELECT position AS last FROM ${tables.events}
-        WHERE event_type = t.type AND position < $1 ORDER BY position DESC LIMIT 1) AS found`,
-  );
+  const ofTypes = preparedStatement(`SELECT ${lastOfTypesBelowSql(tables, '$2::text[]', '$1::bigint')}`);
   return async (client, position, types) => {
     const query =
       types === undefined

@@ -37,6 +37,21 @@ export interface PostgresStoreOptions {
    * storage hear nothing (readers fall back on polling).
    */
   notifyAppends?: boolean;
+  /**
+   * Keep an `(event_type, position)` index, so `readAll({ types })` and realtime checkpoint advances
+   * visit only events of those types. Off by default: every append then writes one index entry less
+   * (measured with `EXPLAIN (ANALYZE, WAL)`: an event's insert writes 4 WAL records and 383 bytes
+   * instead of 5 and 471, and its first change to a page after a checkpoint 4 full-page images
+   * instead of 5), and a type-filtered read walks the position index over the positions it covers
+   * instead; the projection runner moves its read position past what it scanned, so it visits each
+   * event once. Turn it on when you run type-filtered reads of rare types from far back. Turning it on builds the index when the
+   * store opens (once, with `CREATE INDEX CONCURRENTLY`: appends go on meanwhile, but it takes a while
+   * on a large table and the open waits for it); turning it off does not drop an existing index
+   * (another process may use it): drop it with
+   * `DROP INDEX CONCURRENTLY "<schema>"."<tablePrefix>events_type_position"` (without `CONCURRENTLY`
+   * on a partitioned table).
+   */
+  typeIndex?: boolean;
 }
 
 export interface ResolvedPostgresOptions {
@@ -47,6 +62,7 @@ export interface ResolvedPostgresOptions {
   partitions: number | undefined;
   migrate: boolean;
   notifyAppends: boolean;
+  typeIndex: boolean;
 }
 
 export const MAX_PARTITIONS = 1024;
@@ -69,6 +85,9 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedPostgresO
   if (options.notifyAppends !== undefined && typeof options.notifyAppends !== 'boolean') {
     throw new ValidationError('options.notifyAppends', 'must be a boolean');
   }
+  if (options.typeIndex !== undefined && typeof options.typeIndex !== 'boolean') {
+    throw new ValidationError('options.typeIndex', 'must be a boolean');
+  }
   return {
     statementTimeout: integer(options.statementTimeout, 'options.statementTimeout', 30_000, 0),
     connectionTimeout: integer(options.connectionTimeout, 'options.connectionTimeout', 10_000, 1),
@@ -80,6 +99,7 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedPostgresO
         : integer(options.partitions, 'options.partitions', 0, 1, MAX_PARTITIONS),
     migrate: options.migrate ?? true,
     notifyAppends: options.notifyAppends ?? true,
+    typeIndex: options.typeIndex ?? false,
   };
 }
 

@@ -34,12 +34,18 @@ export interface PostgresTableNames {
   appendChannel: string;
   /** `<schema>.<prefix>`: starts every append notice's payload, so a listener can check it is its own. */
   storageScope: string;
+  /** The optional `(event_type, position)` index (option `typeIndex`), quoted and qualified. */
+  typeIndex: string;
+  /** The same as a string literal, for `to_regclass(...)` inside SQL. */
+  typeIndexLiteral: string;
   /** Unquoted names, for catalog look-ups. */
-  raw: { events: string; migrations: string };
+  raw: { events: string; migrations: string; typeIndex: string };
   /** Key of the transaction-scoped advisory lock under which positions are handed out. */
   positionLockKey: bigint;
   /** Key of the session advisory lock that serializes `migrate()`. */
   migrationLockKey: bigint;
+  /** Key of the session advisory lock held while the type index is built. */
+  typeIndexLockKey: bigint;
   /** Key of the session advisory lock that is the lease of this name. */
   leaseLockKey(name: string): bigint;
   /** Quoted name of an index or partition: `"<prefix><suffix>"`, unqualified (for CREATE INDEX). */
@@ -81,9 +87,17 @@ export function tableNames(
     appendAdvancingFunction: qualified('append_advancing'),
     appendChannel: `strata_appends_${BigInt.asUintN(64, lockKey(`strata:appends:${scope}`)).toString(16)}`,
     storageScope: scope,
-    raw: { events: `${tablePrefix}events`, migrations: `${tablePrefix}migrations` },
+    typeIndex: qualified('events_type_position'),
+    // Validated identifiers hold no quote, so this literal needs no escaping either.
+    typeIndexLiteral: `'${qualified('events_type_position')}'`,
+    raw: {
+      events: `${tablePrefix}events`,
+      migrations: `${tablePrefix}migrations`,
+      typeIndex: `${tablePrefix}events_type_position`,
+    },
     positionLockKey: lockKey(`strata:position:${scope}`),
     migrationLockKey: lockKey(`strata:migrate:${scope}`),
+    typeIndexLockKey: lockKey(`strata:type-index:${scope}`),
     // Two names whose keys collide only exclude each other; fences stay per name.
     leaseLockKey: (name) => lockKey(`strata:lease:${scope}:${name}`),
     local,

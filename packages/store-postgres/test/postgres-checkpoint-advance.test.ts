@@ -7,18 +7,24 @@ import {
   randomSchema,
 } from './support/postgres-test-env.js';
 
-describePostgres('advanceCheckpointFromPreceding in an append transaction on PostgreSQL', () => {
-  describeCheckpointAdvance(async () => {
-    const schema = randomSchema();
-    const store = await openStore(schema);
-    return {
-      store,
-      close: async () => {
-        await store.close();
-        const admin = adminPool();
-        await dropSchema(admin, schema);
-        await admin.end();
-      },
-    };
-  });
-});
+// Without the type index the lookup walks the position index back; with it, one step per type.
+for (const typeIndex of [false, true]) {
+  describePostgres(
+    `advanceCheckpointFromPreceding in an append transaction on PostgreSQL (typeIndex: ${typeIndex})`,
+    () => {
+      describeCheckpointAdvance(async () => {
+        const schema = randomSchema();
+        const store = await openStore(schema, { typeIndex });
+        return {
+          store,
+          close: async () => {
+            await store.close();
+            const admin = adminPool();
+            await dropSchema(admin, schema);
+            await admin.end();
+          },
+        };
+      });
+    },
+  );
+}

@@ -1,6 +1,8 @@
 import { StoreUnavailableError, ValidationError } from '@strata/core';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { POSTGRES_MIGRATIONS } from '../src/postgres-migrations.js';
+import { tableNames } from '../src/postgres-table-names.js';
 import {
   adminPool,
   describePostgres,
@@ -34,7 +36,7 @@ describePostgres('migrate()', () => {
     );
     try {
       const results = await Promise.all(stores.map((store) => store.migrate()));
-      expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [1, 2, 3, 4, 5, 6, 7]]);
+      expect(results.map((r) => r.applied).sort()).toEqual([[], [], [], [1, 2, 3, 4, 5, 6, 7, 8]]);
       const { rows } = await admin.query(
         `SELECT version FROM "${schema}".strata_migrations ORDER BY version`,
       );
@@ -46,6 +48,7 @@ describePostgres('migrate()', () => {
         { version: 5 },
         { version: 6 },
         { version: 7 },
+        { version: 8 },
       ]);
       const ids = await Promise.all(stores.map((store) => store.storageId()));
       expect(new Set(ids).size).toBe(1);
@@ -76,7 +79,7 @@ describePostgres('migrate()', () => {
       expect(rows).toEqual([]);
       const error = await store.append('s', [{ type: 't', data: 1 }]).catch((e: unknown) => e);
       expect(StoreUnavailableError.isInstance(error), String(error)).toBe(true);
-      expect(await store.migrate()).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7] });
+      expect(await store.migrate()).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8] });
       expect(await store.append('s', [{ type: 't', data: 1 }])).toMatchObject({ firstVersion: 1 });
     } finally {
       await store.close();
@@ -118,7 +121,7 @@ describePostgres('migrate()', () => {
     await admin.query(`DELETE FROM "${schema}".strata_migrations WHERE version >= 2`);
     const upgraded = await openStore(schema, { migrate: false });
     try {
-      expect(await upgraded.migrate()).toEqual({ applied: [2, 3, 4, 5, 6, 7] });
+      expect(await upgraded.migrate()).toEqual({ applied: [2, 3, 4, 5, 6, 7, 8] });
       expect(await upgraded.storageId()).toMatch(/^[0-9a-f]{32}$/);
       expect(await upgraded.streamVersion('s')).toBe(1);
     } finally {
@@ -138,7 +141,7 @@ describePostgres('migrate()', () => {
     await admin.query(`DELETE FROM "${schema}".strata_migrations WHERE version >= 3`);
     const upgraded = await openStore(schema, { migrate: false });
     try {
-      expect(await upgraded.migrate()).toEqual({ applied: [3, 4, 5, 6, 7] });
+      expect(await upgraded.migrate()).toEqual({ applied: [3, 4, 5, 6, 7, 8] });
       const { checkpoints } = upgraded;
       expect(await checkpoints.loadCheckpointState('orders')).toEqual({ position: 2n ** 62n, fence: null });
       await checkpoints.saveCheckpoint('orders', 1n, { expectedPosition: 2n ** 62n, fence: 7n });
@@ -166,13 +169,72 @@ describePostgres('migrate()', () => {
     await admin.query(`DELETE FROM "${schema}".strata_migrations WHERE version >= 6`);
     const upgraded = await openStore(schema, { migrate: false });
     try {
-      expect(await upgraded.migrate()).toEqual({ applied: [6, 7] });
+      expect(await upgraded.migrate()).toEqual({ applied: [6, 7, 8] });
       expect(await upgraded.deadLetters.countDeadLetters('list')).toBe(1);
       const key = { subjectId: 'user-1', version: 1, keyId: 'k1', masterKeyId: 'm1', wrappedKey: 'AAAA' };
       expect(await upgraded.keys.createKey(key)).toEqual(key);
     } finally {
       await upgraded.close();
     }
+  });
+
+  for (const partitions of [undefined, 3]) {
+    it(`drops the type index of a schema at the append-advancing layout (7), keeping every event (partitions: ${partitions})`, async () => {
+      const schema = fresh();
+      const old = await openStore(schema, { partitions });
+      const streams = Array.from({ length: 5 }, (_, i) => `s-${i}`);
+      for (const stream of streams) {
+        await old.append(stream, [
+          { type: 'a', data: 1 },
+          { type: 'b', data: 2 },
+        ]);
+      }
+      const before = await old.readAll();
+      await old.close();
+      // Back to what migration 7 left: the index of migration 1, the function as migration 7 made it.
+      const t = tableNames(schema);
+      const layout = { partitions };
+      await admin.query(`CREATE INDEX strata_events_type_position ON ${t.events} (event_type, position)`);
+      for (const text of POSTGRES_MIGRATIONS.find((m) => m.version === 7)!.statements(t, layout)) {
+        await admin.query(text);
+      }
+      await admin.query(`DELETE FROM "${schema}".strata_migrations WHERE version >= 8`);
+      expect(await functionSource(schema)).not.toContain('to_regclass');
+
+      const upgraded = await openStore(schema, { partitions, migrate: false });
+      try {
+        expect(await upgraded.migrate()).toEqual({ applied: [8] });
+        const { rows } = await admin.query(
+          'SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE $2',
+          [schema, '%type_position%'],
+        );
+        expect(rows).toEqual([]);
+        expect(await functionSource(schema)).toContain('to_regclass');
+        expect(await upgraded.readAll()).toEqual(before);
+        expect(await upgraded.readAll({ types: ['b'] })).toEqual(before.filter((e) => e.type === 'b'));
+      } finally {
+        await upgraded.close();
+      }
+    });
+  }
+
+  async function functionSource(schema: string): Promise<string> {
+    const { rows } = await admin.query(
+      `SELECT p.prosrc FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = $1 AND p.proname = 'strata_append_advancing'`,
+      [schema],
+    );
+    return rows[0].prosrc;
+  }
+
+  it('gives a new schema no type index', async () => {
+    const schema = fresh();
+    await (await openStore(schema)).close();
+    const { rows } = await admin.query(
+      `SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = 'strata_events'`,
+      [schema],
+    );
+    expect(rows.map((row) => row.indexdef).filter((def: string) => def.includes('event_type'))).toEqual([]);
   });
 
   it('two prefixes in one schema are independent stores', async () => {

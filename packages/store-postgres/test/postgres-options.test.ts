@@ -54,6 +54,15 @@ describe('options are validated before anything connects', () => {
       await expectInvalid({ connectionString: url, partitions }, 'options.partitions');
     }
   });
+
+  it('refuses a typeIndex that is not a boolean', async () => {
+    for (const typeIndex of ['true', 1, null, {}]) {
+      await expectInvalid(
+        { connectionString: url, typeIndex: typeIndex as unknown as boolean },
+        'options.typeIndex',
+      );
+    }
+  });
 });
 
 describePostgres('pools and names', () => {

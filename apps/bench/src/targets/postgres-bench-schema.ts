@@ -11,8 +11,10 @@ const STORE_EVENT_IDS = 'strata_event_ids';
 
 /**
  * The raw side's table: the store's events table with the same columns, types and indexes
- * (packages/store-postgres/src/postgres-migrations.ts, unpartitioned), and no streams table: the
- * raw append reads the stream's version as max(version) on the (stream_id, version) index.
+ * (packages/store-postgres/src/postgres-migrations.ts, unpartitioned, at the default layout: no
+ * `(event_type, position)` index since migration 8, as the store's `typeIndex` is off by default),
+ * and no streams table: the raw append reads the stream's version as max(version) on the
+ * (stream_id, version) index.
  */
 export function postgresRawSchemaSql(schema: string): string[] {
   const events = `"${schema}".${POSTGRES_RAW_TABLE}`;
@@ -32,7 +34,6 @@ export function postgresRawSchemaSql(schema: string): string[] {
       recorded_at bigint NOT NULL,
       UNIQUE (stream_id, version)
     )`,
-    `CREATE INDEX ON ${events} (event_type, position)`,
   ];
 }
 
