@@ -28,6 +28,7 @@ export class MysqlStoreContext {
   readonly tables: MysqlTableNames;
   readonly options: NormalizedMysqlStoreOptions;
   private opening: Promise<MysqlTableLayout> | undefined;
+  private opened: MysqlTableLayout | undefined;
   private closed = false;
 
   constructor(options: MysqlStoreOptions) {
@@ -60,6 +61,11 @@ export class MysqlStoreContext {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** The layout read at open; undefined until `ready()` has resolved once. */
+  get layout(): MysqlTableLayout | undefined {
+    return this.opened;
   }
 
   /** Opens once (migrating when asked to); a failed open is tried again on the next call. */
@@ -118,6 +124,8 @@ export class MysqlStoreContext {
 
   private async open(): Promise<MysqlTableLayout> {
     if (this.options.migrate) await this.migrate();
-    return readTableLayout(this.db, this.tables, this.options.partitions);
+    const layout = await readTableLayout(this.db, this.tables, this.options.partitions);
+    this.opened = layout;
+    return layout;
   }
 }
