@@ -12,6 +12,7 @@ import {
 } from './mysql-store-options.js';
 import { type MysqlTableLayout, readTableLayout } from './mysql-table-layout.js';
 import type { MysqlTableNames } from './mysql-table-names.js';
+import { ensureTypeIndex } from './mysql-type-index.js';
 
 /**
  * What the event, snapshot and checkpoint stores of one `MysqlEventStore` share: the pool, the
@@ -80,9 +81,10 @@ export class MysqlStoreContext {
 
   async migrate(): Promise<MigrateResult> {
     if (this.closed) throw new StoreClosedError(STORE_NAME);
-    const { tables, partitions } = this.options;
+    const { tables, partitions, typeIndex } = this.options;
     return migrate(this.db, {
       tablePrefix: tables.prefix,
+      typeIndex,
       ...(partitions === undefined ? {} : { partitions }),
     });
   }
@@ -124,7 +126,13 @@ export class MysqlStoreContext {
 
   private async open(): Promise<MysqlTableLayout> {
     if (this.options.migrate) await this.migrate();
-    const layout = await readTableLayout(this.db, this.tables, this.options.partitions);
+    // Read first: over missing tables it fails with the message that says to migrate.
+    let layout = await readTableLayout(this.db, this.tables, this.options.partitions);
+    // `typeIndex: true` is an explicit request, so it is honoured with `migrate: false` too.
+    if (this.options.typeIndex && !layout.typeIndex) {
+      await ensureTypeIndex(this.db, this.tables);
+      layout = { ...layout, typeIndex: true };
+    }
     this.opened = layout;
     return layout;
   }
