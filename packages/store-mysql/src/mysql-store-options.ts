@@ -32,13 +32,14 @@ export interface MysqlStoreOptions {
   /**
    * Keep an `(event_type, position)` index, so `readAll({ types })` and realtime checkpoint
    * advances visit only events of those types. Off by default: every append then writes one index
-   * entry less (measured on MariaDB: see the README), and a type-filtered read walks the primary
-   * key from its position instead, until it has `limit` events of those types; a realtime
-   * checkpoint advance walks back from the append to the checkpoint. Turn it on when you run
-   * type-filtered reads of rare types from far back. Turning it on builds the index on first use
-   * (once; it takes a while on a large table, and the table stays writable meanwhile); turning it
-   * off does not drop an existing index (another process may use it): drop it with
-   * `` DROP INDEX type_position ON `<prefix>events` ``.
+   * entry less (measured on MariaDB 10.11: 4 to 6% less server time per inserted event; end to end
+   * within a loaded machine's noise, see the README), and a type-filtered read walks the primary
+   * key over the positions it covers instead; the projection runner moves its read position past
+   * what it scanned, so it visits each event once. A realtime checkpoint advance walks back from
+   * the append to the first event of its types. Turn it on when you run type-filtered reads of
+   * rare types from far back. Turning it on builds the index on first use (once; it takes a while
+   * on a large table, which stays writable meanwhile); turning it off does not drop an existing
+   * index (another process may use it): drop it with `` DROP INDEX type_position ON `<prefix>events` ``.
    */
   typeIndex?: boolean;
 }
