@@ -13,14 +13,16 @@ import { procedureTypes } from './mysql-procedure-types.js';
  *
  * The test is made from the checkpoint's side, so that it costs the same with or without the type
  * index (which the procedure cannot know: another process may create or drop it). The checkpoint
- * row is read and X-locked first (the UPDATE below would lock it anyway; nothing else locks a
- * checkpoint and then events, so the order risks no deadlock). Each type's lookup is then a locking
- * read of the last event of that type in [checkpoint, first): it sees the newest rows under
- * REPEATABLE READ, as mysql-preceding-sql.ts explains, and it never walks below the checkpoint. The
- * checkpoint stands at the preceding event exactly when the largest position found is the
- * checkpoint itself, or nothing is found and the checkpoint is 0; once a lookup finds a position
- * above the checkpoint, the others are skipped. With the index, one index step per type; without
- * it, at most the rows between the checkpoint and the append, S-locked until the append commits.
+ * row is read and X-locked first (the UPDATE below would lock it anyway). Taking it before the
+ * event rows risks no deadlock: appends reach this point one at a time (they hold the sequence
+ * row), checkpoint saves lock no event row, and `rewriteEvent` locks no checkpoint. Each type's
+ * lookup is then a locking read of the last event of that type in [checkpoint, first): it sees the
+ * newest rows under REPEATABLE READ, as mysql-preceding-sql.ts explains, and it never walks below
+ * the checkpoint. The checkpoint stands at the preceding event exactly when the largest position
+ * found is the checkpoint itself, or nothing is found and the checkpoint is 0; once a lookup finds
+ * a position above the checkpoint, the others are skipped. With the index, one index step per
+ * type; without it, at most the rows between the checkpoint and the append, S-locked until the
+ * append commits.
  *
  * `p_checkpoints`: `[[name, index, [type, ...]], ...]`, `index` the 1-based index in the append
  * of its last event of those types (the client sends only checkpoints with one). `v_advanced`
