@@ -1,4 +1,5 @@
 import type { MysqlSchemaContext } from './mysql-migrations.js';
+import { precedingFromSql } from './mysql-preceding-sql.js';
 import { procedureTypes } from './mysql-procedure-types.js';
 
 /**
@@ -63,9 +64,8 @@ export function checkpointAdvanceBlock({
             SET v_preceding = 0, v_k = 0;
             WHILE v_floor IS NOT NULL AND v_preceding <= v_floor AND v_k < JSON_LENGTH(v_types) DO
               SET v_event_type = JSON_VALUE(v_types, CONCAT('$[', v_k, ']'));
-              SET v_preceding = GREATEST(v_preceding, COALESCE((SELECT position FROM ${t.events}
-                WHERE event_type = v_event_type AND position < v_first AND position >= v_floor
-                ORDER BY position DESC LIMIT 1 LOCK IN SHARE MODE), 0)), v_k = v_k + 1;
+              SET v_preceding = GREATEST(v_preceding,
+                COALESCE((${precedingFromSql(t.events, 'v_event_type', 'v_first', 'v_floor')}), 0)), v_k = v_k + 1;
             END WHILE;
             IF v_floor = v_preceding THEN
               UPDATE ${t.checkpoints} SET position = v_first + v_index - 1, updated_at = p_recorded_at

@@ -30,3 +30,13 @@ export function precedingOfTypesSql(events: string, typeCount: number): string {
     WHERE event_type IN (${placeholders(typeCount)}) AND position < CAST(? AS UNSIGNED)
     ORDER BY position DESC LIMIT 1 LOCK IN SHARE MODE`;
 }
+
+/**
+ * The advancing procedures' lookup (mysql-checkpoint-advance-block.ts): the last event of `type`
+ * in [`floor`, `below`), each argument an SQL expression. At most one row: the position.
+ */
+export function precedingFromSql(events: string, type: string, below: string, floor: string): string {
+  return `SELECT position FROM ${events}
+    WHERE event_type = ${type} AND position < ${below} AND position >= ${floor}
+    ORDER BY position DESC LIMIT 1 LOCK IN SHARE MODE`;
+}
