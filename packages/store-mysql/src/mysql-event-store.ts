@@ -114,8 +114,14 @@ export class MysqlEventStore implements EventStore, EventRewriter, AppendTransac
   ): () => void {
     if (typeof hook !== 'function') throw new ValidationError('hook', 'must be a function');
     const request = normalizeAppendHookOptions(options);
-    const preceding = precedingPositionQuery(this.context.tables.events, this.context.options.queryTimeoutMs);
-    const advance = checkpointAdvanceQuery(this.context.tables, this.context.options.queryTimeoutMs);
+    // Hooks run inside appends, so after the store opened: the layout is known by then.
+    const indexed = () => this.context.layout?.typeIndex ?? false;
+    const preceding = precedingPositionQuery(
+      this.context.tables.events,
+      this.context.options.queryTimeoutMs,
+      indexed,
+    );
+    const advance = checkpointAdvanceQuery(this.context.tables, this.context.options.queryTimeoutMs, indexed);
     return this.register({
       run: (connection, events, checkpointAdvanced) =>
         hook({
@@ -189,14 +195,14 @@ export class MysqlEventStore implements EventStore, EventRewriter, AppendTransac
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     const { after, limit, types } = normalizeReadAll(options);
-    await this.context.ready();
+    const layout = await this.context.ready();
     if (limit === 0 || types?.length === 0 || after >= MAX_POSITION) return [];
     const from = after.toString();
     let rows: unknown[][];
     if (types === undefined) {
       const values: MysqlValue[] = limit === undefined ? [from] : [from, String(limit)];
       rows = await this.context.select(this.readSql.readAll(limit !== undefined), values);
-    } else if (limit !== undefined && types.length <= MAX_MERGED_TYPES) {
+    } else if (layout.typeIndex && limit !== undefined && types.length <= MAX_MERGED_TYPES) {
       const values: MysqlValue[] = types.flatMap((type) => [type, from, String(limit)]);
       if (types.length > 1) values.push(String(limit));
       rows = await this.context.select(this.readSql.readAllOfTypesLimited(types.length), values);

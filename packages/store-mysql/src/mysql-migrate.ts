@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { StoreUnavailableError } from '@strata/core';
+import { StoreUnavailableError, ValidationError } from '@strata/core';
 import type { MysqlConnection, MysqlPool, MysqlQueryable } from './mysql-driver.js';
 import { isServerError, STORE_NAME, toStoreError } from './mysql-errors.js';
 import { LATEST_MIGRATION, MYSQL_MIGRATIONS } from './mysql-migrations.js';
@@ -7,6 +7,7 @@ import { detectServer } from './mysql-server-flavor.js';
 import { MAX_PARTITIONS } from './mysql-store-options.js';
 import { assertPartitions, readPartitionCount } from './mysql-table-layout.js';
 import { type MysqlTableNames, tableNames } from './mysql-table-names.js';
+import { ensureTypeIndex } from './mysql-type-index.js';
 
 export interface MigrateOptions {
   /** Defaults to `'strata_'`. */
@@ -15,6 +16,11 @@ export interface MigrateOptions {
   partitions?: number;
   /** How long to wait for another process's migration to finish. Defaults to 60 seconds. */
   lockTimeoutSeconds?: number;
+  /**
+   * Keep the `(event_type, position)` index: create it when missing, and keep it where migration
+   * 11 would drop it. As the store's `typeIndex` option; defaults to false.
+   */
+  typeIndex?: boolean;
 }
 
 export interface MigrateResult {
@@ -33,12 +39,17 @@ const ER_NO_SUCH_TABLE = 1146;
 export async function migrate(pool: MysqlPool, options: MigrateOptions = {}): Promise<MigrateResult> {
   const tables = tableNames(options.tablePrefix);
   if (options.partitions !== undefined) assertPartitions(options.partitions, 1, MAX_PARTITIONS);
+  const typeIndex = options.typeIndex ?? false;
+  if (typeof typeIndex !== 'boolean') throw new ValidationError('options.typeIndex', 'must be a boolean');
   const lockTimeout = options.lockTimeoutSeconds ?? 60;
   let connection: MysqlConnection | undefined;
   try {
     connection = await pool.getConnection();
     // A plain read first: when the schema is current, opening a store takes no lock.
-    if ((await appliedVersions(connection, tables)).has(LATEST_MIGRATION)) return { applied: [] };
+    if ((await appliedVersions(connection, tables)).has(LATEST_MIGRATION)) {
+      if (typeIndex) await ensureTypeIndex(connection, tables);
+      return { applied: [] };
+    }
     const lockName = await migrationLockName(connection, tables);
     const [rows] = await connection.execute(
       { sql: 'SELECT GET_LOCK(?, ?)', rowsAsArray: true, timeout: (lockTimeout + 10) * 1000 },
@@ -50,11 +61,15 @@ export async function migrate(pool: MysqlPool, options: MigrateOptions = {}): Pr
         new Error(`another process held the migration lock for more than ${lockTimeout} s`),
       );
     }
+    let result: MigrateResult;
     try {
-      return await applyPending(connection, tables, options.partitions);
+      result = await applyPending(connection, tables, options.partitions, typeIndex);
     } finally {
       await connection.execute({ sql: 'SELECT RELEASE_LOCK(?)' }, [lockName]);
     }
+    // After the lock: a long index build must not hold up other processes' migrations.
+    if (typeIndex) await ensureTypeIndex(connection, tables);
+    return result;
   } catch (error) {
     // A connection that failed mid-way may still hold the lock or a statement: never reuse it.
     connection?.destroy();
@@ -69,6 +84,7 @@ async function applyPending(
   connection: MysqlConnection,
   tables: MysqlTableNames,
   partitions: number | undefined,
+  keepTypeIndex: boolean,
 ): Promise<MigrateResult> {
   const server = await detectServer(connection);
   await connection.query({
@@ -90,14 +106,22 @@ async function applyPending(
       flavor: server.flavor,
       partitions,
       partitionedNow: (await readPartitionCount(connection, tables)) > 0,
+      keepTypeIndex,
     };
     let name = migration.name;
+    try {
+      for (const sql of migration.routines?.(context) ?? []) await connection.query({ sql });
+    } catch (error) {
+      if (!isServerError(error)) throw error;
+      name = `${migration.name} (routines skipped: ${(error as Error).message})`;
+    }
     try {
       for (const sql of migration.statements(context)) await connection.query({ sql });
     } catch (error) {
       if (migration.optional !== true || !isServerError(error)) throw error;
-      name = `${migration.name} (skipped: ${(error as Error).message})`.slice(0, 255);
+      name = `${migration.name} (skipped: ${(error as Error).message})`;
     }
+    name = name.slice(0, 255);
     await connection.execute(
       { sql: `INSERT INTO ${tables.migrations} (version, name, applied_at) VALUES (?, ?, ?)` },
       [migration.version, name, Date.now()],

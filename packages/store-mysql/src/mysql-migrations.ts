@@ -3,6 +3,7 @@ import { appendBatchProcedure } from './mysql-append-batch-procedure.js';
 import { appendSingleProcedure } from './mysql-append-single-procedure.js';
 import { procedureTypes } from './mysql-procedure-types.js';
 import type { MysqlTableNames } from './mysql-table-names.js';
+import { TYPE_INDEX } from './mysql-type-index.js';
 
 export interface MysqlSchemaContext {
   tables: MysqlTableNames;
@@ -14,6 +15,8 @@ export interface MysqlSchemaContext {
   partitions: number | undefined;
   /** Whether the events table exists and is partitioned (read before each migration). */
   partitionedNow: boolean;
+  /** Whether the caller keeps the `(event_type, position)` index (`typeIndex: true`). */
+  keepTypeIndex: boolean;
 }
 
 /** One schema change. Versions only ever grow; a released migration is never edited. */
@@ -30,6 +33,12 @@ export interface MysqlMigration {
    * privilege, a stricter server), the migration is recorded as skipped instead of failing.
    */
   optional?: boolean;
+  /**
+   * Stored procedures to (re)create before `statements`, which the store works without: if the
+   * server refuses them, the refusal is recorded as `optional` would record it, and `statements`
+   * still run.
+   */
+  routines?(context: MysqlSchemaContext): string[];
 }
 
 const TABLE_OPTIONS = (collation: string) => `ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=${collation}`;
@@ -230,6 +239,39 @@ export const MYSQL_MIGRATIONS: readonly MysqlMigration[] = [
         ? [appendSingleProcedure(context, true), appendBatchProcedure(context, true)]
         : []),
     ],
+  },
+  {
+    version: 11,
+    name: 'drop-type-index',
+    // The (event_type, position) index cost every append an index entry for the type-filtered
+    // reads only; they now walk the primary key without it, and the store creates it again for
+    // whoever asks (`typeIndex: true`), so a migration run for such a store keeps it rather than
+    // dropping what it would then rebuild. DROP INDEX removes an InnoDB secondary index in place:
+    // no row is rewritten. The advancing procedures' checkpoint lookups (migration 10) were
+    // `MAX(position)` per type, one index step with the index but a locking scan of every row
+    // below the append without it: they are recreated first with lookups bounded by the
+    // checkpoint (mysql-checkpoint-advance-block.ts), so no moment has the old ones without the index.
+    routines: (context) => [
+      `DROP PROCEDURE IF EXISTS ${context.tables.appendSingleAdvancing}`,
+      `DROP PROCEDURE IF EXISTS ${context.tables.appendBatchAdvancing}`,
+      ...(context.flavor === 'mariadb'
+        ? [appendSingleProcedure(context, true), appendBatchProcedure(context, true)]
+        : []),
+    ],
+    // MySQL 8 has no DROP INDEX IF EXISTS: the statement is built only while the index is there.
+    statements: ({ tables: t, keepTypeIndex }) =>
+      keepTypeIndex
+        ? []
+        : [
+            `SET @strata_drop_type_index = IF(
+              (SELECT COUNT(*) FROM information_schema.statistics WHERE table_schema = DATABASE()
+                AND table_name = '${t.prefix}events' AND index_name = '${TYPE_INDEX}') > 0,
+              'DROP INDEX ${TYPE_INDEX} ON ${t.events}',
+              'DO 0')`,
+            'PREPARE strata_drop_type_index FROM @strata_drop_type_index',
+            'EXECUTE strata_drop_type_index',
+            'DEALLOCATE PREPARE strata_drop_type_index',
+          ],
   },
 ];
 

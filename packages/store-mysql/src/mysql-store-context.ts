@@ -12,6 +12,7 @@ import {
 } from './mysql-store-options.js';
 import { type MysqlTableLayout, readTableLayout } from './mysql-table-layout.js';
 import type { MysqlTableNames } from './mysql-table-names.js';
+import { ensureTypeIndex } from './mysql-type-index.js';
 
 /**
  * What the event, snapshot and checkpoint stores of one `MysqlEventStore` share: the pool, the
@@ -28,6 +29,7 @@ export class MysqlStoreContext {
   readonly tables: MysqlTableNames;
   readonly options: NormalizedMysqlStoreOptions;
   private opening: Promise<MysqlTableLayout> | undefined;
+  private opened: MysqlTableLayout | undefined;
   private closed = false;
 
   constructor(options: MysqlStoreOptions) {
@@ -62,6 +64,11 @@ export class MysqlStoreContext {
     return this.closed;
   }
 
+  /** The layout read at open; undefined until `ready()` has resolved once. */
+  get layout(): MysqlTableLayout | undefined {
+    return this.opened;
+  }
+
   /** Opens once (migrating when asked to); a failed open is tried again on the next call. */
   async ready(): Promise<MysqlTableLayout> {
     if (this.closed) throw new StoreClosedError(STORE_NAME);
@@ -74,9 +81,10 @@ export class MysqlStoreContext {
 
   async migrate(): Promise<MigrateResult> {
     if (this.closed) throw new StoreClosedError(STORE_NAME);
-    const { tables, partitions } = this.options;
+    const { tables, partitions, typeIndex } = this.options;
     return migrate(this.db, {
       tablePrefix: tables.prefix,
+      typeIndex,
       ...(partitions === undefined ? {} : { partitions }),
     });
   }
@@ -118,6 +126,14 @@ export class MysqlStoreContext {
 
   private async open(): Promise<MysqlTableLayout> {
     if (this.options.migrate) await this.migrate();
-    return readTableLayout(this.db, this.tables, this.options.partitions);
+    // Read first: over missing tables it fails with the message that says to migrate.
+    let layout = await readTableLayout(this.db, this.tables, this.options.partitions);
+    // `typeIndex: true` is an explicit request, so it is honoured with `migrate: false` too.
+    if (this.options.typeIndex && !layout.typeIndex) {
+      await ensureTypeIndex(this.db, this.tables);
+      layout = { ...layout, typeIndex: true };
+    }
+    this.opened = layout;
+    return layout;
   }
 }

@@ -29,6 +29,19 @@ export interface MysqlStoreOptions {
   partitions?: number;
   /** Most events one grouped transaction writes (the seed's `batch_size`). Defaults to 1,000. */
   maxBatchEvents?: number;
+  /**
+   * Keep an `(event_type, position)` index, so `readAll({ types })` and realtime checkpoint
+   * advances visit only events of those types. Off by default: every append then writes one index
+   * entry less (measured on MariaDB 10.11: 4 to 6% less server time per inserted event; end to end
+   * within a loaded machine's noise, see the README), and a type-filtered read walks the primary
+   * key over the positions it covers instead; the projection runner moves its read position past
+   * what it scanned, so it visits each event once. A realtime checkpoint advance walks back from
+   * the append to the first event of its types. Turn it on when you run type-filtered reads of
+   * rare types from far back. Turning it on builds the index on first use (once; it takes a while
+   * on a large table, which stays writable meanwhile); turning it off does not drop an existing
+   * index (another process may use it): drop it with `` DROP INDEX type_position ON `<prefix>events` ``.
+   */
+  typeIndex?: boolean;
 }
 
 export interface NormalizedMysqlStoreOptions {
@@ -39,6 +52,7 @@ export interface NormalizedMysqlStoreOptions {
   migrate: boolean;
   partitions: number | undefined;
   maxBatchEvents: number;
+  typeIndex: boolean;
 }
 
 /** The most partitions MySQL allows for one table. */
@@ -61,6 +75,8 @@ export function normalizeStoreOptions(options: MysqlStoreOptions): NormalizedMys
   }
   const migrate = options.migrate ?? true;
   if (typeof migrate !== 'boolean') throw new ValidationError('options.migrate', 'must be a boolean');
+  const typeIndex = options.typeIndex ?? false;
+  if (typeof typeIndex !== 'boolean') throw new ValidationError('options.typeIndex', 'must be a boolean');
   const partitions = options.partitions;
   if (partitions !== undefined) assertInteger(partitions, 'options.partitions', 1, MAX_PARTITIONS);
   return {
@@ -71,6 +87,7 @@ export function normalizeStoreOptions(options: MysqlStoreOptions): NormalizedMys
     migrate,
     partitions,
     maxBatchEvents: assertInteger(options.maxBatchEvents ?? 1000, 'options.maxBatchEvents', 1, 100_000),
+    typeIndex,
   };
 }
 

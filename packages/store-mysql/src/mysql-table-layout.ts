@@ -2,6 +2,7 @@ import { StoreUnavailableError, ValidationError } from '@strata/core';
 import type { MysqlQueryable } from './mysql-driver.js';
 import { STORE_NAME } from './mysql-errors.js';
 import type { MysqlTableNames } from './mysql-table-names.js';
+import { typeIndexCountSql } from './mysql-type-index.js';
 
 /** How the events table was created: it decides where event ids are kept unique. */
 export interface MysqlTableLayout {
@@ -18,6 +19,11 @@ export interface MysqlTableLayout {
   appendBatchAdvancingProcedure: boolean;
   /** The server's `max_allowed_packet`: no statement, so no event, can be larger. */
   maxAllowedPacket: number;
+  /**
+   * Whether the events table has the `(event_type, position)` index when the store opens (made
+   * for `typeIndex: true`, or kept from before migration 11): it decides the type-filtered SQL.
+   */
+  typeIndex: boolean;
 }
 
 export function assertPartitions(value: unknown, min: number, max: number): asserts value is number {
@@ -55,7 +61,8 @@ export async function readTableLayout(
           (SELECT COUNT(*) FROM information_schema.ROUTINES
             WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ? AND ROUTINE_TYPE = 'PROCEDURE'),
           (SELECT COUNT(*) FROM information_schema.ROUTINES
-            WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ? AND ROUTINE_TYPE = 'PROCEDURE')`,
+            WHERE ROUTINE_SCHEMA = DATABASE() AND ROUTINE_NAME = ? AND ROUTINE_TYPE = 'PROCEDURE'),
+          ${typeIndexCountSql()}`,
       rowsAsArray: true,
     },
     [
@@ -66,6 +73,7 @@ export async function readTableLayout(
       `${tables.prefix}append_batch`,
       `${tables.prefix}append_single_advancing`,
       `${tables.prefix}append_batch_advancing`,
+      table,
     ],
   );
   const row = (rows as unknown[][])[0] ?? [];
@@ -91,6 +99,7 @@ export async function readTableLayout(
     appendSingleAdvancingProcedure: Number(row[6] ?? 0) > 0,
     appendBatchAdvancingProcedure: Number(row[7] ?? 0) > 0,
     maxAllowedPacket: Number(row[3]),
+    typeIndex: Number(row[8] ?? 0) > 0,
   };
 }
 

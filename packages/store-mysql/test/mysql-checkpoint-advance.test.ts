@@ -5,20 +5,28 @@ import { dropTables, MYSQL_URL, mysqlReachable, randomPrefix } from './mysql-tes
 
 const reachable = await mysqlReachable();
 
-describe.skipIf(!reachable)(
-  'advanceCheckpointFromPreceding in an append transaction on MySQL/MariaDB',
-  () => {
-    describeCheckpointAdvance(async () => {
-      const prefix = randomPrefix();
-      const store = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix: prefix, poolSize: 2 });
-      await store.migrate();
-      return {
-        store,
-        close: async () => {
-          await store.close();
-          await dropTables(prefix);
-        },
-      };
-    });
-  },
-);
+// Without the type index (the default) and with it: the lookups take other paths.
+for (const typeIndex of [false, true]) {
+  describe.skipIf(!reachable)(
+    `advanceCheckpointFromPreceding in an append transaction on MySQL/MariaDB${typeIndex ? ' (typeIndex: true)' : ''}`,
+    () => {
+      describeCheckpointAdvance(async () => {
+        const prefix = randomPrefix();
+        const store = createMysqlEventStore({
+          connection: MYSQL_URL,
+          tablePrefix: prefix,
+          poolSize: 2,
+          typeIndex,
+        });
+        await store.migrate();
+        return {
+          store,
+          close: async () => {
+            await store.close();
+            await dropTables(prefix);
+          },
+        };
+      });
+    },
+  );
+}

@@ -20,6 +20,8 @@ describe('options are checked before anything is opened', () => {
     ['options.queryTimeoutMs', { queryTimeoutMs: -1 }],
     ['options.maxBatchEvents', { maxBatchEvents: 0 }],
     ['options.migrate', { migrate: 'yes' as unknown as boolean }],
+    ['options.typeIndex', { typeIndex: 'yes' as unknown as boolean }],
+    ['options.typeIndex', { typeIndex: 1 as unknown as boolean }],
   ];
   for (const [path, options] of invalid) {
     it(`${path}: ${JSON.stringify(Object.values(options)[0])}`, () => {

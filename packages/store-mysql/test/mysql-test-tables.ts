@@ -20,7 +20,7 @@ export interface TestTables {
  * One set of tables per test file (a random prefix, migrated before the first test and dropped
  * after the last), so test files and parallel runs never share tables.
  */
-export function useTestTables(options: { partitions?: number } = {}): TestTables {
+export function useTestTables(options: { partitions?: number; typeIndex?: boolean } = {}): TestTables {
   const prefix = randomPrefix();
   let stores: MysqlEventStore[] = [];
   let connections: Connection[] = [];
