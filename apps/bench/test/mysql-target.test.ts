@@ -3,7 +3,7 @@ import type { Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BenchObjectNames } from '../src/bench-object-names.js';
 import { createMysqlTables, dropMysqlTables, seedMysql } from '../src/targets/mysql-bench-schema.js';
-import { MysqlMinimalStore } from '../src/targets/mysql-minimal-store.js';
+import { MysqlMinimalStore, mysqlFloorTable } from '../src/targets/mysql-minimal-store.js';
 import { MysqlRawBaseline, mysqlPool } from '../src/targets/mysql-raw-baseline.js';
 import { MYSQL_URL, mysqlTarget, probeMysql } from '../src/targets/mysql-target.js';
 import { benchEvent } from '../src/workloads/bench-events.js';
@@ -66,7 +66,7 @@ describeWithServer('the mysql target', unreachable, () => {
     expect(JSON.stringify(raw.columns[0])).toMatch(/auto_increment/);
   });
 
-  it('seeds every side with the same events, which the store, the raw baseline and the minimal store read back', async () => {
+  it('seeds every side with the same events, which the store, the raw baseline, the minimal store and the floor read back', async () => {
     const prefix = `${names.next('seed')}_`;
     await createMysqlTables(MYSQL_URL, admin, prefix);
     await seedMysql(admin, prefix, { streamIds: ['s-a', 's-b', "s'c"], eventsPerStream: 4 });
@@ -105,6 +105,25 @@ describeWithServer('the mysql target', unreachable, () => {
       } finally {
         await minimal.close();
       }
+      // So does the floor, with the store's event ids, which its unique index keeps unique.
+      const floor = await MysqlMinimalStore.openFloor(MYSQL_URL, prefix);
+      try {
+        expect(await floor.readStream("s'c")).toBe(4);
+        expect(await floor.readAll(0n, 100)).toEqual({ count: 12, lastPosition: 12n });
+        const [ids] = await admin.query(
+          `SELECT event_id FROM ${mysqlFloorTable(prefix)} ORDER BY position LIMIT 12`,
+        );
+        expect((ids as { event_id: string }[]).map((row) => row.event_id)).toEqual(
+          log.slice(0, 12).map((e) => e.id),
+        );
+        await floor.append('s-floor', [{ ...benchEvent(1), id: 'floor-id-1' }], 0);
+        await expect(floor.append('s-other', [{ ...benchEvent(2), id: 'floor-id-1' }], 0)).rejects.toThrow(
+          /Duplicate entry/,
+        );
+        expect(await floor.readStream('s-floor')).toBe(1);
+      } finally {
+        await floor.close();
+      }
 
       await raw.append('s-new', [benchEvent(1), benchEvent(2)], 0);
       await expect(raw.append('s-new', [benchEvent(3)], 1)).rejects.toThrow('is at 2');
@@ -121,7 +140,7 @@ describeWithServer('the mysql target', unreachable, () => {
     await expectEveryWorkloadRuns(target);
     expect(await tablesOfThisRun()).toEqual(before);
   });
-  it('with partitions, runs every workload on a partitioned store; the raw and minimal tables stay plain', async () => {
+  it('with partitions, runs every workload on a partitioned store; the raw, minimal and floor tables stay plain', async () => {
     // Names of its own, so that only this target's tables are looked at.
     const own = new BenchObjectNames('strata_bench_');
     const prefix = `strata_bench_${own.tag}_`;
@@ -139,13 +158,13 @@ describeWithServer('the mysql target', unreachable, () => {
       );
       for (const row of rows as { name: string; n: number }[])
         seen.push(
-          `${row.name.replace(/^.*_(raw|minimal)_events$/, '$1').replace(/^.*_events$/, 'store')}:${Number(row.n)}`,
+          `${row.name.replace(/^.*_(raw|minimal|floor)_events$/, '$1').replace(/^.*_events$/, 'store')}:${Number(row.n)}`,
         );
     });
     try {
       await expectEveryWorkloadRuns(target);
       // A table without partitions has no partition names: the baselines stay one plain table.
-      expect(new Set(seen)).toEqual(new Set(['store:4', 'raw:0', 'minimal:0']));
+      expect(new Set(seen)).toEqual(new Set(['store:4', 'raw:0', 'minimal:0', 'floor:0']));
     } finally {
       await dropMysqlTables(admin, prefix);
     }

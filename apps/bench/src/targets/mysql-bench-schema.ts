@@ -3,7 +3,12 @@ import { createMysqlEventStore } from '@strata/store-mysql';
 import type { Pool } from 'mysql2/promise';
 import type { SeedPlan } from '../bench-target.js';
 import { benchEvent } from '../workloads/bench-events.js';
-import { mysqlMinimalSchemaSql, mysqlMinimalTable } from './mysql-minimal-store.js';
+import {
+  mysqlFloorSchemaSql,
+  mysqlFloorTable,
+  mysqlMinimalSchemaSql,
+  mysqlMinimalTable,
+} from './mysql-minimal-store.js';
 
 /** The raw side's table, beside the store's tables under the run's prefix. */
 export const MYSQL_RAW_TABLE = 'raw_events';
@@ -41,10 +46,11 @@ export async function createMysqlTables(
   }
   await admin.query(`ALTER TABLE ${raw} MODIFY position BIGINT UNSIGNED NOT NULL AUTO_INCREMENT`);
   await admin.query(mysqlMinimalSchemaSql(prefix));
+  await admin.query(mysqlFloorSchemaSql(prefix));
 }
 
 /**
- * Fills the store's tables, the raw table and the minimal store's table with the same events (`benchEvent(n)`, round-robin
+ * Fills the store's tables, the raw table and the minimal store's and the floor's tables with the same events (`benchEvent(n)`, round-robin
  * over the streams so the global log interleaves them), in multi-row INSERTs. Not timed.
  */
 export async function seedMysql(
@@ -97,7 +103,11 @@ export async function seedMysql(
      SELECT stream_id, stream_type, event_type, data, metadata, version, occurred_at FROM ${events} ORDER BY position`,
   );
   await admin.query(
-    `ANALYZE TABLE ${events}, \`${prefix}streams\`, \`${prefix}${MYSQL_RAW_TABLE}\`, ${mysqlMinimalTable(prefix)}`,
+    `INSERT INTO ${mysqlFloorTable(prefix)} (event_id, stream_id, stream_type, event_type, data, metadata, version, occurred_at)
+     SELECT event_id, stream_id, stream_type, event_type, data, metadata, version, occurred_at FROM ${events} ORDER BY position`,
+  );
+  await admin.query(
+    `ANALYZE TABLE ${events}, \`${prefix}streams\`, \`${prefix}${MYSQL_RAW_TABLE}\`, ${mysqlMinimalTable(prefix)}, ${mysqlFloorTable(prefix)}`,
   );
 }
 

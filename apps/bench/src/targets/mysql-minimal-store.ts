@@ -1,7 +1,8 @@
-import type { NewEvent, RecordedEvent } from '@strata/core';
+import { type NewEvent, type RecordedEvent, uuidv7 } from '@strata/core';
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { BenchSubject, ReadAllPage } from '../bench-target.js';
 import {
+  FLOOR_TABLE,
   MINIMAL_STREAM_TYPE,
   MINIMAL_TABLE,
   minimalConflict,
@@ -35,6 +36,24 @@ export function mysqlMinimalSchemaSql(prefix: string): string {
   ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`;
 }
 
+/** The floor's table under a run's prefix. */
+export const mysqlFloorTable = (prefix: string): string => `\`${prefix}${FLOOR_TABLE}\``;
+
+/**
+ * The floor of issue 12 on MySQL/MariaDB: the minimal table plus a unique event id (UUID v7 text
+ * in a VARCHAR(255), as the store keeps them), the index that idempotent retries and store-wide
+ * id uniqueness need. No store that keeps the contract writes less per event.
+ */
+export function mysqlFloorSchemaSql(prefix: string): string {
+  return mysqlMinimalSchemaSql(prefix)
+    .replace(mysqlMinimalTable(prefix), mysqlFloorTable(prefix))
+    .replace(
+      'stream_id VARCHAR(255) NOT NULL,',
+      'event_id VARCHAR(255) NOT NULL,\n    stream_id VARCHAR(255) NOT NULL,',
+    )
+    .replace('PRIMARY KEY (position),', 'PRIMARY KEY (position),\n    UNIQUE KEY event_id (event_id),');
+}
+
 /**
  * The minimal store with mysql2, a pool of as many connections as the store's: per append `BEGIN`,
  * `SELECT COALESCE(MAX(version), 0)`, one multi-row prepared `INSERT`, `COMMIT`; reads are one
@@ -46,18 +65,22 @@ export class MysqlMinimalStore implements BenchSubject {
   private constructor(
     private readonly pool: Pool,
     prefix: string,
+    private readonly withEventIds: boolean,
   ) {
-    this.table = mysqlMinimalTable(prefix);
+    this.table = withEventIds ? mysqlFloorTable(prefix) : mysqlMinimalTable(prefix);
   }
 
   /** Opens a pool with every connection already established, as the adapter side's is by then. */
   static async open(url: string, prefix: string): Promise<MysqlMinimalStore> {
-    const pool = mysqlPool(url, MYSQL_POOL_SIZE);
-    const connections = await Promise.all(
-      Array.from({ length: MYSQL_POOL_SIZE }, () => pool.getConnection()),
-    );
-    for (const connection of connections) connection.release();
-    return new MysqlMinimalStore(pool, prefix);
+    return new MysqlMinimalStore(await openPool(url), prefix, false);
+  }
+
+  /**
+   * The floor (`mysqlFloorSchemaSql`): the same store writing a UUID v7 id per event into its
+   * unique index. Reads are the minimal store's, on the floor's table.
+   */
+  static async openFloor(url: string, prefix: string): Promise<MysqlMinimalStore> {
+    return new MysqlMinimalStore(await openPool(url), prefix, true);
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
@@ -76,12 +99,14 @@ export class MysqlMinimalStore implements BenchSubject {
       const now = Date.now();
       const values = events.flatMap((event, i) => {
         const { data, metadata } = minimalPayload(event);
-        return [streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata, current + i + 1, now];
+        const row = [streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata, current + i + 1, now];
+        return this.withEventIds ? [event.id ?? uuidv7(), ...row] : row;
       });
-      const tuples = Array<string>(events.length).fill('(?, ?, ?, ?, ?, ?, ?)').join(', ');
+      const columns = 'stream_id, stream_type, event_type, data, metadata, version, occurred_at';
+      const tuple = this.withEventIds ? '(?, ?, ?, ?, ?, ?, ?, ?)' : '(?, ?, ?, ?, ?, ?, ?)';
       await connection.execute(
-        `INSERT INTO ${this.table} (stream_id, stream_type, event_type, data, metadata, version, occurred_at)
-         VALUES ${tuples}`,
+        `INSERT INTO ${this.table} (${this.withEventIds ? `event_id, ${columns}` : columns})
+         VALUES ${Array<string>(events.length).fill(tuple).join(', ')}`,
         values,
       );
       await connection.query('COMMIT');
@@ -144,4 +169,12 @@ function decode(rows: readonly unknown[][]) {
       Number(row[7]),
     ),
   );
+}
+
+/** A pool with every connection already established, as the adapter side's is by then. */
+async function openPool(url: string): Promise<Pool> {
+  const pool = mysqlPool(url, MYSQL_POOL_SIZE);
+  const connections = await Promise.all(Array.from({ length: MYSQL_POOL_SIZE }, () => pool.getConnection()));
+  for (const connection of connections) connection.release();
+  return pool;
 }

@@ -67,6 +67,11 @@ export function mysqlTarget(
         'SELECT COALESCE(MAX(version), 0), one multi-row INSERT, COMMIT',
       targets: SERVER_MINIMAL_TARGETS,
     },
+    floor: {
+      description:
+        'the minimal store plus a unique event id (UUID v7 text, as the store makes them) in table <prefix>floor_events: ' +
+        'the index that idempotent retries and store-wide id uniqueness need',
+    },
     notes: [SERVER_RAW_NOTE, SERVER_SCALE_NOTE],
     scaleFor: scaleForServer,
     probe: () => probeMysql(url),
@@ -89,6 +94,10 @@ export function mysqlTarget(
         async openMinimal() {
           if (prefix === fresh) await createMysqlTables(url, adminPool(), prefix, partitions);
           return MysqlMinimalStore.open(url, prefix);
+        },
+        async openFloor() {
+          if (prefix === fresh) await createMysqlTables(url, adminPool(), prefix, partitions);
+          return MysqlMinimalStore.openFloor(url, prefix);
         },
         async seed(plan) {
           prefix = await seeds.nameFor(plan);
