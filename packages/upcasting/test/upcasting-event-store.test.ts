@@ -236,7 +236,7 @@ describe('the wrapper', () => {
     const { inner, store, streamId } = await seeded();
     expect(await store.streamVersion(streamId)).toBe(6);
     expect(await store.storageId!()).toBe(await inner.storageId!());
-    expect(await store.lastPosition!()).toBe(await inner.lastPosition());
+    expect(await store.lastPosition!()).toBe(await inner.lastPosition!());
     const withoutId: EventStore = bareEventStore(inner);
     expect(withUpcasting(withoutId, chain).storageId).toBeUndefined();
     expect(withUpcasting(withoutId, chain).lastPosition).toBeUndefined();
