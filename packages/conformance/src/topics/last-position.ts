@@ -25,11 +25,12 @@ export function describeLastPosition(options: EventStoreConformanceOptions): voi
 
     kitTest('is 0n on a log that holds no event', async (context) => {
       const store = await fixture.open();
-      const held = await store.readAll({ limit: 1 });
-      if (held.length > 0) {
+      const reported = await lastPositionOrSkip(store, context);
+      // Asked second: the kit deletes nothing, so a log empty now was empty when the value was taken.
+      if ((await store.readAll({ limit: 1 })).length > 0) {
         context.skip('options.create() gave a log that already holds events: this test did not run');
       }
-      expect(await lastPositionOrSkip(store, context)).toBe(0n);
+      expect(reported).toBe(0n);
     });
 
     kitTest('after appends to several streams, it is the last position the log holds', async (context) => {
