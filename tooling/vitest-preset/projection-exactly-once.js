@@ -248,13 +248,18 @@ export function projectionExactlyOnceScenarios({ CheckpointConflictError, projec
       const runnerWrote = gate();
       // The runner loads its checkpoint (after event 1), then its read waits until a realtime append
       // has moved it (to event 2): the runner then applies event 2 again, in a transaction of its own.
+      // Its read starts with lastPosition() when the store has it: held too, or the runner would see
+      // the head at its checkpoint and never read.
       const lateReader = new Proxy(store, {
         get(target, property, receiver) {
-          if (property !== 'readAll') return Reflect.get(target, property, receiver);
-          return async (options) => {
+          if (property !== 'readAll' && property !== 'lastPosition')
+            return Reflect.get(target, property, receiver);
+          const read = Reflect.get(target, property, receiver);
+          if (typeof read !== 'function') return read;
+          return async (...args) => {
             readStarted.open();
             await readMay.opened;
-            return target.readAll(options);
+            return read.apply(target, args);
           };
         },
       });

@@ -23,6 +23,8 @@ import { describeError, settle, show } from './outcome.js';
 export class ConflictCheckingStore implements EventStore {
   /** The adapter's own, when it has one: the optional method must stay optional through the wrapper. */
   readonly storageId?: () => Promise<string>;
+  /** Likewise `lastPosition`. */
+  readonly lastPosition?: () => Promise<bigint>;
   /** Likewise the optional `EventRewriter` capability. */
   readonly rewriteEvent?: (rewrite: EventRewrite) => Promise<void>;
   readonly rewriteEvents?: (rewrites: EventRewrite[]) => Promise<void>;
@@ -30,6 +32,8 @@ export class ConflictCheckingStore implements EventStore {
   constructor(readonly adapter: EventStore) {
     const { storageId } = adapter;
     if (typeof storageId === 'function') this.storageId = () => storageId.call(adapter);
+    const { lastPosition } = adapter;
+    if (typeof lastPosition === 'function') this.lastPosition = () => lastPosition.call(adapter);
     const { rewriteEvent } = adapter as { rewriteEvent?: (rewrite: EventRewrite) => Promise<void> };
     if (typeof rewriteEvent === 'function')
       this.rewriteEvent = (rewrite) => rewriteEvent.call(adapter, rewrite);

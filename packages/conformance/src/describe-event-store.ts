@@ -9,6 +9,7 @@ import { describeExpectedVersion } from './topics/expected-version.js';
 import { describeFreshReads } from './topics/fresh-reads.js';
 import { describeIdempotency } from './topics/idempotency.js';
 import { describeLargeStream } from './topics/large-stream.js';
+import { describeLastPosition } from './topics/last-position.js';
 import { describeModelBased } from './topics/model-based.js';
 import { describePayloadFidelity } from './topics/payload-fidelity.js';
 import { describeReadAll } from './topics/read-all.js';
@@ -42,6 +43,7 @@ export function describeEventStore(name: string, options: EventStoreConformanceO
     describeExactPositions(options);
     describeTwoInstances(options);
     describeStorageId(options);
+    describeLastPosition(options);
     describeEventRewrite(options);
     describePayloadFidelity(options);
     describeFreshReads(options);

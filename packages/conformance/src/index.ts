@@ -16,6 +16,7 @@ export { describeExpectedVersion } from './topics/expected-version.js';
 export { describeFreshReads } from './topics/fresh-reads.js';
 export { describeIdempotency } from './topics/idempotency.js';
 export { describeLargeStream } from './topics/large-stream.js';
+export { describeLastPosition } from './topics/last-position.js';
 export { describeModelBased } from './topics/model-based.js';
 export { describePayloadFidelity } from './topics/payload-fidelity.js';
 export { describeReadAll } from './topics/read-all.js';

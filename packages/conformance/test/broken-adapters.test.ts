@@ -40,6 +40,9 @@ const BROKEN: [fixture: string, topic: string][] = [
   ['fails-whole-group', 'an append the storage refuses'],
   ['lock-timeout-as-conflict', 'concurrency'],
   ['storage-id-per-instance', 'storage id (storageId(), optional)'],
+  ['late-commit', 'last position (lastPosition(), optional)'],
+  ['last-position-per-instance', 'last position (lastPosition(), optional)'],
+  ['last-position-one-ahead', 'last position (lastPosition(), optional)'],
   ['rewrite-ignores-guard', 'event rewrite (rewriteEvent(), optional)'],
   ['rewrite-writes-before-guard', 'event rewrite (rewriteEvent(), optional)'],
   ['rewrite-touches-recorded-at', 'event rewrite (rewriteEvent(), optional)'],
@@ -149,10 +152,11 @@ describe('the kit catches broken adapters', () => {
     expect(tests.filter((t) => t.status === 'failed').map((t) => t.title)).toEqual([]);
     const skipped = tests.filter((t) => t.status === 'skipped').map((t) => t.title);
     // One skipped test per topic that needs an option the fixture leaves out: two instances and
-    // the storage id across instances (createPeer), outage, seedPosition and refusedEvent.
-    expect(skipped, skipped.join('\n')).toHaveLength(5);
+    // the storage id and the last position across instances (createPeer), outage, seedPosition
+    // (exact positions and the last position past 2^53) and refusedEvent.
+    expect(skipped, skipped.join('\n')).toHaveLength(7);
     const withoutPeer = skipped.filter((title) => title.startsWith('needs options.createPeer'));
-    expect(withoutPeer).toHaveLength(2);
+    expect(withoutPeer).toHaveLength(3);
     expect(
       withoutPeer.filter((title) =>
         /proves that the version check and the write are one atomic step/.test(title),

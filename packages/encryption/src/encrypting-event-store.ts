@@ -27,6 +27,8 @@ export function withEncryption(store: EventStore, encryption: Encryption): Event
 
 class EncryptingEventStore implements EventStore {
   storageId?: () => Promise<string>;
+  /** The wrapped store's, when it has one: encryption changes payloads, never positions. */
+  lastPosition?: () => Promise<bigint>;
   /**
    * Core's optional `EventRewriter`, when `store` has it: the new payload's configured fields are
    * encrypted first, as for an append (see `sealedRewrite`), so no plaintext reaches the store.
@@ -48,6 +50,13 @@ class EncryptingEventStore implements EventStore {
       this.storageId = () => {
         this.#assertOpen();
         return inner.storageId!();
+      };
+    }
+    if (inner.lastPosition !== undefined) {
+      // Async, so a closed wrapper rejects as its other methods do.
+      this.lastPosition = async () => {
+        this.#assertOpen();
+        return inner.lastPosition!();
       };
     }
     if (supportsEventRewrite(inner)) {

@@ -157,6 +157,15 @@ export class MemoryEventStore implements EventStore, EventRewriter {
     rewriteStoredEvents(this.storage, prepared);
   }
 
+  /**
+   * The last event's position; with no event, the position the log was started after (its
+   * `lastPosition` option, 0n by default), above which every append lands.
+   */
+  async lastPosition(): Promise<bigint> {
+    this.assertUsable();
+    return this.storage.positionBase + BigInt(this.storage.log.length);
+  }
+
   /** The id of the `MemoryStorage` this store is over: stores sharing a storage share it. */
   async storageId(): Promise<string> {
     this.assertUsable();

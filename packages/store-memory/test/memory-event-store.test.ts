@@ -52,5 +52,6 @@ describe('MemoryEventStore', () => {
     const store = createMemoryEventStore();
     await store.close();
     await expect(store.readAll()).rejects.toSatisfy(StoreClosedError.isInstance);
+    await expect(store.lastPosition()).rejects.toSatisfy(StoreClosedError.isInstance);
   });
 });

@@ -14,6 +14,17 @@ describe('a storage whose log starts after a given position', () => {
     expect((await store.readAll({ after: 5n })).map((e) => e.data)).toEqual([1, 2]);
   });
 
+  it('reports the start as its lastPosition() until the first append, then the last event', async () => {
+    const store = new MemoryEventStore({ storage: new MemoryStorage({ lastPosition: 2n ** 53n - 1n }) });
+    expect(await store.lastPosition()).toBe(2n ** 53n - 1n);
+    await store.append('s', [
+      { type: 't', data: 1 },
+      { type: 't', data: 2 },
+    ]);
+    expect(await store.lastPosition()).toBe(2n ** 53n + 1n);
+    expect(await new MemoryEventStore().lastPosition()).toBe(0n);
+  });
+
   it('refuses an append past 2^63 - 1 and writes nothing of it', async () => {
     const store = new MemoryEventStore({ storage: new MemoryStorage({ lastPosition: MAX_POSITION - 1n }) });
     await expect(

@@ -35,7 +35,7 @@ import type { MysqlPool, MysqlQueryable, MysqlValue } from './mysql-driver.js';
 import { STORE_NAME } from './mysql-errors.js';
 import { findStoredEvents } from './mysql-event-lookup.js';
 import { MysqlEventRewrite } from './mysql-event-rewrite.js';
-import { type EventRow, toRecordedEvent } from './mysql-event-row.js';
+import { type EventRow, toBigInt, toRecordedEvent } from './mysql-event-row.js';
 import { MysqlKeyStore } from './mysql-key-store.js';
 import { MysqlLeaseProvider } from './mysql-lease-provider.js';
 import type { MigrateResult } from './mysql-migrate.js';
@@ -240,6 +240,16 @@ export class MysqlEventStore implements EventStore, EventRewriter, AppendTransac
     const prepared = prepareRewrites(rewrites);
     if (this.context.isClosed) throw new StoreClosedError(STORE_NAME);
     await this.rewrites.runBatch(prepared);
+  }
+
+  /**
+   * The highest position a consistent read sees now. An append holds the sequence row from taking
+   * its positions to its commit, so every append still open will commit above it, and one that rolls
+   * back hands its positions out again above it too.
+   */
+  async lastPosition(): Promise<bigint> {
+    const rows = await this.context.select(this.readSql.lastPosition(), []);
+    return toBigInt(rows[0]![0]);
   }
 
   /** The id made once in the storage table by the migrations. */

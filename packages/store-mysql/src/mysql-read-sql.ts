@@ -68,6 +68,11 @@ export class MysqlReadSql {
     return this.cached('version', () => `SELECT version FROM ${this.tables.streams} WHERE stream_id = ?`);
   }
 
+  /** No params. The highest committed position, 0 for none: the right edge of the primary key. */
+  lastPosition(): string {
+    return this.cached('last', () => `SELECT COALESCE(MAX(position), 0) FROM ${this.tables.events}`);
+  }
+
   storageId(): string {
     return this.cached('storage', () => `SELECT id FROM ${this.tables.storage}`);
   }

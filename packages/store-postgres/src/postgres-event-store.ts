@@ -264,6 +264,17 @@ export class PostgresEventStore implements EventStore, EventRewriter, AppendTran
     await this.batchRewrites.run(prepared);
   }
 
+  /**
+   * The highest position a statement sees now. Appends take positions under the position lock, held
+   * until their commit is visible, so no transaction still holds a position below it: every later
+   * commit lands above it. Not the sequence, which is ahead by the appends still in flight.
+   */
+  async lastPosition(): Promise<bigint> {
+    this.assertOpen();
+    const { rows } = await this.connection.query(this.reads.lastPosition.query([]));
+    return BigInt((rows[0] as [string])[0]);
+  }
+
   /** The id made once in the storage table by the migrations. */
   async storageId(): Promise<string> {
     this.assertOpen();

@@ -30,6 +30,8 @@ export interface PostgresReadStatements {
   streamVersion: PreparedStatement;
   /** The one row of the storage table. */
   storageId: PreparedStatement;
+  /** The highest committed position, 0 for none. One backward step on the position index (per partition). */
+  lastPosition: PreparedStatement;
 }
 
 export function readStatements(t: PostgresTableNames): PostgresReadStatements {
@@ -63,6 +65,7 @@ export function readStatements(t: PostgresTableNames): PostgresReadStatements {
     ),
     streamVersion: preparedStatement(`SELECT version FROM ${t.streams} WHERE stream_id = $1`),
     storageId: preparedStatement(`SELECT id FROM ${t.storage}`),
+    lastPosition: preparedStatement(`SELECT coalesce(max(position), 0) FROM ${t.events}`),
   };
 }
 

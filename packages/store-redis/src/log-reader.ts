@@ -19,6 +19,17 @@ export async function logStart(connection: RedisConnection): Promise<bigint> {
 }
 
 /**
+ * The position of the standalone log's last entry: its start plus its length. The append script
+ * assigns positions and pushes entries in one atomic step, so every position up to there is in the
+ * list, and the next append takes the one after it.
+ */
+export async function lastLogPosition(connection: RedisConnection): Promise<bigint> {
+  const start = await logStart(connection);
+  const length = await connection.run((client) => client.llen(connection.keys.log));
+  return start + BigInt(length);
+}
+
+/**
  * `readAll` on the standalone global log, a list whose index is position - start - 1 (`start`
  * is 0 unless the log was started later, see `RedisKeys.start`): the append script
  * assigns positions and pushes entries in one atomic step, so the list never has a gap that

@@ -23,7 +23,7 @@ import {
 } from '@strata/core';
 import { runAppend } from './append-script.js';
 import { decodeEvents } from './event-codec.js';
-import { readLog } from './log-reader.js';
+import { lastLogPosition, readLog } from './log-reader.js';
 import { readNewestScript } from './read-range-script.js';
 import { RedisAppendNotifier } from './redis-append-notifier.js';
 import { RedisCheckpointStore } from './redis-checkpoint-store.js';
@@ -128,6 +128,16 @@ export class RedisEventStore implements EventStore, EventRewriter {
     this.connection.assertOpen();
     if (this.connection.cluster) throw unsupportedInCluster('readAll');
     return readLog(this.connection, normalized);
+  }
+
+  /**
+   * Standalone: the last position in the global log (its start while the log is empty). A Cluster
+   * keeps no global log, so, like `readAll`, this throws `UnsupportedOperationError` there.
+   */
+  async lastPosition(): Promise<bigint> {
+    this.connection.assertOpen();
+    if (this.connection.cluster) throw unsupportedInCluster('lastPosition');
+    return lastLogPosition(this.connection);
   }
 
   async streamVersion(streamId: string): Promise<number> {

@@ -133,6 +133,8 @@ describeWithRedis('RedisEventStore storage (standalone)', await redisIsReachable
     expect(await clustered.append('two', events)).toMatchObject({ firstVersion: 1 });
     const error = await clustered.readAll().catch((e: unknown) => e);
     expect(UnsupportedOperationError.isInstance(error)).toBe(true);
+    const lastPosition = await clustered.lastPosition().catch((e: unknown) => e);
+    expect(UnsupportedOperationError.isInstance(lastPosition)).toBe(true);
   });
 
   it('refuses an empty or blank keyPrefix, which would leave bare keys such as log and ids', () => {

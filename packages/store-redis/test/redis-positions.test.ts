@@ -45,6 +45,15 @@ describeWithRedis('positions near 2^53 and 2^63 (standalone)', await redisIsReac
     expect((await store.readAll({ after: TWO_TO_53, types: ['seeded'] })).length).toBe(3);
   });
 
+  it('lastPosition() is the start until the first append, then the last position, exact past 2^53', async () => {
+    const store = await seededStore(TWO_TO_53 - 3n);
+    expect(await store.lastPosition()).toBe(TWO_TO_53 - 3n);
+    await store.append(`s-${randomUUID()}`, events(4));
+    expect(await store.lastPosition()).toBe(TWO_TO_53 + 1n);
+    const { lastPosition } = await store.append(`s-${randomUUID()}`, events(1));
+    expect(await store.lastPosition()).toBe(lastPosition);
+  });
+
   it('an append past 2^63 - 1 is refused with the typed error and writes nothing', async () => {
     const store = await seededStore(MAX_POSITION - 2n);
     const streamId = `s-${randomUUID()}`;

@@ -21,6 +21,11 @@ export class SqliteEventStatements {
   readonly headOfLiveStream: SqliteStatement;
   /** `AppendHeadRow` of a stream without events: new, or every event deleted. */
   readonly headOfEmptyStream: SqliteStatement;
+  /**
+   * `[position]`, a bigint: the last position handed out, the position floor included (`null` when
+   * the floor's one row is missing).
+   */
+  readonly lastPosition: SqliteStatement;
   /** `[version]` of one stream, deleted heads included; 0 for a stream that never existed. */
   readonly streamVersion: SqliteStatement;
   readonly insertEvents: SqliteEventInserts;
@@ -53,6 +58,8 @@ export class SqliteEventStatements {
       )
       .raw(true)
       .safeIntegers(true);
+    // Safe integers: a position past 2^53 comes back exact, and this is one value, not a page.
+    this.lastPosition = db.prepare(`SELECT ${positionBefore}`).raw(true).safeIntegers(true);
     this.streamVersion = rows(
       db.prepare(
         `SELECT max(coalesce((SELECT max(version) FROM ${t.events} WHERE stream_id = ?), 0),

@@ -242,6 +242,28 @@ export class SqliteEventStore<DB extends SqliteDatabase = SqliteDatabase>
     }
   }
 
+  /**
+   * The last position handed out, or the position floor when it is higher (the newest events were
+   * deleted, or the log was started past 0), so it never goes backward. One statement, so one
+   * snapshot; appends take SQLite's write lock and commit in position order, so none commits below it later.
+   */
+  async lastPosition(): Promise<bigint> {
+    const statements = this.prepared();
+    try {
+      const [position] = statements.lastPosition.get() as [bigint | null];
+      // SQL's max() of anything and NULL is NULL: the floor's one row is missing.
+      if (position === null) {
+        throw new StoreUnavailableError(
+          STORE_NAME,
+          new Error(`${this.connection.tables.positionFloor} holds no row`),
+        );
+      }
+      return position;
+    } catch (error) {
+      throw toStoreError(error, this.connection.handle);
+    }
+  }
+
   /** The id made once in this database's storage table by the migrations. */
   async storageId(): Promise<string> {
     const db = this.connection.database();

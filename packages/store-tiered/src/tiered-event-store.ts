@@ -63,6 +63,12 @@ export class TieredEventStore implements EventStore {
   readonly storageId?: () => Promise<string>;
 
   /**
+   * The warm store's `lastPosition()`, when it has one. `readAll` comes from the warm store, so its
+   * last position is the one that holds; the hot tier's copies are never asked.
+   */
+  readonly lastPosition?: () => Promise<bigint>;
+
+  /**
    * The snapshots, when there is a warm snapshot store (the `warmSnapshots` option, else the warm
    * store's own `snapshots`): the warm one, with each stream's newest snapshot kept in the hot tier
    * too (see the README's "Snapshots").
@@ -90,6 +96,13 @@ export class TieredEventStore implements EventStore {
       this.storageId = async () => {
         this.assertOpen();
         return warmStorageId();
+      };
+    }
+    const { warm } = normalized;
+    if (typeof warm.lastPosition === 'function') {
+      this.lastPosition = async () => {
+        this.assertOpen();
+        return warm.lastPosition!();
       };
     }
     this.pending = new PendingInvalidations(normalized.hot?.maxPendingInvalidations ?? 0);

@@ -9,7 +9,7 @@ import {
 } from '../src/index.js';
 import { counting } from './support/counting.js';
 import { randomKeyPrefix, redisClient } from './support/redis-env.js';
-import { newEvents, tieredFixture } from './support/tiered-fixture.js';
+import { newEvents, resetCounts, tieredFixture } from './support/tiered-fixture.js';
 
 const fixture = tieredFixture();
 
@@ -118,6 +118,29 @@ describe('createTieredEventStore', () => {
     await named.close();
     await own.close();
     redis.disconnect();
+  });
+
+  it("lastPosition() is the warm store's, never the hot tier's, and absent when the warm store has none", async () => {
+    const { store, warmCalls, hotCalls } = await fixture.open();
+    const { lastPosition } = await store.append('s', newEvents(3));
+    await store.flush();
+    await store.readStream('s');
+    resetCounts(warmCalls, hotCalls);
+    expect(await store.lastPosition?.()).toBe(lastPosition);
+    expect(warmCalls).toEqual({ lastPosition: 1 });
+    expect(hotCalls).toEqual({});
+    await store.close();
+    await expect(store.lastPosition!()).rejects.toSatisfy(StoreClosedError.isInstance);
+    const memory = createMemoryEventStore();
+    const bare: EventStore = {
+      append: (...args) => memory.append(...args),
+      readStream: (...args) => memory.readStream(...args),
+      readStreams: (...args) => memory.readStreams(...args),
+      readAll: (...args) => memory.readAll(...args),
+      streamVersion: (...args) => memory.streamVersion(...args),
+      close: () => memory.close(),
+    };
+    expect(createTieredEventStore({ warm: bare }).lastPosition).toBeUndefined();
   });
 
   it('counts hits, misses, promotions, write-throughs and invalidations, and emits each as an event', async () => {

@@ -38,6 +38,8 @@ export function isUpcastingStore(store: EventStore): boolean {
 class UpcastingEventStore implements EventStore {
   readonly [UPCASTING_STORE] = true;
   storageId?: () => Promise<string>;
+  /** The wrapped store's, when it has one: upcasting changes payloads, never positions. */
+  lastPosition?: () => Promise<bigint>;
   private closed = false;
 
   constructor(
@@ -48,6 +50,13 @@ class UpcastingEventStore implements EventStore {
       this.storageId = () => {
         this.assertOpen();
         return inner.storageId!();
+      };
+    }
+    if (inner.lastPosition !== undefined) {
+      // Async, so a closed wrapper rejects as its other methods do.
+      this.lastPosition = async () => {
+        this.assertOpen();
+        return inner.lastPosition!();
       };
     }
   }

@@ -232,12 +232,16 @@ describe('appends stamp the current schema version', () => {
 });
 
 describe('the wrapper', () => {
-  it('passes streamVersion and storageId through', async () => {
+  it('passes streamVersion, storageId and lastPosition through', async () => {
     const { inner, store, streamId } = await seeded();
     expect(await store.streamVersion(streamId)).toBe(6);
     expect(await store.storageId!()).toBe(await inner.storageId!());
+    expect(await store.lastPosition!()).toBe(await inner.lastPosition!());
     const withoutId: EventStore = bareEventStore(inner);
     expect(withUpcasting(withoutId, chain).storageId).toBeUndefined();
+    expect(withUpcasting(withoutId, chain).lastPosition).toBeUndefined();
+    await store.close();
+    await expect(store.lastPosition!()).rejects.toSatisfy(StoreClosedError.isInstance);
   });
 
   it('is closed on its own; the store it wraps stays open', async () => {

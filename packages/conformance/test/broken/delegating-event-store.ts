@@ -53,6 +53,10 @@ export class DelegatingEventStore implements EventStore, EventRewriter {
     return this.inner.rewriteEvents(rewrites);
   }
 
+  lastPosition(): Promise<bigint> {
+    return this.inner.lastPosition();
+  }
+
   storageId(): Promise<string> {
     return this.inner.storageId();
   }
