@@ -335,9 +335,11 @@ export class ProjectionRunner<Tx = void> {
    * applied (its saved checkpoint, unless this runner has applied more since).
    */
   async lag(countLimit = 10_000): Promise<ProjectionLag> {
-    const after = this.hasUnsaved()
+    const from = this.hasUnsaved()
       ? this.applied!
       : ((await this.checkpoints.loadCheckpoint(this.projector.name)) ?? 0n);
+    // What this runner scanned past that position holds none of its types: counting starts after it.
+    const after = from === (this.applied ?? 0n) ? this.readAfter() : from;
     const types = [...this.projector.eventTypes];
     let events = 0;
     let oldest: RecordedEvent | undefined;

@@ -86,6 +86,10 @@ describe('a runner of rare types on a store with lastPosition()', () => {
     await appendOthers(store, 5);
     await vi.waitFor(() => expect(filteredReadsAfter.length).toBeGreaterThan(idle));
     expect(filteredReadsAfter[idle]).toBe(head);
+    // lag() counts from there too: nothing of its types lies behind, nothing is scanned again.
+    const beforeLag = filteredReadsAfter.length;
+    expect(await runner.lag()).toMatchObject({ events: 0, atLeast: false });
+    expect(filteredReadsAfter.slice(beforeLag).every((after) => after >= head)).toBe(true);
     const second = await store.append('r', [{ type: 'rare', data: 2 }]);
     await vi.waitFor(() => expect(seen).toEqual([1, 2]));
     await runner.stop();
