@@ -5,6 +5,7 @@ import type { Connection, ResultSetHeader } from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
 import { MysqlAppendSql } from '../src/mysql-append-sql.js';
 import { tableNames } from '../src/mysql-table-names.js';
+import { appendWithoutCommit } from './mysql-held-append.js';
 import { mysqlReachable } from './mysql-test-server.js';
 import { useTestTables } from './mysql-test-tables.js';
 
@@ -58,28 +59,8 @@ for (const typeIndex of [false, true]) {
       const sql = new MysqlAppendSql(tableNames(tables.prefix), false);
       const newType = () => `order.${randomUUID()}`;
 
-      /** What an append does up to its COMMIT, by hand: stream row, positions (the lock), event row. */
-      async function appendWithoutCommit(raw: Connection, streamId: string, type: string): Promise<bigint> {
-        await raw.query('START TRANSACTION');
-        await raw.execute(sql.createStream, [streamId, 'raw', 1]);
-        const [header] = await raw.execute<ResultSetHeader>(sql.takePositions, [1]);
-        const position = BigInt(header.insertId);
-        const now = Date.now();
-        await raw.execute(sql.insertEvents(1), [
-          position.toString(),
-          streamId,
-          1,
-          randomUUID(),
-          'raw',
-          type,
-          '{"raw":true}',
-          '{}',
-          1,
-          now,
-          now,
-        ]);
-        return position;
-      }
+      const appendHeldOpen = (raw: Connection, streamId: string, type: string) =>
+        appendWithoutCommit(raw, tables.prefix, streamId, type, '{"raw":true}');
 
       for (const ending of ['COMMIT', 'ROLLBACK'] as const) {
         it(`a reader neither skips an open append nor waits for it, and appends cannot overtake it (${ending})`, async () => {
@@ -90,7 +71,7 @@ for (const typeIndex of [false, true]) {
             .lastPosition;
           const raw = await tables.raw();
           const rawStream = `raw-${randomUUID()}`;
-          const rawPosition = await appendWithoutCommit(raw, rawStream, type);
+          const rawPosition = await appendHeldOpen(raw, rawStream, type);
 
           let stopped = false;
           const reader = tail(store, start, type, () => stopped);

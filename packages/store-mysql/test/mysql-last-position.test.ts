@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Connection, ResultSetHeader } from 'mysql2/promise';
 import { describe, expect, it } from 'vitest';
-import { MysqlAppendSql } from '../src/mysql-append-sql.js';
 import { MysqlReadSql } from '../src/mysql-read-sql.js';
 import { tableNames } from '../src/mysql-table-names.js';
+import { appendWithoutCommit } from './mysql-held-append.js';
 import { mysqlReachable } from './mysql-test-server.js';
 import { useTestTables } from './mysql-test-tables.js';
 
@@ -41,38 +40,13 @@ for (const partitions of [undefined, 4]) {
 
 describe.skipIf(!reachable)('lastPosition() with an append held open by another connection', () => {
   const tables = useTestTables();
-  const sql = new MysqlAppendSql(tableNames(tables.prefix), false);
-
-  /** What an append does up to its COMMIT, by hand: stream row, positions (the lock), event row. */
-  async function appendWithoutCommit(raw: Connection): Promise<bigint> {
-    const streamId = `held-${randomUUID()}`;
-    await raw.query('START TRANSACTION');
-    await raw.execute(sql.createStream, [streamId, 'raw', 1]);
-    const [header] = await raw.execute<ResultSetHeader>(sql.takePositions, [1]);
-    const position = BigInt(header.insertId);
-    const now = Date.now();
-    await raw.execute(sql.insertEvents(1), [
-      position.toString(),
-      streamId,
-      1,
-      randomUUID(),
-      'raw',
-      'raw.held',
-      '{}',
-      '{}',
-      1,
-      now,
-      now,
-    ]);
-    return position;
-  }
 
   for (const ending of ['COMMIT', 'ROLLBACK'] as const) {
     it(`leaves out the open append's position until it commits (${ending})`, async () => {
       const store = tables.open();
       const before = (await store.append(`mark-${randomUUID()}`, [event('mark')])).lastPosition;
       const raw = await tables.raw();
-      const held = await appendWithoutCommit(raw);
+      const held = await appendWithoutCommit(raw, tables.prefix, `held-${randomUUID()}`, 'raw.held');
       expect(held).toBe(before + 1n);
       // The open append holds position before + 1: reporting it would let that event commit at it.
       expect(await store.lastPosition()).toBe(before);

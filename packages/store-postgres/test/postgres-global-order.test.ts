@@ -8,6 +8,7 @@ import {
   adminPool,
   describePostgres,
   dropSchema,
+  insertEventHeldOpen,
   openStore,
   randomSchema,
 } from './support/postgres-test-env.js';
@@ -39,26 +40,8 @@ for (const partitions of [undefined, 3]) {
       await admin.end();
     });
 
-    /** Opens a raw transaction that has inserted one event with plain SQL, not through the store. */
-    async function rawInsertHeldOpen(streamId: string): Promise<{ raw: pg.PoolClient; position: bigint }> {
-      const raw = await admin.connect();
-      await raw.query('BEGIN');
-      const { rows } = await raw.query(
-        `INSERT INTO "${schema}".strata_events
-           (event_id, stream_id, stream_type, event_type, data, metadata, version, schema_version, occurred_at, recorded_at)
-         VALUES ($1, $2, 'raw', 'raw.inserted', '{"late":true}', '{}', 1, 1, 0, 0)
-         RETURNING position`,
-        [randomUUID(), streamId],
-      );
-      if (partitions !== undefined) {
-        await raw.query(
-          `INSERT INTO "${schema}".strata_event_ids (event_id, stream_id, version, position)
-           SELECT event_id, stream_id, version, position FROM "${schema}".strata_events WHERE stream_id = $1`,
-          [streamId],
-        );
-      }
-      return { raw, position: BigInt(rows[0].position) };
-    }
+    const rawInsertHeldOpen = (streamId: string) =>
+      insertEventHeldOpen(admin, schema, streamId, { partitions, data: '{"late":true}' });
 
     /** Starts `OTHERS` appends through the store without waiting for them. */
     function startOtherAppends(tag: string) {

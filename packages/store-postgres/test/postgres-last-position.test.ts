@@ -8,6 +8,7 @@ import {
   adminPool,
   describePostgres,
   dropSchema,
+  insertEventHeldOpen,
   openStore,
   randomSchema,
 } from './support/postgres-test-env.js';
@@ -36,20 +37,7 @@ for (const partitions of [undefined, 3]) {
       await admin.end();
     });
 
-    /** A raw transaction that has inserted one event (its position taken) and is held open. */
-    async function insertHeldOpen(): Promise<{ raw: pg.PoolClient; position: bigint }> {
-      const raw = await admin.connect();
-      await raw.query('BEGIN');
-      const streamId = `held-${randomUUID()}`;
-      const { rows } = await raw.query(
-        `INSERT INTO "${schema}".strata_events
-           (event_id, stream_id, stream_type, event_type, data, metadata, version, schema_version, occurred_at, recorded_at)
-         VALUES ($1, $2, 'raw', 'raw.inserted', '{}', '{}', 1, 1, 0, 0)
-         RETURNING position`,
-        [randomUUID(), streamId],
-      );
-      return { raw, position: BigInt(rows[0].position) };
-    }
+    const insertHeldOpen = () => insertEventHeldOpen(admin, schema, `held-${randomUUID()}`, { partitions });
 
     it('is 0n before the first append, then the last appended position', async () => {
       expect(await store.lastPosition()).toBe(0n);

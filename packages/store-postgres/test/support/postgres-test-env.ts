@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe } from 'vitest';
 import {
@@ -105,4 +105,34 @@ export function storeInFreshSchema(options: Partial<PostgresStoreOptions> = {}):
       return opened(store);
     },
   };
+}
+
+/**
+ * A raw transaction that has inserted one event into `schema` with plain SQL, not through the
+ * store (its position taken from the sequence), and is held open: the caller commits or rolls back
+ * and releases it. With `partitions`, the id goes into the id table too, as the store writes it.
+ */
+export async function insertEventHeldOpen(
+  admin: pg.Pool,
+  schema: string,
+  streamId: string,
+  options: { partitions?: number; data?: string } = {},
+): Promise<{ raw: pg.PoolClient; position: bigint }> {
+  const raw = await admin.connect();
+  await raw.query('BEGIN');
+  const { rows } = await raw.query(
+    `INSERT INTO "${schema}".strata_events
+       (event_id, stream_id, stream_type, event_type, data, metadata, version, schema_version, occurred_at, recorded_at)
+     VALUES ($1, $2, 'raw', 'raw.inserted', $3, '{}', 1, 1, 0, 0)
+     RETURNING position`,
+    [randomUUID(), streamId, options.data ?? '{}'],
+  );
+  if (options.partitions !== undefined) {
+    await raw.query(
+      `INSERT INTO "${schema}".strata_event_ids (event_id, stream_id, version, position)
+       SELECT event_id, stream_id, version, position FROM "${schema}".strata_events WHERE stream_id = $1`,
+      [streamId],
+    );
+  }
+  return { raw, position: BigInt(rows[0].position) };
 }
