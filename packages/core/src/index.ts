@@ -21,6 +21,7 @@ export type {
 } from './append-transaction-hooks.js';
 export type { Awaitable } from './awaitable.js';
 export { isPromiseLike, thenOrNow } from './awaitable.js';
+export { CallDeadlines, type PendingCall } from './call-deadlines.js';
 export type { PreparedCheckpointSave } from './checkpoint-input.js';
 export { checkpointAfter, checkpointRefusal, prepareSaveCheckpoint } from './checkpoint-input.js';
 export type { CheckpointState, CheckpointStore, SaveCheckpointOptions } from './checkpoint-store.js';

@@ -11,6 +11,7 @@ describePackageExports(
       'EventRegistry',
       'prepareAppend',
       'withRecordedEvents',
+      'CallDeadlines',
       'iterateAll',
       'HeldLease',
       'prepareRewrite',
