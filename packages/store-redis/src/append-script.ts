@@ -170,7 +170,7 @@ export async function runAppend(
     recordedAt,
     noticeChannel ?? '',
   ];
-  const maxBulkLength = await connection.maxBulkLength();
+  const maxBulkLength = connection.knownMaxBulkLength ?? (await connection.maxBulkLength());
   append.events.forEach((event, i) => {
     const body = encodeEventBody(event);
     assertFitsBulk(event, body, i, maxBulkLength);

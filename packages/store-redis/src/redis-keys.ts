@@ -29,7 +29,29 @@ export const DEFAULT_KEY_PREFIX = 'strata:';
  *   so the key store's scripts touch both on one Cluster node
  */
 export class RedisKeys {
-  constructor(readonly prefix: string) {}
+  // Built once: the append sends several of these on every call.
+  readonly log: string;
+  readonly ids: string;
+  readonly start: string;
+  readonly checkpoints: string;
+  /** The pub/sub channel of append notices: scoped by the prefix, like every key. */
+  readonly appendChannel: string;
+  readonly storage: string;
+  readonly dataKeys: string;
+  readonly dataKeyOrder: string;
+  readonly snapshotStreams: string;
+
+  constructor(readonly prefix: string) {
+    this.log = `${prefix}log`;
+    this.ids = `${prefix}ids`;
+    this.start = `${prefix}start`;
+    this.checkpoints = `${prefix}checkpoints`;
+    this.appendChannel = `${prefix}appends`;
+    this.storage = `${prefix}storage`;
+    this.dataKeys = `${prefix}{data-keys}:dk`;
+    this.dataKeyOrder = `${prefix}{data-keys}:dko`;
+    this.snapshotStreams = `${prefix}snapshot-streams`;
+  }
 
   events(streamId: string): string {
     return `${this.prefix}{${hashTagOf(streamId)}}:e`;
@@ -62,43 +84,6 @@ export class RedisKeys {
 
   deadLetterOrder(projector: string): string {
     return `${this.prefix}{${hashTagOf(projector)}}:dlo`;
-  }
-
-  get log(): string {
-    return `${this.prefix}log`;
-  }
-
-  get ids(): string {
-    return `${this.prefix}ids`;
-  }
-
-  get start(): string {
-    return `${this.prefix}start`;
-  }
-
-  get checkpoints(): string {
-    return `${this.prefix}checkpoints`;
-  }
-
-  /** The pub/sub channel of append notices: scoped by the prefix, like every key. */
-  get appendChannel(): string {
-    return `${this.prefix}appends`;
-  }
-
-  get storage(): string {
-    return `${this.prefix}storage`;
-  }
-
-  get dataKeys(): string {
-    return `${this.prefix}{data-keys}:dk`;
-  }
-
-  get dataKeyOrder(): string {
-    return `${this.prefix}{data-keys}:dko`;
-  }
-
-  get snapshotStreams(): string {
-    return `${this.prefix}snapshot-streams`;
   }
 
   /** The slot-wide sequence key that lives in the same cluster slot as `streamId`'s keys. */

@@ -22,8 +22,8 @@ export interface RedisStoreOptions {
   mode?: 'auto' | 'standalone' | 'cluster';
   /**
    * The longest a call may take, waiting for a connection included, before it rejects with
-   * `StoreUnavailableError`; defaults to 5,000 ms. Also the command and connect timeout of a
-   * client the store opens from `url`.
+   * `StoreUnavailableError`; defaults to 5,000 ms. Also the connect timeout of a client the store
+   * opens from `url`.
    */
   timeoutMs?: number;
   /**
@@ -47,7 +47,8 @@ export function recommendedRedisOptions(timeoutMs = DEFAULT_TIMEOUT_MS): RedisOp
   return {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: timeoutMs,
+    // No `commandTimeout`: the store puts its own deadline on every call, and ioredis' would set
+    // and clear one more timer per command (about 8 µs of CPU each, measured on an append).
     connectTimeout: timeoutMs,
     // Reconnect in the background forever, but at least once a second, so a call made after the
     // server is back waits at most that long.
