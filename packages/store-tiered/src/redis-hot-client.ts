@@ -22,8 +22,8 @@ const MAX_RECONNECT_DELAY_MS = 500;
 
 /**
  * ioredis options for a hot-tier client: a cache must answer fast or not at all. Commands fail
- * at once while disconnected (no offline queue, no resend after a reconnect) and within
- * `timeoutMs` when the server hangs; the client reconnects in the background. Pass them to the
+ * at once while disconnected (no offline queue, no resend after a reconnect); the client
+ * reconnects in the background. The hot tier fails a call itself after `timeoutMs`. Pass them to the
  * `Redis` (or a `Cluster`'s `redisOptions`) you hand to `createRedisHotTier`; a client created
  * from a URL uses them already.
  */
@@ -32,7 +32,8 @@ export function recommendedHotRedisOptions(timeoutMs = DEFAULT_HOT_TIMEOUT_MS): 
     enableOfflineQueue: false,
     autoResendUnfulfilledCommands: false,
     maxRetriesPerRequest: 0,
-    commandTimeout: timeoutMs,
+    // No `commandTimeout`: the hot tier puts its own deadline on every call, and ioredis' would set
+    // and clear one more timer per command.
     connectTimeout: Math.max(timeoutMs, 1_000),
     retryStrategy: (attempt: number) => Math.min(attempt * 50, MAX_RECONNECT_DELAY_MS),
   };

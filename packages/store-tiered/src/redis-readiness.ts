@@ -38,13 +38,3 @@ export function whenReady(client: RedisHotClient, timeoutMs: number): Promise<vo
     }
   });
 }
-
-/** Rejects after `ms` unless `promise` settles first; a late rejection of `promise` is swallowed. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(message)), ms);
-  });
-  promise.catch(() => {});
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
