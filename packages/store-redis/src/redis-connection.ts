@@ -80,10 +80,11 @@ export class RedisConnection {
   }
 
   /** Runs `operation` once the connection is ready, within the deadline, with typed errors. */
-  async run<T>(operation: (client: RedisClient) => Promise<T>): Promise<T> {
-    if (this.closed) throw new StoreClosedError(STORE_NAME);
-    try {
-      return await this.deadlines.within((call) => {
+  run<T>(operation: (client: RedisClient) => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreClosedError(STORE_NAME));
+    // Not async: a promise layer less per call (each one is CPU on every append).
+    return this.deadlines
+      .within((call) => {
         // The common case starts at once: no extra turn of the microtask queue per call.
         if (this.client.status === 'ready') return operation(this.client);
         return this.whenReady().then(() => {
@@ -91,11 +92,8 @@ export class RedisConnection {
           if (call.expired) throw new Error('the call expired before Redis was reachable');
           return operation(this.client);
         });
-      });
-    } catch (error) {
-      if (StrataError.isInstance(error)) throw error;
-      throw new StoreUnavailableError(STORE_NAME, error);
-    }
+      })
+      .catch(asStoreError);
   }
 
   /**
@@ -179,6 +177,12 @@ export class RedisConnection {
     });
     return this.waitingForReady;
   }
+}
+
+/** Strata's own errors pass; anything from the driver means Redis could not do the call. */
+function asStoreError(error: unknown): never {
+  if (StrataError.isInstance(error)) throw error;
+  throw new StoreUnavailableError(STORE_NAME, error);
 }
 
 /** An error the server answered with (ioredis' `ReplyError`), as opposed to a lost connection. */
