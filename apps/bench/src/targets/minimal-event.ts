@@ -47,7 +47,10 @@ export function minimalEvent(
   );
 }
 
-/** `minimalEvent` for a store whose payloads were parsed already (the Redis one parses a whole entry at once). */
+/**
+ * `minimalEvent` for a store whose payloads were parsed already (the Redis one parses a whole
+ * entry at once).
+ */
 export function minimalRecordedEvent(
   position: bigint,
   streamId: string,
@@ -57,9 +60,11 @@ export function minimalRecordedEvent(
   metadata: Record<string, unknown>,
   version: number,
   occurredAt: number,
+  /** The stored event id, for the floor stores that keep one; the minimal store keeps none. */
+  id: string = position.toString(),
 ): RecordedEvent {
   return {
-    id: position.toString(),
+    id,
     streamId,
     streamType,
     type,

@@ -3,7 +3,7 @@ import type { NewEvent } from '@strata/core';
 import { Redis } from 'ioredis';
 import type { BenchSubject, ReadAllPage } from '../bench-target.js';
 import { MINIMAL_STREAM_TYPE, minimalConflict } from './minimal-event.js';
-import { RedisMinimalStore } from './redis-minimal-store.js';
+import { type EntryBody, RedisMinimalStore } from './redis-minimal-store.js';
 
 /**
  * The minimal store's append plus what event-id uniqueness needs and nothing else: the batch's ids
@@ -48,11 +48,13 @@ interface FloorRedis extends Redis {
 }
 
 /**
- * Issue 12's floor for Redis appends: the minimal store (`RedisMinimalStore`, same keys and entries
- * under its own prefix) plus an event-id index, the one structure idempotent retries by id cannot
- * do without. Ids are random UUIDs made here, as a store makes them for events without one. Reads
- * are the minimal store's. The store's ratio to this floor is what its layout costs beyond that
- * index.
+ * Issue 12's floor for Redis: the minimal store (`RedisMinimalStore`, same keys under its own
+ * prefix) plus what event ids need and nothing else: an id index, the one structure idempotent
+ * retries by id cannot do without, and the id in each entry, so reads return the event's real id
+ * as the contract requires (the minimal store returns its position as a stand-in and stores none).
+ * Ids are random UUIDs made here, as a store makes them for events without one. Reads are the
+ * minimal store's, on these entries. The store's ratio to this floor is what its layout costs
+ * beyond event ids.
  */
 export class RedisIdFloorStore implements BenchSubject {
   private constructor(
@@ -74,18 +76,18 @@ export class RedisIdFloorStore implements BenchSubject {
     const now = Date.now();
     const args: (string | number)[] = [expectedVersion];
     events.forEach((event, i) => {
-      args.push(
-        randomUUID(),
-        JSON.stringify([
-          streamId,
-          MINIMAL_STREAM_TYPE,
-          event.type,
-          event.data,
-          event.metadata ?? {},
-          expectedVersion + i + 1,
-          now,
-        ]),
-      );
+      const id = randomUUID();
+      const body: EntryBody = [
+        streamId,
+        MINIMAL_STREAM_TYPE,
+        event.type,
+        event.data,
+        event.metadata ?? {},
+        expectedVersion + i + 1,
+        now,
+        id,
+      ];
+      args.push(id, JSON.stringify(body));
     });
     const last = await this.redis.idFloorAppend(
       `${this.keyPrefix}stream:${streamId}`,

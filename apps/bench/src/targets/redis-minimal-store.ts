@@ -36,7 +36,7 @@ interface MinimalRedis extends Redis {
 }
 
 /** An entry's body: what the script stores after the position. */
-type EntryBody = [
+export type EntryBody = [
   streamId: string,
   streamType: string,
   type: string,
@@ -44,6 +44,8 @@ type EntryBody = [
   metadata: Record<string, unknown>,
   version: number,
   occurredAt: number,
+  /** Only in the id floor's entries (`RedisIdFloorStore`): the event id it indexes. */
+  id?: string,
 ];
 
 /**
@@ -132,7 +134,7 @@ export class RedisMinimalStore implements BenchSubject {
 function decode(entries: readonly string[]) {
   return entries.map((entry) => {
     const space = entry.indexOf(' ');
-    const [streamId, streamType, type, data, metadata, version, occurredAt] = JSON.parse(
+    const [streamId, streamType, type, data, metadata, version, occurredAt, id] = JSON.parse(
       entry.slice(space + 1),
     ) as EntryBody;
     return minimalRecordedEvent(
@@ -144,6 +146,7 @@ function decode(entries: readonly string[]) {
       metadata,
       version,
       occurredAt,
+      id,
     );
   });
 }

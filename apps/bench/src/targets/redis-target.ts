@@ -56,7 +56,8 @@ export function redisTarget(
     goals: {},
     rawReference: {},
     rawBaseline:
-      'floor (issue 12): the minimal store plus an event-id hash (HMGET before, HSET after, in its one script)',
+      'floor (issue 12): the minimal store plus event ids: an id hash (HMGET before, HSET after, in its one ' +
+      'script) and the id in each entry, which reads return',
     minimal: {
       description:
         'ioredis: a list per stream, a sorted set of every event by position, a position counter; ' +
@@ -65,8 +66,8 @@ export function redisTarget(
     },
     notes: [
       'redis: no same-SQL baseline (the store is its Lua scripts): Raw and Ratio are the floor, the minimal ' +
-        'store plus the event-id index idempotent retries need; every side uses one connection, so W2 ' +
-        'pipelines 8 appenders over it.',
+        'store plus event ids (the index idempotent retries need, and the id each read returns); every side ' +
+        'uses one connection, so W2 pipelines 8 appenders over it.',
     ],
     probe: () => probeRedis(url),
     async setup() {
