@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { NewEvent } from '@strata/core';
 import { Redis } from 'ioredis';
 import type { BenchSubject, ReadAllPage } from '../bench-target.js';
-import { MINIMAL_STREAM_TYPE, minimalConflict } from './minimal-event.js';
-import { type EntryBody, RedisMinimalStore } from './redis-minimal-store.js';
+import { minimalConflict } from './minimal-event.js';
+import { entryBody, RedisMinimalStore } from './redis-minimal-store.js';
 
 /**
  * The minimal store's append plus what event-id uniqueness needs and nothing else: the batch's ids
@@ -77,17 +77,7 @@ export class RedisIdFloorStore implements BenchSubject {
     const args: (string | number)[] = [expectedVersion];
     events.forEach((event, i) => {
       const id = randomUUID();
-      const body: EntryBody = [
-        streamId,
-        MINIMAL_STREAM_TYPE,
-        event.type,
-        event.data,
-        event.metadata ?? {},
-        expectedVersion + i + 1,
-        now,
-        id,
-      ];
-      args.push(id, JSON.stringify(body));
+      args.push(id, entryBody(streamId, event, expectedVersion + i + 1, now, id));
     });
     const last = await this.redis.idFloorAppend(
       `${this.keyPrefix}stream:${streamId}`,

@@ -36,7 +36,7 @@ interface MinimalRedis extends Redis {
 }
 
 /** An entry's body: what the script stores after the position. */
-export type EntryBody = [
+type EntryBody = [
   streamId: string,
   streamType: string,
   type: string,
@@ -80,18 +80,7 @@ export class RedisMinimalStore implements BenchSubject {
 
   async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
     const now = Date.now();
-    const bodies = events.map((event, i) => {
-      const body: EntryBody = [
-        streamId,
-        MINIMAL_STREAM_TYPE,
-        event.type,
-        event.data,
-        event.metadata ?? {},
-        expectedVersion + i + 1,
-        now,
-      ];
-      return JSON.stringify(body);
-    });
+    const bodies = events.map((event, i) => entryBody(streamId, event, expectedVersion + i + 1, now));
     const last = await this.redis.minimalAppend(
       this.streamKey(streamId),
       this.log,
@@ -129,6 +118,27 @@ export class RedisMinimalStore implements BenchSubject {
   private streamKey(streamId: string): string {
     return `${this.keyPrefix}stream:${streamId}`;
   }
+}
+
+/** An entry's body as JSON text: the minimal store's, or with `id` the id floor's. */
+export function entryBody(
+  streamId: string,
+  event: NewEvent,
+  version: number,
+  occurredAt: number,
+  id?: string,
+): string {
+  const body: EntryBody = [
+    streamId,
+    MINIMAL_STREAM_TYPE,
+    event.type,
+    event.data,
+    event.metadata ?? {},
+    version,
+    occurredAt,
+  ];
+  if (id !== undefined) body.push(id);
+  return JSON.stringify(body);
 }
 
 function decode(entries: readonly string[]) {

@@ -1,0 +1,46 @@
+import { Redis } from 'ioredis';
+import { afterAll, expect, it } from 'vitest';
+import { BenchObjectNames } from '../src/bench-object-names.js';
+import { deleteKeys } from '../src/redis-key-cleanup.js';
+import { RedisIdFloorStore } from '../src/targets/redis-id-floor-store.js';
+import { RedisMinimalStore } from '../src/targets/redis-minimal-store.js';
+import { probeRedis, REDIS_URL } from '../src/tiered/redis-bench-hot-tier.js';
+import { benchBatch, benchEvent } from '../src/workloads/bench-events.js';
+import { describeWithServer } from './support/server-gate.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describeWithServer('the Redis id floor', await probeRedis(REDIS_URL), () => {
+  const prefix = `${new BenchObjectNames('strata-bench-test:').next('floor')}:`;
+  afterAll(async () => {
+    const admin = new Redis(REDIS_URL);
+    try {
+      await deleteKeys(admin, prefix);
+    } finally {
+      admin.disconnect();
+    }
+  });
+
+  it('stores each event id in its entry, so its reads return real ids, and refuses a version conflict', async () => {
+    const floor = await RedisIdFloorStore.open(REDIS_URL, prefix);
+    const reader = await RedisMinimalStore.open(REDIS_URL, prefix);
+    try {
+      await floor.append('s', benchBatch(0, 2), 0);
+      await floor.append('t', [benchEvent(2)], 0);
+      await expect(floor.append('s', [benchEvent(3)], 1)).rejects.toThrow('stream s is at 2, not 1');
+
+      const stream = await reader.readStreamEvents('s');
+      const log = await reader.readAllEvents(0n, 10);
+      expect(stream.map((e) => e.version)).toEqual([1, 2]);
+      expect(log.map((e) => e.streamId)).toEqual(['s', 's', 't']);
+      for (const event of log) expect(event.id).toMatch(UUID);
+      expect(new Set(log.map((e) => e.id)).size).toBe(3);
+      expect(stream.map((e) => e.id)).toEqual(log.slice(0, 2).map((e) => e.id));
+      expect(await floor.readStream('s')).toBe(2);
+      expect(await floor.readAll(0n, 10)).toEqual({ count: 3, lastPosition: log[2]?.position });
+    } finally {
+      await reader.close();
+      await floor.close();
+    }
+  });
+});
