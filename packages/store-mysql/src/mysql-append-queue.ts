@@ -62,6 +62,7 @@ const MAX_LOCK_WAIT_RETRIES = 1;
 export class MysqlAppendQueue {
   private queue: QueuedAppend[] = [];
   private inFlight = 0;
+  private pumpScheduled = false;
   /** Streams and event ids of the groups in flight. */
   private readonly busyStreams = new Set<string>();
   private readonly busyIds = new Set<string>();
@@ -78,7 +79,8 @@ export class MysqlAppendQueue {
     assertFitsPacket(append, this.context.maxAllowedPacket);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ append, resolve, reject });
-      this.pump();
+      if (this.inFlight === 0) this.pump();
+      else this.schedulePump();
     });
   }
 
@@ -88,6 +90,24 @@ export class MysqlAppendQueue {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
     await this.writers.releaseAll();
+  }
+
+  /**
+   * While a group is in flight, the next one forms a turn of the event loop later, not at the first
+   * append that finds a free slot: by then every appender the last group released has appended
+   * again, however many promise layers (a tiered, upcasting or encryption wrapper, the caller's own
+   * awaits) sit between it and the store, and they share one transaction. Formed at once, groups
+   * depended on those layers: measured with 8 appenders on MariaDB, 0.36 commits per append on
+   * the bare store and 0.47 through the tiered store; a turn later, 0.20 to 0.25 and 0.35. A lone
+   * appender (nothing in flight) is still sent at once.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
   }
 
   private pump(): void {
@@ -103,7 +123,7 @@ export class MysqlAppendQueue {
         this.inFlight--;
         for (const streamId of streams) this.busyStreams.delete(streamId);
         for (const id of ids) this.busyIds.delete(id);
-        this.pump();
+        this.schedulePump();
         if (this.inFlight === 0 && this.queue.length === 0) {
           const waiters = this.idleWaiters;
           this.idleWaiters = [];

@@ -23,6 +23,7 @@ export type GroupWriter = (group: QueuedAppend[], queue: AppendQueue) => Promise
 export class AppendQueue {
   private pending: QueuedAppend[] = [];
   private running = 0;
+  private pumpScheduled = false;
   private drained: (() => void)[] = [];
 
   constructor(
@@ -34,7 +35,8 @@ export class AppendQueue {
   push(append: PreparedAppend): Promise<AppendResult> {
     return new Promise<AppendResult>((resolve, reject) => {
       this.pending.push({ append, resolve, reject, solo: false, attempts: 0 });
-      this.pump();
+      if (this.running === 0) this.pump();
+      else this.schedulePump();
     });
   }
 
@@ -49,6 +51,24 @@ export class AppendQueue {
     return new Promise((resolve) => this.drained.push(resolve));
   }
 
+  /**
+   * While a group is in flight, the next one forms a turn of the event loop later, not at the first
+   * append that finds a free slot: by then every appender the last group released has appended
+   * again, however many promise layers (a tiered, upcasting or encryption wrapper, the caller's own
+   * awaits) sit between it and the store, and they share one transaction. Formed at once, groups
+   * depended on those layers: measured with 8 appenders on MariaDB, 0.36 commits per append on
+   * the bare store and 0.47 through the tiered store; a turn later, 0.20 to 0.25 and 0.35. A lone
+   * appender (nothing in flight) is still sent at once.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
   private pump(): void {
     while (this.running < this.maxGroupsInFlight && this.pending.length > 0) {
       const group = this.takeGroup();
@@ -61,7 +81,7 @@ export class AppendQueue {
         })
         .finally(() => {
           this.running--;
-          this.pump();
+          this.schedulePump();
           if (this.running === 0 && this.pending.length === 0) {
             for (const resolve of this.drained.splice(0)) resolve();
           }

@@ -32,6 +32,38 @@ function recordingQueue(maxGroupEvents = 100) {
 }
 
 describe('AppendQueue', () => {
+  it('forms each next group a turn later, so appenders coming back through promise layers join it', async () => {
+    // Writers that settle a turn later, two groups in flight, and four appenders that each append
+    // again once their last append returned, through `layers` extra awaits (a wrapping store).
+    const groupsFor = async (layers: number) => {
+      let groups = 0;
+      const queue = new AppendQueue(
+        async (group) => {
+          groups++;
+          await new Promise((resolve) => setImmediate(resolve));
+          for (const queued of group) queued.resolve(result(queued));
+        },
+        100,
+        2,
+      );
+      const appendThroughLayers = async (streamId: string, id: string) => {
+        const appended = await queue.push(prepareAppend(streamId, [{ id, type: 't', data: null }]));
+        for (let i = 0; i < layers; i++) await null;
+        return appended;
+      };
+      await Promise.all(
+        ['a', 'b', 'c', 'd'].map(async (streamId) => {
+          for (let round = 0; round < 50; round++) await appendThroughLayers(streamId, `${streamId}${round}`);
+        }),
+      );
+      return groups;
+    };
+    // 200 appends by 4 appenders need at least 50 groups. Forming the next group at once when a
+    // slot freed took 101 bare and 150 through layers; a turn later, 51 and 88.
+    expect(await groupsFor(0)).toBeLessThanOrEqual(60);
+    for (const layers of [1, 3, 10]) expect(await groupsFor(layers)).toBeLessThanOrEqual(100);
+  });
+
   it('sends a lone append at once and groups the appends made while a group is in flight', async () => {
     const { groups, push } = recordingQueue();
     await Promise.all([push('a', '1'), push('b', '2'), push('c', '3'), push('d', '4')]);
