@@ -8,7 +8,7 @@ import {
   withRecordedEvents,
 } from '@strata/core';
 import { assertFitsBulk } from './bulk-limit.js';
-import { encodeEventBody } from './event-codec.js';
+import { encodeEventBody, MAX_NUMBER_DIGITS } from './event-codec.js';
 import { CLUSTER_SLOTS } from './key-slot.js';
 import { LuaScript } from './lua-script.js';
 import { type RedisConnection, STORE_NAME } from './redis-connection.js';
@@ -35,7 +35,8 @@ import { type RedisConnection, STORE_NAME } from './redis-connection.js';
  * `{'found', id, location, ...}` when ids exist (the client then decides with core's rules).
  *
  * Lua numbers are doubles, exact only up to 2^53. Positions below that are formatted from numbers
- * (the fast, common case); past it they are computed digit by digit on decimal strings.
+ * (the fast, common case); past it they are computed digit by digit on decimal strings. Entries
+ * store a position as `positionJson` does: a number up to 15 digits, a string past that.
  * With the stored stream type, an `ok` reply tells the client everything it needs to build the
  * batch's events as reads will return them.
  */
@@ -125,7 +126,9 @@ for j = 1, n do
   local at = FIRST + (j - 1) * 3
   local version = string.format('%d', current + j)
   position = positionOf(j)
-  local head = '[' .. ARGV[at + 1] .. ',' .. version .. ',"' .. position .. '",' .. recordedAt .. ',' .. streamType .. ',' .. ARGV[at + 2]
+  local stored = position
+  if #position > ${MAX_NUMBER_DIGITS} then stored = '"' .. position .. '"' end
+  local head = '[' .. ARGV[at + 1] .. ',' .. version .. ',' .. stored .. ',' .. recordedAt .. ',' .. streamType .. ',' .. ARGV[at + 2]
   entries[j] = head .. ']'
   if mode == 's' then logEntries[j] = head .. ',' .. ARGV[4] .. ']' end
   index[#index + 1] = ARGV[at]

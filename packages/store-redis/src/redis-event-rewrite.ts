@@ -7,7 +7,7 @@ import {
   SerializationError,
   UnsupportedOperationError,
 } from '@strata/core';
-import { decodeEvent } from './event-codec.js';
+import { decodeEvent, positionJson } from './event-codec.js';
 import { keySlot } from './key-slot.js';
 import { logStart } from './log-reader.js';
 import { LuaScript } from './lua-script.js';
@@ -112,7 +112,7 @@ export async function rewriteRedisEvents(
 /** The stored entry's text with the rewrite's type, schema version and payload: the rest as stored. */
 function newText(rewrite: PreparedRewrite, event: RecordedEvent): string {
   return (
-    `[${JSON.stringify(rewrite.type)},${event.version},"${event.position}",${event.recordedAt.getTime()},` +
+    `[${JSON.stringify(rewrite.type)},${event.version},${positionJson(event.position)},${event.recordedAt.getTime()},` +
     `${JSON.stringify(event.streamType)},${JSON.stringify(event.id)},${rewrite.schemaVersion},` +
     `${event.occurredAt.getTime()},${rewrite.dataJson},${rewrite.metadataJson}]`
   );

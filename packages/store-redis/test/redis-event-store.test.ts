@@ -37,7 +37,7 @@ describeWithRedis('RedisEventStore storage (standalone)', await redisIsReachable
     expect(entries[0]).toEqual([
       'order.placed',
       1,
-      String(result.lastPosition),
+      Number(result.lastPosition),
       expect.any(Number),
       'order',
       'e-1',

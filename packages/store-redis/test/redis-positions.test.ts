@@ -68,4 +68,48 @@ describeWithRedis('positions near 2^53 and 2^63 (standalone)', await redisIsReac
       MAX_POSITION,
     ]);
   });
+
+  it('stores a position of up to 15 digits as a JSON number and a longer one as a string; reads take both', async () => {
+    const keyPrefix = testKeyPrefix('positions');
+    prefixes.push(keyPrefix);
+    await seedLastPosition(client, keyPrefix, 10n ** 15n - 2n);
+    const store = new RedisEventStore({ client, keyPrefix });
+    const streamId = `s-${randomUUID()}`;
+    await store.append(streamId, events(3));
+    const stored = await client.lrange(`${keyPrefix}{${streamId}}:e`, 0, -1);
+    expect(stored.map((entry) => JSON.parse(entry)[2])).toEqual([
+      999_999_999_999_999,
+      '1000000000000000',
+      '1000000000000001',
+    ]);
+
+    // Entries written before positions were numbers held every position as a string.
+    const logIndex = Number(await client.llen(`${keyPrefix}log`)) - 3;
+    const quoted = stored[0]!.replace(',999999999999999,', ',"999999999999999",');
+    await client.lset(`${keyPrefix}{${streamId}}:e`, 0, quoted);
+    await client.lset(`${keyPrefix}log`, logIndex, `${quoted.slice(0, -1)},${JSON.stringify(streamId)}]`);
+    const expected = [10n ** 15n - 1n, 10n ** 15n, 10n ** 15n + 1n];
+    expect((await store.readStream(streamId)).map((e) => e.position)).toEqual(expected);
+    expect((await store.readAll({ after: 10n ** 15n - 2n })).map((e) => e.position)).toEqual(expected);
+
+    // A rewrite writes the position as new entries hold it.
+    const [first] = await store.readStream(streamId);
+    await store.rewriteEvent({
+      streamId,
+      version: 1,
+      id: first!.id,
+      position: first!.position,
+      expectedType: 'seeded',
+      expectedSchemaVersion: 1,
+      type: 'seeded',
+      schemaVersion: 2,
+      data: { n: 0 },
+      metadata: {},
+    });
+    expect(JSON.parse((await client.lindex(`${keyPrefix}{${streamId}}:e`, 0))!)[2]).toBe(999_999_999_999_999);
+    expect((await store.readAll({ after: 10n ** 15n - 2n, limit: 1 }))[0]).toMatchObject({
+      position: expected[0],
+      schemaVersion: 2,
+    });
+  });
 });
