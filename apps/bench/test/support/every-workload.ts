@@ -4,7 +4,7 @@ import type { BenchTarget } from '../../src/bench-target.js';
 import { WORKLOADS } from '../../src/workloads/workload-registry.js';
 import { TINY_SCALE } from './tiny-scale.js';
 
-/** Runs W1-W5 once per side at the tiny scale and expects every side the target has to have measured each. */
+/** Runs W1-W5 once per side at the tiny scale and expects every side the target has (raw, minimal, floor) to have measured each. */
 export async function expectEveryWorkloadRuns(target: BenchTarget): Promise<void> {
   const results = await runBench([target], WORKLOADS, {
     scale: { ...TINY_SCALE, runs: 1 },
@@ -13,14 +13,16 @@ export async function expectEveryWorkloadRuns(target: BenchTarget): Promise<void
   });
   const hasRaw = target.rawBaseline !== undefined;
   const hasMinimal = target.minimal !== undefined;
+  const hasFloor = target.floor !== undefined;
   expect(
     results.map((r) => [
       r.workload,
       r.adapter.median > 0,
       (r.raw?.median ?? 0) > 0,
       (r.minimal?.median ?? 0) > 0,
+      (r.floor?.median ?? 0) > 0,
     ]),
-  ).toEqual(['W1', 'W2', 'W3', 'W4', 'W5'].map((id) => [id, true, hasRaw, hasMinimal]));
+  ).toEqual(['W1', 'W2', 'W3', 'W4', 'W5'].map((id) => [id, true, hasRaw, hasMinimal, hasFloor]));
 }
 
 /** Calls `inspect` each time one of the target's runs has opened its store, before it is timed. */
