@@ -43,7 +43,13 @@ export function seedSqlite(path: string, plan: SeedPlan): void {
           const data = JSON.stringify(event.data);
           const metadata = JSON.stringify(event.metadata);
           n++;
-          insertEvent.run(n, uuidv7(), streamId, 'default', event.type, data, metadata, version, 1, now, now);
+          insertEvent.run([uuidv7(), event.type, data, metadata, 1, now], {
+            position: n - 1,
+            streamId,
+            streamType: 'default',
+            version: version - 1,
+            recordedAt: now,
+          });
         }
       }
       // The minimal store gets the same events in the same global order.

@@ -102,20 +102,21 @@ export class SqliteRawBaseline implements BenchSubject {
       for (let i = 0; i < events.length; i++) {
         const event = events[i]!;
         values.push(
-          first + i + 1,
           uuidv7(),
-          streamId,
-          streamType,
           event.type,
           JSON.stringify(event.data),
           JSON.stringify(event.metadata ?? {}),
-          currentVersion + i + 1,
           1,
           Date.now(),
-          recordedAt,
         );
       }
-      this.insertOf(events.length).run(values);
+      this.insertOf(events.length).run(values, {
+        position: first,
+        streamId,
+        streamType,
+        version: currentVersion,
+        recordedAt,
+      });
       // Kept as the store does: the last position is part of an append's result.
       const lastPosition = positionBefore + BigInt(events.length);
       this.commit.run();

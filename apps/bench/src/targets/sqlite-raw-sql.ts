@@ -14,9 +14,17 @@ const POSITION_BEFORE = `max(coalesce((SELECT max(position) FROM ${EVENTS}), 0),
 const INSERT_COLUMNS =
   '(position, id, stream_id, stream_type, event_type, data, metadata, version, schema_version, occurred_at, recorded_at)';
 
-/** The store's multi-row insert of `rows` events (sqlite-event-inserts.ts). */
+/**
+ * The store's multi-row insert of `rows` events (sqlite-event-inserts.ts): per row id, event_type,
+ * data, metadata, schema_version and occurred_at; the rest bound once, by name.
+ */
 export function sqliteRawInsert(rows: number): string {
-  return `INSERT INTO ${EVENTS} ${INSERT_COLUMNS} VALUES ${Array<string>(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+  const values = Array.from(
+    { length: rows },
+    (_, i) =>
+      `(@position + ${i + 1}, ?, @streamId, @streamType, ?, ?, ?, @version + ${i + 1}, ?, ?, @recordedAt)`,
+  );
+  return `INSERT INTO ${EVENTS} ${INSERT_COLUMNS} VALUES ${values.join(', ')}`;
 }
 
 /** EVENT_COLUMNS in sqlite-event-rows.ts: positions past 2^53 come back as text, for `BigInt()`. */
