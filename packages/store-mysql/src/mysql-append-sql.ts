@@ -45,8 +45,9 @@ export class MysqlAppendSql {
 
   /**
    * Params: streamId, streamType, expectedVersion (0 for a new stream), event count, the events
-   * packed by `packBatchEvents`, recordedAt, commit. An append of several events, COMMIT included
-   * when asked, in one round trip; undefined when the procedure is missing (migration 9 skipped).
+   * packed by `packBatchEvents`, recordedAt, commit. An append of 2 to `BATCH_PROCEDURE_MAX_EVENTS`
+   * events, COMMIT included when asked, in one round trip; undefined when the procedure is missing
+   * (migration 9 skipped).
    */
   readonly appendBatch: string | undefined;
 

@@ -136,7 +136,8 @@ for (const partitions of [undefined, 3]) {
         }
       });
 
-      for (const size of [1, 3]) {
+      // 64 events take the statements rather than append_batch (BATCH_PROCEDURE_MAX_EVENTS).
+      for (const size of [1, 3, 64]) {
         it(`checks a new stream and an exact version like the other paths (${size} events)`, async () => {
           const store = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix: fresh(), partitions });
           const events = (from: number) =>
@@ -218,6 +219,50 @@ for (const partitions of [undefined, 3]) {
           );
         } finally {
           await store.close();
+        }
+      });
+
+      it('sends up to 63 events in one CALL and 64 or more as statements, stored alike', async () => {
+        const pool = createPool({ uri: MYSQL_URL, connectionLimit: 2 });
+        const sent: string[] = [];
+        pool.on('connection', (connection) => {
+          // Records what each real connection is asked to run, then runs it.
+          const execute = connection.execute.bind(connection) as (...args: unknown[]) => unknown;
+          (connection as unknown as { execute: (...args: unknown[]) => unknown }).execute = (
+            options: unknown,
+            ...rest: unknown[]
+          ) => {
+            sent.push(typeof options === 'string' ? options : (options as { sql: string }).sql);
+            return execute(options, ...rest);
+          };
+        });
+        const store = createMysqlEventStore({ connection: pool, tablePrefix: fresh(), partitions });
+        try {
+          const events = (size: number, from: number) =>
+            Array.from({ length: size }, (_, n) => ({ type: 't', data: { n: from + n, s: '"ü\\' } }));
+          const streamId = `path-${randomUUID()}`;
+          const calls = () => sent.filter((sql) => sql.startsWith('CALL')).length;
+          const inserts = () => sent.filter((sql) => /^INSERT INTO \S+events\b/.test(sql)).length;
+          await store.append(streamId, events(63, 1), { expectedVersion: 'no_stream' });
+          expect([calls(), inserts()]).toEqual([1, 0]);
+          await store.append(streamId, events(64, 64), { expectedVersion: 63 });
+          expect([calls(), inserts()]).toEqual([1, 1]);
+          const other = `path-${randomUUID()}`;
+          await store.append(other, events(64, 1), { expectedVersion: 0 });
+          expect([calls(), inserts()]).toEqual([1, 2]);
+          const stored = await store.readStream(streamId);
+          expect(stored.map((e) => [e.version, e.data])).toEqual(
+            events(127, 1).map((e, n) => [n + 1, e.data]),
+          );
+          expect(stored.map((e) => e.position)).toEqual(
+            stored.map((_, n) => stored[0]!.position + BigInt(n)),
+          );
+          expect((await store.readStream(other)).map((e) => e.version)).toEqual(
+            events(64, 1).map((_, n) => n + 1),
+          );
+        } finally {
+          await store.close();
+          await pool.end();
         }
       });
 
