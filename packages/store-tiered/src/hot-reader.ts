@@ -163,6 +163,8 @@ export class HotReader {
   async promote(streamId: string, events: RecordedEvent[], verifiedAt: number): Promise<void> {
     const { ctx } = this;
     const kept = events.length > ctx.policy.maxCopyEvents ? events.slice(-ctx.policy.maxCopyEvents) : events;
+    // Before the copy can exist: an append from now on looks at it, even before the notice is back.
+    ctx.absent.forget(streamId);
     const outcome = await ctx.access.run('promote', (hot) =>
       hot.promote(streamId, kept, ctx.write(verifiedAt)),
     );

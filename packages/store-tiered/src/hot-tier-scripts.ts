@@ -61,10 +61,12 @@ return {'covered', h, redis.call('GETRANGE', KEYS[1], H + offset(lo - f), last)}
 /**
  * KEYS[3]: the stream's rewrite bar. While it exists nothing is stored ('refused'): the events the
  * caller read may predate an in-place rewrite, which no version check can tell.
- * ARGV: header (fromVersion, toVersion, verifiedAt), entries, offsets, ttl. Stores the copy unless an
- * intact copy reaches further (or as far from as early); then only that copy's verifiedAt moves up:
- * it reaches at least as far as what the caller read, so it holds everything committed before the
- * caller's read.
+ * ARGV: header (fromVersion, toVersion, verifiedAt), entries, offsets, ttl, the copy-notice channel
+ * ('' publishes nothing), the stream id. Stores the copy unless an intact copy reaches further (or
+ * as far from as early); then only that copy's verifiedAt moves up: it reaches at least as far as
+ * what the caller read, so it holds everything committed before the caller's read. A stored copy is
+ * announced on the channel in the same script, so no process can see the copy before the notice
+ * is on its way (`HotTier.watchCopies`).
  */
 export const PROMOTE_SCRIPT = new LuaScript(`${COMMON}
 if redis.call('EXISTS', KEYS[3]) == 1 then return 'refused' end
@@ -80,6 +82,9 @@ end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[4])
 redis.call('APPEND', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[2], ARGV[3], 'EX', ARGV[4])
+-- pcall: a user barred from the channel still promotes; listeners then miss the notice, and
+-- trust that the stream has no copy for at most ABSENT_COPY_TRUST_MS (absent-copies.ts).
+if ARGV[5] ~= '' then redis.pcall('PUBLISH', ARGV[5], ARGV[6]) end
 return 'stored'
 `);
 

@@ -54,6 +54,18 @@ export interface HotWrite {
  */
 export type PromoteOutcome = 'stored' | 'kept' | 'refused';
 
+/** What `HotTier.watchCopies` reports to. */
+export interface CopyNotices {
+  copied(streamId: string): void;
+  live(): void;
+  lapsed(): void;
+}
+
+/** A running `HotTier.watchCopies`; `close` stops it and closes its connection. */
+export interface CopyWatch {
+  close(): Promise<void>;
+}
+
 /**
  * `extended`: the copy ended where the append began and now ends at its last version.
  * `kept`: the copy already reached the append's last version. `dropped`: any other copy was
@@ -148,6 +160,14 @@ export interface HotTier {
     snapshot: HotSnapshot | null,
     ttlSeconds: number,
   ): Promise<SnapshotPromoteOutcome>;
+  /**
+   * Tells `notices` of every copy a promotion stores from now on, by any process sharing this tier:
+   * `copied` soon after the copy is stored, `live` once every later one will be told, `lapsed` as
+   * soon as some may be missed (the connection dropped; `live` follows when it is back). The
+   * tiered store then skips the look at copies it knows are absent (see `AbsentCopies`). Optional,
+   * and it may return `undefined` where it cannot (a Redis Cluster): every append then looks.
+   */
+  watchCopies?(notices: CopyNotices): CopyWatch | undefined;
   /** Resolves when the hot tier answers; the circuit breaker's probe. */
   ping(): Promise<void>;
   /**

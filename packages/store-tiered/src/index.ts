@@ -8,6 +8,8 @@ export type {
   SnapshotWriteOutcome,
 } from './hot-snapshot.js';
 export type {
+  CopyNotices,
+  CopyWatch,
   ExtendOutcome,
   HotCopyBounds,
   HotRead,

@@ -20,6 +20,8 @@ import {
   SNAPSHOT_READ_SCRIPT,
 } from './hot-snapshot-scripts.js';
 import type {
+  CopyNotices,
+  CopyWatch,
   ExtendOutcome,
   HotCopyBounds,
   HotRead,
@@ -186,7 +188,9 @@ export class RedisHotTier implements HotTier {
     if (first === undefined || last === undefined) throw new RangeError('promote needs at least one event');
     const { body, offsets } = encodeHotEvents(events);
     const header = formatHeader(first.version, last.version, write.verifiedAt);
-    const args = [header, body, offsets, write.ttlSeconds];
+    // A Cluster would broadcast every notice to every node, and nothing listens there.
+    const channel = isCluster(this.client) ? '' : this.copyChannel;
+    const args = [header, body, offsets, write.ttlSeconds, channel, streamId];
     const { data, offsets: offsetsKey } = hotCopyKeys(this.keyPrefix, streamId);
     const bar = hotRewriteBarKey(this.keyPrefix, streamId);
     return (await this.guarded(() =>
@@ -275,8 +279,55 @@ export class RedisHotTier implements HotTier {
     return (await this.snapshotScript(SNAPSHOT_PROMOTE_SCRIPT, streamId, args)) as SnapshotPromoteOutcome;
   }
 
+  /**
+   * Listens on a connection of its own (a duplicate of this tier's) for the copies promotions
+   * store under this key prefix. Live once its `SUBSCRIBE` is acknowledged; lapsed whenever that
+   * connection closes, live again once it has reconnected and subscribed. Standalone Redis only:
+   * on a Cluster it returns `undefined`.
+   */
+  watchCopies(notices: CopyNotices): CopyWatch | undefined {
+    const client = this.client as Partial<Redis>;
+    if (isCluster(this.client) || typeof client.duplicate !== 'function') return undefined;
+    // Unlike the tier's own connection, this one may wait while disconnected: nothing waits for it.
+    const subscriber = client.duplicate({
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
+    const channel = this.copyChannel;
+    let closed = false;
+    subscriber.on('error', () => {});
+    subscriber.on('close', () => notices.lapsed());
+    subscriber.on('message', (from: string, streamId: string) => {
+      if (from === channel) notices.copied(streamId);
+    });
+    subscriber.on('ready', () => {
+      subscriber.subscribe(channel).then(
+        () => {
+          if (!closed && subscriber.status === 'ready') notices.live();
+        },
+        // The connection went away again: its next 'ready' subscribes again.
+        () => notices.lapsed(),
+      );
+    });
+    subscriber.connect().catch(() => {
+      // Reconnects on its own (retryStrategy); until then notices stay lapsed.
+    });
+    return {
+      async close() {
+        closed = true;
+        notices.lapsed();
+        subscriber.disconnect();
+      },
+    };
+  }
+
   async ping(): Promise<void> {
     await this.command('ping', []);
+  }
+
+  private get copyChannel(): string {
+    return `${this.keyPrefix}copies`;
   }
 
   /**

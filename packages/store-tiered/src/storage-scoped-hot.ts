@@ -14,6 +14,8 @@ export class StorageScopedHot {
   constructor(
     private readonly hot: HotTier,
     private readonly storageId: () => Promise<string>,
+    /** Called once, with the scoped tier, when it is first known. */
+    private readonly onScoped: (scoped: HotTier) => void = () => {},
   ) {}
 
   async get(): Promise<HotTier> {
@@ -21,6 +23,7 @@ export class StorageScopedHot {
     this.resolving ??= this.storageId()
       .then((id) => {
         this.scoped = this.hot.forStorage(id);
+        this.onScoped(this.scoped);
         return this.scoped;
       })
       .finally(() => {

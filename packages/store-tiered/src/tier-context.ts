@@ -1,3 +1,4 @@
+import type { AbsentCopies } from './absent-copies.js';
 import type { HotAccess } from './hot-access.js';
 import type { HotCopyBounds, HotWrite } from './hot-tier.js';
 import type { PendingInvalidations } from './pending-invalidations.js';
@@ -18,6 +19,7 @@ export class TierContext {
     readonly metrics: TieredStoreMetrics,
     readonly pending: PendingInvalidations,
     readonly recent: RecentWrites,
+    readonly absent: AbsentCopies,
   ) {}
 
   get warm() {

@@ -16,6 +16,7 @@ import {
   supportsEventRewrite,
   supportsEventRewriteBatch,
 } from '@strata/core';
+import { AbsentCopies } from './absent-copies.js';
 import { HotAccess } from './hot-access.js';
 import { HotReader } from './hot-reader.js';
 import { HotStreamsReader } from './hot-streams-reader.js';
@@ -114,12 +115,14 @@ export class TieredEventStore implements EventStore {
       this.offerRewrite(undefined);
       return;
     }
-    const access = new HotAccess(
-      new StorageScopedHot(policy.hot, policy.warmStorageId),
-      policy,
-      this.metrics,
-      this.pending,
+    const scopedHot = new StorageScopedHot(policy.hot, policy.warmStorageId, (scoped) =>
+      absent.listen(scoped),
     );
+    const absent = new AbsentCopies(() => {
+      // A warm store that cannot say its storage id yet: the first hot-tier call asks again.
+      scopedHot.get().catch(() => {});
+    });
+    const access = new HotAccess(scopedHot, policy, this.metrics, this.pending);
     const ctx = new TierContext(
       policy,
       access,
@@ -127,6 +130,7 @@ export class TieredEventStore implements EventStore {
       this.metrics,
       this.pending,
       new RecentWrites(policy.maxStalenessMs),
+      absent,
     );
     const reader = new HotReader(ctx);
     this.paths = {
@@ -217,6 +221,7 @@ export class TieredEventStore implements EventStore {
     if (this.closed) return;
     this.closed = true;
     await this.paths?.ctx.flush();
+    await this.paths?.ctx.absent.close();
     await this.paths?.access.close();
   }
 

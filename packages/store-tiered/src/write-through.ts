@@ -52,6 +52,11 @@ import type { TierContext } from './tier-context.js';
  * this commit no copy of the stream could exist and after it any copy reaches at least its last
  * version. The script would keep such a copy or find none. (A warm store restored from a backup
  * breaks that premise, and the rest of this protocol with it: delete the hot keys, see the README.)
+ *
+ * So does an append to a stream this store knows has no copy (`AbsentCopies`): known since its
+ * first append or a look that found none, until a notice says a promotion stored one. A notice
+ * can arrive after an append it should have changed, as a look can be out of date: the copy is
+ * then left behind, which the points above allow, and the next look deletes or extends it.
  */
 export class WriteThrough {
   /** The last queued update of each stream: one stream's updates reach the hot tier in append order. */
@@ -69,6 +74,7 @@ export class WriteThrough {
   ): Promise<AppendResult> {
     const { ctx } = this;
     const started = ctx.now();
+    const mark = ctx.absent.mark();
     let result: AppendResult;
     try {
       result = await ctx.warm.append(streamId, events, options);
@@ -87,8 +93,11 @@ export class WriteThrough {
       throw error;
     }
     if (ctx.policy.consistency === 'bounded') ctx.recent.record(streamId, result.lastVersion, ctx.now());
-    // A stream's first append has no copy to extend (see above): not even the look is sent.
-    if (result.firstVersion > 1) {
+    // A stream's first append has no copy to extend (see above): not even the look is sent, and
+    // the stream is known to have none until a notice says otherwise. Nor is it sent for a stream
+    // already known to have none.
+    if (result.firstVersion === 1) ctx.absent.record(streamId, mark);
+    else if (!ctx.absent.has(streamId)) {
       ctx.background(() => this.enqueue(streamId, () => this.update(streamId, result, started)));
     }
     return new DetachedAppendResult(result);
@@ -106,13 +115,18 @@ export class WriteThrough {
   private async update(streamId: string, result: AppendResult, started: number): Promise<void> {
     const after = result.firstVersion - 1;
     const last = result.lastVersion;
+    const mark = this.ctx.absent.mark();
     const peek = await this.looks.look(streamId);
     if (!peek.ok) {
       this.failed(streamId, peek.error);
       return;
     }
     const copy = peek.value;
-    if (copy === undefined || copy.toVersion >= last) return;
+    if (copy === undefined) {
+      this.ctx.absent.record(streamId, mark);
+      return;
+    }
+    if (copy.toVersion >= last) return;
     // A copy seen behind `after` may be one this store's previous update (queued before this one)
     // has extended since: the script decides on the copy as it is when it runs.
     const events = recorded(result, after, last) ?? (await this.readBack(streamId, after, last));

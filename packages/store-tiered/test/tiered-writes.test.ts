@@ -1,5 +1,6 @@
 import { ConcurrencyError, DuplicateEventError, type EventStore, ValidationError } from '@strata/core';
 import { describe, expect, it } from 'vitest';
+import { until } from './support/poll.js';
 import { newEvents, resetCounts, tieredFixture } from './support/tiered-fixture.js';
 
 const fixture = tieredFixture();
@@ -24,16 +25,71 @@ describe('tiered appends', () => {
     expect(store.stats()).toMatchObject({ writeThroughs: 0, invalidations: 0 });
   });
 
-  it('a later append to a stream without a copy costs one look at the hot tier, after the commit', async () => {
-    const { store, hot, hotCalls, warmCalls } = await fixture.open();
+  it('a later append to a stream this store knows has no copy costs nothing at the hot tier', async () => {
+    const { store, hot, hotCalls, warmCalls, notices } = await fixture.open();
+    // A store's first append starts its copy notices.
+    await store.append('first', newEvents(1));
+    await until('the copy notices are live', () => notices.includes('live'));
     await store.append('s', newEvents(1));
     await store.append('s', newEvents(2), { expectedVersion: 1 });
+    await store.append('s', newEvents(1), { expectedVersion: 3 });
     await store.flush();
-    // One look at the copy's bounds found none: the events were not sent (issue 12).
-    expect(hotCalls).toEqual({ peek: 1 });
+    // No copy before the first commit, and no notice of one since: not even a look (issue 12).
+    expect(hotCalls).toEqual({});
     expect(await hot.peek('s')).toBeUndefined();
-    expect(warmCalls).toEqual({ append: 2 });
+    expect(warmCalls).toEqual({ append: 4 });
     expect(store.stats()).toMatchObject({ writeThroughs: 0, invalidations: 0 });
+  });
+
+  it('an append to a stream it knows nothing of costs one look, after the commit; the next ones none', async () => {
+    const writer = await fixture.open();
+    const other = await fixture.open({ path: writer.path, prefix: writer.prefix });
+    // Another process created the stream: this store cannot know whether it has a copy.
+    await other.store.append('s', newEvents(1));
+    await writer.store.append('first', newEvents(1));
+    await until('the copy notices are live', () => writer.notices.includes('live'));
+    resetCounts(writer.hotCalls);
+    await writer.store.append('s', newEvents(2), { expectedVersion: 1 });
+    await writer.store.flush();
+    // One look at the copy's bounds found none: the events were not sent.
+    expect(writer.hotCalls).toEqual({ peek: 1 });
+    await writer.store.append('s', newEvents(1), { expectedVersion: 3 });
+    await writer.store.flush();
+    expect(writer.hotCalls).toEqual({ peek: 1 });
+    expect(await writer.hot.peek('s')).toBeUndefined();
+    expect(writer.store.stats()).toMatchObject({ writeThroughs: 0, invalidations: 0 });
+  });
+
+  it("another process's promotion reaches this store as a notice: its next append extends that copy", async () => {
+    const writer = await fixture.open();
+    const reader = await fixture.open({ path: writer.path, prefix: writer.prefix });
+    await writer.store.append('first', newEvents(1));
+    await until('the copy notices are live', () => writer.notices.includes('live'));
+    await writer.store.append('s', newEvents(2));
+    expect(await reader.store.readStream('s')).toHaveLength(2);
+    await reader.store.flush();
+    await until('the promotion is announced', () => writer.notices.includes('copied s'));
+    resetCounts(writer.hotCalls);
+    await writer.store.append('s', newEvents(1), { expectedVersion: 2 });
+    await writer.store.flush();
+    expect(writer.hotCalls).toEqual({ peek: 1, extend: 1 });
+    expect(await reader.hot.peek('s')).toMatchObject({ fromVersion: 1, toVersion: 3 });
+    expect(await reader.store.readStream('s')).toEqual(await writer.sqlite.readStream('s'));
+    expect(reader.store.stats().hits).toBe(1);
+  });
+
+  it('after its own promotion, its next append to the stream looks and extends the copy', async () => {
+    const { store, hot, hotCalls, notices } = await fixture.open();
+    await store.append('first', newEvents(1));
+    await until('the copy notices are live', () => notices.includes('live'));
+    await store.append('s', newEvents(2));
+    await store.readStream('s');
+    await store.flush();
+    resetCounts(hotCalls);
+    await store.append('s', newEvents(1), { expectedVersion: 2 });
+    await store.flush();
+    expect(hotCalls).toEqual({ peek: 1, extend: 1 });
+    expect(await hot.peek('s')).toMatchObject({ fromVersion: 1, toVersion: 3 });
   });
 
   it('the looks of concurrent appends go to the hot tier together, in one round trip', async () => {

@@ -3,6 +3,7 @@ import { createSqliteEventStore, type SqliteEventStore } from '@strata/store-sql
 import type { Redis } from 'ioredis';
 import { afterEach } from 'vitest';
 import {
+  type CopyNotices,
   createRedisHotTier,
   createTieredEventStore,
   type HotTier,
@@ -23,6 +24,8 @@ export interface Tiered {
   /** The calls the tiered store's `snapshots` made to the SQLite snapshot store. */
   snapshotCalls: Counts;
   hotCalls: Counts;
+  /** What the store's copy notices told it, in order: 'live', 'lapsed', 'copied <streamId>'. */
+  notices: string[];
   /** The Redis hot tier as the tiered store sees it (this SQLite file's copies), to reach past the store. */
   hot: RedisHotTier;
   /** The key prefix of this SQLite file's copies. */
@@ -82,12 +85,31 @@ export function tieredFixture(): { open(options?: OpenOptions): Promise<Tiered> 
       // storage's copies gets those, uncounted.
       const storageId = await sqlite.storageId();
       const scoped = redisHot.forStorage(storageId);
-      const hot = counting<HotTier>(scoped, ['forStorage']);
+      const hot = counting<HotTier>(scoped, ['forStorage', 'watchCopies']);
+      // What the store's copy notices told it, in order: 'live', 'lapsed', 'copied <streamId>'.
+      const notices: string[] = [];
+      const watchCopies = (into: CopyNotices) =>
+        scoped.watchCopies({
+          copied: (streamId) => {
+            notices.push(`copied ${streamId}`);
+            into.copied(streamId);
+          },
+          live: () => {
+            notices.push('live');
+            into.live();
+          },
+          lapsed: () => {
+            notices.push('lapsed');
+            into.lapsed();
+          },
+        });
       const forStore: HotTier = new Proxy(hot.subject, {
         get: (obj, property, receiver) =>
           property === 'forStorage'
-            ? (id: string) => (id === storageId ? hot.subject : redisHot.forStorage(id))
-            : Reflect.get(obj, property, receiver),
+            ? (id: string) => (id === storageId ? forStore : redisHot.forStorage(id))
+            : property === 'watchCopies'
+              ? watchCopies
+              : Reflect.get(obj, property, receiver),
       });
       const snapshots = counting<SnapshotStore>(sqlite.snapshots);
       const logged: string[] = [];
@@ -110,6 +132,7 @@ export function tieredFixture(): { open(options?: OpenOptions): Promise<Tiered> 
         warmCalls: warm.counts,
         snapshotCalls: snapshots.counts,
         hotCalls: hot.counts,
+        notices,
         hot: scoped,
         copyPrefix: scoped.keyPrefix,
         redis,
