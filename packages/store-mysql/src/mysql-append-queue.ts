@@ -79,7 +79,7 @@ export class MysqlAppendQueue {
     assertFitsPacket(append, this.context.maxAllowedPacket);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ append, resolve, reject });
-      if (this.inFlight === 0) this.pump();
+      if (this.inFlight === 0 && !this.pumpScheduled) this.pump();
       else this.schedulePump();
     });
   }
@@ -99,7 +99,11 @@ export class MysqlAppendQueue {
    * awaits) sit between it and the store, and they share one transaction. Formed at once, groups
    * depended on those layers: measured with 8 appenders on MariaDB, 0.36 commits per append on
    * the bare store and 0.47 through the tiered store; a turn later, 0.20 to 0.25 and 0.35. A lone
-   * appender (nothing in flight) is still sent at once.
+   * appender (nothing in flight, no group about to form) is still sent at once. An append that
+   * finds the last group settled but the next one not yet formed joins it too: appenders coming
+   * back through several layers arrive after the settled group's slot is free, and each first of
+   * them used to go alone, splitting the appenders into two alternating halves (8 appenders behind
+   * two extra awaits: 0.67 transactions per append against 0.375 bare).
    */
   private schedulePump(): void {
     if (this.pumpScheduled) return;

@@ -59,9 +59,11 @@ describe('AppendQueue', () => {
       return groups;
     };
     // 200 appends by 4 appenders need at least 50 groups. Forming the next group at once when a
-    // slot freed took 101 bare and 150 through layers; a turn later, 51 and 88.
+    // slot freed took 101 bare and 150 through layers; a turn later, 51 and 88; with appends that
+    // arrive while that turn is pending joining it too, about 51 whatever the layers.
     expect(await groupsFor(0)).toBeLessThanOrEqual(60);
-    for (const layers of [1, 3, 10]) expect(await groupsFor(layers)).toBeLessThanOrEqual(100);
+    for (const layers of [1, 3, 10])
+      expect(await groupsFor(layers), `${layers} layers`).toBeLessThanOrEqual(60);
   });
 
   it('sends a lone append at once and groups the appends made while a group is in flight', async () => {
