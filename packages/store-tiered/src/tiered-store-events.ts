@@ -45,6 +45,14 @@ export interface TieredStoreStats {
   promotions: number;
   /** Appends whose events were added to the stream's copy. */
   writeThroughs: number;
+  /** Appends after which the write-through looked at the stream's copy (one Redis call each). */
+  looks: number;
+  /**
+   * Appends that did not need to look: a stream's first append, or one this store knows has no
+   * copy (copy notices). Looks that stay high against these mean the notices are not working
+   * (a Redis Cluster, or a user without `SUBSCRIBE` on the channel).
+   */
+  looksSkipped: number;
   /** Appends after which the hot tier could not be updated (the append itself succeeded). */
   writeThroughFailures: number;
   /** Copies deleted. */

@@ -17,6 +17,8 @@ export class TieredStoreMetrics {
     misses: 0,
     promotions: 0,
     writeThroughs: 0,
+    looks: 0,
+    looksSkipped: 0,
     writeThroughFailures: 0,
     invalidations: 0,
     hotErrors: 0,
@@ -64,6 +66,15 @@ export class TieredStoreMetrics {
   writeThrough(streamId: string, toVersion: number): void {
     this.counters.writeThroughs++;
     this.emit('writeThrough', { streamId, toVersion });
+  }
+
+  /** Counted, not announced: one per append, too many for listeners. */
+  look(): void {
+    this.counters.looks++;
+  }
+
+  lookSkipped(): void {
+    this.counters.looksSkipped++;
   }
 
   writeThroughFailure(streamId: string, error: unknown): void {

@@ -96,8 +96,12 @@ export class WriteThrough {
     // A stream's first append has no copy to extend (see above): not even the look is sent, and
     // the stream is known to have none until a notice says otherwise. Nor is it sent for a stream
     // already known to have none.
-    if (result.firstVersion === 1) ctx.absent.record(streamId, mark);
-    else if (!ctx.absent.has(streamId)) {
+    if (result.firstVersion === 1) {
+      ctx.absent.record(streamId, mark);
+      ctx.metrics.lookSkipped();
+    } else if (ctx.absent.has(streamId)) ctx.metrics.lookSkipped();
+    else {
+      ctx.metrics.look();
       ctx.background(() => this.enqueue(streamId, () => this.update(streamId, result, started)));
     }
     return new DetachedAppendResult(result);

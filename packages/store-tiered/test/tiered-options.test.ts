@@ -168,6 +168,8 @@ describe('createTieredEventStore', () => {
       missesByReason: { absent: 1, uncovered: 0, stale: 0, unavailable: 0 },
       promotions: 1,
       writeThroughs: 1,
+      looks: 1,
+      looksSkipped: 1,
       writeThroughFailures: 0,
       invalidations: 1,
       hotErrors: 0,

@@ -38,7 +38,7 @@ describe('tiered appends', () => {
     expect(hotCalls).toEqual({});
     expect(await hot.peek('s')).toBeUndefined();
     expect(warmCalls).toEqual({ append: 4 });
-    expect(store.stats()).toMatchObject({ writeThroughs: 0, invalidations: 0 });
+    expect(store.stats()).toMatchObject({ writeThroughs: 0, invalidations: 0, looks: 0, looksSkipped: 4 });
   });
 
   it('an append to a stream it knows nothing of costs one look, after the commit; the next ones none', async () => {
@@ -57,7 +57,12 @@ describe('tiered appends', () => {
     await writer.store.flush();
     expect(writer.hotCalls).toEqual({ peek: 1 });
     expect(await writer.hot.peek('s')).toBeUndefined();
-    expect(writer.store.stats()).toMatchObject({ writeThroughs: 0, invalidations: 0 });
+    expect(writer.store.stats()).toMatchObject({
+      writeThroughs: 0,
+      invalidations: 0,
+      looks: 1,
+      looksSkipped: 2,
+    });
   });
 
   it("another process's promotion reaches this store as a notice: its next append extends that copy", async () => {
