@@ -1,7 +1,7 @@
 import { ConcurrencyError, DuplicateEventError, type EventStore, ValidationError } from '@strata/core';
 import { describe, expect, it } from 'vitest';
 import { until } from './support/poll.js';
-import { newEvents, resetCounts, tieredFixture } from './support/tiered-fixture.js';
+import { newEvents, resetCounts, startCopyNotices, tieredFixture } from './support/tiered-fixture.js';
 
 const fixture = tieredFixture();
 const WHOLE = {
@@ -26,10 +26,9 @@ describe('tiered appends', () => {
   });
 
   it('a later append to a stream this store knows has no copy costs nothing at the hot tier', async () => {
-    const { store, hot, hotCalls, warmCalls, notices } = await fixture.open();
-    // A store's first append starts its copy notices.
-    await store.append('first', newEvents(1));
-    await until('the copy notices are live', () => notices.includes('live'));
+    const tiered = await fixture.open();
+    const { store, hot, hotCalls, warmCalls } = tiered;
+    await startCopyNotices(tiered);
     await store.append('s', newEvents(1));
     await store.append('s', newEvents(2), { expectedVersion: 1 });
     await store.append('s', newEvents(1), { expectedVersion: 3 });
@@ -46,8 +45,7 @@ describe('tiered appends', () => {
     const other = await fixture.open({ path: writer.path, prefix: writer.prefix });
     // Another process created the stream: this store cannot know whether it has a copy.
     await other.store.append('s', newEvents(1));
-    await writer.store.append('first', newEvents(1));
-    await until('the copy notices are live', () => writer.notices.includes('live'));
+    await startCopyNotices(writer);
     resetCounts(writer.hotCalls);
     await writer.store.append('s', newEvents(2), { expectedVersion: 1 });
     await writer.store.flush();
@@ -68,8 +66,7 @@ describe('tiered appends', () => {
   it("another process's promotion reaches this store as a notice: its next append extends that copy", async () => {
     const writer = await fixture.open();
     const reader = await fixture.open({ path: writer.path, prefix: writer.prefix });
-    await writer.store.append('first', newEvents(1));
-    await until('the copy notices are live', () => writer.notices.includes('live'));
+    await startCopyNotices(writer);
     await writer.store.append('s', newEvents(2));
     expect(await reader.store.readStream('s')).toHaveLength(2);
     await reader.store.flush();
@@ -84,9 +81,9 @@ describe('tiered appends', () => {
   });
 
   it('after its own promotion, its next append to the stream looks and extends the copy', async () => {
-    const { store, hot, hotCalls, notices } = await fixture.open();
-    await store.append('first', newEvents(1));
-    await until('the copy notices are live', () => notices.includes('live'));
+    const tiered = await fixture.open();
+    const { store, hot, hotCalls } = tiered;
+    await startCopyNotices(tiered);
     await store.append('s', newEvents(2));
     await store.readStream('s');
     await store.flush();

@@ -13,6 +13,7 @@ import {
   type TieredLogger,
 } from '../../src/index.js';
 import { type Counts, counting } from './counting.js';
+import { until } from './poll.js';
 import { deleteKeys, randomKeyPrefix, redisClient } from './redis-env.js';
 import { tempSqliteFiles } from './temp-sqlite.js';
 
@@ -144,6 +145,15 @@ export function tieredFixture(): { open(options?: OpenOptions): Promise<Tiered> 
       return tiered;
     },
   };
+}
+
+/**
+ * Starts the store's copy notices (its first append does) and waits until they are live: from
+ * then on the store knows which streams have no copy.
+ */
+export async function startCopyNotices(tiered: Tiered): Promise<void> {
+  await tiered.store.append(`notices-start-${Math.random().toString(36).slice(2)}`, newEvents(1));
+  await until('the copy notices are live', () => tiered.notices.includes('live'));
 }
 
 /** Forgets the counts so far. */
