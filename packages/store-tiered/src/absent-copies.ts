@@ -21,8 +21,9 @@ export const ABSENT_COPY_TRUST_MS = 2_000;
  * copy was stored (by any process: `HotTier.watchCopies`), this store promotes it itself, the
  * notices lapse, or `ABSENT_COPY_TRUST_MS` pass. Facts are recorded only while notices are live,
  * and only if no notice for the stream and no lapse came between the moment the fact was true
- * (`mark`) and its recording: a notice that overtook the answer it contradicts is never lost. Without notices (a
- * hot tier without `watchCopies`, or a Redis Cluster) nothing is known, and every append looks.
+ * (`mark`) and its recording: a notice that overtook the answer it contradicts is never lost.
+ * Without notices (a hot tier without `watchCopies`, or a Redis Cluster) nothing is known, and
+ * every append looks.
  */
 export class AbsentCopies implements CopyNotices {
   private readonly recordedAt = new Map<string, number>();
