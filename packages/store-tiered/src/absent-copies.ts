@@ -5,11 +5,13 @@ export const MAX_ABSENT_COPIES = 10_000;
 
 /**
  * How long a stream is remembered as having no copy. Notices keep the memory right while their
- * connection is up; a connection that died without anyone noticing (no FIN, no error) would leave
- * the memory wrong, and this bounds how long: a copy another process stored meanwhile is then left
- * behind for at most this long (the protocol tolerates that, see `WriteThrough`), never served wrong.
+ * connection is up, and the Redis hot tier drops a connection that stops answering its heartbeat
+ * within about a second. This bounds what nothing can detect: a notice a promotion could not send
+ * (a publisher barred from the channel, a process of a version without notices). A copy stored
+ * that way is left behind for at most this long (the protocol tolerates that, see `WriteThrough`),
+ * never served wrong.
  */
-export const ABSENT_COPY_TRUST_MS = 2_000;
+export const ABSENT_COPY_TRUST_MS = 30_000;
 
 /**
  * The streams this store knows have no hot copy, so that an append to one of them skips the look

@@ -163,7 +163,8 @@ export interface HotTier {
   /**
    * Tells `notices` of every copy a promotion stores from now on, by any process sharing this tier:
    * `copied` soon after the copy is stored, `live` once every later one will be told, `lapsed` as
-   * soon as some may be missed (the connection dropped; `live` follows when it is back). The
+   * soon as some may be missed (the connection dropped or stopped answering; `live` follows when
+   * it is back). The
    * tiered store then skips the look at copies it knows are absent (see `AbsentCopies`). Optional,
    * and it may return `undefined` where it cannot (a Redis Cluster): every append then looks.
    */

@@ -56,6 +56,9 @@ import {
 } from './redis-hot-keys.js';
 import { whenReady } from './redis-readiness.js';
 
+/** How often a copy watch checks that its connection still answers (see `watchCopies`). */
+export const COPY_WATCH_HEARTBEAT_MS = 1_000;
+
 export interface RedisHotTierOptions {
   /** Prepended to every key; defaults to `strata:hot:`. Must not contain `{` or `}`. */
   keyPrefix?: string;
@@ -295,6 +298,7 @@ export class RedisHotTier implements HotTier {
       maxRetriesPerRequest: null,
     });
     const channel = this.copyChannel;
+    const { timeoutMs } = this;
     let closed = false;
     subscriber.on('error', () => {});
     subscriber.on('close', () => notices.lapsed());
@@ -310,12 +314,31 @@ export class RedisHotTier implements HotTier {
         () => notices.lapsed(),
       );
     });
+    // A connection can die without a FIN (a cable, a NAT table, a paused server): nothing would
+    // tell a listener that only reads. A PING unanswered within the tier's timeout drops it, which
+    // lapses the notices until it has reconnected and subscribed again.
+    const heartbeat = setInterval(() => {
+      if (subscriber.status !== 'ready') return;
+      let answered = false;
+      const deadline = setTimeout(() => {
+        if (!answered) subscriber.disconnect(true);
+      }, timeoutMs);
+      subscriber.ping().then(
+        () => {
+          answered = true;
+          clearTimeout(deadline);
+        },
+        () => {},
+      );
+    }, COPY_WATCH_HEARTBEAT_MS);
+    heartbeat.unref();
     subscriber.connect().catch(() => {
       // Reconnects on its own (retryStrategy); until then notices stay lapsed.
     });
     return {
       async close() {
         closed = true;
+        clearInterval(heartbeat);
         notices.lapsed();
         subscriber.disconnect();
       },

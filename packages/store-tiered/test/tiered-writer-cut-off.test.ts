@@ -213,6 +213,22 @@ describe('copy notices of a writer cut off from Redis', () => {
     expect(await reader.store.readStream('s')).toEqual(await reader.sqlite.readStream('s'));
   });
 
+  it('a link that stops answering (no FIN, no error) lapses the notices within about a second', async () => {
+    const writer = await fixture.open({
+      hotTimeoutMs: 300,
+      redis: redisClient(proxy.route(server.url), 300),
+    });
+    await startCopyNotices(writer);
+    const lives = () => writer.notices.filter((notice) => notice === 'live').length;
+    proxy.hold();
+    try {
+      await until('the heartbeat finds the link dead', () => writer.notices.includes('lapsed'), 5_000);
+    } finally {
+      proxy.release();
+    }
+    await until('the notices are live again', () => lives() === 2);
+  });
+
   it('close stops the notices: the watching connection is gone', async () => {
     const writer = await fixture.open({ redis: redisClient(server.url, 300) });
     await startCopyNotices(writer);
