@@ -230,6 +230,21 @@ describe('RedisHotTier', () => {
     expect(range.kind === 'covered' && range.events).toEqual(events('big', 9_990, 9_995));
   });
 
+  it('calls made while a lazy client connects all wait for it, on one set of listeners', async () => {
+    const lazy = redisClient();
+    const tier = createRedisHotTier(lazy, { keyPrefix: prefix, timeoutMs: 2_000 });
+    try {
+      expect(lazy.status).toBe('wait');
+      const peeks = Array.from({ length: 20 }, (_, i) => tier.peek(`lazy-${i}`));
+      // One listener per event for the connection being set up, however many calls wait.
+      expect([lazy.listenerCount('ready'), lazy.listenerCount('close')]).toEqual([1, 1]);
+      expect(await Promise.all(peeks)).toEqual(peeks.map(() => undefined));
+      expect([lazy.listenerCount('ready'), lazy.listenerCount('close')]).toEqual([0, 0]);
+    } finally {
+      lazy.disconnect();
+    }
+  });
+
   it('rejects a key prefix with braces', () => {
     expect(() => createRedisHotTier(redis, { keyPrefix: 'a{b' })).toThrow(ValidationError);
     expect(() => createRedisHotTier(redis, { timeoutMs: 0 })).toThrow(ValidationError);
