@@ -57,7 +57,7 @@ import {
 import { whenReady } from './redis-readiness.js';
 
 /** How often a copy watch checks that its connection still answers (see `watchCopies`). */
-export const COPY_WATCH_HEARTBEAT_MS = 1_000;
+const COPY_WATCH_HEARTBEAT_MS = 1_000;
 
 export interface RedisHotTierOptions {
   /** Prepended to every key; defaults to `strata:hot:`. Must not contain `{` or `}`. */
@@ -319,17 +319,13 @@ export class RedisHotTier implements HotTier {
     // lapses the notices until it has reconnected and subscribed again.
     const heartbeat = setInterval(() => {
       if (subscriber.status !== 'ready') return;
-      let answered = false;
+      // After close() the deadline must not reconnect what close() disconnected.
       const deadline = setTimeout(() => {
-        if (!answered) subscriber.disconnect(true);
+        if (!closed) subscriber.disconnect(true);
       }, timeoutMs);
-      subscriber.ping().then(
-        () => {
-          answered = true;
-          clearTimeout(deadline);
-        },
-        () => {},
-      );
+      deadline.unref();
+      const answered = () => clearTimeout(deadline);
+      subscriber.ping().then(answered, answered);
     }, COPY_WATCH_HEARTBEAT_MS);
     heartbeat.unref();
     subscriber.connect().catch(() => {
