@@ -3,7 +3,11 @@ import type { Pool } from 'mysql2/promise';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BenchObjectNames } from '../src/bench-object-names.js';
 import { createMysqlTables, dropMysqlTables, seedMysql } from '../src/targets/mysql-bench-schema.js';
-import { MysqlMinimalStore, mysqlFloorTable } from '../src/targets/mysql-minimal-store.js';
+import {
+  MysqlMinimalStore,
+  mysqlFloorSequenceTable,
+  mysqlFloorTable,
+} from '../src/targets/mysql-minimal-store.js';
 import { MysqlRawBaseline, mysqlPool } from '../src/targets/mysql-raw-baseline.js';
 import { MYSQL_URL, mysqlTarget, probeMysql } from '../src/targets/mysql-target.js';
 import { benchEvent } from '../src/workloads/bench-events.js';
@@ -121,6 +125,11 @@ describeWithServer('the mysql target', unreachable, () => {
           /Duplicate entry/,
         );
         expect(await floor.readStream('s-floor')).toBe(1);
+        // Its positions go on from the seeded log's: the seed moved its counter too.
+        const [positions] = await admin.query(
+          `SELECT position FROM ${mysqlFloorTable(prefix)} WHERE stream_id = 's-floor'`,
+        );
+        expect((positions as { position: number }[]).map((row) => Number(row.position))).toEqual([13]);
       } finally {
         await floor.close();
       }
@@ -131,6 +140,45 @@ describeWithServer('the mysql target', unreachable, () => {
     } finally {
       await raw.close();
       await store.close();
+    }
+  });
+
+  it('has the floor hand out positions in commit order, and none to an append it refuses', async () => {
+    const prefix = `${names.next('floor')}_`;
+    await createMysqlTables(MYSQL_URL, admin, prefix);
+    const floor = await MysqlMinimalStore.openFloor(MYSQL_URL, prefix);
+    const holder = await admin.getConnection();
+    try {
+      await floor.append('s-a', [benchEvent(0), benchEvent(1)], 0);
+      await expect(floor.append('s-a', [benchEvent(2)], 1)).rejects.toThrow('stream s-a is at 2, not 1');
+      // Another writer between taking its positions and committing: the next append must wait.
+      await holder.query('BEGIN');
+      await holder.query(`SELECT position FROM ${mysqlFloorSequenceTable(prefix)} WHERE id = 1 FOR UPDATE`);
+      let settled = false;
+      const waiting = floor.append('s-b', [benchEvent(3)], 0).finally(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      await holder.query('COMMIT');
+      await waiting;
+      const [rows] = await admin.query(
+        `SELECT stream_id, version, position FROM ${mysqlFloorTable(prefix)} ORDER BY position`,
+      );
+      expect(
+        (rows as { stream_id: string; version: number; position: number }[]).map((r) => [
+          r.stream_id,
+          Number(r.version),
+          Number(r.position),
+        ]),
+      ).toEqual([
+        ['s-a', 1, 1],
+        ['s-a', 2, 2],
+        ['s-b', 1, 3],
+      ]);
+    } finally {
+      holder.release();
+      await floor.close();
     }
   });
 

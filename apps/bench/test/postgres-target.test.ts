@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BenchObjectNames } from '../src/bench-object-names.js';
 import { postgresRawSchemaSql, seedPostgres } from '../src/targets/postgres-bench-schema.js';
 import {
+  POSTGRES_FLOOR_SEQUENCE,
   PostgresMinimalStore,
   postgresFloorSchemaSql,
   postgresMinimalSchemaSql,
@@ -115,6 +116,11 @@ describeWithServer('the postgres target', unreachable, () => {
           /duplicate key/,
         );
         expect(await floor.readStream('s-floor')).toBe(1);
+        // Its positions go on from the seeded log's: the seed moved its counter too.
+        const positions = await admin.query(
+          `SELECT position FROM "${schema}".floor_events WHERE stream_id = 's-floor'`,
+        );
+        expect(positions.rows.map((row) => Number(row.position))).toEqual([13]);
       } finally {
         await floor.close();
       }
@@ -125,6 +131,41 @@ describeWithServer('the postgres target', unreachable, () => {
     } finally {
       await raw.close();
       await store.close();
+    }
+  });
+
+  it('has the floor hand out positions in commit order, and none to an append it refuses', async () => {
+    const schema = names.next('floor');
+    for (const sql of postgresFloorSchemaSql(schema)) await admin.query(sql);
+    const floor = await PostgresMinimalStore.openFloor(POSTGRES_URL, schema);
+    const holder = await admin.connect();
+    try {
+      await floor.append('s-a', [benchEvent(0), benchEvent(1)], 0);
+      await expect(floor.append('s-a', [benchEvent(2)], 1)).rejects.toThrow('stream s-a is at 2, not 1');
+      // Another writer between taking its positions and committing: the next append must wait.
+      await holder.query('BEGIN');
+      await holder.query(
+        `SELECT position FROM "${schema}".${POSTGRES_FLOOR_SEQUENCE} WHERE id = 1 FOR UPDATE`,
+      );
+      let settled = false;
+      const waiting = floor.append('s-b', [benchEvent(3)], 0).finally(() => {
+        settled = true;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settled).toBe(false);
+      await holder.query('COMMIT');
+      await waiting;
+      const { rows } = await admin.query(
+        `SELECT stream_id, version, position FROM "${schema}".floor_events ORDER BY position`,
+      );
+      expect(rows.map((r) => [r.stream_id, Number(r.version), Number(r.position)])).toEqual([
+        ['s-a', 1, 1],
+        ['s-a', 2, 2],
+        ['s-b', 1, 3],
+      ]);
+    } finally {
+      holder.release();
+      await floor.close();
     }
   });
 

@@ -5,6 +5,7 @@ import type { SeedPlan } from '../bench-target.js';
 import { benchEvent } from '../workloads/bench-events.js';
 import {
   mysqlFloorSchemaSql,
+  mysqlFloorSequenceTable,
   mysqlFloorTable,
   mysqlMinimalSchemaSql,
   mysqlMinimalTable,
@@ -46,7 +47,7 @@ export async function createMysqlTables(
   }
   await admin.query(`ALTER TABLE ${raw} MODIFY position BIGINT UNSIGNED NOT NULL AUTO_INCREMENT`);
   await admin.query(mysqlMinimalSchemaSql(prefix));
-  await admin.query(mysqlFloorSchemaSql(prefix));
+  for (const sql of mysqlFloorSchemaSql(prefix)) await admin.query(sql);
 }
 
 /**
@@ -105,6 +106,9 @@ export async function seedMysql(
   await admin.query(
     `INSERT INTO ${mysqlFloorTable(prefix)} (event_id, stream_id, stream_type, event_type, data, metadata, version, occurred_at)
      SELECT event_id, stream_id, stream_type, event_type, data, metadata, version, occurred_at FROM ${events} ORDER BY position`,
+  );
+  await admin.query(
+    `UPDATE ${mysqlFloorSequenceTable(prefix)} SET position = (SELECT COALESCE(MAX(position), 0) FROM ${mysqlFloorTable(prefix)})`,
   );
   await admin.query(
     `ANALYZE TABLE ${events}, \`${prefix}streams\`, \`${prefix}${MYSQL_RAW_TABLE}\`, ${mysqlMinimalTable(prefix)}, ${mysqlFloorTable(prefix)}`,

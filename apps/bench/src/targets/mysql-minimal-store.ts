@@ -1,5 +1,5 @@
 import { type NewEvent, type RecordedEvent, uuidv7 } from '@strata/core';
-import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { BenchSubject, ReadAllPage } from '../bench-target.js';
 import {
   FLOOR_TABLE,
@@ -11,6 +11,8 @@ import {
 } from './minimal-event.js';
 import { MYSQL_POOL_SIZE, mysqlPool } from './mysql-raw-baseline.js';
 
+const MINIMAL_ROW = '(?, ?, ?, ?, ?, ?, ?)';
+const FLOOR_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const SELECT_COLUMNS = 'position, stream_id, stream_type, event_type, data, metadata, version, occurred_at';
 
 /** The minimal store's table under a run's prefix. */
@@ -39,35 +41,53 @@ export function mysqlMinimalSchemaSql(prefix: string): string {
 /** The floor's table under a run's prefix. */
 export const mysqlFloorTable = (prefix: string): string => `\`${prefix}${FLOOR_TABLE}\``;
 
+/** The floor's one-row position counter under a run's prefix. */
+export const mysqlFloorSequenceTable = (prefix: string): string => `\`${prefix}${FLOOR_TABLE}_sequence\``;
+
 /**
- * The floor of issue 12 on MySQL/MariaDB: the minimal table plus a unique event id (UUID v7 text
- * in a VARCHAR(255), as the store keeps them), the index that idempotent retries and store-wide
- * id uniqueness need. No store that keeps the contract writes less per event.
+ * The floor of issue 12 on MySQL/MariaDB: the minimal table plus what the contract cannot do
+ * without. A unique event id (UUID v7 text in a VARCHAR(255), as the store keeps them): the index
+ * that idempotent retries and store-wide id uniqueness need. And positions handed out in commit
+ * order, so that `readAll` never skips an event that commits late: an `AUTO_INCREMENT` value is
+ * taken at insert time and released at once, so a reader can see position n + 1 committed while
+ * n is still open, and pass it for good (the conformance kit's gap-safety topic fails such a
+ * store). The cheapest way InnoDB offers is a one-row counter (`<prefix>floor_events_sequence`)
+ * whose row lock the transaction holds until COMMIT. No store that keeps the contract writes
+ * less per event. Statements to run in order.
  */
-export function mysqlFloorSchemaSql(prefix: string): string {
-  return mysqlMinimalSchemaSql(prefix)
+export function mysqlFloorSchemaSql(prefix: string): string[] {
+  const table = mysqlMinimalSchemaSql(prefix)
     .replace(mysqlMinimalTable(prefix), mysqlFloorTable(prefix))
     .replace(
       'stream_id VARCHAR(255) NOT NULL,',
       'event_id VARCHAR(255) NOT NULL,\n    stream_id VARCHAR(255) NOT NULL,',
     )
     .replace('PRIMARY KEY (position),', 'PRIMARY KEY (position),\n    UNIQUE KEY event_id (event_id),');
+  const sequence = mysqlFloorSequenceTable(prefix);
+  return [
+    table,
+    `CREATE TABLE ${sequence} (id TINYINT UNSIGNED NOT NULL PRIMARY KEY, position BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB`,
+    `INSERT INTO ${sequence} (id, position) VALUES (1, 0)`,
+  ];
 }
 
 /**
  * The minimal store with mysql2, a pool of as many connections as the store's: per append `BEGIN`,
  * `SELECT COALESCE(MAX(version), 0)`, one multi-row prepared `INSERT`, `COMMIT`; reads are one
- * indexed `SELECT` each.
+ * indexed `SELECT` each. The floor takes its positions from its counter just before the `INSERT`.
  */
 export class MysqlMinimalStore implements BenchSubject {
   private readonly table: string;
+  /** The floor's position counter; the minimal store's positions are its `AUTO_INCREMENT`. */
+  private readonly sequence: string | undefined;
 
   private constructor(
     private readonly pool: Pool,
     prefix: string,
-    private readonly withEventIds: boolean,
+    withEventIds: boolean,
   ) {
     this.table = withEventIds ? mysqlFloorTable(prefix) : mysqlMinimalTable(prefix);
+    this.sequence = withEventIds ? mysqlFloorSequenceTable(prefix) : undefined;
   }
 
   /** Opens a pool with every connection already established, as the adapter side's is by then. */
@@ -77,38 +97,51 @@ export class MysqlMinimalStore implements BenchSubject {
 
   /**
    * The floor (`mysqlFloorSchemaSql`): the same store writing a UUID v7 id per event into its
-   * unique index. Reads are the minimal store's, on the floor's table.
+   * unique index, with positions from its counter. Reads are the minimal store's, on the floor's table.
    */
   static async openFloor(url: string, prefix: string): Promise<MysqlMinimalStore> {
-    return new MysqlMinimalStore(await openPool(url), prefix, true);
+    return new MysqlMinimalStore(await openPool(url, true), prefix, true);
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
     const connection = await this.pool.getConnection();
     try {
       await connection.query('BEGIN');
-      const [rows] = await connection.execute<RowDataPacket[][]>(
-        {
-          sql: `SELECT COALESCE(MAX(version), 0) FROM ${this.table} WHERE stream_id = ?`,
-          rowsAsArray: true,
-        },
-        [streamId],
-      );
-      const current = Number(rows[0]?.[0] ?? 0);
-      if (current !== expectedVersion) throw minimalConflict(streamId, current, expectedVersion);
       const now = Date.now();
-      const values = events.flatMap((event, i) => {
+      const eventRows = events.map((event, i) => {
         const { data, metadata } = minimalPayload(event);
-        const row = [streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata, current + i + 1, now];
-        return this.withEventIds ? [event.id ?? uuidv7(), ...row] : row;
+        return [streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata, expectedVersion + i + 1, now];
       });
       const columns = 'stream_id, stream_type, event_type, data, metadata, version, occurred_at';
-      const tuple = this.withEventIds ? '(?, ?, ?, ?, ?, ?, ?, ?)' : '(?, ?, ?, ?, ?, ?, ?)';
-      await connection.execute(
-        `INSERT INTO ${this.table} (${this.withEventIds ? `event_id, ${columns}` : columns})
-         VALUES ${Array<string>(events.length).fill(tuple).join(', ')}`,
-        values,
-      );
+      if (this.sequence === undefined) {
+        const current = await this.currentVersion(connection, streamId);
+        if (current !== expectedVersion) throw minimalConflict(streamId, current, expectedVersion);
+        await connection.execute(
+          `INSERT INTO ${this.table} (${columns}) VALUES ${Array<string>(eventRows.length).fill(MINIMAL_ROW).join(', ')}`,
+          eventRows.flat(),
+        );
+      } else {
+        // The version check and the positions in one statement, as a hand-written store would
+        // fold them: the counter's row lock is then held for the INSERT and the COMMIT only.
+        const [taken] = await connection.execute<ResultSetHeader>(
+          `UPDATE ${this.sequence} SET position = LAST_INSERT_ID(position + CAST(? AS UNSIGNED))
+            WHERE id = 1 AND (SELECT COALESCE(MAX(version), 0) FROM ${this.table} WHERE stream_id = ?) = ?`,
+          [eventRows.length, streamId, expectedVersion],
+        );
+        if (taken.affectedRows === 0) {
+          throw minimalConflict(streamId, await this.currentVersion(connection, streamId), expectedVersion);
+        }
+        const first = BigInt(taken.insertId) - BigInt(eventRows.length) + 1n;
+        const values = eventRows.flatMap((row, i) => [
+          (first + BigInt(i)).toString(),
+          events[i]?.id ?? uuidv7(),
+          ...row,
+        ]);
+        await connection.execute(
+          `INSERT INTO ${this.table} (position, event_id, ${columns}) VALUES ${Array<string>(eventRows.length).fill(FLOOR_ROW).join(', ')}`,
+          values,
+        );
+      }
       await connection.query('COMMIT');
     } catch (error) {
       await connection.query('ROLLBACK').catch(() => {});
@@ -116,6 +149,14 @@ export class MysqlMinimalStore implements BenchSubject {
     } finally {
       connection.release();
     }
+  }
+
+  private async currentVersion(connection: PoolConnection, streamId: string): Promise<number> {
+    const [rows] = await connection.execute<RowDataPacket[][]>(
+      { sql: `SELECT COALESCE(MAX(version), 0) FROM ${this.table} WHERE stream_id = ?`, rowsAsArray: true },
+      [streamId],
+    );
+    return Number(rows[0]?.[0] ?? 0);
   }
 
   /** The whole stream, decoded, in version order. */
@@ -171,9 +212,20 @@ function decode(rows: readonly unknown[][]) {
   );
 }
 
-/** A pool with every connection already established, as the adapter side's is by then. */
-async function openPool(url: string): Promise<Pool> {
+/**
+ * A pool with every connection already established, as the adapter side's is by then. The floor's
+ * run at READ COMMITTED: at REPEATABLE READ the version check inside its `UPDATE` would be a
+ * locking read, whose next-key locks reach into the neighbouring stream's range and deadlock
+ * appenders to different streams. A plain read is enough: the unique (stream_id, version) refuses
+ * a racing append, as in the minimal store.
+ */
+async function openPool(url: string, readCommitted = false): Promise<Pool> {
   const pool = mysqlPool(url, MYSQL_POOL_SIZE);
+  if (readCommitted) {
+    pool.on('connection', (connection) => {
+      connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    });
+  }
   const connections = await Promise.all(Array.from({ length: MYSQL_POOL_SIZE }, () => pool.getConnection()));
   for (const connection of connections) connection.release();
   return pool;

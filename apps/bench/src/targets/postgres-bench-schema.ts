@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { SeedPlan } from '../bench-target.js';
 import { FLOOR_TABLE, MINIMAL_TABLE } from './minimal-event.js';
+import { POSTGRES_FLOOR_SEQUENCE } from './postgres-minimal-store.js';
 
 /** The raw side's table, beside the store's tables in the run's schema. */
 export const POSTGRES_RAW_TABLE = 'raw_events';
@@ -86,9 +87,13 @@ export async function seedPostgres(
        FROM ${q(STORE_EVENTS)} ORDER BY position`,
   );
   await admin.query(
-    `INSERT INTO ${q(FLOOR_TABLE)} (event_id, stream_id, stream_type, event_type, data, metadata, version, occurred_at)
-     SELECT event_id, stream_id, stream_type, event_type, data::text, metadata::text, version, occurred_at
+    `INSERT INTO ${q(FLOOR_TABLE)} (position, event_id, stream_id, stream_type, event_type, data, metadata, version, occurred_at)
+     SELECT row_number() OVER (ORDER BY position), event_id, stream_id, stream_type, event_type, data::text,
+            metadata::text, version, occurred_at
        FROM ${q(STORE_EVENTS)} ORDER BY position`,
+  );
+  await admin.query(
+    `UPDATE ${q(POSTGRES_FLOOR_SEQUENCE)} SET position = (SELECT COALESCE(MAX(position), 0) FROM ${q(FLOOR_TABLE)})`,
   );
   // Fresh rows: set hint bits and statistics now, not during the first timed read.
   await admin.query(

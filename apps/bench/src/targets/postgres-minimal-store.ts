@@ -34,16 +34,26 @@ export function postgresMinimalSchemaSql(schema: string): string[] {
   ];
 }
 
+/** The floor's one-row position counter, beside its table. */
+export const POSTGRES_FLOOR_SEQUENCE = `${FLOOR_TABLE}_sequence`;
+
 /**
- * The floor of issue 12 on PostgreSQL, in `schema`: the minimal table plus a unique event id (UUID
- * v7 text, as the store makes them), the index that idempotent retries and store-wide id
- * uniqueness need. No store that keeps the contract writes less per event.
+ * The floor of issue 12 on PostgreSQL, in `schema`: the minimal table plus what the contract
+ * cannot do without. A unique event id (UUID v7 text, as the store makes them): the index that
+ * idempotent retries and store-wide id uniqueness need. And positions handed out in commit order,
+ * so that `readAll` never skips an event that commits late: an identity or sequence value is
+ * taken at insert time and never waits for earlier transactions, so a reader can see position
+ * n + 1 committed while n is still open (the conformance kit's gap-safety topic fails such a
+ * store). Here a one-row counter whose row lock the transaction holds until COMMIT. No store that
+ * keeps the contract writes less per event.
  */
 export function postgresFloorSchemaSql(schema: string): string[] {
   return [
     `CREATE SCHEMA IF NOT EXISTS "${schema}"`,
+    `CREATE TABLE "${schema}".${POSTGRES_FLOOR_SEQUENCE} (id integer PRIMARY KEY, position bigint NOT NULL)`,
+    `INSERT INTO "${schema}".${POSTGRES_FLOOR_SEQUENCE} (id, position) VALUES (1, 0)`,
     `CREATE TABLE "${schema}".${FLOOR_TABLE} (
-      position bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      position bigint PRIMARY KEY,
       event_id text NOT NULL UNIQUE,
       stream_id text NOT NULL,
       stream_type text NOT NULL,
@@ -71,17 +81,21 @@ interface Row {
 /**
  * The minimal store with pg, a pool of as many connections as the store's: per append `BEGIN`,
  * `SELECT COALESCE(MAX(version), 0)`, one multi-row `INSERT` with bind parameters, `COMMIT`; reads
- * are one indexed `SELECT` each.
+ * are one indexed `SELECT` each. The floor checks the version and takes its positions from its
+ * counter in one `UPDATE` instead of the `SELECT`.
  */
 export class PostgresMinimalStore implements BenchSubject {
   private readonly table: string;
+  /** The floor's position counter; the minimal store's positions are its identity column. */
+  private readonly sequence: string | undefined;
 
   private constructor(
     private readonly pool: pg.Pool,
     schema: string,
-    private readonly withEventIds: boolean,
+    withEventIds: boolean,
   ) {
     this.table = `"${schema}".${withEventIds ? FLOOR_TABLE : MINIMAL_TABLE}`;
+    this.sequence = withEventIds ? `"${schema}".${POSTGRES_FLOOR_SEQUENCE}` : undefined;
   }
 
   /** Opens a pool with every connection already established, as the adapter side's is by then. */
@@ -91,7 +105,7 @@ export class PostgresMinimalStore implements BenchSubject {
 
   /**
    * The floor (`postgresFloorSchemaSql`): the same store writing a UUID v7 id per event into its
-   * unique index. Reads are the minimal store's, on the floor's table.
+   * unique index, with positions from its counter. Reads are the minimal store's, on the floor's table.
    */
   static async openFloor(url: string, schema: string): Promise<PostgresMinimalStore> {
     return new PostgresMinimalStore(await openPool(url), schema, true);
@@ -101,28 +115,52 @@ export class PostgresMinimalStore implements BenchSubject {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const { rows } = await client.query<{ version: number }>(
-        `SELECT COALESCE(MAX(version), 0) AS version FROM ${this.table} WHERE stream_id = $1`,
-        [streamId],
-      );
-      const current = Number(rows[0]!.version);
-      if (current !== expectedVersion) throw minimalConflict(streamId, current, expectedVersion);
       const now = Date.now();
       const values: unknown[] = [streamId, MINIMAL_STREAM_TYPE, now];
-      const tuples = events.map((event, i) => {
-        const { data, metadata } = minimalPayload(event);
-        const p = values.length + 1;
-        values.push(event.type, data, metadata, current + i + 1);
-        if (!this.withEventIds) return `($1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}, $3)`;
-        values.push(event.id ?? uuidv7());
-        return `($${p + 4}, $1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}, $3)`;
-      });
       const columns = 'stream_id, stream_type, event_type, data, metadata, version, occurred_at';
-      await client.query(
-        `INSERT INTO ${this.table} (${this.withEventIds ? `event_id, ${columns}` : columns})
-         VALUES ${tuples.join(', ')}`,
-        values,
-      );
+      if (this.sequence === undefined) {
+        const current = await this.currentVersion(client, streamId);
+        if (current !== expectedVersion) throw minimalConflict(streamId, current, expectedVersion);
+        const tuples = events.map((event, i) => {
+          const { data, metadata } = minimalPayload(event);
+          const p = values.length + 1;
+          values.push(event.type, data, metadata, expectedVersion + i + 1);
+          return `($1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}, $3)`;
+        });
+        await client.query(`INSERT INTO ${this.table} (${columns}) VALUES ${tuples.join(', ')}`, values);
+      } else {
+        // The version check and the positions in one statement, as a hand-written store would
+        // fold them: the counter's row lock is then held for the INSERT and the COMMIT only. A
+        // racing append that passed the same check fails on the unique (stream_id, version).
+        const taken = await client.query<{ position: string }>(
+          `UPDATE ${this.sequence} SET position = position + $1 WHERE id = 1
+             AND (SELECT COALESCE(MAX(version), 0) FROM ${this.table} WHERE stream_id = $2) = $3
+           RETURNING position`,
+          [events.length, streamId, expectedVersion],
+        );
+        const last = taken.rows[0]?.position;
+        if (last === undefined) {
+          throw minimalConflict(streamId, await this.currentVersion(client, streamId), expectedVersion);
+        }
+        const first = BigInt(last) - BigInt(events.length) + 1n;
+        const tuples = events.map((event, i) => {
+          const { data, metadata } = minimalPayload(event);
+          const p = values.length + 1;
+          values.push(
+            event.type,
+            data,
+            metadata,
+            expectedVersion + i + 1,
+            event.id ?? uuidv7(),
+            first + BigInt(i),
+          );
+          return `($${p + 5}, $${p + 4}, $1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}, $3)`;
+        });
+        await client.query(
+          `INSERT INTO ${this.table} (position, event_id, ${columns}) VALUES ${tuples.join(', ')}`,
+          values,
+        );
+      }
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
@@ -130,6 +168,14 @@ export class PostgresMinimalStore implements BenchSubject {
     } finally {
       client.release();
     }
+  }
+
+  private async currentVersion(client: pg.PoolClient, streamId: string): Promise<number> {
+    const { rows } = await client.query<{ version: number }>(
+      `SELECT COALESCE(MAX(version), 0) AS version FROM ${this.table} WHERE stream_id = $1`,
+      [streamId],
+    );
+    return Number(rows[0]!.version);
   }
 
   /** The whole stream, decoded, in version order. */
