@@ -13,6 +13,7 @@ import { PostgresRawBaseline } from '../src/targets/postgres-raw-baseline.js';
 import { POSTGRES_URL, postgresTarget, probePostgres } from '../src/targets/postgres-target.js';
 import { benchEvent } from '../src/workloads/bench-events.js';
 import { expectEveryWorkloadRuns, inspectEachStore } from './support/every-workload.js';
+import { expectCommitOrderedPositions } from './support/floor-commit-order.js';
 import { describeWithServer } from './support/server-gate.js';
 
 const unreachable = await probePostgres(POSTGRES_URL);
@@ -140,29 +141,17 @@ describeWithServer('the postgres target', unreachable, () => {
     const floor = await PostgresMinimalStore.openFloor(POSTGRES_URL, schema);
     const holder = await admin.connect();
     try {
-      await floor.append('s-a', [benchEvent(0), benchEvent(1)], 0);
-      await expect(floor.append('s-a', [benchEvent(2)], 1)).rejects.toThrow('stream s-a is at 2, not 1');
-      // Another writer between taking its positions and committing: the next append must wait.
-      await holder.query('BEGIN');
-      await holder.query(
-        `SELECT position FROM "${schema}".${POSTGRES_FLOOR_SEQUENCE} WHERE id = 1 FOR UPDATE`,
-      );
-      let settled = false;
-      const waiting = floor.append('s-b', [benchEvent(3)], 0).finally(() => {
-        settled = true;
+      await expectCommitOrderedPositions({
+        floor,
+        query: (sql) => holder.query(sql),
+        lockCounter: `SELECT position FROM "${schema}".${POSTGRES_FLOOR_SEQUENCE} WHERE id = 1 FOR UPDATE`,
+        async rows() {
+          const { rows } = await admin.query(
+            `SELECT stream_id, version, position FROM "${schema}".floor_events ORDER BY position`,
+          );
+          return rows.map((r) => [r.stream_id, Number(r.version), Number(r.position)]);
+        },
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(settled).toBe(false);
-      await holder.query('COMMIT');
-      await waiting;
-      const { rows } = await admin.query(
-        `SELECT stream_id, version, position FROM "${schema}".floor_events ORDER BY position`,
-      );
-      expect(rows.map((r) => [r.stream_id, Number(r.version), Number(r.position)])).toEqual([
-        ['s-a', 1, 1],
-        ['s-a', 2, 2],
-        ['s-b', 1, 3],
-      ]);
     } finally {
       holder.release();
       await floor.close();
