@@ -114,6 +114,17 @@ describeWithServer('the mysql target', unreachable, () => {
       const floor = await MysqlMinimalStore.openFloor(MYSQL_URL, prefix);
       try {
         expect(await floor.readStream("s'c")).toBe(4);
+        // Its reads return what the store's do: the stored ids, schema versions and recording times.
+        const stored = (e: { id: string; schemaVersion: number; recordedAt: Date; position: bigint }) => [
+          e.id,
+          e.schemaVersion,
+          e.recordedAt.getTime(),
+          e.position,
+        ];
+        expect((await floor.readAllEvents(0n, 100)).map(stored)).toEqual(log.slice(0, 12).map(stored));
+        expect((await floor.readStreamEvents("s'c")).map(stored)).toEqual(
+          (await store.readStream("s'c")).map(stored),
+        );
         expect(await floor.readAll(0n, 100)).toEqual({ count: 12, lastPosition: 12n });
         const [ids] = await admin.query(
           `SELECT event_id FROM ${mysqlFloorTable(prefix)} ORDER BY position LIMIT 12`,

@@ -5,7 +5,7 @@ import { deleteKeys } from '../src/redis-key-cleanup.js';
 import { RedisIdFloorStore } from '../src/targets/redis-id-floor-store.js';
 import { RedisMinimalStore } from '../src/targets/redis-minimal-store.js';
 import { probeRedis, REDIS_URL } from '../src/tiered/redis-bench-hot-tier.js';
-import { benchBatch, benchEvent } from '../src/workloads/bench-events.js';
+import { benchEvent } from '../src/workloads/bench-events.js';
 import { describeWithServer } from './support/server-gate.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -25,7 +25,8 @@ describeWithServer('the Redis id floor', await probeRedis(REDIS_URL), () => {
     const floor = await RedisIdFloorStore.open(REDIS_URL, prefix);
     const reader = await RedisMinimalStore.open(REDIS_URL, prefix);
     try {
-      await floor.append('s', benchBatch(0, 2), 0);
+      const before = Date.now();
+      await floor.append('s', [benchEvent(0), { ...benchEvent(1), schemaVersion: 3 }], 0);
       await floor.append('t', [benchEvent(2)], 0);
       await expect(floor.append('s', [benchEvent(3)], 1)).rejects.toThrow('stream s is at 2, not 1');
 
@@ -36,6 +37,9 @@ describeWithServer('the Redis id floor', await probeRedis(REDIS_URL), () => {
       for (const event of log) expect(event.id).toMatch(UUID);
       expect(new Set(log.map((e) => e.id)).size).toBe(3);
       expect(stream.map((e) => e.id)).toEqual(log.slice(0, 2).map((e) => e.id));
+      // The schema version and the recording time are stored, as every read returns them.
+      expect(stream.map((e) => e.schemaVersion)).toEqual([1, 3]);
+      for (const event of log) expect(event.recordedAt.getTime()).toBeGreaterThanOrEqual(before);
       expect(await floor.readStream('s')).toBe(2);
       expect(await floor.readAll(0n, 10)).toEqual({ count: 3, lastPosition: log[2]?.position });
     } finally {

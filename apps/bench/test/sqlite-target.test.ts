@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteSchema, seedSqlite } from '../src/targets/sqlite-bulk-seed.js';
 import { SqliteMinimalStore } from '../src/targets/sqlite-minimal-store.js';
 import { sqliteTarget } from '../src/targets/sqlite-target.js';
+import { benchEvent } from '../src/workloads/bench-events.js';
 import { expectEveryWorkloadRuns } from './support/every-workload.js';
 
 describe('the sqlite target', () => {
@@ -44,6 +45,40 @@ describe('the sqlite target', () => {
       await expect(minimal.append("s'b", [log[0]!], 3)).rejects.toThrow("stream s'b is at 4, not 3");
     } finally {
       await minimal.close();
+      await store.close();
+    }
+  });
+
+  it('seeds the floor with the events the store reads, returns them as the store does, and appends after them', async () => {
+    const path = join(dir, 'floor.db');
+    createSqliteSchema(path);
+    seedSqlite(path, { streamIds: ['s-a', "s'b"], eventsPerStream: 3 });
+    const store = createSqliteEventStore({ database: path });
+    const floor = SqliteMinimalStore.openFloor(path, 'NORMAL');
+    try {
+      const all = (e: {
+        id: string;
+        streamId: string;
+        version: number;
+        position: bigint;
+        schemaVersion: number;
+        recordedAt: Date;
+        data: unknown;
+      }) => [e.id, e.streamId, e.version, e.position, e.schemaVersion, e.recordedAt.getTime(), e.data];
+      expect((await floor.readAllEvents(0n, 100)).map(all)).toEqual(
+        (await store.readAll({ limit: 100 })).map(all),
+      );
+      expect((await floor.readStreamEvents("s'b")).map(all)).toEqual(
+        (await store.readStream("s'b")).map(all),
+      );
+      const before = Date.now();
+      await floor.append('s-new', [{ ...benchEvent(0), schemaVersion: 2 }], 0);
+      const [added] = await floor.readStreamEvents('s-new');
+      expect(added?.schemaVersion).toBe(2);
+      expect(added?.id).not.toBe(added?.position.toString());
+      expect(added?.recordedAt.getTime()).toBeGreaterThanOrEqual(before);
+    } finally {
+      await floor.close();
       await store.close();
     }
   });

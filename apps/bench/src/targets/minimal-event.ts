@@ -23,7 +23,9 @@ export function minimalPayload(event: NewEvent): { data: string; metadata: strin
  * A minimal-store row decoded into the object the contract returns, with the same work the stores
  * do (JSON parsed, `Date`s, a bigint position), so the comparison is of storage and write path, not
  * of decoding. The minimal store keeps no event id, schema version or recording time: the id is
- * the position as text, the schema version 1, and `recordedAt` a second `Date` of `occurredAt`.
+ * the position as text, the schema version 1, and `recordedAt` a second `Date` of `occurredAt`. The
+ * floors keep all three, as the contract asks, and pass them as `id`, `schemaVersion` and
+ * `recordedAt`.
  */
 export function minimalEvent(
   position: bigint,
@@ -34,6 +36,9 @@ export function minimalEvent(
   metadata: string,
   version: number,
   occurredAt: number,
+  id?: string,
+  schemaVersion?: number,
+  recordedAt?: number,
 ): RecordedEvent {
   return minimalRecordedEvent(
     position,
@@ -44,6 +49,9 @@ export function minimalEvent(
     JSON.parse(metadata),
     version,
     occurredAt,
+    id,
+    schemaVersion,
+    recordedAt,
   );
 }
 
@@ -60,8 +68,10 @@ export function minimalRecordedEvent(
   metadata: Record<string, unknown>,
   version: number,
   occurredAt: number,
-  /** The stored event id, for the floor stores that keep one; the minimal store keeps none. */
+  /** The stored event id, for the floors, which keep one; the minimal store keeps none. */
   id: string = position.toString(),
+  schemaVersion = 1,
+  recordedAt: number = occurredAt,
 ): RecordedEvent {
   return {
     id,
@@ -70,11 +80,11 @@ export function minimalRecordedEvent(
     type,
     data,
     metadata,
-    schemaVersion: 1,
+    schemaVersion,
     version,
     position,
     occurredAt: new Date(occurredAt),
-    recordedAt: new Date(occurredAt),
+    recordedAt: new Date(recordedAt),
   };
 }
 

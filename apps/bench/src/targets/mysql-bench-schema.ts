@@ -104,8 +104,10 @@ export async function seedMysql(
      SELECT stream_id, stream_type, event_type, data, metadata, version, occurred_at FROM ${events} ORDER BY position`,
   );
   await admin.query(
-    `INSERT INTO ${mysqlFloorTable(prefix)} (event_id, stream_id, stream_type, event_type, data, metadata, version, occurred_at)
-     SELECT event_id, stream_id, stream_type, event_type, data, metadata, version, occurred_at FROM ${events} ORDER BY position`,
+    `INSERT INTO ${mysqlFloorTable(prefix)} (event_id, stream_id, stream_type, event_type, data, metadata, version,
+       occurred_at, schema_version, recorded_at)
+     SELECT event_id, stream_id, stream_type, event_type, data, metadata, version, occurred_at, schema_version,
+            recorded_at FROM ${events} ORDER BY position`,
   );
   await admin.query(
     `UPDATE ${mysqlFloorSequenceTable(prefix)} SET position = (SELECT COALESCE(MAX(position), 0) FROM ${mysqlFloorTable(prefix)})`,

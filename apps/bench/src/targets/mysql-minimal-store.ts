@@ -12,8 +12,10 @@ import {
 import { MYSQL_POOL_SIZE, mysqlPool } from './mysql-raw-baseline.js';
 
 const MINIMAL_ROW = '(?, ?, ?, ?, ?, ?, ?)';
-const FLOOR_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const FLOOR_ROW = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const SELECT_COLUMNS = 'position, stream_id, stream_type, event_type, data, metadata, version, occurred_at';
+/** The floor's reads return what the contract asks: the stored id, schema version and recording time too. */
+const FLOOR_SELECT_COLUMNS = `${SELECT_COLUMNS}, event_id, schema_version, recorded_at`;
 
 /** The minimal store's table under a run's prefix. */
 export const mysqlMinimalTable = (prefix: string): string => `\`${prefix}${MINIMAL_TABLE}\``;
@@ -47,8 +49,8 @@ export const mysqlFloorSequenceTable = (prefix: string): string => `\`${prefix}$
 /**
  * The floor of issue 12 on MySQL/MariaDB: the minimal table plus what the contract cannot do
  * without. A unique event id (UUID v7 text in a VARCHAR(255), as the store keeps them): the index
- * that idempotent retries and store-wide id uniqueness need. And positions handed out in commit
- * order, so that `readAll` never skips an event that commits late: an `AUTO_INCREMENT` value is
+ * that idempotent retries and store-wide id uniqueness need. The schema version and the recording
+ * time, which every read returns. And positions handed out in commit order, so that `readAll` never skips an event that commits late: an `AUTO_INCREMENT` value is
  * taken at insert time and released at once, so a reader can see position n + 1 committed while
  * n is still open, and pass it for good (the conformance kit's gap-safety topic fails such a
  * store). The cheapest way InnoDB offers is a one-row counter (`<prefix>floor_events_sequence`)
@@ -62,7 +64,11 @@ export function mysqlFloorSchemaSql(prefix: string): string[] {
       'stream_id VARCHAR(255) NOT NULL,',
       'event_id VARCHAR(255) NOT NULL,\n    stream_id VARCHAR(255) NOT NULL,',
     )
-    .replace('PRIMARY KEY (position),', 'PRIMARY KEY (position),\n    UNIQUE KEY event_id (event_id),');
+    .replace('PRIMARY KEY (position),', 'PRIMARY KEY (position),\n    UNIQUE KEY event_id (event_id),')
+    .replace(
+      'occurred_at BIGINT NOT NULL,',
+      'occurred_at BIGINT NOT NULL,\n    schema_version INT NOT NULL,\n    recorded_at BIGINT NOT NULL,',
+    );
   const sequence = mysqlFloorSequenceTable(prefix);
   return [
     table,
@@ -78,6 +84,7 @@ export function mysqlFloorSchemaSql(prefix: string): string[] {
  */
 export class MysqlMinimalStore implements BenchSubject {
   private readonly table: string;
+  private readonly columns: string;
   /** The floor's position counter; the minimal store's positions are its `AUTO_INCREMENT`. */
   private readonly sequence: string | undefined;
 
@@ -88,6 +95,7 @@ export class MysqlMinimalStore implements BenchSubject {
   ) {
     this.table = withEventIds ? mysqlFloorTable(prefix) : mysqlMinimalTable(prefix);
     this.sequence = withEventIds ? mysqlFloorSequenceTable(prefix) : undefined;
+    this.columns = withEventIds ? FLOOR_SELECT_COLUMNS : SELECT_COLUMNS;
   }
 
   /** Opens a pool with every connection already established, as the adapter side's is by then. */
@@ -136,9 +144,11 @@ export class MysqlMinimalStore implements BenchSubject {
           (first + BigInt(i)).toString(),
           events[i]?.id ?? uuidv7(),
           ...row,
+          events[i]?.schemaVersion ?? 1,
+          now,
         ]);
         await connection.execute(
-          `INSERT INTO ${this.table} (position, event_id, ${columns}) VALUES ${Array<string>(eventRows.length).fill(FLOOR_ROW).join(', ')}`,
+          `INSERT INTO ${this.table} (position, event_id, ${columns}, schema_version, recorded_at) VALUES ${Array<string>(eventRows.length).fill(FLOOR_ROW).join(', ')}`,
           values,
         );
       }
@@ -163,7 +173,7 @@ export class MysqlMinimalStore implements BenchSubject {
   async readStreamEvents(streamId: string): Promise<RecordedEvent[]> {
     const [rows] = await this.pool.execute<RowDataPacket[][]>(
       {
-        sql: `SELECT ${SELECT_COLUMNS} FROM ${this.table} WHERE stream_id = ? ORDER BY version`,
+        sql: `SELECT ${this.columns} FROM ${this.table} WHERE stream_id = ? ORDER BY version`,
         rowsAsArray: true,
       },
       [streamId],
@@ -179,7 +189,7 @@ export class MysqlMinimalStore implements BenchSubject {
   async readAllEvents(after: bigint, limit: number): Promise<RecordedEvent[]> {
     const [rows] = await this.pool.execute<RowDataPacket[][]>(
       {
-        sql: `SELECT ${SELECT_COLUMNS} FROM ${this.table} WHERE position > ? ORDER BY position LIMIT ?`,
+        sql: `SELECT ${this.columns} FROM ${this.table} WHERE position > ? ORDER BY position LIMIT ?`,
         rowsAsArray: true,
       },
       [after.toString(), String(limit)],
@@ -208,6 +218,9 @@ function decode(rows: readonly unknown[][]) {
       row[5] as string,
       Number(row[6]),
       Number(row[7]),
+      row[8] as string | undefined,
+      row[9] === undefined ? undefined : Number(row[9]),
+      row[10] === undefined ? undefined : Number(row[10]),
     ),
   );
 }

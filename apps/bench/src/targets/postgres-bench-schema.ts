@@ -87,9 +87,10 @@ export async function seedPostgres(
        FROM ${q(STORE_EVENTS)} ORDER BY position`,
   );
   await admin.query(
-    `INSERT INTO ${q(FLOOR_TABLE)} (position, event_id, stream_id, stream_type, event_type, data, metadata, version, occurred_at)
+    `INSERT INTO ${q(FLOOR_TABLE)} (position, event_id, stream_id, stream_type, event_type, data, metadata, version,
+       occurred_at, schema_version, recorded_at)
      SELECT row_number() OVER (ORDER BY position), event_id, stream_id, stream_type, event_type, data::text,
-            metadata::text, version, occurred_at
+            metadata::text, version, occurred_at, schema_version, recorded_at
        FROM ${q(STORE_EVENTS)} ORDER BY position`,
   );
   await admin.query(

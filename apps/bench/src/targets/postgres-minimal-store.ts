@@ -12,6 +12,8 @@ import {
 import { POSTGRES_POOL_SIZE } from './postgres-raw-baseline.js';
 
 const SELECT_COLUMNS = 'position, stream_id, stream_type, event_type, data, metadata, version, occurred_at';
+/** The floor's reads return what the contract asks: the stored id, schema version and recording time too. */
+const FLOOR_SELECT_COLUMNS = `${SELECT_COLUMNS}, event_id, schema_version, recorded_at`;
 
 /**
  * Issue 12's minimal event store on PostgreSQL, in `schema`: one table with a `bigint` identity
@@ -40,7 +42,8 @@ export const POSTGRES_FLOOR_SEQUENCE = `${FLOOR_TABLE}_sequence`;
 /**
  * The floor of issue 12 on PostgreSQL, in `schema`: the minimal table plus what the contract
  * cannot do without. A unique event id (UUID v7 text, as the store makes them): the index that
- * idempotent retries and store-wide id uniqueness need. And positions handed out in commit order,
+ * idempotent retries and store-wide id uniqueness need. The schema version and the recording
+ * time, which every read returns. And positions handed out in commit order,
  * so that `readAll` never skips an event that commits late: an identity or sequence value is
  * taken at insert time and never waits for earlier transactions, so a reader can see position
  * n + 1 committed while n is still open (the conformance kit's gap-safety topic fails such a
@@ -62,6 +65,8 @@ export function postgresFloorSchemaSql(schema: string): string[] {
       metadata text NOT NULL,
       version integer NOT NULL,
       occurred_at bigint NOT NULL,
+      schema_version integer NOT NULL,
+      recorded_at bigint NOT NULL,
       UNIQUE (stream_id, version)
     )`,
   ];
@@ -76,6 +81,10 @@ interface Row {
   metadata: string;
   version: number;
   occurred_at: string;
+  /** The floor's reads only. */
+  event_id?: string;
+  schema_version?: number;
+  recorded_at?: string;
 }
 
 /**
@@ -86,6 +95,7 @@ interface Row {
  */
 export class PostgresMinimalStore implements BenchSubject {
   private readonly table: string;
+  private readonly columns: string;
   /** The floor's position counter; the minimal store's positions are its identity column. */
   private readonly sequence: string | undefined;
 
@@ -96,6 +106,7 @@ export class PostgresMinimalStore implements BenchSubject {
   ) {
     this.table = `"${schema}".${withEventIds ? FLOOR_TABLE : MINIMAL_TABLE}`;
     this.sequence = withEventIds ? `"${schema}".${POSTGRES_FLOOR_SEQUENCE}` : undefined;
+    this.columns = withEventIds ? FLOOR_SELECT_COLUMNS : SELECT_COLUMNS;
   }
 
   /** Opens a pool with every connection already established, as the adapter side's is by then. */
@@ -153,11 +164,14 @@ export class PostgresMinimalStore implements BenchSubject {
             expectedVersion + i + 1,
             event.id ?? uuidv7(),
             first + BigInt(i),
+            event.schemaVersion ?? 1,
           );
-          return `($${p + 5}, $${p + 4}, $1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}, $3)`;
+          // The recording time is the transaction's, like occurred_at: $3.
+          return `($${p + 5}, $${p + 4}, $1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}, $3, $${p + 6}, $3)`;
         });
         await client.query(
-          `INSERT INTO ${this.table} (position, event_id, ${columns}) VALUES ${tuples.join(', ')}`,
+          `INSERT INTO ${this.table} (position, event_id, ${columns}, schema_version, recorded_at)
+           VALUES ${tuples.join(', ')}`,
           values,
         );
       }
@@ -181,7 +195,7 @@ export class PostgresMinimalStore implements BenchSubject {
   /** The whole stream, decoded, in version order. */
   async readStreamEvents(streamId: string): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<Row>(
-      `SELECT ${SELECT_COLUMNS} FROM ${this.table} WHERE stream_id = $1 ORDER BY version`,
+      `SELECT ${this.columns} FROM ${this.table} WHERE stream_id = $1 ORDER BY version`,
       [streamId],
     );
     return decode(rows);
@@ -194,7 +208,7 @@ export class PostgresMinimalStore implements BenchSubject {
   /** Up to `limit` events after position `after`, decoded, in position order. */
   async readAllEvents(after: bigint, limit: number): Promise<RecordedEvent[]> {
     const { rows } = await this.pool.query<Row>(
-      `SELECT ${SELECT_COLUMNS} FROM ${this.table} WHERE position > $1 ORDER BY position LIMIT $2`,
+      `SELECT ${this.columns} FROM ${this.table} WHERE position > $1 ORDER BY position LIMIT $2`,
       [after.toString(), limit],
     );
     return decode(rows);
@@ -229,6 +243,9 @@ function decode(rows: readonly Row[]) {
       row.metadata,
       row.version,
       Number(row.occurred_at),
+      row.event_id,
+      row.schema_version,
+      row.recorded_at === undefined ? undefined : Number(row.recorded_at),
     ),
   );
 }

@@ -79,7 +79,8 @@ export function postgresTarget(
     floor: {
       description:
         'the minimal store plus a unique event id (UUID v7 text, as the store makes them) in table floor_events, ' +
-        'the index that idempotent retries and store-wide id uniqueness need, and positions in commit order ' +
+        'the index that idempotent retries and store-wide id uniqueness need, the schema version and recording ' +
+        'time (its reads return them and the stored id, as the contract asks), and positions in commit order ' +
         '(gap-safe readAll) from a one-row counter floor_events_sequence, locked until COMMIT; ' +
         'BEGIN, one UPDATE that checks the version and takes the positions, one multi-row INSERT, COMMIT',
     },

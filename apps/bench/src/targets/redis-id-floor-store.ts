@@ -51,7 +51,8 @@ interface FloorRedis extends Redis {
  * Issue 12's floor for Redis: the minimal store (`RedisMinimalStore`, same keys under its own
  * prefix) plus what event ids need and nothing else: an id index, the one structure idempotent
  * retries by id cannot do without, and the id in each entry, so reads return the event's real id
- * as the contract requires (the minimal store returns its position as a stand-in and stores none).
+ * as the contract requires (the minimal store returns its position as a stand-in and stores none),
+ * with the schema version and recording time reads return.
  * Ids are random UUIDs made here, as a store makes them for events without one. Reads are the
  * minimal store's, on these entries. The store's ratio to this floor is what its layout costs
  * beyond event ids.

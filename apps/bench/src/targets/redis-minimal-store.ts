@@ -44,8 +44,13 @@ type EntryBody = [
   metadata: Record<string, unknown>,
   version: number,
   occurredAt: number,
-  /** Only in the id floor's entries (`RedisIdFloorStore`): the event id it indexes. */
+  /**
+   * Only in the id floor's entries (`RedisIdFloorStore`): the event id it indexes, and the schema
+   * version and recording time every read returns.
+   */
   id?: string,
+  schemaVersion?: number,
+  recordedAt?: number,
 ];
 
 /**
@@ -120,7 +125,7 @@ export class RedisMinimalStore implements BenchSubject {
   }
 }
 
-/** An entry's body as JSON text: the minimal store's, or with `id` the id floor's. */
+/** An entry's body as JSON text: the minimal store's, or with `id` the id floor's (recorded when it occurred). */
 export function entryBody(
   streamId: string,
   event: NewEvent,
@@ -137,16 +142,15 @@ export function entryBody(
     version,
     occurredAt,
   ];
-  if (id !== undefined) body.push(id);
+  if (id !== undefined) body.push(id, event.schemaVersion ?? 1, occurredAt);
   return JSON.stringify(body);
 }
 
 function decode(entries: readonly string[]) {
   return entries.map((entry) => {
     const space = entry.indexOf(' ');
-    const [streamId, streamType, type, data, metadata, version, occurredAt, id] = JSON.parse(
-      entry.slice(space + 1),
-    ) as EntryBody;
+    const [streamId, streamType, type, data, metadata, version, occurredAt, id, schemaVersion, recordedAt] =
+      JSON.parse(entry.slice(space + 1)) as EntryBody;
     return minimalRecordedEvent(
       BigInt(entry.slice(0, space)),
       streamId,
@@ -157,6 +161,8 @@ function decode(entries: readonly string[]) {
       version,
       occurredAt,
       id,
+      schemaVersion,
+      recordedAt,
     );
   });
 }

@@ -57,7 +57,7 @@ export function redisTarget(
     rawReference: {},
     rawBaseline:
       'floor (issue 12): the minimal store plus event ids: an id hash (HMGET before, HSET after, in its one ' +
-      'script) and the id in each entry, which reads return',
+      'script) and the id, schema version and recording time in each entry, which reads return',
     minimal: {
       description:
         'ioredis: a list per stream, a sorted set of every event by position, a position counter; ' +

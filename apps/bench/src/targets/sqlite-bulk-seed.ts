@@ -59,8 +59,10 @@ export function seedSqlite(path: string, plan: SeedPlan): void {
            FROM "strata_events" ORDER BY position`,
       );
       db.exec(
-        `INSERT INTO "${FLOOR_TABLE}" (id, stream_id, stream_type, event_type, data, metadata, version, occurred_at)
-         SELECT id, stream_id, stream_type, event_type, data, metadata, version, occurred_at
+        `INSERT INTO "${FLOOR_TABLE}" (id, stream_id, stream_type, event_type, data, metadata, schema_version,
+           version, occurred_at, recorded_at)
+         SELECT id, stream_id, stream_type, event_type, data, metadata, schema_version, version, occurred_at,
+                recorded_at
            FROM "strata_events" ORDER BY position`,
       );
     }).immediate();

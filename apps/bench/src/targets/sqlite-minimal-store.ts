@@ -32,7 +32,8 @@ export const SQLITE_MINIMAL_SCHEMA = `CREATE TABLE IF NOT EXISTS ${TABLE} (
 /**
  * The floor of issue 12 on SQLite: the minimal table plus the unique event-id index that
  * idempotent retries and store-wide id uniqueness need (ids are UUID v7 text, as the store makes
- * them). No store that keeps the contract writes less per event.
+ * them), and the two fields every read returns that the minimal store does not keep: the schema
+ * version and the recording time. No store that keeps the contract writes or reads less per event.
  */
 export const SQLITE_FLOOR_SCHEMA = `CREATE TABLE IF NOT EXISTS "${FLOOR_TABLE}" (
   position INTEGER PRIMARY KEY,
@@ -42,16 +43,21 @@ export const SQLITE_FLOOR_SCHEMA = `CREATE TABLE IF NOT EXISTS "${FLOOR_TABLE}" 
   event_type TEXT NOT NULL,
   data TEXT NOT NULL,
   metadata TEXT NOT NULL,
+  schema_version INTEGER NOT NULL,
   version INTEGER NOT NULL,
   occurred_at INTEGER NOT NULL,
+  recorded_at INTEGER NOT NULL,
   UNIQUE (stream_id, version)
 )`;
 
 const INSERT_COLUMNS = '(stream_id, stream_type, event_type, data, metadata, version, occurred_at)';
 const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?)';
-const FLOOR_INSERT_COLUMNS = '(id, stream_id, stream_type, event_type, data, metadata, version, occurred_at)';
-const FLOOR_ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?)';
+const FLOOR_INSERT_COLUMNS =
+  '(id, stream_id, stream_type, event_type, data, metadata, schema_version, version, occurred_at, recorded_at)';
+const FLOOR_ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const SELECT_COLUMNS = 'position, stream_id, stream_type, event_type, data, metadata, version, occurred_at';
+/** The floor's reads return what the contract asks: the stored id, schema version and recording time too. */
+const FLOOR_SELECT_COLUMNS = `${SELECT_COLUMNS}, id, schema_version, recorded_at`;
 
 /** The insert of `rows` events in one statement. */
 export function sqliteMinimalInsert(rows: number): string {
@@ -71,6 +77,10 @@ type Row = [
   metadata: string,
   version: number,
   occurredAt: number,
+  /** The floor's reads only, from here on. */
+  id?: string,
+  schemaVersion?: bigint,
+  recordedAt?: bigint,
 ];
 
 /**
@@ -106,6 +116,7 @@ export class SqliteMinimalStore implements BenchSubject {
     private readonly withEventIds: boolean,
   ) {
     const table = withEventIds ? `"${FLOOR_TABLE}"` : TABLE;
+    const columns = withEventIds ? FLOOR_SELECT_COLUMNS : SELECT_COLUMNS;
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
@@ -113,12 +124,12 @@ export class SqliteMinimalStore implements BenchSubject {
       .prepare<[string], [number]>(`SELECT COALESCE(MAX(version), 0) FROM ${table} WHERE stream_id = ?`)
       .raw(true);
     this.readForward = db
-      .prepare<[string], Row>(`SELECT ${SELECT_COLUMNS} FROM ${table} WHERE stream_id = ? ORDER BY version`)
+      .prepare<[string], Row>(`SELECT ${columns} FROM ${table} WHERE stream_id = ? ORDER BY version`)
       .raw(true)
       .safeIntegers(true);
     this.readAllPage = db
       .prepare<[bigint, number], Row>(
-        `SELECT ${SELECT_COLUMNS} FROM ${table} WHERE position > ? ORDER BY position LIMIT ?`,
+        `SELECT ${columns} FROM ${table} WHERE position > ? ORDER BY position LIMIT ?`,
       )
       .raw(true)
       .safeIntegers(true);
@@ -133,8 +144,12 @@ export class SqliteMinimalStore implements BenchSubject {
       const values: unknown[] = [];
       events.forEach((event, i) => {
         const { data, metadata } = minimalPayload(event);
-        if (this.withEventIds) values.push(uuidv7());
-        values.push(streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata, current + i + 1, now);
+        if (this.withEventIds) {
+          values.push(uuidv7(), streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata);
+          values.push(event.schemaVersion ?? 1, current + i + 1, now, now);
+        } else {
+          values.push(streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata, current + i + 1, now);
+        }
       });
       this.insertOf(events.length).run(values);
       this.commit.run();
@@ -181,6 +196,20 @@ export class SqliteMinimalStore implements BenchSubject {
 function decode(rows: readonly Row[]) {
   // Safe integers for the position only; the other integer columns are small.
   return rows.map((row) =>
-    minimalEvent(row[0], row[1], row[2], row[3], row[4], row[5], Number(row[6]), Number(row[7])),
+    row[8] === undefined
+      ? minimalEvent(row[0], row[1], row[2], row[3], row[4], row[5], Number(row[6]), Number(row[7]))
+      : minimalEvent(
+          row[0],
+          row[1],
+          row[2],
+          row[3],
+          row[4],
+          row[5],
+          Number(row[6]),
+          Number(row[7]),
+          row[8],
+          Number(row[9]),
+          Number(row[10]),
+        ),
   );
 }
