@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSqliteEventStore } from '@strata/store-sqlite';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqliteSchema, seedSqlite } from '../src/targets/sqlite-bulk-seed.js';
 import { SqliteMinimalStore } from '../src/targets/sqlite-minimal-store.js';
@@ -77,6 +78,21 @@ describe('the sqlite target', () => {
       expect(added?.schemaVersion).toBe(2);
       expect(added?.id).not.toBe(added?.position.toString());
       expect(added?.recordedAt.getTime()).toBeGreaterThanOrEqual(before);
+      // Positions past 2^53 come back exact, though the floor reads its integers as numbers.
+      const far = 2n ** 53n + 5n;
+      const db = new BetterSqlite3(path);
+      try {
+        db.prepare(
+          `INSERT INTO floor_events (position, id, stream_id, stream_type, event_type, data, metadata,
+             schema_version, version, occurred_at, recorded_at)
+           VALUES (?, 'far-id', 's-far', 'default', 't', '{}', '{}', 1, 1, 0, 0)`,
+        ).run(far);
+      } finally {
+        db.close();
+      }
+      await floor.append('s-far', [benchEvent(1)], 1);
+      expect((await floor.readStreamEvents('s-far')).map((e) => e.position)).toEqual([far, far + 1n]);
+      expect((await floor.readAllEvents(far - 1n, 10)).map((e) => e.id)).toContain('far-id');
     } finally {
       await floor.close();
       await store.close();

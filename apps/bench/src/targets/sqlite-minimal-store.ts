@@ -56,8 +56,13 @@ const FLOOR_INSERT_COLUMNS =
   '(id, stream_id, stream_type, event_type, data, metadata, schema_version, version, occurred_at, recorded_at)';
 const FLOOR_ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const SELECT_COLUMNS = 'position, stream_id, stream_type, event_type, data, metadata, version, occurred_at';
-/** The floor's reads return what the contract asks: the stored id, schema version and recording time too. */
-const FLOOR_SELECT_COLUMNS = `${SELECT_COLUMNS}, id, schema_version, recorded_at`;
+/**
+ * The floor's reads return what the contract asks: the stored id, schema version and recording time
+ * too. Their integers come back as numbers (a BigInt per column costs), the position as text past
+ * 2^53, so `BigInt()` stays exact: the cheapest exact decoding better-sqlite3 allows.
+ */
+const FLOOR_SELECT_COLUMNS = `CASE WHEN position > 9007199254740991 THEN CAST(position AS TEXT) ELSE position END,
+  stream_id, stream_type, event_type, data, metadata, version, occurred_at, id, schema_version, recorded_at`;
 
 /** The insert of `rows` events in one statement. */
 export function sqliteMinimalInsert(rows: number): string {
@@ -69,7 +74,7 @@ function sqliteFloorInsert(rows: number): string {
 }
 
 type Row = [
-  position: bigint,
+  position: bigint | number | string,
   streamId: string,
   streamType: string,
   type: string,
@@ -79,8 +84,8 @@ type Row = [
   occurredAt: number,
   /** The floor's reads only, from here on. */
   id?: string,
-  schemaVersion?: bigint,
-  recordedAt?: bigint,
+  schemaVersion?: number,
+  recordedAt?: number,
 ];
 
 /**
@@ -126,13 +131,13 @@ export class SqliteMinimalStore implements BenchSubject {
     this.readForward = db
       .prepare<[string], Row>(`SELECT ${columns} FROM ${table} WHERE stream_id = ? ORDER BY version`)
       .raw(true)
-      .safeIntegers(true);
+      .safeIntegers(!withEventIds);
     this.readAllPage = db
       .prepare<[bigint, number], Row>(
         `SELECT ${columns} FROM ${table} WHERE position > ? ORDER BY position LIMIT ?`,
       )
       .raw(true)
-      .safeIntegers(true);
+      .safeIntegers(!withEventIds);
   }
 
   async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
@@ -194,22 +199,22 @@ export class SqliteMinimalStore implements BenchSubject {
 }
 
 function decode(rows: readonly Row[]) {
-  // Safe integers for the position only; the other integer columns are small.
   return rows.map((row) =>
     row[8] === undefined
-      ? minimalEvent(row[0], row[1], row[2], row[3], row[4], row[5], Number(row[6]), Number(row[7]))
+      ? // Safe integers: the position is a bigint; the other integer columns are small.
+        minimalEvent(row[0] as bigint, row[1], row[2], row[3], row[4], row[5], Number(row[6]), Number(row[7]))
       : minimalEvent(
-          row[0],
+          BigInt(row[0]),
           row[1],
           row[2],
           row[3],
           row[4],
           row[5],
-          Number(row[6]),
-          Number(row[7]),
+          row[6],
+          row[7],
           row[8],
-          Number(row[9]),
-          Number(row[10]),
+          row[9],
+          row[10],
         ),
   );
 }
