@@ -13,6 +13,7 @@ import { MYSQL_URL, mysqlTarget, probeMysql } from '../src/targets/mysql-target.
 import { benchEvent } from '../src/workloads/bench-events.js';
 import { expectEveryWorkloadRuns, inspectEachStore } from './support/every-workload.js';
 import { expectCommitOrderedPositions } from './support/floor-commit-order.js';
+import { expectStoreFields } from './support/floor-read-fields.js';
 import { describeWithServer } from './support/server-gate.js';
 
 const unreachable = await probeMysql(MYSQL_URL);
@@ -115,16 +116,7 @@ describeWithServer('the mysql target', unreachable, () => {
       try {
         expect(await floor.readStream("s'c")).toBe(4);
         // Its reads return what the store's do: the stored ids, schema versions and recording times.
-        const stored = (e: { id: string; schemaVersion: number; recordedAt: Date; position: bigint }) => [
-          e.id,
-          e.schemaVersion,
-          e.recordedAt.getTime(),
-          e.position,
-        ];
-        expect((await floor.readAllEvents(0n, 100)).map(stored)).toEqual(log.slice(0, 12).map(stored));
-        expect((await floor.readStreamEvents("s'c")).map(stored)).toEqual(
-          (await store.readStream("s'c")).map(stored),
-        );
+        await expectStoreFields(floor, store, "s'c", 12);
         expect(await floor.readAll(0n, 100)).toEqual({ count: 12, lastPosition: 12n });
         const [ids] = await admin.query(
           `SELECT event_id FROM ${mysqlFloorTable(prefix)} ORDER BY position LIMIT 12`,

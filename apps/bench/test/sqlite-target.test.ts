@@ -9,6 +9,7 @@ import { SqliteMinimalStore } from '../src/targets/sqlite-minimal-store.js';
 import { sqliteTarget } from '../src/targets/sqlite-target.js';
 import { benchEvent } from '../src/workloads/bench-events.js';
 import { expectEveryWorkloadRuns } from './support/every-workload.js';
+import { expectStoreFields } from './support/floor-read-fields.js';
 
 describe('the sqlite target', () => {
   let dir: string;
@@ -57,21 +58,7 @@ describe('the sqlite target', () => {
     const store = createSqliteEventStore({ database: path });
     const floor = SqliteMinimalStore.openFloor(path, 'NORMAL');
     try {
-      const all = (e: {
-        id: string;
-        streamId: string;
-        version: number;
-        position: bigint;
-        schemaVersion: number;
-        recordedAt: Date;
-        data: unknown;
-      }) => [e.id, e.streamId, e.version, e.position, e.schemaVersion, e.recordedAt.getTime(), e.data];
-      expect((await floor.readAllEvents(0n, 100)).map(all)).toEqual(
-        (await store.readAll({ limit: 100 })).map(all),
-      );
-      expect((await floor.readStreamEvents("s'b")).map(all)).toEqual(
-        (await store.readStream("s'b")).map(all),
-      );
+      await expectStoreFields(floor, store, "s'b", 6);
       const before = Date.now();
       await floor.append('s-new', [{ ...benchEvent(0), schemaVersion: 2 }], 0);
       const [added] = await floor.readStreamEvents('s-new');
