@@ -50,12 +50,13 @@ export const mysqlFloorSequenceTable = (prefix: string): string => `\`${prefix}$
  * The floor of issue 12 on MySQL/MariaDB: the minimal table plus what the contract cannot do
  * without. A unique event id (UUID v7 text in a VARCHAR(255), as the store keeps them): the index
  * that idempotent retries and store-wide id uniqueness need. The schema version and the recording
- * time, which every read returns. And positions handed out in commit order, so that `readAll` never skips an event that commits late: an `AUTO_INCREMENT` value is
- * taken at insert time and released at once, so a reader can see position n + 1 committed while
- * n is still open, and pass it for good (the conformance kit's gap-safety topic fails such a
- * store). The cheapest way InnoDB offers is a one-row counter (`<prefix>floor_events_sequence`)
- * whose row lock the transaction holds until COMMIT. No store that keeps the contract writes
- * less per event. Statements to run in order.
+ * time, which every read returns. And positions handed out in commit order, so that `readAll`
+ * never skips an event that commits late: an `AUTO_INCREMENT` value is taken at insert time and
+ * released at once, so a reader can see position n + 1 committed while n is still open, and pass
+ * it for good (the conformance kit's gap-safety topic fails such a store). The cheapest way InnoDB
+ * offers is a one-row counter (`<prefix>floor_events_sequence`) whose row lock the transaction
+ * holds until COMMIT. No store that keeps the contract writes or reads less per event. Statements
+ * to run in order.
  */
 export function mysqlFloorSchemaSql(prefix: string): string[] {
   const table = mysqlMinimalSchemaSql(prefix)
@@ -105,7 +106,8 @@ export class MysqlMinimalStore implements BenchSubject {
 
   /**
    * The floor (`mysqlFloorSchemaSql`): the same store writing a UUID v7 id per event into its
-   * unique index, with positions from its counter. Reads are the minimal store's, on the floor's table.
+   * unique index, with positions from its counter. Reads are the minimal store's, on the floor's
+   * table, with the stored id, schema version and recording time.
    */
   static async openFloor(url: string, prefix: string): Promise<MysqlMinimalStore> {
     return new MysqlMinimalStore(await openPool(url, true), prefix, true);

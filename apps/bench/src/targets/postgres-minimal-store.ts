@@ -43,12 +43,12 @@ export const POSTGRES_FLOOR_SEQUENCE = `${FLOOR_TABLE}_sequence`;
  * The floor of issue 12 on PostgreSQL, in `schema`: the minimal table plus what the contract
  * cannot do without. A unique event id (UUID v7 text, as the store makes them): the index that
  * idempotent retries and store-wide id uniqueness need. The schema version and the recording
- * time, which every read returns. And positions handed out in commit order,
- * so that `readAll` never skips an event that commits late: an identity or sequence value is
- * taken at insert time and never waits for earlier transactions, so a reader can see position
- * n + 1 committed while n is still open (the conformance kit's gap-safety topic fails such a
- * store). Here a one-row counter whose row lock the transaction holds until COMMIT. No store that
- * keeps the contract writes less per event.
+ * time, which every read returns. And positions handed out in commit order, so that `readAll`
+ * never skips an event that commits late: an identity or sequence value is taken at insert time
+ * and never waits for earlier transactions, so a reader can see position n + 1 committed while n
+ * is still open (the conformance kit's gap-safety topic fails such a store). Here a one-row
+ * counter whose row lock the transaction holds until COMMIT. No store that keeps the contract
+ * writes or reads less per event.
  */
 export function postgresFloorSchemaSql(schema: string): string[] {
   return [
@@ -116,7 +116,8 @@ export class PostgresMinimalStore implements BenchSubject {
 
   /**
    * The floor (`postgresFloorSchemaSql`): the same store writing a UUID v7 id per event into its
-   * unique index, with positions from its counter. Reads are the minimal store's, on the floor's table.
+   * unique index, with positions from its counter. Reads are the minimal store's, on the floor's
+   * table, with the stored id, schema version and recording time.
    */
   static async openFloor(url: string, schema: string): Promise<PostgresMinimalStore> {
     return new PostgresMinimalStore(await openPool(url), schema, true);

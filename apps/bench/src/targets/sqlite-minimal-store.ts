@@ -109,7 +109,10 @@ export class SqliteMinimalStore implements BenchSubject {
     return new SqliteMinimalStore(db, false);
   }
 
-  /** The floor (`SQLITE_FLOOR_SCHEMA`): the same store writing a UUID v7 id per event into its unique index. */
+  /**
+   * The floor (`SQLITE_FLOOR_SCHEMA`): the same store writing a UUID v7 id per event into its unique
+   * index, with the schema version and recording time, which its reads return.
+   */
   static openFloor(path: string, synchronous: SqliteSynchronous): SqliteMinimalStore {
     const db = new BetterSqlite3(path);
     configureSqliteConnection(db, synchronous);
