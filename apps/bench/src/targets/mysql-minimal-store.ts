@@ -118,42 +118,27 @@ export class MysqlMinimalStore implements BenchSubject {
     try {
       await connection.query('BEGIN');
       const now = Date.now();
-      const eventRows = events.map((event, i) => {
-        const { data, metadata } = minimalPayload(event);
-        return [streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata, expectedVersion + i + 1, now];
-      });
       const columns = 'stream_id, stream_type, event_type, data, metadata, version, occurred_at';
-      if (this.sequence === undefined) {
-        const current = await this.currentVersion(connection, streamId);
-        if (current !== expectedVersion) throw minimalConflict(streamId, current, expectedVersion);
-        await connection.execute(
-          `INSERT INTO ${this.table} (${columns}) VALUES ${Array<string>(eventRows.length).fill(MINIMAL_ROW).join(', ')}`,
-          eventRows.flat(),
-        );
-      } else {
-        // The version check and the positions in one statement, as a hand-written store would
-        // fold them: the counter's row lock is then held for the INSERT and the COMMIT only.
-        const [taken] = await connection.execute<ResultSetHeader>(
-          `UPDATE ${this.sequence} SET position = LAST_INSERT_ID(position + CAST(? AS UNSIGNED))
-            WHERE id = 1 AND (SELECT COALESCE(MAX(version), 0) FROM ${this.table} WHERE stream_id = ?) = ?`,
-          [eventRows.length, streamId, expectedVersion],
-        );
-        if (taken.affectedRows === 0) {
-          throw minimalConflict(streamId, await this.currentVersion(connection, streamId), expectedVersion);
-        }
-        const first = BigInt(taken.insertId) - BigInt(eventRows.length) + 1n;
-        const values = eventRows.flatMap((row, i) => [
-          (first + BigInt(i)).toString(),
-          events[i]?.id ?? uuidv7(),
-          ...row,
-          events[i]?.schemaVersion ?? 1,
-          now,
-        ]);
-        await connection.execute(
-          `INSERT INTO ${this.table} (position, event_id, ${columns}, schema_version, recorded_at) VALUES ${Array<string>(eventRows.length).fill(FLOOR_ROW).join(', ')}`,
-          values,
-        );
-      }
+      // The floor's first position; the minimal store's come from its AUTO_INCREMENT.
+      const first =
+        this.sequence === undefined
+          ? await this.checkVersion(connection, streamId, expectedVersion)
+          : await this.takePositions(connection, this.sequence, streamId, expectedVersion, events.length);
+      const values: (string | number)[] = [];
+      events.forEach((event, i) => {
+        const { data, metadata } = minimalPayload(event);
+        if (first !== undefined) values.push((first + BigInt(i)).toString(), event.id ?? uuidv7());
+        values.push(streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata, expectedVersion + i + 1, now);
+        if (first !== undefined) values.push(event.schemaVersion ?? 1, now);
+      });
+      const [into, row] =
+        first === undefined
+          ? [columns, MINIMAL_ROW]
+          : [`position, event_id, ${columns}, schema_version, recorded_at`, FLOOR_ROW];
+      await connection.execute(
+        `INSERT INTO ${this.table} (${into}) VALUES ${Array<string>(events.length).fill(row).join(', ')}`,
+        values,
+      );
       await connection.query('COMMIT');
     } catch (error) {
       await connection.query('ROLLBACK').catch(() => {});
@@ -161,6 +146,39 @@ export class MysqlMinimalStore implements BenchSubject {
     } finally {
       connection.release();
     }
+  }
+
+  /** The minimal store's check: a plain read of the stream's last version. */
+  private async checkVersion(
+    connection: PoolConnection,
+    streamId: string,
+    expectedVersion: number,
+  ): Promise<undefined> {
+    const current = await this.currentVersion(connection, streamId);
+    if (current !== expectedVersion) throw minimalConflict(streamId, current, expectedVersion);
+    return undefined;
+  }
+
+  /**
+   * The floor's check and positions in one statement, as a hand-written store would fold them: the
+   * counter's row lock is then held for the INSERT and the COMMIT only. Returns the first position.
+   */
+  private async takePositions(
+    connection: PoolConnection,
+    sequence: string,
+    streamId: string,
+    expectedVersion: number,
+    count: number,
+  ): Promise<bigint> {
+    const [taken] = await connection.execute<ResultSetHeader>(
+      `UPDATE ${sequence} SET position = LAST_INSERT_ID(position + CAST(? AS UNSIGNED))
+        WHERE id = 1 AND (SELECT COALESCE(MAX(version), 0) FROM ${this.table} WHERE stream_id = ?) = ?`,
+      [count, streamId, expectedVersion],
+    );
+    if (taken.affectedRows === 0) {
+      throw minimalConflict(streamId, await this.currentVersion(connection, streamId), expectedVersion);
+    }
+    return BigInt(taken.insertId) - BigInt(count) + 1n;
   }
 
   private async currentVersion(connection: PoolConnection, streamId: string): Promise<number> {
