@@ -42,6 +42,32 @@ describeWithServer('the Redis id floor', await probeRedis(REDIS_URL), () => {
       for (const event of log) expect(event.recordedAt.getTime()).toBeGreaterThanOrEqual(before);
       expect(await floor.readStream('s')).toBe(2);
       expect(await floor.readAll(0n, 10)).toEqual({ count: 3, lastPosition: log[2]?.position });
+      expect(log.map((e) => e.streamType)).toEqual(['default', 'default', 'default']);
+    } finally {
+      await reader.close();
+      await floor.close();
+    }
+  });
+
+  it("keeps a stream's type as its first append fixed it, and a refused first append fixes none", async () => {
+    const floor = await RedisIdFloorStore.open(REDIS_URL, prefix);
+    const reader = await RedisMinimalStore.open(REDIS_URL, prefix);
+    try {
+      await expect(floor.append('refused', [benchEvent(0)], 1, 'ledger')).rejects.toThrow('is at 0, not 1');
+      await floor.append('refused', [benchEvent(1)], 0, 'account');
+      await floor.append('typed', [benchEvent(2)], 0, 'account');
+      await floor.append('typed', [benchEvent(3), benchEvent(4)], 1, 'ledger');
+
+      const types = async (streamId: string) =>
+        (await reader.readStreamEvents(streamId)).map((e) => e.streamType);
+      expect(await types('refused')).toEqual(['account']);
+      expect(await types('typed')).toEqual(['account', 'account', 'account']);
+      const log = await reader.readAllEvents(0n, 100);
+      expect(log.filter((e) => e.streamId === 'typed').map((e) => e.streamType)).toEqual([
+        'account',
+        'account',
+        'account',
+      ]);
     } finally {
       await reader.close();
       await floor.close();

@@ -35,10 +35,14 @@ interface MinimalRedis extends Redis {
   minimalAppend(stream: string, log: string, counter: string, ...args: (string | number)[]): Promise<number>;
 }
 
-/** An entry's body: what the script stores after the position. */
+/**
+ * An entry's body: what the script stores after the position. The stream type comes first so that
+ * the id floor's script can write the type it keeps for the stream (`RedisIdFloorStore`) in front
+ * of the rest, which the client encodes.
+ */
 type EntryBody = [
-  streamId: string,
   streamType: string,
+  streamId: string,
   type: string,
   data: unknown,
   metadata: Record<string, unknown>,
@@ -125,31 +129,50 @@ export class RedisMinimalStore implements BenchSubject {
   }
 }
 
-/** An entry's body as JSON text: the minimal store's, or with `id` the id floor's (recorded when it occurred). */
-export function entryBody(
-  streamId: string,
-  event: NewEvent,
-  version: number,
-  occurredAt: number,
-  id?: string,
-): string {
+/** An entry's body as JSON text: the minimal store's, stream type first. */
+export function entryBody(streamId: string, event: NewEvent, version: number, occurredAt: number): string {
   const body: EntryBody = [
-    streamId,
     MINIMAL_STREAM_TYPE,
+    streamId,
     event.type,
     event.data,
     event.metadata ?? {},
     version,
     occurredAt,
   ];
-  if (id !== undefined) body.push(id, event.schemaVersion ?? 1, occurredAt);
   return JSON.stringify(body);
+}
+
+/**
+ * The id floor's entry body without its first element, the stream type, which its script puts in
+ * front (`[<type>,` + this): everything after the type, with the event id, schema version and
+ * recording time.
+ */
+export function entryBodyAfterType(
+  streamId: string,
+  event: NewEvent,
+  version: number,
+  occurredAt: number,
+  id: string,
+): string {
+  const rest = [
+    streamId,
+    event.type,
+    event.data,
+    event.metadata ?? {},
+    version,
+    occurredAt,
+    id,
+    event.schemaVersion ?? 1,
+    occurredAt,
+  ];
+  return JSON.stringify(rest).slice(1);
 }
 
 function decode(entries: readonly string[]) {
   return entries.map((entry) => {
     const space = entry.indexOf(' ');
-    const [streamId, streamType, type, data, metadata, version, occurredAt, id, schemaVersion, recordedAt] =
+    const [streamType, streamId, type, data, metadata, version, occurredAt, id, schemaVersion, recordedAt] =
       JSON.parse(entry.slice(space + 1)) as EntryBody;
     return minimalRecordedEvent(
       BigInt(entry.slice(0, space)),

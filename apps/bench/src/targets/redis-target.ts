@@ -18,8 +18,8 @@ const floorPrefix = (prefix: string) => `${prefix}floor:`;
 /**
  * `@strata/store-redis` (standalone) against the minimal Redis store. There is no same-SQL raw
  * side (the store's Lua scripts are the store), so the raw side is issue 12's floor instead: the
- * minimal store plus the event-id index uniqueness needs (`RedisIdFloorStore`), and `Ratio` is the
- * store's ratio to that floor. Every run gets its own key prefix
+ * minimal store plus what the contract needs (`RedisIdFloorStore`), and `Ratio` is the store's
+ * ratio to that floor. Every run gets its own key prefix
  * `strata-bench:<tag>_runN:`, deleted (SCAN + UNLINK of that prefix) when the run ends.
  */
 export function redisTarget(
@@ -56,8 +56,9 @@ export function redisTarget(
     goals: {},
     rawReference: {},
     rawBaseline:
-      'floor (issue 12): the minimal store plus event ids: an id hash (HMGET before, HSET after, in its one ' +
-      'script) and the id, schema version and recording time in each entry, which reads return',
+      'floor (issue 12): the minimal store plus what the contract needs: an id hash (HMGET before, HSET after, ' +
+      'in its one script), the id, schema version and recording time in each entry, which reads return, and ' +
+      "each stream's type, fixed by its first append (SET, then GET on every later append)",
     minimal: {
       description:
         'ioredis: a list per stream, a sorted set of every event by position, a position counter; ' +
@@ -66,8 +67,9 @@ export function redisTarget(
     },
     notes: [
       'redis: no same-SQL baseline (the store is its Lua scripts): Raw and Ratio are the floor, the minimal ' +
-        'store plus event ids (the index idempotent retries need, and the id each read returns); every side ' +
-        'uses one connection, so W2 pipelines 8 appenders over it.',
+        'store plus what the contract needs (the id index idempotent retries need, the id each read returns, ' +
+        "a stream's type fixed by its first append); every side uses one connection, so W2 pipelines 8 " +
+        'appenders over it.',
     ],
     probe: () => probeRedis(url),
     async setup() {
