@@ -14,6 +14,7 @@ import { benchEvent } from '../src/workloads/bench-events.js';
 import { expectEveryWorkloadRuns, inspectEachStore } from './support/every-workload.js';
 import { expectCommitOrderedPositions } from './support/floor-commit-order.js';
 import { expectStoreFields } from './support/floor-read-fields.js';
+import { expectFirstStreamTypeKept } from './support/floor-stream-type.js';
 import { describeWithServer } from './support/server-gate.js';
 
 const unreachable = await probeMysql(MYSQL_URL);
@@ -170,6 +171,17 @@ describeWithServer('the mysql target', unreachable, () => {
       });
     } finally {
       holder.release();
+      await floor.close();
+    }
+  });
+
+  it("has the floor keep a stream's type as its first append fixed it", async () => {
+    const prefix = `${names.next('floor')}_`;
+    await createMysqlTables(MYSQL_URL, admin, prefix);
+    const floor = await MysqlMinimalStore.openFloor(MYSQL_URL, prefix);
+    try {
+      await expectFirstStreamTypeKept(floor);
+    } finally {
       await floor.close();
     }
   });

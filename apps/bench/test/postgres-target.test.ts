@@ -15,6 +15,7 @@ import { benchEvent } from '../src/workloads/bench-events.js';
 import { expectEveryWorkloadRuns, inspectEachStore } from './support/every-workload.js';
 import { expectCommitOrderedPositions } from './support/floor-commit-order.js';
 import { expectStoreFields } from './support/floor-read-fields.js';
+import { expectFirstStreamTypeKept } from './support/floor-stream-type.js';
 import { describeWithServer } from './support/server-gate.js';
 
 const unreachable = await probePostgres(POSTGRES_URL);
@@ -157,6 +158,17 @@ describeWithServer('the postgres target', unreachable, () => {
       });
     } finally {
       holder.release();
+      await floor.close();
+    }
+  });
+
+  it("has the floor keep a stream's type as its first append fixed it", async () => {
+    const schema = names.next('floor');
+    for (const sql of postgresFloorSchemaSql(schema)) await admin.query(sql);
+    const floor = await PostgresMinimalStore.openFloor(POSTGRES_URL, schema);
+    try {
+      await expectFirstStreamTypeKept(floor);
+    } finally {
       await floor.close();
     }
   });

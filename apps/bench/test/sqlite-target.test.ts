@@ -10,6 +10,7 @@ import { sqliteTarget } from '../src/targets/sqlite-target.js';
 import { benchEvent } from '../src/workloads/bench-events.js';
 import { expectEveryWorkloadRuns } from './support/every-workload.js';
 import { expectStoreFields } from './support/floor-read-fields.js';
+import { expectFirstStreamTypeKept } from './support/floor-stream-type.js';
 
 describe('the sqlite target', () => {
   let dir: string;
@@ -83,6 +84,20 @@ describe('the sqlite target', () => {
     } finally {
       await floor.close();
       await store.close();
+    }
+  });
+
+  it("has the floor keep a stream's type as its first append fixed it, which the minimal store does not", async () => {
+    const path = join(dir, 'types.db');
+    createSqliteSchema(path);
+    const floor = SqliteMinimalStore.openFloor(path, 'NORMAL');
+    const minimal = SqliteMinimalStore.open(path, 'NORMAL');
+    try {
+      await expectFirstStreamTypeKept(floor);
+      await expect(expectFirstStreamTypeKept(minimal)).rejects.toThrow(/ledger/);
+    } finally {
+      await minimal.close();
+      await floor.close();
     }
   });
 

@@ -113,22 +113,39 @@ export class MysqlMinimalStore implements BenchSubject {
     return new MysqlMinimalStore(await openPool(url, true), prefix, true);
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
+  /**
+   * Appends with the workloads' stream type unless `streamType` is given. The floor keeps a
+   * stream's type as its first append fixed it; the minimal store writes whatever it is given.
+   */
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedVersion: number,
+    streamType: string = MINIMAL_STREAM_TYPE,
+  ): Promise<void> {
     const connection = await this.pool.getConnection();
     try {
       await connection.query('BEGIN');
       const now = Date.now();
       const columns = 'stream_id, stream_type, event_type, data, metadata, version, occurred_at';
-      // The floor's first position; the minimal store's come from its AUTO_INCREMENT.
-      const first =
+      // The floor's first position and its stream's type; the minimal store's positions come from
+      // its AUTO_INCREMENT.
+      const { first, type } =
         this.sequence === undefined
-          ? await this.checkVersion(connection, streamId, expectedVersion)
-          : await this.takePositions(connection, this.sequence, streamId, expectedVersion, events.length);
+          ? await this.checkVersion(connection, streamId, expectedVersion, streamType)
+          : await this.takePositions(
+              connection,
+              this.sequence,
+              streamId,
+              expectedVersion,
+              events.length,
+              streamType,
+            );
       const values: (string | number)[] = [];
       events.forEach((event, i) => {
         const { data, metadata } = minimalPayload(event);
         if (first !== undefined) values.push((first + BigInt(i)).toString(), event.id ?? uuidv7());
-        values.push(streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata, expectedVersion + i + 1, now);
+        values.push(streamId, type, event.type, data, metadata, expectedVersion + i + 1, now);
         if (first !== undefined) values.push(event.schemaVersion ?? 1, now);
       });
       const [into, row] =
@@ -153,15 +170,19 @@ export class MysqlMinimalStore implements BenchSubject {
     connection: PoolConnection,
     streamId: string,
     expectedVersion: number,
-  ): Promise<undefined> {
+    streamType: string,
+  ): Promise<{ first: undefined; type: string }> {
     const current = await this.currentVersion(connection, streamId);
     if (current !== expectedVersion) throw minimalConflict(streamId, current, expectedVersion);
-    return undefined;
+    return { first: undefined, type: streamType };
   }
 
   /**
    * The floor's check and positions in one statement, as a hand-written store would fold them: the
-   * counter's row lock is then held for the INSERT and the COMMIT only. Returns the first position.
+   * counter's row lock is then held for the INSERT and the COMMIT only. The statement also checks
+   * that the stream's first event has the type asked for (one more probe of the unique index), so
+   * the common case needs no round trip to learn the type; when it differs, the stream's own type
+   * is read and the statement run again with it. Returns the first position and the type to write.
    */
   private async takePositions(
     connection: PoolConnection,
@@ -169,16 +190,27 @@ export class MysqlMinimalStore implements BenchSubject {
     streamId: string,
     expectedVersion: number,
     count: number,
-  ): Promise<bigint> {
+    streamType: string,
+  ): Promise<{ first: bigint; type: string }> {
     const [taken] = await connection.execute<ResultSetHeader>(
       `UPDATE ${sequence} SET position = LAST_INSERT_ID(position + CAST(? AS UNSIGNED))
-        WHERE id = 1 AND (SELECT COALESCE(MAX(version), 0) FROM ${this.table} WHERE stream_id = ?) = ?`,
-      [count, streamId, expectedVersion],
+        WHERE id = 1 AND (SELECT COALESCE(MAX(version), 0) FROM ${this.table} WHERE stream_id = ?) = ?
+          AND (? = 0 OR (SELECT stream_type FROM ${this.table} WHERE stream_id = ? AND version = 1) = ?)`,
+      [count, streamId, expectedVersion, expectedVersion, streamId, streamType],
     );
-    if (taken.affectedRows === 0) {
-      throw minimalConflict(streamId, await this.currentVersion(connection, streamId), expectedVersion);
+    if (taken.affectedRows === 1)
+      return { first: BigInt(taken.insertId) - BigInt(count) + 1n, type: streamType };
+    const current = await this.currentVersion(connection, streamId);
+    if (current !== expectedVersion) throw minimalConflict(streamId, current, expectedVersion);
+    const [rows] = await connection.execute<RowDataPacket[][]>(
+      { sql: `SELECT stream_type FROM ${this.table} WHERE stream_id = ? AND version = 1`, rowsAsArray: true },
+      [streamId],
+    );
+    const stored = rows[0]?.[0] as string | undefined;
+    if (stored === undefined || stored === streamType) {
+      throw new Error(`the floor refused an append to ${streamId} at its version ${current}`);
     }
-    return BigInt(taken.insertId) - BigInt(count) + 1n;
+    return this.takePositions(connection, sequence, streamId, expectedVersion, count, stored);
   }
 
   private async currentVersion(connection: PoolConnection, streamId: string): Promise<number> {

@@ -90,8 +90,9 @@ interface Row {
 /**
  * The minimal store with pg, a pool of as many connections as the store's: per append `BEGIN`,
  * `SELECT COALESCE(MAX(version), 0)`, one multi-row `INSERT` with bind parameters, `COMMIT`; reads
- * are one indexed `SELECT` each. The floor checks the version and takes its positions from its
- * counter in one `UPDATE` instead of the `SELECT`.
+ * are one indexed `SELECT` each. The floor checks the version, takes its positions from its
+ * counter and reads the type the stream's first append fixed in one `UPDATE` instead of the
+ * `SELECT`.
  */
 export class PostgresMinimalStore implements BenchSubject {
   private readonly table: string;
@@ -123,12 +124,21 @@ export class PostgresMinimalStore implements BenchSubject {
     return new PostgresMinimalStore(await openPool(url), schema, true);
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
+  /**
+   * Appends with the workloads' stream type unless `streamType` is given. The floor keeps a
+   * stream's type as its first append fixed it; the minimal store writes whatever it is given.
+   */
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedVersion: number,
+    streamType: string = MINIMAL_STREAM_TYPE,
+  ): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       const now = Date.now();
-      const values: unknown[] = [streamId, MINIMAL_STREAM_TYPE, now];
+      const values: unknown[] = [streamId, streamType, now];
       const columns = 'stream_id, stream_type, event_type, data, metadata, version, occurred_at';
       if (this.sequence === undefined) {
         const current = await this.currentVersion(client, streamId);
@@ -141,19 +151,22 @@ export class PostgresMinimalStore implements BenchSubject {
         });
         await client.query(`INSERT INTO ${this.table} (${columns}) VALUES ${tuples.join(', ')}`, values);
       } else {
-        // The version check and the positions in one statement, as a hand-written store would
-        // fold them: the counter's row lock is then held for the INSERT and the COMMIT only. A
-        // racing append that passed the same check fails on the unique (stream_id, version).
-        const taken = await client.query<{ position: string }>(
+        // The version check, the positions and the stream's type (as its first event has it) in
+        // one statement, as a hand-written store would fold them: the counter's row lock is then
+        // held for the INSERT and the COMMIT only. A racing append that passed the same check
+        // fails on the unique (stream_id, version).
+        const taken = await client.query<{ position: string; stream_type: string | null }>(
           `UPDATE ${this.sequence} SET position = position + $1 WHERE id = 1
              AND (SELECT COALESCE(MAX(version), 0) FROM ${this.table} WHERE stream_id = $2) = $3
-           RETURNING position`,
+           RETURNING position,
+             (SELECT stream_type FROM ${this.table} WHERE stream_id = $2 AND version = 1) AS stream_type`,
           [events.length, streamId, expectedVersion],
         );
         const last = taken.rows[0]?.position;
         if (last === undefined) {
           throw minimalConflict(streamId, await this.currentVersion(client, streamId), expectedVersion);
         }
+        values[1] = taken.rows[0]?.stream_type ?? streamType;
         const first = BigInt(last) - BigInt(events.length) + 1n;
         const tuples = events.map((event, i) => {
           const { data, metadata } = minimalPayload(event);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NewEvent } from '@strata/core';
+import type { NewEvent, RecordedEvent } from '@strata/core';
 import { Redis } from 'ioredis';
 import type { BenchSubject, ReadAllPage } from '../bench-target.js';
 import { MINIMAL_STREAM_TYPE, minimalConflict } from './minimal-event.js';
@@ -113,6 +113,11 @@ export class RedisIdFloorStore implements BenchSubject {
 
   readStream(streamId: string): Promise<number> {
     return this.minimal.readStream(streamId);
+  }
+
+  /** The whole stream, decoded, in version order: the minimal store's read of these entries. */
+  readStreamEvents(streamId: string): Promise<RecordedEvent[]> {
+    return this.minimal.readStreamEvents(streamId);
   }
 
   readAll(after: bigint, limit: number): Promise<ReadAllPage> {

@@ -97,7 +97,8 @@ export class SqliteMinimalStore implements BenchSubject {
   private readonly begin: BetterSqlite3.Statement;
   private readonly commit: BetterSqlite3.Statement;
   private readonly rollback: BetterSqlite3.Statement;
-  private readonly head: BetterSqlite3.Statement<[string], [number]>;
+  /** The stream's version, and (the floor's only) the type its first append fixed, if it has one. */
+  private readonly head: BetterSqlite3.Statement<string[], [number, (string | null)?]>;
   private readonly inserts = new Map<number, BetterSqlite3.Statement>();
   private readonly readForward: BetterSqlite3.Statement<[string], Row>;
   private readonly readAllPage: BetterSqlite3.Statement<[bigint, number], Row>;
@@ -128,8 +129,16 @@ export class SqliteMinimalStore implements BenchSubject {
     this.begin = db.prepare('BEGIN IMMEDIATE');
     this.commit = db.prepare('COMMIT');
     this.rollback = db.prepare('ROLLBACK');
+    // The floor reads the stream's type in the same statement: one more probe of the unique
+    // (stream_id, version) index, the least a store that fixes a stream's type can do.
     this.head = db
-      .prepare<[string], [number]>(`SELECT COALESCE(MAX(version), 0) FROM ${table} WHERE stream_id = ?`)
+      .prepare<string[], [number, (string | null)?]>(
+        withEventIds
+          ? `SELECT COALESCE(MAX(version), 0),
+               (SELECT stream_type FROM ${table} WHERE stream_id = ? AND version = 1)
+             FROM ${table} WHERE stream_id = ?`
+          : `SELECT COALESCE(MAX(version), 0) FROM ${table} WHERE stream_id = ?`,
+      )
       .raw(true);
     this.readForward = db
       .prepare<[string], Row>(`SELECT ${columns} FROM ${table} WHERE stream_id = ? ORDER BY version`)
@@ -143,20 +152,32 @@ export class SqliteMinimalStore implements BenchSubject {
       .safeIntegers(!withEventIds);
   }
 
-  async append(streamId: string, events: readonly NewEvent[], expectedVersion: number): Promise<void> {
+  /**
+   * Appends with the workloads' stream type unless `streamType` is given. The floor keeps a
+   * stream's type as its first append fixed it; the minimal store writes whatever it is given.
+   */
+  async append(
+    streamId: string,
+    events: readonly NewEvent[],
+    expectedVersion: number,
+    streamType: string = MINIMAL_STREAM_TYPE,
+  ): Promise<void> {
     this.begin.run();
     try {
-      const current = this.head.get(streamId)![0];
+      const [current, storedType] = this.withEventIds
+        ? this.head.get(streamId, streamId)!
+        : this.head.get(streamId)!;
       if (current !== expectedVersion) throw minimalConflict(streamId, current, expectedVersion);
+      const type = storedType ?? streamType;
       const now = Date.now();
       const values: unknown[] = [];
       events.forEach((event, i) => {
         const { data, metadata } = minimalPayload(event);
         if (this.withEventIds) {
-          values.push(uuidv7(), streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata);
+          values.push(uuidv7(), streamId, type, event.type, data, metadata);
           values.push(event.schemaVersion ?? 1, current + i + 1, now, now);
         } else {
-          values.push(streamId, MINIMAL_STREAM_TYPE, event.type, data, metadata, current + i + 1, now);
+          values.push(streamId, type, event.type, data, metadata, current + i + 1, now);
         }
       });
       this.insertOf(events.length).run(values);
