@@ -45,6 +45,48 @@ describeWithRedis('positions near 2^53 and 2^63 (standalone)', await redisIsReac
     expect((await store.readAll({ after: TWO_TO_53, types: ['seeded'] })).length).toBe(3);
   });
 
+  it('an append at an exact version learns its positions and type right, below 2^53 and past it', async () => {
+    const store = await seededStore(TWO_TO_53 - 3n);
+    const streamId = `s-${randomUUID()}`;
+    const typesOf = (result: { events?: { streamType: string }[] }) =>
+      result.events?.map((e) => e.streamType);
+    // Below 2^53 the script answers with the last position alone; past it, with text.
+    const first = await store.append(streamId, events(1), { expectedVersion: 0, streamType: 'order' });
+    expect([first.firstVersion, first.lastVersion, first.lastPosition]).toEqual([1, 1, TWO_TO_53 - 2n]);
+    expect(first.events?.map((e) => [e.version, e.position])).toEqual([[1, TWO_TO_53 - 2n]]);
+    const crossing = await store.append(streamId, events(3), { expectedVersion: 1, streamType: 'order' });
+    expect([crossing.firstVersion, crossing.lastVersion, crossing.lastPosition]).toEqual([
+      2,
+      4,
+      TWO_TO_53 + 1n,
+    ]);
+    expect(crossing.events?.map((e) => e.position)).toEqual([TWO_TO_53 - 1n, TWO_TO_53, TWO_TO_53 + 1n]);
+    // Naming another type: the events still carry the stream's own.
+    const other = await store.append(streamId, events(1), { expectedVersion: 4, streamType: 'invoice' });
+    expect([other.firstVersion, other.lastPosition, typesOf(other)]).toEqual([5, TWO_TO_53 + 2n, ['order']]);
+    expect(typesOf(crossing)).toEqual(['order', 'order', 'order']);
+    expect((await store.readStream(streamId)).map((e) => e.position)).toEqual(
+      [-2n, -1n, 0n, 1n, 2n].map((d) => TWO_TO_53 + d),
+    );
+  });
+
+  it('an exact-version append on a fresh store gets an exact result, and a conflict names the version', async () => {
+    const keyPrefix = testKeyPrefix('positions');
+    prefixes.push(keyPrefix);
+    const store = new RedisEventStore({ client, keyPrefix });
+    const streamId = `s-${randomUUID()}`;
+    const result = await store.append(streamId, events(2), { expectedVersion: 0 });
+    expect([result.firstVersion, result.lastVersion, result.lastPosition]).toEqual([1, 2, 2n]);
+    expect(result.events?.map((e) => [e.version, e.position, e.streamType])).toEqual([
+      [1, 1n, 'default'],
+      [2, 2n, 'default'],
+    ]);
+    await expect(store.append(streamId, events(1), { expectedVersion: 1 })).rejects.toMatchObject({
+      expectedVersion: 1,
+      actualVersion: 2,
+    });
+  });
+
   it('lastPosition() is the start until the first append, then the last position, exact past 2^53', async () => {
     const store = await seededStore(TWO_TO_53 - 3n);
     expect(await store.lastPosition()).toBe(TWO_TO_53 - 3n);
