@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MAX_POSITION, PositionsExhaustedError } from '@strata/core';
+import { type AppendResult, MAX_POSITION, PositionsExhaustedError } from '@strata/core';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { RedisEventStore } from '../src/index.js';
@@ -48,8 +48,7 @@ describeWithRedis('positions near 2^53 and 2^63 (standalone)', await redisIsReac
   it('an append at an exact version learns its positions and type right, below 2^53 and past it', async () => {
     const store = await seededStore(TWO_TO_53 - 3n);
     const streamId = `s-${randomUUID()}`;
-    const typesOf = (result: { events?: { streamType: string }[] }) =>
-      result.events?.map((e) => e.streamType);
+    const typesOf = (result: AppendResult) => result.events?.map((e) => e.streamType);
     // Below 2^53 the script answers with the last position alone; past it, with text.
     const first = await store.append(streamId, events(1), { expectedVersion: 0, streamType: 'order' });
     expect([first.firstVersion, first.lastVersion, first.lastPosition]).toEqual([1, 1, TWO_TO_53 - 2n]);
