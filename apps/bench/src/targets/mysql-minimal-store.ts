@@ -114,8 +114,9 @@ export class MysqlMinimalStore implements BenchSubject {
   }
 
   /**
-   * Appends with the workloads' stream type unless `streamType` is given. The floor keeps a
-   * stream's type as its first append fixed it; the minimal store writes whatever it is given.
+   * Appends with the workloads' stream type unless `streamType` is given. The floor's counter
+   * `UPDATE` checks it against the type a stream's first append fixed (`takePositions`); the
+   * minimal store writes whatever type it is given.
    */
   async append(
     streamId: string,

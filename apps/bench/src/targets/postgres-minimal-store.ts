@@ -125,8 +125,9 @@ export class PostgresMinimalStore implements BenchSubject {
   }
 
   /**
-   * Appends with the workloads' stream type unless `streamType` is given. The floor keeps a
-   * stream's type as its first append fixed it; the minimal store writes whatever it is given.
+   * Appends with the workloads' stream type unless `streamType` is given. The floor's counter
+   * `UPDATE` returns the type a stream's first append fixed, which it writes; the minimal store
+   * writes whatever type it is given.
    */
   async append(
     streamId: string,

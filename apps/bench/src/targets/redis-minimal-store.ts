@@ -129,18 +129,14 @@ export class RedisMinimalStore implements BenchSubject {
   }
 }
 
+/** What follows the stream type in every entry body, the minimal store's and the id floor's. */
+function fieldsAfterType(streamId: string, event: NewEvent, version: number, occurredAt: number) {
+  return [streamId, event.type, event.data, event.metadata ?? {}, version, occurredAt];
+}
+
 /** An entry's body as JSON text: the minimal store's, stream type first. */
 export function entryBody(streamId: string, event: NewEvent, version: number, occurredAt: number): string {
-  const body: EntryBody = [
-    MINIMAL_STREAM_TYPE,
-    streamId,
-    event.type,
-    event.data,
-    event.metadata ?? {},
-    version,
-    occurredAt,
-  ];
-  return JSON.stringify(body);
+  return JSON.stringify([MINIMAL_STREAM_TYPE, ...fieldsAfterType(streamId, event, version, occurredAt)]);
 }
 
 /**
@@ -155,18 +151,9 @@ export function entryBodyAfterType(
   occurredAt: number,
   id: string,
 ): string {
-  const rest = [
-    streamId,
-    event.type,
-    event.data,
-    event.metadata ?? {},
-    version,
-    occurredAt,
-    id,
-    event.schemaVersion ?? 1,
-    occurredAt,
-  ];
-  return JSON.stringify(rest).slice(1);
+  const fields = fieldsAfterType(streamId, event, version, occurredAt);
+  fields.push(id, event.schemaVersion ?? 1, occurredAt);
+  return JSON.stringify(fields).slice(1);
 }
 
 function decode(entries: readonly string[]) {

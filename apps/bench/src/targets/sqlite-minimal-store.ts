@@ -153,8 +153,9 @@ export class SqliteMinimalStore implements BenchSubject {
   }
 
   /**
-   * Appends with the workloads' stream type unless `streamType` is given. The floor keeps a
-   * stream's type as its first append fixed it; the minimal store writes whatever it is given.
+   * Appends with the workloads' stream type unless `streamType` is given. The floor reads the type
+   * a stream's first append fixed in its version check and writes that one; the minimal store
+   * writes whatever type it is given.
    */
   async append(
     streamId: string,
