@@ -31,7 +31,7 @@ import { type RedisConnection, STORE_NAME } from './redis-connection.js';
  * flight after `append` returns. Redis propagates it to a Cluster's other nodes.
  *
  * Replies (an integer on the common path: ioredis reads every bulk reply into a Buffer before it
- * makes a string of it, and the four-element reply this was made a serial one-event append about
+ * makes a string of it, and the four-element reply this replaced made a serial one-event append about
  * 5-6% slower than an integer, measured; one string instead of the array saved nothing):
  * - written, the append naming an exact expected version and the stream's own type, and the last
  *   position below 2^53: that position, as a positive integer;
