@@ -38,6 +38,13 @@ export interface PreparedAppend {
   streamType: string;
   expectedVersion: ExpectedVersion;
   events: PreparedEvent[];
+  /**
+   * Whether the caller gave any event its id. When false, `prepareAppend` generated every id
+   * (`uuidv7`, monotonic in this process): no other append in this process holds one, so an
+   * adapter that keeps appends with shared ids apart can skip this one. A stored duplicate is
+   * still refused by the store's unique index.
+   */
+  callerIds: boolean;
 }
 
 /**
@@ -61,10 +68,15 @@ export function prepareAppend(
   const now = new Date();
   const count = events.length;
   const prepared = new Array<PreparedEvent>(count);
-  // A lone event cannot repeat an id: only batches keep the ids seen so far.
-  const seen = count > 1 ? new Set<string>() : undefined;
-  for (let i = 0; i < count; i++) prepared[i] = prepareEvent(events[i] as NewEvent, i, now, seen);
-  return { streamId, streamType, expectedVersion, events: prepared };
+  const batch: BatchState = {
+    now,
+    single: count === 1,
+    callerIds: false,
+    seen: undefined,
+    checkedType: undefined,
+  };
+  for (let i = 0; i < count; i++) prepared[i] = prepareEvent(events[i] as NewEvent, i, batch);
+  return { streamId, streamType, expectedVersion, events: prepared, callerIds: batch.callerIds };
 }
 
 /** `events[i].field`, the path errors name: built only for an error, never on the happy path. */
@@ -72,24 +84,40 @@ function eventPath(index: number, field?: string): string {
   return field === undefined ? `events[${index}]` : `events[${index}].${field}`;
 }
 
-function prepareEvent(
-  event: NewEvent,
-  index: number,
-  now: Date,
-  seen: Set<string> | undefined,
-): PreparedEvent {
+/** What one `prepareAppend` call carries from event to event. */
+interface BatchState {
+  now: Date;
+  /** A lone event cannot repeat an id. */
+  single: boolean;
+  callerIds: boolean;
+  /** The ids the caller gave so far in a batch: generated ids never repeat (`uuidv7` is monotonic). */
+  seen: Set<string> | undefined;
+  /** The last event type found valid: a batch mostly repeats one type, checked once. */
+  checkedType: string | undefined;
+}
+
+function prepareEvent(event: NewEvent, index: number, batch: BatchState): PreparedEvent {
   if (typeof event !== 'object' || event === null) {
     throw new ValidationError(eventPath(index), 'must be an object');
   }
   const type = event.type;
-  if (!isName(type)) assertName(type, eventPath(index, 'type'));
+  // A string only: a missing type must not match the `undefined` nothing was checked against yet.
+  if (typeof type !== 'string' || type !== batch.checkedType) {
+    if (!isName(type)) assertName(type, eventPath(index, 'type'));
+    batch.checkedType = type;
+  }
 
   let id = event.id;
   if (id === undefined) id = uuidv7();
-  else if (!isName(id)) assertName(id, eventPath(index, 'id'));
-  if (seen !== undefined) {
-    if (seen.has(id)) throw new ValidationError(eventPath(index, 'id'), `"${id}" appears twice in the batch`);
-    seen.add(id);
+  else {
+    if (!isName(id)) assertName(id, eventPath(index, 'id'));
+    batch.callerIds = true;
+    if (!batch.single) {
+      batch.seen ??= new Set<string>();
+      if (batch.seen.has(id))
+        throw new ValidationError(eventPath(index, 'id'), `"${id}" appears twice in the batch`);
+      batch.seen.add(id);
+    }
   }
 
   const data = event.data;
@@ -100,6 +128,7 @@ function prepareEvent(
   }
   if (!isJsonValue(metadata)) assertJsonValue(metadata, eventPath(index, 'metadata'));
 
+  const { now } = batch;
   const occurredAt = event.occurredAt ?? now;
   if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) {
     throw new ValidationError(eventPath(index, 'occurredAt'), 'must be a valid Date');

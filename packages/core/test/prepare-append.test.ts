@@ -158,6 +158,44 @@ describe('prepareAppend', () => {
     );
   });
 
+  it('says whether the caller gave any id: generated ids are new, so only given ones can repeat', () => {
+    expect(prepareAppend('s', [{ type: 't', data: 1 }]).callerIds).toBe(false);
+    expect(
+      prepareAppend('s', [
+        { type: 't', data: 1 },
+        { type: 't', data: 2 },
+      ]).callerIds,
+    ).toBe(false);
+    expect(prepareAppend('s', [{ type: 't', data: 1, id: 'a' }]).callerIds).toBe(true);
+    expect(
+      prepareAppend('s', [
+        { type: 't', data: 1 },
+        { type: 't', data: 2, id: 'b' },
+      ]).callerIds,
+    ).toBe(true);
+  });
+
+  it('refuses a given id that repeats in the batch, wherever the repeat sits', () => {
+    const twice = [
+      { type: 't', data: 1, id: 'x' },
+      { type: 't', data: 2 },
+      { type: 't', data: 3, id: 'x' },
+    ];
+    expect(validationPath(() => prepareAppend('s', twice))).toBe('events[2].id');
+  });
+
+  it('checks every event type in a batch, not only the first of a run', () => {
+    const types = (...names: string[]) => names.map((type, i) => ({ type, data: i }));
+    expect(validationPath(() => prepareAppend('s', types('a', 'a', '')))).toBe('events[2].type');
+    expect(validationPath(() => prepareAppend('s', types('a', 'b', 'a', 'x\u0000')))).toBe('events[3].type');
+    const notAString = (type: unknown) => ({ type: type as string, data: 1 });
+    expect(validationPath(() => prepareAppend('s', [...types('a'), notAString(7)]))).toBe('events[1].type');
+    expect(validationPath(() => prepareAppend('s', [notAString(undefined)]))).toBe('events[0].type');
+    expect(validationPath(() => prepareAppend('s', [notAString(undefined), ...types('a')]))).toBe(
+      'events[0].type',
+    );
+  });
+
   it('names the problem in the message', () => {
     expect(() => prepareAppend('s', [{ type: 't', data: { n: 1n } }])).toThrow(
       /events\[0\]\.data\.n.*BigInt/,
