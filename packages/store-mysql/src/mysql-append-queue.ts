@@ -120,7 +120,7 @@ export class MysqlAppendQueue {
       if (group.length === 0) return;
       this.inFlight++;
       const streams = new Set(group.map((item) => item.append.streamId));
-      const ids = group.flatMap((item) => item.append.events.map((event) => event.id));
+      const ids = callerIdsOf(group);
       for (const streamId of streams) this.busyStreams.add(streamId);
       for (const id of ids) this.busyIds.add(id);
       void this.runGroup(group).finally(() => {
@@ -140,7 +140,8 @@ export class MysqlAppendQueue {
   /**
    * The next group, in arrival order. An append whose stream or event ids belong to a group in
    * flight, or whose ids repeat one already taken, waits for a later group: each append's checks
-   * then see the outcome of the other.
+   * then see the outcome of the other. Only ids callers gave can repeat: generated ones are new
+   * (`PreparedAppend.callerIds`), so appends without caller ids skip the id bookkeeping.
    */
   private takeGroup(): QueuedAppend[] {
     const group: QueuedAppend[] = [];
@@ -148,16 +149,16 @@ export class MysqlAppendQueue {
     const ids = new Set<string>();
     let events = 0;
     for (const item of this.queue) {
-      const { streamId, events: batch } = item.append;
+      const { streamId, events: batch, callerIds } = item.append;
       const full = group.length > 0 && events + batch.length > this.context.maxBatchEvents;
       const blocked =
         this.busyStreams.has(streamId) ||
-        batch.some((event) => ids.has(event.id) || this.busyIds.has(event.id));
+        (callerIds && batch.some((event) => ids.has(event.id) || this.busyIds.has(event.id)));
       if (full || blocked) {
         rest.push(item);
         continue;
       }
-      for (const event of batch) ids.add(event.id);
+      if (callerIds) for (const event of batch) ids.add(event.id);
       events += batch.length;
       group.push(item);
     }
@@ -337,6 +338,15 @@ export class MysqlAppendQueue {
       }
     }
   }
+}
+
+/** The event ids of the group's appends that carry caller-given ids: the only ids that can repeat. */
+function callerIdsOf(group: readonly QueuedAppend[]): string[] {
+  const ids: string[] = [];
+  for (const { append } of group) {
+    if (append.callerIds) for (const event of append.events) ids.push(event.id);
+  }
+  return ids;
 }
 
 function locationsOf(append: PreparedAppend, found: readonly StoredEventLocation[]): StoredEventLocation[] {
