@@ -57,9 +57,10 @@ export function prepareAppend(
   events: NewEvent[],
   options: AppendOptions = {},
 ): PreparedAppend {
-  assertName(streamId, 'streamId');
+  if (!isName(streamId)) assertName(streamId, 'streamId');
   const streamType = options.streamType ?? DEFAULT_STREAM_TYPE;
-  assertName(streamType, 'options.streamType');
+  // The default needs no check: most appends name no type.
+  if (streamType !== DEFAULT_STREAM_TYPE && !isName(streamType)) assertName(streamType, 'options.streamType');
   const expectedVersion = options.expectedVersion ?? 'any';
   assertExpectedVersionShape(expectedVersion);
   if (!Array.isArray(events)) throw new ValidationError('events', 'must be an array');
