@@ -1,0 +1,139 @@
+import type { BenchScale } from './bench-scale.js';
+import type { BenchSubject, BenchTarget, TargetDatabase } from './bench-target.js';
+import { median } from './median-stats.js';
+import { storeSubject } from './store-subject.js';
+import { UsageError } from './usage-error.js';
+import { benchBatch, benchEvent, benchStreamIds } from './workloads/bench-events.js';
+
+/** The serial append workloads, whose appends can be split into blocks. */
+export type InterleavedWorkload = 'W1' | 'W3';
+
+export interface InterleavedOptions {
+  workload: InterleavedWorkload;
+  /** The target's scale (`scaleFor`): W1 and W3 take their counts and streams from it. */
+  scale: BenchScale;
+  rounds: number;
+  /** Appends per block; the sides take turns block by block. */
+  block: number;
+}
+
+export interface InterleavedRound {
+  /** Store events/s over floor events/s, from the time each side spent in its blocks. */
+  ratio: number;
+  /** Wall and this process's CPU time per append, per side. */
+  storeMicros: number;
+  floorMicros: number;
+  storeCpuMicros: number;
+  floorCpuMicros: number;
+}
+
+export interface InterleavedResult {
+  /** What the store was compared with: the target's floor, or (Redis) its raw side, which is its floor. */
+  baseline: 'floor' | 'raw';
+  appends: number;
+  batchSize: number;
+  rounds: InterleavedRound[];
+  medianRatio: number;
+}
+
+/**
+ * The store and its floor measured in the same stretch of time: both open at once, each with its
+ * own streams and versions, taking turns every `block` appends (which side goes first alternates).
+ * A whole run per side, as `pnpm bench` does, lets the host's drift land on one side only; here it
+ * lands on both. It has a bias of its own: a collection started by one side's garbage can land in
+ * the other side's block.
+ */
+export async function measureInterleaved(
+  target: BenchTarget,
+  options: InterleavedOptions,
+): Promise<InterleavedResult> {
+  const { workload, scale, rounds, block } = options;
+  const batchSize = workload === 'W1' ? 1 : scale.batchSize;
+  const appends = workload === 'W1' ? scale.singleAppends : Math.floor(scale.batchEvents / scale.batchSize);
+  const streams = workload === 'W1' ? scale.streams : scale.batchStreams;
+  let baseline: InterleavedResult['baseline'] | undefined;
+  const measured: InterleavedRound[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const databases = [await target.setup(), await target.setup()] as const;
+    try {
+      const floor = await openFloor(target, databases[1]);
+      baseline = floor.baseline;
+      const sides = [storeSubject(await databases[0].createStore()), floor.subject] as const;
+      try {
+        measured.push(
+          await interleave(sides, { appends, batchSize, streams, block, storeFirst: round % 2 === 0 }),
+        );
+      } finally {
+        for (const side of sides) await side.close();
+      }
+    } finally {
+      for (const database of databases) await database.teardown();
+    }
+  }
+  return {
+    baseline: baseline ?? 'floor',
+    appends,
+    batchSize,
+    rounds: measured,
+    medianRatio: median(measured.map((r) => r.ratio)),
+  };
+}
+
+async function openFloor(
+  target: BenchTarget,
+  database: TargetDatabase,
+): Promise<{ subject: BenchSubject; baseline: InterleavedResult['baseline'] }> {
+  if (database.openFloor !== undefined) return { subject: await database.openFloor(), baseline: 'floor' };
+  // Redis declares no separate floor: its raw side is the floor (see its target's notes).
+  if (target.family === 'redis' && database.openRaw !== undefined) {
+    return { subject: await database.openRaw(), baseline: 'raw' };
+  }
+  throw new UsageError(`target ${target.name} has no floor to compare the store with`);
+}
+
+interface Shape {
+  appends: number;
+  batchSize: number;
+  streams: number;
+  block: number;
+  storeFirst: boolean;
+}
+
+async function interleave(
+  sides: readonly [BenchSubject, BenchSubject],
+  shape: Shape,
+): Promise<InterleavedRound> {
+  const { appends, batchSize, streams, block } = shape;
+  const streamIds = benchStreamIds(batchSize === 1 ? 'w1' : 'w3', streams);
+  const versions = [streamIds.map(() => 0), streamIds.map(() => 0)];
+  const wallNs = [0, 0];
+  const cpuMicros = [0, 0];
+  for (let first = 0, turn = 0; first < appends; first += block, turn++) {
+    const last = Math.min(appends, first + block);
+    const storeFirst = (turn % 2 === 0) === shape.storeFirst;
+    for (const side of storeFirst ? [0, 1] : [1, 0]) {
+      const subject = sides[side]!;
+      const sideVersions = versions[side]!;
+      const cpuBefore = process.cpuUsage();
+      const started = process.hrtime.bigint();
+      for (let i = first; i < last; i++) {
+        const s = i % streams;
+        const expected = sideVersions[s]!;
+        const events = batchSize === 1 ? [benchEvent(i)] : benchBatch(i * batchSize, batchSize);
+        await subject.append(streamIds[s]!, events, expected);
+        sideVersions[s] = expected + batchSize;
+      }
+      wallNs[side]! += Number(process.hrtime.bigint() - started);
+      const cpu = process.cpuUsage(cpuBefore);
+      cpuMicros[side]! += cpu.user + cpu.system;
+    }
+  }
+  const [storeNs, floorNs] = wallNs as [number, number];
+  return {
+    ratio: floorNs / storeNs,
+    storeMicros: storeNs / 1000 / appends,
+    floorMicros: floorNs / 1000 / appends,
+    storeCpuMicros: cpuMicros[0]! / appends,
+    floorCpuMicros: cpuMicros[1]! / appends,
+  };
+}
