@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { QUICK_SCALE } from '../src/bench-scale.js';
 import { measureInterleaved } from '../src/interleaved-blocks.js';
 import { memoryTarget } from '../src/targets/memory-target.js';
 import { sqliteNormalTarget } from '../src/targets/sqlite-target.js';
 import { UsageError } from '../src/usage-error.js';
+import { useTempTmpdir } from './support/temp-tmpdir.js';
 
 const SCALE = {
   ...QUICK_SCALE,
@@ -18,18 +16,7 @@ const SCALE = {
 };
 
 describe('interleaved blocks', () => {
-  let dir: string;
-  let previousTmpdir: string | undefined;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'strata-bench-interleave-'));
-    previousTmpdir = process.env.TMPDIR;
-    process.env.TMPDIR = dir;
-  });
-  afterEach(() => {
-    if (previousTmpdir === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = previousTmpdir;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  useTempTmpdir();
 
   it.each(['W1', 'W3'] as const)(
     'times the store and the floor over the same appends (%s)',

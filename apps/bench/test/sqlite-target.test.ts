@@ -1,9 +1,8 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSqliteEventStore } from '@strata/store-sqlite';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSqliteSchema, seedSqlite } from '../src/targets/sqlite-bulk-seed.js';
 import { SqliteMinimalStore } from '../src/targets/sqlite-minimal-store.js';
 import { sqliteTarget } from '../src/targets/sqlite-target.js';
@@ -11,24 +10,13 @@ import { benchEvent } from '../src/workloads/bench-events.js';
 import { expectEveryWorkloadRuns } from './support/every-workload.js';
 import { expectStoreFields } from './support/floor-read-fields.js';
 import { expectFirstStreamTypeKept } from './support/floor-stream-type.js';
+import { useTempTmpdir } from './support/temp-tmpdir.js';
 
 describe('the sqlite target', () => {
-  let dir: string;
-  let previousTmpdir: string | undefined;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'strata-bench-test-'));
-    // The target's run files and seed templates go under the OS temp directory: make it this one.
-    previousTmpdir = process.env.TMPDIR;
-    process.env.TMPDIR = dir;
-  });
-  afterEach(() => {
-    if (previousTmpdir === undefined) delete process.env.TMPDIR;
-    else process.env.TMPDIR = previousTmpdir;
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const dir = useTempTmpdir();
 
   it('seeds the minimal store with the events the store reads, in the same global order', async () => {
-    const path = join(dir, 'seeded.db');
+    const path = join(dir(), 'seeded.db');
     createSqliteSchema(path);
     seedSqlite(path, { streamIds: ['s-a', "s'b", 's-c'], eventsPerStream: 4 });
     const store = createSqliteEventStore({ database: path });
@@ -53,7 +41,7 @@ describe('the sqlite target', () => {
   });
 
   it('seeds the floor with the events the store reads, returns them as the store does, and appends after them', async () => {
-    const path = join(dir, 'floor.db');
+    const path = join(dir(), 'floor.db');
     createSqliteSchema(path);
     seedSqlite(path, { streamIds: ['s-a', "s'b"], eventsPerStream: 3 });
     const store = createSqliteEventStore({ database: path });
@@ -88,7 +76,7 @@ describe('the sqlite target', () => {
   });
 
   it("has the floor keep a stream's type as its first append fixed it, which the minimal store does not", async () => {
-    const path = join(dir, 'types.db');
+    const path = join(dir(), 'types.db');
     createSqliteSchema(path);
     const floor = SqliteMinimalStore.openFloor(path, 'NORMAL');
     const minimal = SqliteMinimalStore.open(path, 'NORMAL');
@@ -110,6 +98,6 @@ describe('the sqlite target', () => {
         await target.dispose?.();
       }
     }
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(dir())).toEqual([]);
   });
 });
