@@ -35,8 +35,9 @@ try {
   const unavailable = await target.probe?.();
   if (unavailable !== undefined) throw new UsageError(unavailable);
   const scale = scaleFor(target, FULL_SCALE);
-  const result = await measureInterleaved(target, { workload, scale, rounds, block });
-  await target.dispose?.();
+  const result = await measureInterleaved(target, { workload, scale, rounds, block }).finally(() =>
+    target.dispose?.(),
+  );
   console.log(
     `${target.label} ${workload}: ${result.appends} appends of ${result.batchSize} per side and round, ` +
       `blocks of ${block}, store against its ${result.baseline === 'raw' ? 'raw side (its floor)' : 'floor'}\n`,

@@ -3,7 +3,8 @@ import type { BenchSubject, BenchTarget, TargetDatabase } from './bench-target.j
 import { median } from './median-stats.js';
 import { storeSubject } from './store-subject.js';
 import { UsageError } from './usage-error.js';
-import { benchBatch, benchEvent, benchStreamIds } from './workloads/bench-events.js';
+import { appendRoundRobinRange } from './workloads/append-workloads.js';
+import { benchStreamIds } from './workloads/bench-events.js';
 
 /** The serial append workloads, whose appends can be split into blocks. */
 export type InterleavedWorkload = 'W1' | 'W3';
@@ -112,17 +113,9 @@ async function interleave(
     const last = Math.min(appends, first + block);
     const storeFirst = (turn % 2 === 0) === shape.storeFirst;
     for (const side of storeFirst ? [0, 1] : [1, 0]) {
-      const subject = sides[side]!;
-      const sideVersions = versions[side]!;
       const cpuBefore = process.cpuUsage();
       const started = process.hrtime.bigint();
-      for (let i = first; i < last; i++) {
-        const s = i % streams;
-        const expected = sideVersions[s]!;
-        const events = batchSize === 1 ? [benchEvent(i)] : benchBatch(i * batchSize, batchSize);
-        await subject.append(streamIds[s]!, events, expected);
-        sideVersions[s] = expected + batchSize;
-      }
+      await appendRoundRobinRange(sides[side]!, streamIds, versions[side]!, first, last, batchSize);
       wallNs[side]! += Number(process.hrtime.bigint() - started);
       const cpu = process.cpuUsage(cpuBefore);
       cpuMicros[side]! += cpu.user + cpu.system;

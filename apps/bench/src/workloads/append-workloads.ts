@@ -59,8 +59,30 @@ async function appendRoundRobin(
   appends: number,
   batchSize: number,
 ): Promise<void> {
-  const versions = streamIds.map(() => 0);
-  for (let i = 0; i < appends; i++) {
+  await appendRoundRobinRange(
+    subject,
+    streamIds,
+    streamIds.map(() => 0),
+    0,
+    appends,
+    batchSize,
+  );
+}
+
+/**
+ * Appends `first` to `last - 1` of such a run: append i goes to stream i mod streams, at the version
+ * `versions` holds for it (moved on as it goes), so a run can be taken in pieces
+ * (`interleaved-blocks.ts`).
+ */
+export async function appendRoundRobinRange(
+  subject: BenchSubject,
+  streamIds: readonly string[],
+  versions: number[],
+  first: number,
+  last: number,
+  batchSize: number,
+): Promise<void> {
+  for (let i = first; i < last; i++) {
     const s = i % streamIds.length;
     const events = batchSize === 1 ? [benchEvent(i)] : benchBatch(i * batchSize, batchSize);
     const expected = versions[s] ?? 0;
