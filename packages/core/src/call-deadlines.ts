@@ -28,13 +28,25 @@ export class CallDeadlines {
     private readonly expiredError: () => Error,
   ) {}
 
-  /** Settles as `work` does, or rejects with `expiredError()` once `timeoutMs` has passed. */
-  within<T>(work: (call: PendingCall) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
+  /**
+   * Settles as `work` does, or rejects with `expiredError()` once `timeoutMs` has passed.
+   *
+   * `map` turns `work`'s value into the result (what it throws rejects the call as it is), and
+   * `mapError` turns `work`'s failure or the expiry into the error the call rejects with. Passing
+   * them here rather than chaining `then` and `catch` saves a promise and a microtask turn each:
+   * CPU on every call of a hot path.
+   */
+  within<T, R = T>(
+    work: (call: PendingCall) => Promise<T>,
+    map?: (value: T) => R,
+    mapError?: (error: unknown) => unknown,
+  ): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      const fail = mapError === undefined ? reject : (error: unknown) => reject(mapError(error));
       const call: PendingCall = {
         deadline: performance.now() + this.timeoutMs,
         expired: false,
-        fail: reject,
+        fail,
       };
       this.pending.add(call);
       this.timer ??= this.arm(call.deadline);
@@ -48,11 +60,19 @@ export class CallDeadlines {
       settled.then(
         (value) => {
           this.pending.delete(call);
-          resolve(value);
+          if (map === undefined) {
+            resolve(value as unknown as R);
+            return;
+          }
+          try {
+            resolve(map(value));
+          } catch (error) {
+            reject(error);
+          }
         },
         (error: unknown) => {
           this.pending.delete(call);
-          reject(error);
+          fail(error);
         },
       );
     });

@@ -81,6 +81,49 @@ describe('CallDeadlines', () => {
     expect(outcomes).toEqual(['quick ok', 'first expired', 'second expired']);
   });
 
+  it('maps a value with map, and a failure or an expiry with mapError; what map throws rejects as it is', async () => {
+    const deadlines = new CallDeadlines(30, expiredError);
+    const wrap = (error: unknown) => new Error(`wrapped: ${(error as Error).message}`);
+    await expect(
+      deadlines.within(
+        async () => 2,
+        (n) => n * 21,
+        wrap,
+      ),
+    ).resolves.toBe(42);
+    await expect(
+      deadlines.within(() => Promise.reject(new Error('refused')), undefined, wrap),
+    ).rejects.toThrow('wrapped: refused');
+    await expect(
+      deadlines.within(
+        () => {
+          throw new Error('sync');
+        },
+        undefined,
+        wrap,
+      ),
+    ).rejects.toThrow('wrapped: sync');
+    const bad = new Error('from map');
+    await expect(
+      deadlines.within(
+        async () => 1,
+        () => {
+          throw bad;
+        },
+        wrap,
+      ),
+    ).rejects.toBe(bad);
+    const hung = deferred<number>();
+    const expired = deadlines.within(
+      () => hung.promise,
+      (n) => n,
+      wrap,
+    );
+    await expect(expired).rejects.toThrow('wrapped: too late');
+    hung.resolve(1);
+    await expect(expired).rejects.toThrow('wrapped: too late');
+  });
+
   it('keeps its deadlines after a quiet period: the timer re-arms for a new call', async () => {
     const deadlines = new CallDeadlines(20, expiredError);
     await deadlines.within(async () => 'warm');

@@ -1,5 +1,6 @@
 import {
   type AppendResult,
+  ConcurrencyError,
   PositionsExhaustedError,
   type PreparedAppend,
   recordedEventsOf,
@@ -22,9 +23,10 @@ import { type RedisConnection, STORE_NAME } from './redis-connection.js';
  * KEYS: 1 stream events list, 2 stream type, 3 id index (store-wide in standalone, the stream's
  *       own in cluster mode), 4 the global log (standalone) or the slot's position counter (cluster),
  *       5 standalone only: the position before the log's first event (absent: 0)
- * ARGV: 1 mode `s`|`c`, 2 expected version, 3 stream type (JSON), 4 stream id (JSON),
- *       5 stream id, 6 slot, 7 recordedAt (ms), 8 the append-notice channel (empty: publish
- *       nothing), then per event: id, type (JSON), body
+ * ARGV: 1 expected version, 2 stream type (JSON), 3 stream id (JSON), 4 stream id, 5 recordedAt
+ *       (ms), 6 the append-notice channel (empty: publish nothing), 7 cluster only: the stream's
+ *       slot; then per event: id, type (JSON), body. The mode is the number of keys: every
+ *       argument costs the client and the server a little on every append.
  *
  * A written append ends with a PUBLISH of its last position on the notice channel: in the script,
  * so a notice goes out exactly when the writes happened, and no command of the store is still in
@@ -48,8 +50,9 @@ import { type RedisConnection, STORE_NAME } from './redis-connection.js';
  * batch's events as reads will return them.
  */
 const APPEND_LUA = `
-local mode = ARGV[1]
-local FIRST = 9
+-- Standalone sends five keys, cluster four and the slot.
+local mode, FIRST, slot = 's', 7, 0
+if #KEYS == 4 then mode, FIRST, slot = 'c', 8, tonumber(ARGV[7]) end
 local n = (#ARGV - FIRST + 1) / 3
 local CHUNK = 1000
 
@@ -77,7 +80,7 @@ else
 end
 
 local current = redis.call('LLEN', KEYS[1])
-local expected = ARGV[2]
+local expected = ARGV[1]
 local ok
 if expected == 'any' then ok = true
 elseif expected == 'no_stream' then ok = current == 0
@@ -102,7 +105,6 @@ local EXACT = 9007199254740992
 
 -- Positions: standalone start + log length + j; cluster (sequence + j) * slots + slot. A stream
 -- that exists has a type to read: standalone reads it with the start in one MGET.
-local slot = tonumber(ARGV[6])
 local start, base, storedType
 if mode == 's' then
   if current == 0 then
@@ -132,14 +134,14 @@ if mode ~= 's' then redis.call('INCRBY', KEYS[4], n) end
 
 local streamType
 if current == 0 then
-  streamType = ARGV[3]
+  streamType = ARGV[2]
   redis.call('SET', KEYS[2], streamType)
 else
-  streamType = storedType or ARGV[3]
+  streamType = storedType or ARGV[2]
 end
-local recordedAt = ARGV[7]
+local recordedAt = ARGV[5]
 -- Standalone: the stream id closes the entry, which the stream and the log then share.
-local close, suffix = ',' .. ARGV[4] .. ']', ':' .. ARGV[5]
+local close, suffix = ',' .. ARGV[3] .. ']', ':' .. ARGV[4]
 if mode ~= 's' then close, suffix = ']', '' end
 
 -- One string per event, built in one concatenation: each large string costs Lua an allocation,
@@ -164,8 +166,8 @@ for from = 1, n, CHUNK do
   if mode == 's' then redis.call('RPUSH', KEYS[4], unpack(entries, from, to)) end
   redis.call('HSET', KEYS[3], unpack(index, 2 * from - 1, 2 * to))
 end
-if ARGV[8] ~= '' then redis.call('PUBLISH', ARGV[8], position) end
-if streamType == ARGV[3] then
+if ARGV[6] ~= '' then redis.call('PUBLISH', ARGV[6], position) end
+if streamType == ARGV[2] then
   -- The common case: the client knows the first version and the type, so the last position is all
   -- it needs, as an integer while a double holds it exactly.
   if exact and tonumber(expected) then return (base + n) * step + slot end
@@ -176,53 +178,64 @@ return string.format('%d', current + 1) .. ':' .. position .. ':' .. streamType
 
 const appendScript = new LuaScript(APPEND_LUA);
 
-export type AppendOutcome =
-  | { kind: 'ok'; result: AppendResult }
-  | { kind: 'conflict'; actualVersion: number }
-  | { kind: 'retry'; result: AppendResult };
-
-/** Runs the append script; throws `DuplicateEventError` (via core's rules) for a reused id. */
-export async function runAppend(
+/**
+ * Runs the append script. Rejects with `ConcurrencyError` on a version conflict, and with
+ * `DuplicateEventError` (via core's rules) for a reused id; an exact retry resolves with the
+ * original result. Throws `ValidationError`, before sending anything, for an event larger than
+ * the server takes.
+ */
+export function runAppend(
   connection: RedisConnection,
   append: PreparedAppend,
   /** The channel to publish the append's last position on; `undefined` publishes nothing. */
   noticeChannel?: string,
-): Promise<AppendOutcome> {
+): Promise<AppendResult> {
+  const maxBulkLength = connection.knownMaxBulkLength;
+  // Only the store's first append waits for the server's limit.
+  if (maxBulkLength === undefined) {
+    return connection.maxBulkLength().then(() => runAppend(connection, append, noticeChannel));
+  }
   const { keys, cluster } = connection;
   const { streamId } = append;
-  const sequence = cluster ? keys.slotSequence(streamId) : undefined;
   const recordedAt = Date.now();
   const args: (string | number)[] = [
-    cluster ? 'c' : 's',
     String(append.expectedVersion),
     JSON.stringify(append.streamType),
     JSON.stringify(streamId),
     streamId,
-    sequence?.slot ?? 0,
     recordedAt,
     noticeChannel ?? '',
   ];
-  const maxBulkLength = connection.knownMaxBulkLength ?? (await connection.maxBulkLength());
-  append.events.forEach((event, i) => {
+  let keyList: string[];
+  if (cluster) {
+    const sequence = keys.slotSequence(streamId);
+    args.push(sequence.slot);
+    // No start key: every key of a script must share the stream's slot.
+    keyList = [keys.events(streamId), keys.streamType(streamId), keys.streamIds(streamId), sequence.key];
+  } else {
+    keyList = [keys.events(streamId), keys.streamType(streamId), keys.ids, keys.log, keys.start];
+  }
+  const { events } = append;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
     const body = encodeEventBody(event);
     assertFitsBulk(event, body, i, maxBulkLength);
     args.push(event.id, JSON.stringify(event.type), body);
-  });
-  const keyList = [
-    keys.events(streamId),
-    keys.streamType(streamId),
-    cluster ? keys.streamIds(streamId) : keys.ids,
-    sequence?.key ?? keys.log,
-    // Cluster mode has no start key: every key of a script must share the stream's slot.
-    ...(cluster ? [] : [keys.start]),
-  ];
-  const reply = (await connection.run((client) => appendScript.run(client, keyList, args))) as
-    | string
-    | number
-    | unknown[];
+  }
+  return connection.run(
+    (client) => appendScript.run(client, keyList, args),
+    (reply) => resultOf(reply as string | number | unknown[], append, recordedAt, cluster),
+  );
+}
 
+function resultOf(
+  reply: string | number | unknown[],
+  append: PreparedAppend,
+  recordedAt: number,
+  cluster: boolean,
+): AppendResult {
   if (typeof reply === 'number') {
-    if (reply < 0) return { kind: 'conflict', actualVersion: -reply - 1 };
+    if (reply < 0) throw new ConcurrencyError(append.streamId, append.expectedVersion, -reply - 1);
     // Only an exact expected version gets this reply: the batch starts right after it.
     return written(append, recordedAt, cluster, (append.expectedVersion as number) + 1, BigInt(reply));
   }
@@ -243,9 +256,9 @@ export async function runAppend(
   if (reply[0] === 'full') throw new PositionsExhaustedError(STORE_NAME);
   const found: StoredEventLocation[] = [];
   for (let i = 1; i < reply.length; i += 2)
-    found.push(parseLocation(String(reply[i]), String(reply[i + 1]), streamId));
+    found.push(parseLocation(String(reply[i]), String(reply[i + 1]), append.streamId));
   // Not undefined: `found` is not empty. Throws DuplicateEventError unless it is an exact retry.
-  return { kind: 'retry', result: resolveIdempotentRetry(append, found)! };
+  return resolveIdempotentRetry(append, found)!;
 }
 
 /** A written append's result, with the events it recorded built only when asked for. */
@@ -256,7 +269,7 @@ function written(
   firstVersion: number,
   lastPosition: bigint,
   streamType = append.streamType,
-): AppendOutcome {
+): AppendResult {
   // A batch's positions are consecutive in standalone mode and one slot range apart in cluster
   // mode, where a position is `sequence * CLUSTER_SLOTS + slot`. The script stores the recordedAt
   // the client sends it, as is.
@@ -273,7 +286,7 @@ function written(
     lastVersion: firstVersion + append.events.length - 1,
     lastPosition,
   };
-  return { kind: 'ok', result: withRecordedEvents(result, () => recordedEventsOf(append, batch)) };
+  return withRecordedEvents(result, () => recordedEventsOf(append, batch));
 }
 
 /** `version:position` (cluster: in this stream) or `version:position:streamId` (standalone). */

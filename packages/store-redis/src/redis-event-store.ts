@@ -3,7 +3,6 @@ import {
   type AppendOptions,
   type AppendResult,
   assertName,
-  ConcurrencyError,
   type EventRewrite,
   type EventRewriter,
   type EventStore,
@@ -81,14 +80,15 @@ export class RedisEventStore implements EventStore, EventRewriter {
     return this.connection.cluster ? 'cluster' : 'standalone';
   }
 
-  async append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
-    const append = prepareAppend(streamId, events, options);
-    const channel = this.notifyAppends ? this.connection.keys.appendChannel : undefined;
-    const outcome = await runAppend(this.connection, append, channel);
-    if (outcome.kind === 'conflict') {
-      throw new ConcurrencyError(streamId, append.expectedVersion, outcome.actualVersion);
+  // Not async: the script's reply becomes the result inside the call's own promise.
+  append(streamId: string, events: NewEvent[], options?: AppendOptions): Promise<AppendResult> {
+    try {
+      const channel = this.notifyAppends ? this.connection.keys.appendChannel : undefined;
+      return runAppend(this.connection, prepareAppend(streamId, events, options), channel);
+    } catch (error) {
+      // Bad input, refused before anything is sent.
+      return Promise.reject(error);
     }
-    return outcome.result;
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
