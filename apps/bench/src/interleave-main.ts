@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { scaleFor } from './bench-runner.js';
-import { FULL_SCALE } from './bench-scale.js';
+import { FULL_SCALE, WARMUP_SCALE } from './bench-scale.js';
 import { type InterleavedRound, measureInterleaved } from './interleaved-blocks.js';
 import { TARGETS } from './target-registry.js';
 import { formatTextTable } from './text-table.js';
@@ -35,12 +35,14 @@ try {
   const unavailable = await target.probe?.();
   if (unavailable !== undefined) throw new UsageError(unavailable);
   const scale = scaleFor(target, FULL_SCALE);
-  const result = await measureInterleaved(target, { workload, scale, rounds, block }).finally(() =>
+  const warmup = scaleFor(target, WARMUP_SCALE);
+  const result = await measureInterleaved(target, { workload, scale, rounds, block, warmup }).finally(() =>
     target.dispose?.(),
   );
   console.log(
     `${target.label} ${workload}: ${result.appends} appends of ${result.batchSize} per side and round, ` +
-      `blocks of ${block}, store against its ${result.baseline === 'raw' ? 'raw side (its floor)' : 'floor'}\n`,
+      `blocks of ${block}, store against its ${result.baseline === 'raw' ? 'raw side (its floor)' : 'floor'}, ` +
+      'after a warm-up round at the warm-up scale, not counted\n',
   );
   const micros = (value: number) => value.toFixed(1);
   console.log(

@@ -16,6 +16,11 @@ export interface InterleavedOptions {
   rounds: number;
   /** Appends per block; the sides take turns block by block. */
   block: number;
+  /**
+   * A round at this scale first, not counted, as `pnpm bench` warms each side up: the store's
+   * longer code path otherwise pays its compilation inside the first measured round.
+   */
+  warmup?: BenchScale;
 }
 
 export interface InterleavedRound {
@@ -49,35 +54,53 @@ export async function measureInterleaved(
   options: InterleavedOptions,
 ): Promise<InterleavedResult> {
   const { workload, scale, rounds, block } = options;
-  const batchSize = workload === 'W1' ? 1 : scale.batchSize;
-  const appends = workload === 'W1' ? scale.singleAppends : Math.floor(scale.batchEvents / scale.batchSize);
-  const streams = workload === 'W1' ? scale.streams : scale.batchStreams;
+  const shape = shapeOf(workload, scale, block);
   let baseline: InterleavedResult['baseline'] | undefined;
+  const round = async (roundShape: Shape, storeFirst: boolean) => {
+    const measured = await measureRound(target, { ...roundShape, storeFirst });
+    baseline = measured.baseline;
+    return measured.round;
+  };
+  if (options.warmup !== undefined) await round(shapeOf(workload, options.warmup, block), true);
   const measured: InterleavedRound[] = [];
-  for (let round = 0; round < rounds; round++) {
-    const databases = [await target.setup(), await target.setup()] as const;
-    try {
-      const floor = await openFloor(target, databases[1]);
-      baseline = floor.baseline;
-      const sides = [storeSubject(await databases[0].createStore()), floor.subject] as const;
-      try {
-        measured.push(
-          await interleave(sides, { appends, batchSize, streams, block, storeFirst: round % 2 === 0 }),
-        );
-      } finally {
-        for (const side of sides) await side.close();
-      }
-    } finally {
-      for (const database of databases) await database.teardown();
-    }
-  }
+  for (let i = 0; i < rounds; i++) measured.push(await round(shape, i % 2 === 0));
   return {
     baseline: baseline ?? 'floor',
-    appends,
-    batchSize,
+    appends: shape.appends,
+    batchSize: shape.batchSize,
     rounds: measured,
     medianRatio: median(measured.map((r) => r.ratio)),
   };
+}
+
+function shapeOf(workload: InterleavedWorkload, scale: BenchScale, block: number): Shape {
+  const single = workload === 'W1';
+  return {
+    appends: single ? scale.singleAppends : Math.floor(scale.batchEvents / scale.batchSize),
+    batchSize: single ? 1 : scale.batchSize,
+    streams: single ? scale.streams : scale.batchStreams,
+    block,
+    storeFirst: true,
+  };
+}
+
+/** One round on fresh databases: the store and its floor, opened together, closed together. */
+async function measureRound(
+  target: BenchTarget,
+  shape: Shape,
+): Promise<{ round: InterleavedRound; baseline: InterleavedResult['baseline'] }> {
+  const databases = [await target.setup(), await target.setup()] as const;
+  try {
+    const floor = await openFloor(target, databases[1]);
+    const sides = [storeSubject(await databases[0].createStore()), floor.subject] as const;
+    try {
+      return { round: await interleave(sides, shape), baseline: floor.baseline };
+    } finally {
+      for (const side of sides) await side.close();
+    }
+  } finally {
+    for (const database of databases) await database.teardown();
+  }
 }
 
 async function openFloor(

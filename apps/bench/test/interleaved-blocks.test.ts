@@ -43,6 +43,28 @@ describe('interleaved blocks', () => {
     },
   );
 
+  it('runs a warm-up round first and counts only the measured ones', async () => {
+    let setups = 0;
+    const counted = {
+      ...sqliteNormalTarget,
+      setup: () => {
+        setups++;
+        return sqliteNormalTarget.setup();
+      },
+    };
+    const result = await measureInterleaved(counted, {
+      workload: 'W1',
+      scale: SCALE,
+      rounds: 1,
+      block: 7,
+      warmup: { ...SCALE, singleAppends: 14 },
+    });
+    // Two databases a round: the warm-up's and the measured round's.
+    expect(setups).toBe(4);
+    expect(result.rounds).toHaveLength(1);
+    expect(result.appends).toBe(60);
+  });
+
   it('refuses a target with no floor', async () => {
     await expect(
       measureInterleaved(memoryTarget, { workload: 'W1', scale: SCALE, rounds: 1, block: 10 }),
