@@ -6,9 +6,7 @@ import { type PreparedEvent, type RecordedEvent, SerializationError } from '@str
  *
  * `[type, version, position, recordedAt, streamType, id, schemaVersion, occurredAt, data, metadata]`
  *
- * In standalone mode the stream id follows, and the stream's list and the global log share the
- * text (stream entries written by earlier versions end after `metadata`; reads take both). Cluster
- * mode has no log and no stream id in its entries. The type comes first so a
+ * The global log holds the same array with the stream id appended. The type comes first so a
  * `types` filter can test the text's start without parsing it. Times are epoch milliseconds. The
  * append script writes the version, position, recording time and stream type; the client prepares
  * the rest once per event. For the position see `positionJson`; reads take either form.

@@ -17,9 +17,8 @@ import { type RedisConnection, STORE_NAME } from './redis-connection.js';
  * Replaces stored events' text, in their streams' lists and (standalone) in the global log, by a
  * compare-and-set in one script: every entry must still be the text the client read (SHA-1, the
  * guard was checked on it) and, standalone, the global log must hold what that text implies; only
- * when all of them are does the script replace any. Standalone, the new text ends with the stream
- * id and goes into both (an entry of an earlier release lacks it in its stream's list, and the log's
- * copy is that entry with the id added). `rewriteEvent` is a batch of one. Redis runs a script alone, so
+ * when all of them are does the script replace any. The log entry is the stream entry with the
+ * stream id appended. `rewriteEvent` is a batch of one. Redis runs a script alone, so
  * the batch is written whole or not at all.
  *
  * KEYS: 1..n the events list of each rewrite's stream (repeated when a stream has several),
@@ -39,15 +38,15 @@ for i = 1, n do
   local old = redis.call('LINDEX', KEYS[i], ARGV[a + 1])
   if not old or redis.sha1hex(old) ~= ARGV[a + 2] then return {'changed', i} end
   if log then
-    -- Entries of earlier releases end with the metadata object; the log's copy adds the stream id.
-    local logged = old
-    if string.sub(old, -2) ~= '"]' then logged = string.sub(old, 1, -2) .. ',' .. ARGV[a + 5] .. ']' end
+    local logged = string.sub(old, 1, -2) .. ',' .. ARGV[a + 5] .. ']'
     if redis.call('LINDEX', log, ARGV[a + 4]) ~= logged then return {'log', i} end
   end
 end
 for i = 1, n do
   local a = 1 + (i - 1) * width
-  if log then redis.call('LSET', log, ARGV[a + 4], ARGV[a + 3]) end
+  if log then
+    redis.call('LSET', log, ARGV[a + 4], string.sub(ARGV[a + 3], 1, -2) .. ',' .. ARGV[a + 5] .. ']')
+  end
   redis.call('LSET', KEYS[i], ARGV[a + 1], ARGV[a + 3])
 end
 return 'ok'
@@ -90,7 +89,7 @@ export async function rewriteRedisEvents(
       args.push(
         rewrite.version - 1,
         createHash('sha1').update(text!).digest('hex'),
-        newText(rewrite, event!, cluster ? undefined : rewrite.streamId),
+        newText(rewrite, event!),
       );
       if (!cluster) args.push((event!.position - start - 1n).toString(), JSON.stringify(rewrite.streamId));
     }
@@ -110,16 +109,12 @@ export async function rewriteRedisEvents(
   }
 }
 
-/**
- * The stored entry's text with the rewrite's type, schema version and payload: the rest as stored,
- * closed by the stream id in standalone mode (`streamId` given), as the append script writes it.
- */
-function newText(rewrite: PreparedRewrite, event: RecordedEvent, streamId?: string): string {
-  const close = streamId === undefined ? ']' : `,${JSON.stringify(streamId)}]`;
+/** The stored entry's text with the rewrite's type, schema version and payload: the rest as stored. */
+function newText(rewrite: PreparedRewrite, event: RecordedEvent): string {
   return (
     `[${JSON.stringify(rewrite.type)},${event.version},${positionJson(event.position)},${event.recordedAt.getTime()},` +
     `${JSON.stringify(event.streamType)},${JSON.stringify(event.id)},${rewrite.schemaVersion},` +
-    `${event.occurredAt.getTime()},${rewrite.dataJson},${rewrite.metadataJson}${close}`
+    `${event.occurredAt.getTime()},${rewrite.dataJson},${rewrite.metadataJson}]`
   );
 }
 
