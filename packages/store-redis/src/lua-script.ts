@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Command } from 'ioredis';
 import type { RedisClient } from './redis-store-options.js';
 
 /**
@@ -17,11 +18,24 @@ export class LuaScript {
 
   // Not async, and no await: every promise layer on the append path is CPU on every call.
   run(client: RedisClient, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    return client.call('evalsha', [this.sha, keys.length, ...keys, ...args]).catch((error: unknown) => {
+    const argv = [this.sha, keys.length, ...keys, ...args];
+    return send(client, 'evalsha', argv).catch((error: unknown) => {
       if (!isNoScript(error)) throw error;
-      return client.call('eval', [this.source, keys.length, ...keys, ...args]);
+      argv[0] = this.source;
+      return send(client, 'eval', argv);
     });
   }
+}
+
+/**
+ * What `client.call(name, argv)` sends, the client's key prefix included, without the argument
+ * shuffling and option checks `call` makes on every command: about 1% of a serial one-event
+ * append (measured against a local Redis).
+ */
+function send(client: RedisClient, name: string, argv: (string | number)[]): Promise<unknown> {
+  const command = new Command(name, argv, { keyPrefix: client.options.keyPrefix, replyEncoding: 'utf8' });
+  client.sendCommand(command);
+  return command.promise;
 }
 
 function isNoScript(error: unknown): boolean {

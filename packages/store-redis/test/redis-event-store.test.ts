@@ -84,6 +84,30 @@ describeWithRedis('RedisEventStore storage (standalone)', await redisIsReachable
     }
   });
 
+  it("keeps its keys under the prefix of a client the caller made with ioredis' keyPrefix", async () => {
+    const clientPrefix = `${keyPrefix}client:`;
+    const prefixed = new Redis(REDIS_URL, { keyPrefix: clientPrefix });
+    const innerPrefix = `inner-${randomUUID()}:`;
+    const inner = new RedisEventStore({ client: prefixed, keyPrefix: innerPrefix });
+    try {
+      const first = await inner.append('order-1', [{ type: 'placed', data: 1 }], {
+        expectedVersion: 'no_stream',
+      });
+      await inner.append('order-1', [{ type: 'paid', data: 2 }], { expectedVersion: 1 });
+      expect((await inner.readStream('order-1')).map((e) => e.type)).toEqual(['placed', 'paid']);
+      expect((await inner.readAll()).map((e) => e.type)).toEqual(['placed', 'paid']);
+      expect(await client.llen(`${clientPrefix}${innerPrefix}{order-1}:e`)).toBe(2);
+      expect(await client.exists(`${innerPrefix}{order-1}:e`)).toBe(0);
+      await expect(
+        inner.append('order-1', [{ type: 'late', data: 3 }], { expectedVersion: 1 }),
+      ).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 });
+      expect(first.lastPosition).toBe(1n);
+    } finally {
+      await inner.close();
+      await prefixed.quit();
+    }
+  });
+
   it('gives stream ids with braces and percent signs their own keys', async () => {
     const ids = ['a}b', 'a%7Db', '{x}', 'x', '%', '}{'];
     for (const [i, streamId] of ids.entries()) {
