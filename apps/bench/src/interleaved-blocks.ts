@@ -56,7 +56,7 @@ export async function measureInterleaved(
   const { workload, scale, rounds, block } = options;
   const shape = shapeOf(workload, scale, block);
   let baseline: InterleavedResult['baseline'] | undefined;
-  const round = async (roundShape: Shape, storeFirst: boolean) => {
+  const round = async (roundShape: Omit<Shape, 'storeFirst'>, storeFirst: boolean) => {
     const measured = await measureRound(target, { ...roundShape, storeFirst });
     baseline = measured.baseline;
     return measured.round;
@@ -73,14 +73,13 @@ export async function measureInterleaved(
   };
 }
 
-function shapeOf(workload: InterleavedWorkload, scale: BenchScale, block: number): Shape {
+function shapeOf(workload: InterleavedWorkload, scale: BenchScale, block: number): Omit<Shape, 'storeFirst'> {
   const single = workload === 'W1';
   return {
     appends: single ? scale.singleAppends : Math.floor(scale.batchEvents / scale.batchSize),
     batchSize: single ? 1 : scale.batchSize,
     streams: single ? scale.streams : scale.batchStreams,
     block,
-    storeFirst: true,
   };
 }
 
