@@ -105,8 +105,9 @@ async function benchWorkload(
   const minimalRatio = minimal === undefined ? undefined : median(minimalPairedRatios);
   const minimalTarget = target.minimal?.targets[workload.id];
   const floor = target.floor === undefined ? undefined : summarize(samples.floor);
-  const floorRatio =
-    floor === undefined ? undefined : median(samples.floor.map((f, i) => (samples.adapter[i] ?? 0) / f));
+  let floorRatio: number | undefined;
+  if (floor !== undefined) floorRatio = median(samples.floor.map((f, i) => (samples.adapter[i] ?? 0) / f));
+  else if (target.rawIsFloor) floorRatio = ratio;
   return {
     target: target.name,
     targetLabel: target.label,
@@ -125,7 +126,8 @@ async function benchWorkload(
     minimalTarget,
     minimalPass:
       minimalTarget === undefined || minimalRatio === undefined ? undefined : minimalRatio >= minimalTarget,
-    ...(floor === undefined ? {} : { floor, floorRatio }),
+    ...(floor === undefined ? {} : { floor }),
+    ...(floorRatio === undefined ? {} : { floorRatio }),
     rawReference: target.rawReference[workload.id],
     seconds: (performance.now() - started) / 1000,
   };

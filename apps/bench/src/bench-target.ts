@@ -73,6 +73,11 @@ export interface BenchTarget {
    * the adapter's ratio to it is printed beside the others.
    */
   readonly floor?: FloorBaseline;
+  /**
+   * The raw side is the floor itself (Redis, where no same-SQL side exists): its ratio is then also
+   * the adapter's ratio to the floor, and issue 12's targets are restated against it.
+   */
+  readonly rawIsFloor?: boolean;
   /** Notes printed under the table (e.g. how concurrency behaves on this backend). */
   readonly notes: readonly string[];
   /**

@@ -8,7 +8,7 @@ import { TINY_SCALE } from './support/tiny-scale.js';
 
 const TINY = TINY_SCALE;
 
-type Baselines = { raw: boolean; minimal: boolean; floor?: boolean };
+type Baselines = { raw: boolean; minimal: boolean; floor?: boolean; rawIsFloor?: boolean };
 
 /** Memory stores on every side, recording which side ran on which database and in what order. */
 function recordingTarget(log: string[], baselines: Baselines = { raw: true, minimal: false }): BenchTarget {
@@ -24,6 +24,7 @@ function recordingTarget(log: string[], baselines: Baselines = { raw: true, mini
       ? { minimal: { description: 'a third memory store', targets: { W1: 0.8, W4: 0.9 } } }
       : {}),
     ...(baselines.floor ? { floor: { description: 'a fourth memory store' } } : {}),
+    ...(baselines.rawIsFloor ? { rawIsFloor: true } : {}),
     notes: [],
     async setup() {
       const id = ++databases;
@@ -152,6 +153,17 @@ describe('runBench', () => {
     expect(result!.floorRatio).toBe(paired[1]);
   });
 
+  it('takes the raw ratio as the floor ratio when the raw side is the floor, with no fourth side', async () => {
+    const log: string[] = [];
+    const [w1] = WORKLOADS;
+    const target = recordingTarget(log, { raw: true, minimal: true, rawIsFloor: true });
+    const [result] = await runBench([target], [w1!], { scale: TINY, warmup: undefined, onProgress() {} });
+    expect(log.some((entry) => entry.startsWith('floor@'))).toBe(false);
+    expect(result!.floor).toBeUndefined();
+    expect(result!.floorRatio).toBeDefined();
+    expect(result!.floorRatio).toBe(result!.ratio);
+  });
+
   it('leaves the minimal columns empty for a target without a minimal store', async () => {
     const [w1] = WORKLOADS;
     const [result] = await runBench([recordingTarget([])], [w1!], {
@@ -163,6 +175,7 @@ describe('runBench', () => {
     expect(result!.minimalRatio).toBeUndefined();
     expect(result!.minimalPass).toBeUndefined();
     expect(result!.floor).toBeUndefined();
+    expect(result!.floorRatio).toBeUndefined();
   });
 
   it('runs every workload to completion, including the seeded reads', async () => {

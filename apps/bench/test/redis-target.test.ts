@@ -14,6 +14,8 @@ describeWithServer('the redis target', unreachable, () => {
     const names = new BenchObjectNames('strata-bench:');
     const target = redisTarget(REDIS_URL, names);
     expect(target.rawBaseline).toMatch(/^floor/);
+    // Its Ratio is the floor ratio: the Minimal-store targets lines restate the targets against it.
+    expect(target.rawIsFloor).toBe(true);
     expect(target.minimal?.targets).toEqual({ W1: 1.0, W3: 1.0, W4: 0.9, W5: 0.9 });
     // Every run's keys (and the seeds') live under this process's tag.
     const ownKeys = { kind: 'redis key prefix', name: `strata-bench:${names.tag}_` } as const;

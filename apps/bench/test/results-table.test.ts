@@ -101,6 +101,30 @@ describe('formatMinimalTargets', () => {
     ]);
   });
 
+  it('restates a target against the floor where the run measured one, and says whether it is met there', () => {
+    expect(
+      formatMinimalTargets([
+        result({
+          workload: 'W3',
+          minimalRatio: 0.69,
+          minimalTarget: 1,
+          minimalPass: false,
+          floorRatio: 1.14,
+        }),
+        result({
+          workload: 'W1',
+          minimalRatio: 0.78,
+          minimalTarget: 1,
+          minimalPass: false,
+          floorRatio: 0.88,
+        }),
+      ]),
+    ).toEqual([
+      'MISS sqlite synchronous=NORMAL W3: 0.69x of the minimal store (target >=1.00x); 1.14x of the floor: met against the floor',
+      'MISS sqlite synchronous=NORMAL W1: 0.78x of the minimal store (target >=1.00x); 0.88x of the floor: short against the floor',
+    ]);
+  });
+
   it('never turns a missed minimal-store target into a missed goal of the run', () => {
     expect(formatMisses([result({ minimalRatio: 0.1, minimalPass: false })])).toEqual([]);
   });

@@ -59,6 +59,7 @@ export function redisTarget(
       'floor (issue 12): the minimal store plus what the contract needs: an id hash (HMGET before, HSET after, ' +
       'in its one script), the id, schema version and recording time in each entry, which reads return, and ' +
       "each stream's type, fixed by its first append (SET, then GET on every later append)",
+    rawIsFloor: true,
     minimal: {
       description:
         'ioredis: a list per stream, a sorted set of every event by position, a position counter; ' +
