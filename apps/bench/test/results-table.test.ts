@@ -118,10 +118,19 @@ describe('formatMinimalTargets', () => {
           minimalPass: false,
           floorRatio: 0.88,
         }),
+        result({
+          workload: 'W3',
+          minimalRatio: 0.63,
+          minimalTarget: 1,
+          minimalPass: false,
+          floorRatio: 0.998,
+        }),
       ]),
     ).toEqual([
       'MISS sqlite synchronous=NORMAL W3: 0.69x of the minimal store (target >=1.00x); 1.14x of the floor: met against the floor',
       'MISS sqlite synchronous=NORMAL W1: 0.78x of the minimal store (target >=1.00x); 0.88x of the floor: short against the floor',
+      // 0.998 would print as 1.00x beside "short".
+      'MISS sqlite synchronous=NORMAL W3: 0.63x of the minimal store (target >=1.00x); 0.998x of the floor: short against the floor',
     ]);
   });
 
