@@ -33,7 +33,10 @@ export interface WorkloadResult {
   minimalPass: boolean | undefined;
   /** Events per second of the floor baseline; absent where the target has none. */
   floor?: SampleSummary;
-  /** Median over runs of adapter/floor within each run of the sides, as `ratio`. */
+  /**
+   * Median over runs of adapter/floor within each run of the sides, as `ratio`; `ratio` itself where
+   * the raw side is the floor (`BenchTarget.rawIsFloor`).
+   */
   floorRatio?: number;
   rawReference: number | undefined;
   seconds: number;
