@@ -107,8 +107,8 @@ async function openFloor(
   database: TargetDatabase,
 ): Promise<{ subject: BenchSubject; baseline: InterleavedResult['baseline'] }> {
   if (database.openFloor !== undefined) return { subject: await database.openFloor(), baseline: 'floor' };
-  // Redis declares no separate floor: its raw side is the floor (see its target's notes).
-  if (target.family === 'redis' && database.openRaw !== undefined) {
+  // A target whose raw side is its floor (Redis) declares no separate one.
+  if (target.rawIsFloor && database.openRaw !== undefined) {
     return { subject: await database.openRaw(), baseline: 'raw' };
   }
   throw new UsageError(`target ${target.name} has no floor to compare the store with`);
