@@ -13,6 +13,7 @@ import { MYSQL_URL, mysqlTarget, probeMysql } from '../src/targets/mysql-target.
 import { benchEvent } from '../src/workloads/bench-events.js';
 import { expectEveryWorkloadRuns, inspectEachStore } from './support/every-workload.js';
 import { expectCommitOrderedPositions } from './support/floor-commit-order.js';
+import { expectInputCheckedFirst } from './support/floor-input-checks.js';
 import { expectStoreFields } from './support/floor-read-fields.js';
 import { expectFirstStreamTypeKept } from './support/floor-stream-type.js';
 import { describeWithServer } from './support/server-gate.js';
@@ -171,6 +172,17 @@ describeWithServer('the mysql target', unreachable, () => {
       });
     } finally {
       holder.release();
+      await floor.close();
+    }
+  });
+
+  it('has the floor check the input before it writes, as the contract does', async () => {
+    const prefix = `${names.next('floor')}_`;
+    await createMysqlTables(MYSQL_URL, admin, prefix);
+    const floor = await MysqlMinimalStore.openFloor(MYSQL_URL, prefix);
+    try {
+      await expectInputCheckedFirst(floor);
+    } finally {
       await floor.close();
     }
   });

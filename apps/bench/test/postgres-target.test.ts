@@ -14,6 +14,7 @@ import { POSTGRES_URL, postgresTarget, probePostgres } from '../src/targets/post
 import { benchEvent } from '../src/workloads/bench-events.js';
 import { expectEveryWorkloadRuns, inspectEachStore } from './support/every-workload.js';
 import { expectCommitOrderedPositions } from './support/floor-commit-order.js';
+import { expectInputCheckedFirst } from './support/floor-input-checks.js';
 import { expectStoreFields } from './support/floor-read-fields.js';
 import { expectFirstStreamTypeKept } from './support/floor-stream-type.js';
 import { describeWithServer } from './support/server-gate.js';
@@ -158,6 +159,17 @@ describeWithServer('the postgres target', unreachable, () => {
       });
     } finally {
       holder.release();
+      await floor.close();
+    }
+  });
+
+  it('has the floor check the input before it writes, as the contract does', async () => {
+    const schema = names.next('floor');
+    for (const sql of postgresFloorSchemaSql(schema)) await admin.query(sql);
+    const floor = await PostgresMinimalStore.openFloor(POSTGRES_URL, schema);
+    try {
+      await expectInputCheckedFirst(floor);
+    } finally {
       await floor.close();
     }
   });

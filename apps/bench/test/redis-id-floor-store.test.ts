@@ -1,3 +1,4 @@
+import { TcpProxy } from '@strata/test-servers';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { BenchObjectNames } from '../src/bench-object-names.js';
@@ -6,10 +7,11 @@ import { RedisIdFloorStore } from '../src/targets/redis-id-floor-store.js';
 import { RedisMinimalStore } from '../src/targets/redis-minimal-store.js';
 import { probeRedis, REDIS_URL } from '../src/tiered/redis-bench-hot-tier.js';
 import { benchEvent } from '../src/workloads/bench-events.js';
+import { expectInputCheckedFirst } from './support/floor-input-checks.js';
 import { expectFirstStreamTypeKept } from './support/floor-stream-type.js';
 import { describeWithServer } from './support/server-gate.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describeWithServer('the Redis id floor', await probeRedis(REDIS_URL), () => {
   const prefix = `${new BenchObjectNames('strata-bench-test:').next('floor')}:`;
@@ -35,7 +37,7 @@ describeWithServer('the Redis id floor', await probeRedis(REDIS_URL), () => {
       const log = await reader.readAllEvents(0n, 10);
       expect(stream.map((e) => e.version)).toEqual([1, 2]);
       expect(log.map((e) => e.streamId)).toEqual(['s', 's', 't']);
-      for (const event of log) expect(event.id).toMatch(UUID);
+      for (const event of log) expect(event.id).toMatch(UUID_V7);
       expect(new Set(log.map((e) => e.id)).size).toBe(3);
       expect(stream.map((e) => e.id)).toEqual(log.slice(0, 2).map((e) => e.id));
       // The schema version and the recording time are stored, as every read returns them.
@@ -47,6 +49,30 @@ describeWithServer('the Redis id floor', await probeRedis(REDIS_URL), () => {
     } finally {
       await reader.close();
       await floor.close();
+    }
+  });
+
+  it('checks the input before it sends anything, as the contract does', async () => {
+    const floor = await RedisIdFloorStore.open(REDIS_URL, prefix);
+    try {
+      await expectInputCheckedFirst(floor);
+    } finally {
+      await floor.close();
+    }
+  });
+
+  it('fails an append that Redis does not answer, at its deadline, as the store does', async () => {
+    const proxy = await TcpProxy.start(Number(new URL(REDIS_URL).port || 6379), new URL(REDIS_URL).hostname);
+    const floor = await RedisIdFloorStore.open(proxy.route(REDIS_URL), prefix, 200);
+    try {
+      proxy.hold();
+      await expect(floor.append('stalled', [benchEvent(0)], 0)).rejects.toThrow(
+        'did not answer the floor within 200 ms',
+      );
+    } finally {
+      proxy.release();
+      await floor.close();
+      await proxy.close();
     }
   });
 

@@ -8,6 +8,7 @@ import { SqliteMinimalStore } from '../src/targets/sqlite-minimal-store.js';
 import { sqliteTarget } from '../src/targets/sqlite-target.js';
 import { benchEvent } from '../src/workloads/bench-events.js';
 import { expectEveryWorkloadRuns } from './support/every-workload.js';
+import { expectInputCheckedFirst } from './support/floor-input-checks.js';
 import { expectStoreFields } from './support/floor-read-fields.js';
 import { expectFirstStreamTypeKept } from './support/floor-stream-type.js';
 import { useTempTmpdir } from './support/temp-tmpdir.js';
@@ -72,6 +73,17 @@ describe('the sqlite target', () => {
     } finally {
       await floor.close();
       await store.close();
+    }
+  });
+
+  it('has the floor check the input before it writes, as the contract does', async () => {
+    const path = join(dir(), 'checked.db');
+    createSqliteSchema(path);
+    const floor = SqliteMinimalStore.openFloor(path, 'NORMAL');
+    try {
+      await expectInputCheckedFirst(floor);
+    } finally {
+      await floor.close();
     }
   });
 

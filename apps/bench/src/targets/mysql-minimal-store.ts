@@ -1,6 +1,7 @@
-import { type NewEvent, type RecordedEvent, uuidv7 } from '@strata/core';
+import type { NewEvent, RecordedEvent } from '@strata/core';
 import type { Pool, PoolConnection, ResultSetHeader, RowDataPacket } from 'mysql2/promise';
 import type { BenchSubject, ReadAllPage } from '../bench-target.js';
+import { checkedFloorEvents } from './floor-input.js';
 import {
   FLOOR_TABLE,
   MINIMAL_STREAM_TYPE,
@@ -106,8 +107,9 @@ export class MysqlMinimalStore implements BenchSubject {
 
   /**
    * The floor (`mysqlFloorSchemaSql`): the same store writing a UUID v7 id per event into its
-   * unique index, with positions from its counter. Reads are the minimal store's, on the floor's
-   * table, with the stored id, schema version and recording time.
+   * unique index, with positions from its counter, after the contract's input checks
+   * (`checkedFloorEvents`). Reads are the minimal store's, on the floor's table, with the stored
+   * id, schema version and recording time.
    */
   static async openFloor(url: string, prefix: string): Promise<MysqlMinimalStore> {
     return new MysqlMinimalStore(await openPool(url, true), prefix, true);
@@ -124,6 +126,11 @@ export class MysqlMinimalStore implements BenchSubject {
     expectedVersion: number,
     streamType: string = MINIMAL_STREAM_TYPE,
   ): Promise<void> {
+    // The floor checks the input before it takes a connection, as the adapter does.
+    const checked =
+      this.sequence === undefined
+        ? undefined
+        : checkedFloorEvents(streamId, events, expectedVersion, streamType);
     const connection = await this.pool.getConnection();
     try {
       await connection.query('BEGIN');
@@ -144,10 +151,15 @@ export class MysqlMinimalStore implements BenchSubject {
             );
       const values: (string | number)[] = [];
       events.forEach((event, i) => {
-        const { data, metadata } = minimalPayload(event);
-        if (first !== undefined) values.push((first + BigInt(i)).toString(), event.id ?? uuidv7());
-        values.push(streamId, type, event.type, data, metadata, expectedVersion + i + 1, now);
-        if (first !== undefined) values.push(event.schemaVersion ?? 1, now);
+        const version = expectedVersion + i + 1;
+        if (first === undefined || checked === undefined) {
+          const { data, metadata } = minimalPayload(event);
+          values.push(streamId, type, event.type, data, metadata, version, now);
+          return;
+        }
+        const { id, dataJson, metadataJson, schemaVersion, occurredAt } = checked[i]!;
+        values.push((first + BigInt(i)).toString(), id, streamId, type, event.type, dataJson, metadataJson);
+        values.push(version, occurredAt.getTime(), schemaVersion, now);
       });
       const [into, row] =
         first === undefined

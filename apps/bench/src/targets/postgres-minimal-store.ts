@@ -1,6 +1,7 @@
-import { type NewEvent, type RecordedEvent, uuidv7 } from '@strata/core';
+import type { NewEvent, RecordedEvent } from '@strata/core';
 import pg from 'pg';
 import type { BenchSubject, ReadAllPage } from '../bench-target.js';
+import { checkedFloorEvents } from './floor-input.js';
 import {
   FLOOR_TABLE,
   MINIMAL_STREAM_TYPE,
@@ -117,8 +118,9 @@ export class PostgresMinimalStore implements BenchSubject {
 
   /**
    * The floor (`postgresFloorSchemaSql`): the same store writing a UUID v7 id per event into its
-   * unique index, with positions from its counter. Reads are the minimal store's, on the floor's
-   * table, with the stored id, schema version and recording time.
+   * unique index, with positions from its counter, after the contract's input checks
+   * (`checkedFloorEvents`). Reads are the minimal store's, on the floor's table, with the stored
+   * id, schema version and recording time.
    */
   static async openFloor(url: string, schema: string): Promise<PostgresMinimalStore> {
     return new PostgresMinimalStore(await openPool(url), schema, true);
@@ -135,13 +137,18 @@ export class PostgresMinimalStore implements BenchSubject {
     expectedVersion: number,
     streamType: string = MINIMAL_STREAM_TYPE,
   ): Promise<void> {
+    // The floor checks the input before it takes a connection, as the adapter does.
+    const checked =
+      this.sequence === undefined
+        ? undefined
+        : checkedFloorEvents(streamId, events, expectedVersion, streamType);
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       const now = Date.now();
       const values: unknown[] = [streamId, streamType, now];
       const columns = 'stream_id, stream_type, event_type, data, metadata, version, occurred_at';
-      if (this.sequence === undefined) {
+      if (this.sequence === undefined || checked === undefined) {
         const current = await this.currentVersion(client, streamId);
         if (current !== expectedVersion) throw minimalConflict(streamId, current, expectedVersion);
         const tuples = events.map((event, i) => {
@@ -169,20 +176,20 @@ export class PostgresMinimalStore implements BenchSubject {
         }
         values[1] = taken.rows[0]?.stream_type ?? streamType;
         const first = BigInt(last) - BigInt(events.length) + 1n;
-        const tuples = events.map((event, i) => {
-          const { data, metadata } = minimalPayload(event);
+        const tuples = checked.map((event, i) => {
           const p = values.length + 1;
           values.push(
             event.type,
-            data,
-            metadata,
+            event.dataJson,
+            event.metadataJson,
             expectedVersion + i + 1,
-            event.id ?? uuidv7(),
+            event.id,
             first + BigInt(i),
-            event.schemaVersion ?? 1,
+            event.schemaVersion,
+            event.occurredAt.getTime(),
           );
-          // The recording time is the transaction's, like occurred_at: $3.
-          return `($${p + 5}, $${p + 4}, $1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}, $3, $${p + 6}, $3)`;
+          // The recording time is the transaction's: $3.
+          return `($${p + 5}, $${p + 4}, $1, $2, $${p}, $${p + 1}, $${p + 2}, $${p + 3}, $${p + 7}, $${p + 6}, $3)`;
         });
         await client.query(
           `INSERT INTO ${this.table} (position, event_id, ${columns}, schema_version, recorded_at)

@@ -78,7 +78,7 @@ export function postgresTarget(
     },
     floor: {
       description:
-        'the minimal store plus a unique event id (UUID v7 text, as the store makes them) in table floor_events, ' +
+        "the minimal store plus the input checks (core's prepareAppend, before BEGIN), a unique event id (UUID v7 text, as the store makes them) in table floor_events, " +
         'the index that idempotent retries and store-wide id uniqueness need, the schema version and recording ' +
         'time (its reads return them and the stored id, as the contract asks), and positions in commit order ' +
         '(gap-safe readAll) from a one-row counter floor_events_sequence, locked until COMMIT; ' +

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import type { NewEvent, RecordedEvent } from '@strata/core';
+import { CallDeadlines, type NewEvent, type RecordedEvent } from '@strata/core';
 import { Redis } from 'ioredis';
 import type { BenchSubject, ReadAllPage } from '../bench-target.js';
+import { checkedFloorEvents } from './floor-input.js';
 import { MINIMAL_STREAM_TYPE, minimalConflict } from './minimal-event.js';
 import { entryBodyAfterType, RedisMinimalStore } from './redis-minimal-store.js';
 
@@ -59,31 +59,53 @@ interface FloorRedis extends Redis {
   ): Promise<number>;
 }
 
+/** What the store waits for an answer by default (`timeoutMs`), and the floor with it. */
+const DEFAULT_TIMEOUT_MS = 5_000;
+
 /**
  * Issue 12's floor for Redis: the minimal store (`RedisMinimalStore`, same keys under its own
- * prefix) plus what the contract needs and nothing else: an id index, the one structure idempotent
- * retries by id cannot do without; the id in each entry, so reads return the event's real id (the
- * minimal store returns its position as a stand-in and stores none), with the schema version and
- * recording time reads return; and each stream's type, fixed by its first append (the kit checks
- * that a later append with another type does not change it).
- * Ids are random UUIDs made here, as a store makes them for events without one. Reads are the
- * minimal store's, on these entries. The store's ratio to this floor is what its layout and
- * features cost beyond the contract.
+ * prefix) plus what the contract needs and nothing else:
+ * - the contract's input checks and UUID v7 ids, before anything is sent (`checkedFloorEvents`);
+ * - an id index, the one structure idempotent retries by id cannot do without;
+ * - the id in each entry, so reads return the event's real id (the minimal store returns its
+ *   position as a stand-in and stores none), with the schema version and recording time reads
+ *   return;
+ * - each stream's type, fixed by its first append (the kit checks that a later append with
+ *   another type does not change it);
+ * - a deadline on every append: a server that stops answering must fail the call
+ *   (`StoreUnavailableError`), not hang it, and ioredis has no deadline but a timer per command.
+ *   The floor keeps its deadlines as the store does, with core's `CallDeadlines`: one timer for
+ *   all calls, the cheapest way measured.
+ * Reads are the minimal store's, on these entries. The store's ratio to this floor is what its
+ * layout and features cost beyond the contract.
  */
 export class RedisIdFloorStore implements BenchSubject {
+  private readonly deadlines: CallDeadlines;
+
   private constructor(
     private readonly redis: FloorRedis,
     private readonly minimal: RedisMinimalStore,
     private readonly keyPrefix: string,
-  ) {}
+    timeoutMs: number,
+  ) {
+    this.deadlines = new CallDeadlines(
+      timeoutMs,
+      () => new Error(`Redis did not answer the floor within ${timeoutMs} ms`),
+    );
+  }
 
   /** Opens its own connection (connected before returning) with the keys under `keyPrefix`. */
-  static async open(url: string, keyPrefix: string): Promise<RedisIdFloorStore> {
+  static async open(
+    url: string,
+    keyPrefix: string,
+    timeoutMs = DEFAULT_TIMEOUT_MS,
+  ): Promise<RedisIdFloorStore> {
     const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0 }) as FloorRedis;
     redis.on('error', () => {});
     redis.defineCommand('idFloorAppend', { numberOfKeys: 5, lua: APPEND_SCRIPT });
     await redis.connect();
-    return new RedisIdFloorStore(redis, await RedisMinimalStore.open(url, keyPrefix), keyPrefix);
+    const minimal = await RedisMinimalStore.open(url, keyPrefix);
+    return new RedisIdFloorStore(redis, minimal, keyPrefix, timeoutMs);
   }
 
   /** Appends with the workloads' stream type unless `streamType` is given; a stream keeps its first. */
@@ -93,19 +115,22 @@ export class RedisIdFloorStore implements BenchSubject {
     expectedVersion: number,
     streamType: string = MINIMAL_STREAM_TYPE,
   ): Promise<void> {
+    const checked = checkedFloorEvents(streamId, events, expectedVersion, streamType);
     const now = Date.now();
+    const streamIdJson = JSON.stringify(streamId);
     const args: (string | number)[] = [expectedVersion, JSON.stringify(streamType)];
-    events.forEach((event, i) => {
-      const id = randomUUID();
-      args.push(id, entryBodyAfterType(streamId, event, expectedVersion + i + 1, now, id));
+    checked.forEach((event, i) => {
+      args.push(event.id, entryBodyAfterType(streamIdJson, event, expectedVersion + i + 1, now));
     });
-    const last = await this.redis.idFloorAppend(
-      `${this.keyPrefix}stream:${streamId}`,
-      `${this.keyPrefix}log`,
-      `${this.keyPrefix}position`,
-      `${this.keyPrefix}ids`,
-      `${this.keyPrefix}type:${streamId}`,
-      ...args,
+    const last = await this.deadlines.within(() =>
+      this.redis.idFloorAppend(
+        `${this.keyPrefix}stream:${streamId}`,
+        `${this.keyPrefix}log`,
+        `${this.keyPrefix}position`,
+        `${this.keyPrefix}ids`,
+        `${this.keyPrefix}type:${streamId}`,
+        ...args,
+      ),
     );
     if (last === -1099511627776) throw new Error(`an event id of this batch exists (stream ${streamId})`);
     if (last < 0) throw minimalConflict(streamId, -last - 1, expectedVersion);

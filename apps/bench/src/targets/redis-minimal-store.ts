@@ -1,4 +1,4 @@
-import type { NewEvent, RecordedEvent } from '@strata/core';
+import type { NewEvent, PreparedEvent, RecordedEvent } from '@strata/core';
 import { Redis } from 'ioredis';
 import type { BenchSubject, ReadAllPage } from '../bench-target.js';
 import { MINIMAL_STREAM_TYPE, minimalConflict, minimalRecordedEvent } from './minimal-event.js';
@@ -129,31 +129,32 @@ export class RedisMinimalStore implements BenchSubject {
   }
 }
 
-/** What follows the stream type in every entry body, the minimal store's and the id floor's. */
-function fieldsAfterType(streamId: string, event: NewEvent, version: number, occurredAt: number) {
-  return [streamId, event.type, event.data, event.metadata ?? {}, version, occurredAt];
-}
-
 /** An entry's body as JSON text: the minimal store's, stream type first. */
 export function entryBody(streamId: string, event: NewEvent, version: number, occurredAt: number): string {
-  return JSON.stringify([MINIMAL_STREAM_TYPE, ...fieldsAfterType(streamId, event, version, occurredAt)]);
+  return JSON.stringify([
+    MINIMAL_STREAM_TYPE,
+    streamId,
+    event.type,
+    event.data,
+    event.metadata ?? {},
+    version,
+    occurredAt,
+  ]);
 }
 
 /**
  * The id floor's entry body without its first element, the stream type, which its script puts in
  * front (`[<type>,` + this): everything after the type, with the event id, schema version and
- * recording time.
+ * recording time. Built from the JSON text the input checks made (`checkedFloorEvents`), as the
+ * store builds its entries: `streamIdJson` is `JSON.stringify(streamId)`, made once per append.
  */
 export function entryBodyAfterType(
-  streamId: string,
-  event: NewEvent,
+  streamIdJson: string,
+  event: PreparedEvent,
   version: number,
-  occurredAt: number,
-  id: string,
+  recordedAt: number,
 ): string {
-  const fields = fieldsAfterType(streamId, event, version, occurredAt);
-  fields.push(id, event.schemaVersion ?? 1, occurredAt);
-  return JSON.stringify(fields).slice(1);
+  return `${streamIdJson},${JSON.stringify(event.type)},${event.dataJson},${event.metadataJson},${version},${event.occurredAt.getTime()},${JSON.stringify(event.id)},${event.schemaVersion},${recordedAt}]`;
 }
 
 function decode(entries: readonly string[]) {

@@ -56,7 +56,7 @@ export function redisTarget(
     goals: {},
     rawReference: {},
     rawBaseline:
-      'floor (issue 12): the minimal store plus what the contract needs: an id hash (HMGET before, HSET after, ' +
+      "floor (issue 12): the minimal store plus what the contract needs: the input checks (core's prepareAppend) and a deadline per call (core's CallDeadlines), an id hash (HMGET before, HSET after, " +
       'in its one script), the id, schema version and recording time in each entry, which reads return, and ' +
       "each stream's type, fixed by its first append (SET, then GET on every later append)",
     rawIsFloor: true,
@@ -68,7 +68,7 @@ export function redisTarget(
     },
     notes: [
       'redis: no same-SQL baseline (the store is its Lua scripts): Raw and Ratio are the floor, the minimal ' +
-        'store plus what the contract needs (the id index idempotent retries need, the id each read returns, ' +
+        'store plus what the contract needs (the input checks and a deadline per call, the id index idempotent retries need, the id each read returns, ' +
         "a stream's type fixed by its first append); every side uses one connection, so W2 pipelines 8 " +
         'appenders over it.',
     ],

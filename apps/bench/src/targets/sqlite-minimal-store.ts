@@ -1,6 +1,7 @@
-import { type NewEvent, type RecordedEvent, uuidv7 } from '@strata/core';
+import type { NewEvent, RecordedEvent } from '@strata/core';
 import BetterSqlite3 from 'better-sqlite3';
 import type { BenchSubject, ReadAllPage } from '../bench-target.js';
+import { checkedFloorEvents } from './floor-input.js';
 import {
   FLOOR_TABLE,
   MINIMAL_STREAM_TYPE,
@@ -112,7 +113,8 @@ export class SqliteMinimalStore implements BenchSubject {
 
   /**
    * The floor (`SQLITE_FLOOR_SCHEMA`): the same store writing a UUID v7 id per event into its unique
-   * index, with the schema version and recording time, which its reads return.
+   * index, with the schema version and recording time, which its reads return, after the
+   * contract's input checks (`checkedFloorEvents`).
    */
   static openFloor(path: string, synchronous: SqliteSynchronous): SqliteMinimalStore {
     const db = new BetterSqlite3(path);
@@ -163,6 +165,10 @@ export class SqliteMinimalStore implements BenchSubject {
     expectedVersion: number,
     streamType: string = MINIMAL_STREAM_TYPE,
   ): Promise<void> {
+    // The floor checks the input before its transaction, as the adapter does.
+    const checked = this.withEventIds
+      ? checkedFloorEvents(streamId, events, expectedVersion, streamType)
+      : undefined;
     this.begin.run();
     try {
       const [current, storedType] = this.withEventIds
@@ -173,13 +179,14 @@ export class SqliteMinimalStore implements BenchSubject {
       const now = Date.now();
       const values: unknown[] = [];
       events.forEach((event, i) => {
-        const { data, metadata } = minimalPayload(event);
-        if (this.withEventIds) {
-          values.push(uuidv7(), streamId, type, event.type, data, metadata);
-          values.push(event.schemaVersion ?? 1, current + i + 1, now, now);
-        } else {
+        if (checked === undefined) {
+          const { data, metadata } = minimalPayload(event);
           values.push(streamId, type, event.type, data, metadata, current + i + 1, now);
+          return;
         }
+        const { id, dataJson, metadataJson, schemaVersion, occurredAt } = checked[i]!;
+        values.push(id, streamId, type, event.type, dataJson, metadataJson);
+        values.push(schemaVersion, current + i + 1, occurredAt.getTime(), now);
       });
       this.insertOf(events.length).run(values);
       this.commit.run();

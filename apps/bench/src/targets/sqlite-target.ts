@@ -40,7 +40,7 @@ export function sqliteTarget(synchronous: SqliteSynchronous): BenchTarget {
     },
     floor: {
       description:
-        'the minimal store plus a unique event id (UUID v7 text, as the store makes them) in table floor_events, ' +
+        "the minimal store plus the input checks (core's prepareAppend, before BEGIN), a unique event id (UUID v7 text, as the store makes them) in table floor_events, " +
         'the index that idempotent retries and store-wide id uniqueness need, and the schema version and ' +
         'recording time; its reads return the stored id, schema version and recording time, as the contract asks',
     },
