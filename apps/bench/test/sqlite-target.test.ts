@@ -76,23 +76,13 @@ describe('the sqlite target', () => {
     }
   });
 
-  it('has the floor check the input before it writes, as the contract does', async () => {
-    const path = join(dir(), 'checked.db');
-    createSqliteSchema(path);
-    const floor = SqliteMinimalStore.openFloor(path, 'NORMAL');
-    try {
-      await expectInputCheckedFirst(floor);
-    } finally {
-      await floor.close();
-    }
-  });
-
-  it("has the floor keep a stream's type as its first append fixed it, which the minimal store does not", async () => {
+  it("has the floor keep the contract's rules (input checked before any write, a stream's type fixed by its first append), which the minimal store does not", async () => {
     const path = join(dir(), 'types.db');
     createSqliteSchema(path);
     const floor = SqliteMinimalStore.openFloor(path, 'NORMAL');
     const minimal = SqliteMinimalStore.open(path, 'NORMAL');
     try {
+      await expectInputCheckedFirst(floor);
       await expectFirstStreamTypeKept(floor);
       await expect(expectFirstStreamTypeKept(minimal)).rejects.toThrow(/ledger/);
     } finally {
