@@ -53,7 +53,7 @@ describeWithServer('the Redis id floor', await probeRedis(REDIS_URL), () => {
   });
 
   it('fails an append that Redis does not answer, at its deadline, as the store does', async () => {
-    const proxy = await TcpProxy.start(Number(new URL(REDIS_URL).port || 6379), new URL(REDIS_URL).hostname);
+    const proxy = await TcpProxy.inFrontOf(REDIS_URL);
     const floor = await RedisIdFloorStore.open(proxy.route(REDIS_URL), prefix, 200);
     try {
       proxy.hold();

@@ -33,8 +33,7 @@ for (const partitions of [undefined, 4]) {
 
     beforeAll(async () => {
       admin = adminPool();
-      const target = new URL(PG_URL);
-      proxy = await TcpProxy.start(Number(target.port || 5432), target.hostname);
+      proxy = await TcpProxy.inFrontOf(PG_URL);
       const store = await openStore(schema, { partitions });
       await store.close();
       await admin.query(

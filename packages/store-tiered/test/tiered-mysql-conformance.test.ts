@@ -28,8 +28,7 @@ describeWithServer('tiered over MySQL/MariaDB', await reachable(), MYSQL_URL, ()
   const seededPrefixes: string[] = [];
 
   beforeAll(async () => {
-    const target = new URL(MYSQL_URL);
-    proxy = await TcpProxy.start(Number(target.port || 3306), target.hostname);
+    proxy = await TcpProxy.inFrontOf(MYSQL_URL);
     // Creates the tables once; every store of the run uses them.
     const migrating = createMysqlEventStore({ connection: MYSQL_URL, tablePrefix });
     await migrating.streamVersion('migrate');

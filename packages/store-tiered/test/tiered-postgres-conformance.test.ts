@@ -18,8 +18,7 @@ describeWithServer('tiered over PostgreSQL', await postgresReachable(PG_URL), PG
   const seededSchemas: string[] = [];
 
   beforeAll(async () => {
-    const target = new URL(PG_URL);
-    proxy = await TcpProxy.start(Number(target.port || 5432), target.hostname);
+    proxy = await TcpProxy.inFrontOf(PG_URL);
     // Migrates the schema once; every store of the run uses it.
     await (await createPostgresEventStore({ connectionString: PG_URL, schema })).close();
     const admin = new pg.Client({ connectionString: PG_URL });

@@ -1,6 +1,14 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { portOf } from './free-port.js';
 
+/** The servers' default ports, for URLs that name none. */
+const DEFAULT_PORTS: Record<string, number | undefined> = {
+  'redis:': 6379,
+  'postgres:': 5432,
+  'postgresql:': 5432,
+  'mysql:': 3306,
+};
+
 /**
  * A TCP proxy on 127.0.0.1 in front of one server, so a test can cut a client off it without
  * touching the server: `cut()` drops every connection through it and refuses new ones,
@@ -30,6 +38,17 @@ export class TcpProxy {
     });
     proxy = new TcpProxy(server, portOf(server));
     return proxy;
+  }
+
+  /**
+   * A proxy in front of the server `url` names (`redis:`, `postgres:`/`postgresql:` or `mysql:`;
+   * without a port, the scheme's default), to reach through `route(url)`.
+   */
+  static inFrontOf(url: string): Promise<TcpProxy> {
+    const target = new URL(url);
+    const port = target.port === '' ? DEFAULT_PORTS[target.protocol] : Number(target.port);
+    if (port === undefined) throw new Error(`no default port for ${target.protocol} in ${url}; name one`);
+    return TcpProxy.start(port, target.hostname);
   }
 
   /** `url` with its host and port replaced by the proxy's: the same server, through the proxy. */

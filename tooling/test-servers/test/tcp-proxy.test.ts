@@ -63,6 +63,20 @@ describe('TcpProxy', () => {
     );
   });
 
+  it("starts in front of the server a URL names; without a port, only for a scheme it knows", async () => {
+    const named = await TcpProxy.inFrontOf(`redis://127.0.0.1:${portOf(echo)}/0`);
+    try {
+      const socket = connect(named.port, named.host);
+      socket.on('error', () => {});
+      clients.push(socket);
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      expect(await echoOf(socket, 'through')).toBe('through');
+    } finally {
+      await named.close();
+    }
+    expect(() => TcpProxy.inFrontOf('http://127.0.0.1/')).toThrow('no default port for http:');
+  });
+
   it('cut() drops open connections and hangs up on new ones; restore() lets them through on the same port', async () => {
     const before = await open();
     const port = proxy.port;

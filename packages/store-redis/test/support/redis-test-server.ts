@@ -13,8 +13,7 @@ export function testKeyPrefix(label: string): string {
 
 /** A proxy in front of the shared server, to cut one client off it; connect to `proxy.route(REDIS_URL)`. */
 export function proxyToSharedServer(): Promise<TcpProxy> {
-  const target = new URL(REDIS_URL);
-  return TcpProxy.start(Number(target.port || 6379), target.hostname);
+  return TcpProxy.inFrontOf(REDIS_URL);
 }
 
 /** True when the shared server answers PING within a second. */
