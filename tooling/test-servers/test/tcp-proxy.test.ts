@@ -63,7 +63,7 @@ describe('TcpProxy', () => {
     );
   });
 
-  it("starts in front of the server a URL names; without a port, only for a scheme it knows", async () => {
+  it('starts in front of the server a URL names; without a port, only for a scheme it knows', async () => {
     const named = await TcpProxy.inFrontOf(`redis://127.0.0.1:${portOf(echo)}/0`);
     try {
       const socket = connect(named.port, named.host);
